@@ -1,0 +1,430 @@
+package dev.revstream.jobs.config;
+
+import dev.revstream.ingest.IngestSettings;
+import dev.revstream.ingest.SourceMappings;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The typed, validated configuration of revstream. Built from the flat key/value view that
+ * {@link ConfigLoader} assembles (file, environment, {@code --set}); every problem is collected and
+ * reported at once, each naming its key and what is allowed.
+ */
+public record RevstreamConfig(
+        Map<String, String> raw,
+        Kafka kafka,
+        Topics topics,
+        Time time,
+        Ingest ingest,
+        Deals deals,
+        DataQuality dataQuality,
+        Job job,
+        Generator generator,
+        SourceMappings mappings)
+        implements Serializable {
+
+    public enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
+
+    public enum StartingOffsets { COMMITTED, EARLIEST, LATEST }
+
+    public record Kafka(String bootstrapServers, String groupId, StartingOffsets startingOffsets, Delivery delivery,
+            Duration transactionTimeout, String transactionalIdPrefix, int topicPartitions, short topicReplication,
+            int maxRecordBytes, Map<String, String> properties) implements Serializable {}
+
+    public record Topics(String touchpoints, String deals, String events, String deadletter, String late,
+            String dataquality, String journey, String alerts, String kpis, String attribution, String actions,
+            String alertsDeadletter) implements Serializable {
+
+        public List<String> inputs() {
+            return List.of(touchpoints, deals);
+        }
+
+        public List<String> outputs() {
+            return List.of(events, deadletter, late, dataquality, journey, alerts, kpis, attribution, actions,
+                    alertsDeadletter);
+        }
+    }
+
+    public record Time(Duration outOfOrderness, Duration idleTimeout, boolean followWallClock,
+            Duration watermarkInterval, ZoneId zone) implements Serializable {}
+
+    public record Ingest(int maxValueBytes, Duration maxFuture, int deadletterMaxPayload, Duration dedupHorizon,
+            Duration dedupTtl, String reportingCurrency, Map<String, BigDecimal> currencyRates,
+            List<String> mappingFiles) implements Serializable {}
+
+    public record Stage(String name, Duration stallSla, double winProbability) implements Serializable {}
+
+    public record Deals(List<Stage> stages) implements Serializable {}
+
+    public record DataQuality(Duration window, Duration grace) implements Serializable {}
+
+    public record Job(int parallelism, int maxParallelism, Duration checkpointInterval, Duration checkpointTimeout,
+            String stateDir, int restPort) implements Serializable {}
+
+    public record Generator(double speedUp, Duration startAgo, int accounts, double malformedShare,
+            double duplicateShare) implements Serializable {}
+
+    /** Keys that take any name after the prefix. */
+    static final List<Pattern> OPEN_KEYS = List.of(
+            Pattern.compile("kafka\\.properties\\..+"),
+            Pattern.compile("ingest\\.currency-rates\\.[A-Za-z]{3}"),
+            Pattern.compile("deals\\.stage\\.[A-Za-z_]+\\.(stall-sla|win-probability)"));
+
+    /** Every fixed key, so that a typo is an error rather than a silently ignored setting. */
+    static final Set<String> KEYS = new TreeSet<>(Arrays.asList(
+            "kafka.bootstrap-servers", "kafka.group-id", "kafka.starting-offsets", "kafka.delivery",
+            "kafka.transaction-timeout", "kafka.transactional-id-prefix", "kafka.topic-partitions",
+            "kafka.topic-replication", "kafka.max-record-bytes", "kafka.properties",
+            "topics.touchpoints", "topics.deals", "topics.events", "topics.deadletter", "topics.late",
+            "topics.dataquality", "topics.journey", "topics.alerts", "topics.kpis", "topics.attribution",
+            "topics.actions", "topics.alerts-deadletter",
+            "time.out-of-orderness", "time.idle-timeout", "time.follow-wall-clock", "time.watermark-interval",
+            "time.zone",
+            "ingest.max-value-bytes", "ingest.max-future", "ingest.deadletter-max-payload", "ingest.dedup-horizon",
+            "ingest.dedup-ttl", "ingest.reporting-currency", "ingest.currency-rates", "ingest.mappings",
+            "deals.stages", "deals.stage",
+            "dataquality.window", "dataquality.grace",
+            "job.parallelism", "job.max-parallelism", "job.checkpoint-interval", "job.checkpoint-timeout",
+            "job.state-dir", "job.rest-port",
+            "generator.speed-up", "generator.start-ago", "generator.accounts", "generator.malformed-share",
+            "generator.duplicate-share"));
+
+    /** The broker's default {@code transaction.max.timeout.ms}. */
+    static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+    /**
+     * Validates a flat configuration. {@code mappingsLoader} reads the named mapping files into
+     * source mappings for the given canonical stages.
+     */
+    public static RevstreamConfig from(Map<String, String> flat, Function<MappingRequest, SourceMappings> mappingsLoader) {
+        Reader r = new Reader(flat);
+        r.checkKnownKeys();
+
+        Kafka kafka = new Kafka(
+                r.nonEmpty("kafka.bootstrap-servers"),
+                r.nonEmpty("kafka.group-id"),
+                r.oneOf("kafka.starting-offsets", StartingOffsets.class),
+                r.oneOf("kafka.delivery", Delivery.class),
+                r.duration("kafka.transaction-timeout", Duration.ofSeconds(1), BROKER_MAX_TRANSACTION_TIMEOUT),
+                r.nonEmpty("kafka.transactional-id-prefix"),
+                r.intIn("kafka.topic-partitions", 1, 10_000),
+                (short) r.intIn("kafka.topic-replication", 1, 100),
+                (int) r.bytes("kafka.max-record-bytes", 2L * 1024 * 1024, Integer.MAX_VALUE),
+                r.prefixed("kafka.properties."));
+        Topics topics = new Topics(r.nonEmpty("topics.touchpoints"), r.nonEmpty("topics.deals"),
+                r.nonEmpty("topics.events"), r.nonEmpty("topics.deadletter"), r.nonEmpty("topics.late"),
+                r.nonEmpty("topics.dataquality"), r.nonEmpty("topics.journey"), r.nonEmpty("topics.alerts"),
+                r.nonEmpty("topics.kpis"), r.nonEmpty("topics.attribution"), r.nonEmpty("topics.actions"),
+                r.nonEmpty("topics.alerts-deadletter"));
+        Time time = new Time(
+                r.duration("time.out-of-orderness", Duration.ZERO, Duration.ofDays(1)),
+                r.duration("time.idle-timeout", Duration.ZERO, Duration.ofDays(1)),
+                r.bool("time.follow-wall-clock"),
+                r.duration("time.watermark-interval", Duration.ofMillis(1), Duration.ofMinutes(1)),
+                r.zone("time.zone"));
+        Map<String, BigDecimal> rates = new TreeMap<>();
+        r.prefixed("ingest.currency-rates.").forEach((code, value) -> {
+            BigDecimal rate = r.positiveDecimal("ingest.currency-rates." + code, value);
+            if (rate != null) {
+                rates.put(code.toUpperCase(Locale.ROOT), rate);
+            }
+        });
+        String reporting = r.nonEmpty("ingest.reporting-currency");
+        if (reporting != null && !reporting.matches("[A-Za-z]{3}")) {
+            r.error("ingest.reporting-currency", "'" + reporting + "' is not an ISO-4217 code such as USD");
+        }
+        Ingest ingest = new Ingest(
+                (int) r.bytes("ingest.max-value-bytes", 1, 64L * 1024 * 1024),
+                r.duration("ingest.max-future", Duration.ZERO, Duration.ofDays(3650)),
+                (int) r.bytes("ingest.deadletter-max-payload", 0, 1024L * 1024),
+                r.duration("ingest.dedup-horizon", Duration.ZERO, Duration.ofDays(3650)),
+                r.duration("ingest.dedup-ttl", Duration.ZERO, Duration.ofDays(3650)),
+                reporting == null ? null : reporting.toUpperCase(Locale.ROOT),
+                rates,
+                r.list("ingest.mappings"));
+
+        List<Stage> stages = new ArrayList<>();
+        List<String> stageNames = r.list("deals.stages");
+        if (stageNames.isEmpty()) {
+            r.error("deals.stages", "needs at least one open stage");
+        }
+        for (String name : stageNames) {
+            String upper = name.toUpperCase(Locale.ROOT);
+            if (!upper.matches("[A-Z][A-Z0-9_]*") || upper.startsWith("CLOSED_")) {
+                r.error("deals.stages", "'" + name + "' is not a valid open stage name (letters, digits, _; not CLOSED_*)");
+                continue;
+            }
+            String base = "deals.stage." + upper + ".";
+            stages.add(new Stage(upper,
+                    r.duration(base + "stall-sla", Duration.ofMillis(1), Duration.ofDays(3650)),
+                    r.doubleIn(base + "win-probability", 0, 1)));
+        }
+        for (String key : flat.keySet()) {
+            if (key.startsWith("deals.stage.")) {
+                String stage = key.substring("deals.stage.".length(), key.lastIndexOf('.'));
+                if (!stageNames.stream().map(s -> s.toUpperCase(Locale.ROOT)).toList().contains(stage.toUpperCase(Locale.ROOT))) {
+                    r.error(key, "stage '" + stage + "' is not listed in deals.stages " + stageNames);
+                }
+            }
+        }
+        Deals deals = new Deals(stages);
+
+        DataQuality dq = new DataQuality(
+                r.duration("dataquality.window", Duration.ofSeconds(1), Duration.ofDays(1)),
+                r.duration("dataquality.grace", Duration.ZERO, Duration.ofDays(1)));
+        Job job = new Job(
+                r.intIn("job.parallelism", 1, 1024),
+                r.intIn("job.max-parallelism", 1, 32768),
+                r.duration("job.checkpoint-interval", Duration.ofMillis(10), Duration.ofHours(1)),
+                r.duration("job.checkpoint-timeout", Duration.ofSeconds(1), Duration.ofHours(2)),
+                r.nonEmpty("job.state-dir"),
+                r.intIn("job.rest-port", 0, 65535));
+        Generator generator = new Generator(
+                r.doubleIn("generator.speed-up", 0.001, 1e9),
+                r.duration("generator.start-ago", Duration.ZERO, Duration.ofDays(3650)),
+                r.intIn("generator.accounts", 1, 100_000_000),
+                r.doubleIn("generator.malformed-share", 0, 1),
+                r.doubleIn("generator.duplicate-share", 0, 1));
+
+        if (job.maxParallelism() > 0 && job.parallelism() > job.maxParallelism()) {
+            r.error("job.parallelism", "must not exceed job.max-parallelism (" + job.maxParallelism() + ")");
+        }
+        if (kafka.delivery() == Delivery.EXACTLY_ONCE && kafka.transactionTimeout() != null
+                && job.checkpointInterval() != null
+                && kafka.transactionTimeout().compareTo(job.checkpointInterval().multipliedBy(2)) < 0) {
+            r.error("kafka.transaction-timeout", "must be at least twice job.checkpoint-interval ("
+                    + Units.format(job.checkpointInterval()) + ") so a transaction can outlive a slow checkpoint");
+        }
+        if (topics.touchpoints() != null && topics.touchpoints().equals(topics.deals())) {
+            r.error("topics.deals", "must differ from topics.touchpoints: the topic decides an event's kind");
+        }
+        if (topics.touchpoints() != null && topics.outputs().contains(topics.touchpoints())
+                || topics.deals() != null && topics.outputs().contains(topics.deals())) {
+            r.error("topics", "an input topic is also an output topic; the job never reads its own output");
+        }
+        r.throwIfErrors();
+
+        List<String> canonical = new ArrayList<>(stages.stream().map(Stage::name).toList());
+        canonical.add("CLOSED_WON");
+        canonical.add("CLOSED_LOST");
+        SourceMappings mappings;
+        try {
+            mappings = mappingsLoader.apply(new MappingRequest(ingest.mappingFiles(), canonical));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("ingest.mappings: " + e.getMessage(), e);
+        }
+        return new RevstreamConfig(Map.copyOf(flat), kafka, topics, time, ingest, deals, dq, job, generator, mappings);
+    }
+
+    /** What the mapping loader is asked for. */
+    public record MappingRequest(List<String> files, List<String> canonicalStages) {}
+
+    /** The ingest stage's view of this configuration. */
+    public IngestSettings ingestSettings() {
+        return new IngestSettings(topics.touchpoints(), ingest.maxValueBytes(), ingest.maxFuture().toMillis(),
+                ingest.deadletterMaxPayload(), ingest.reportingCurrency(), ingest.currencyRates(), mappings);
+    }
+
+    /** Collects validation errors so that one start-up reports all of them. */
+    static final class Reader {
+        private final Map<String, String> flat;
+        private final Map<String, String> errors = new LinkedHashMap<>();
+
+        Reader(Map<String, String> flat) {
+            this.flat = flat;
+        }
+
+        void error(String key, String message) {
+            errors.putIfAbsent(key, message);
+        }
+
+        void throwIfErrors() {
+            if (!errors.isEmpty()) {
+                StringBuilder sb = new StringBuilder("invalid configuration:");
+                errors.forEach((k, v) -> sb.append("\n  ").append(k).append(": ").append(v));
+                throw new ConfigException(sb.toString());
+            }
+        }
+
+        void checkKnownKeys() {
+            for (String key : flat.keySet()) {
+                if (KEYS.contains(key) || OPEN_KEYS.stream().anyMatch(p -> p.matcher(key).matches())) {
+                    continue;
+                }
+                String section = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
+                List<String> siblings = KEYS.stream().filter(k -> k.startsWith(section)).toList();
+                error(key, "unknown key" + (siblings.isEmpty()
+                        ? "; the sections are kafka, topics, time, ingest, deals, dataquality, job, generator"
+                        : "; the keys under '" + section + "' are " + siblings));
+            }
+        }
+
+        private String value(String key) {
+            String v = flat.get(key);
+            if (v == null || v.isBlank()) {
+                error(key, "is required");
+                return null;
+            }
+            return v.trim();
+        }
+
+        String nonEmpty(String key) {
+            return value(key);
+        }
+
+        List<String> list(String key) {
+            String v = flat.get(key);
+            if (v == null || v.isBlank()) {
+                return List.of();
+            }
+            return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+
+        Map<String, String> prefixed(String prefix) {
+            Map<String, String> out = new TreeMap<>();
+            flat.forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    out.put(k.substring(prefix.length()), v);
+                }
+            });
+            return out;
+        }
+
+        <E extends Enum<E>> E oneOf(String key, Class<E> type) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            String name = v.toUpperCase(Locale.ROOT).replace('-', '_');
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equals(name)) {
+                    return e;
+                }
+            }
+            error(key, "'" + v + "' is not one of " + Arrays.stream(type.getEnumConstants())
+                    .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+            return null;
+        }
+
+        Duration duration(String key, Duration min, Duration max) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            try {
+                Duration d = Units.duration(v);
+                if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                    error(key, "'" + v + "' must be between " + Units.format(min) + " and " + Units.format(max));
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                error(key, e.getMessage());
+                return null;
+            }
+        }
+
+        long bytes(String key, long min, long max) {
+            String v = value(key);
+            if (v == null) {
+                return 0;
+            }
+            try {
+                long b = Units.bytes(v);
+                if (b < min || b > max) {
+                    error(key, "'" + v + "' must be between " + min + " and " + max + " bytes");
+                }
+                return b;
+            } catch (IllegalArgumentException e) {
+                error(key, e.getMessage());
+                return 0;
+            }
+        }
+
+        int intIn(String key, int min, int max) {
+            String v = value(key);
+            if (v == null) {
+                return 0;
+            }
+            try {
+                int i = Integer.parseInt(v);
+                if (i < min || i > max) {
+                    error(key, "'" + v + "' must be a whole number from " + min + " to " + max);
+                }
+                return i;
+            } catch (NumberFormatException e) {
+                error(key, "'" + v + "' must be a whole number from " + min + " to " + max);
+                return 0;
+            }
+        }
+
+        double doubleIn(String key, double min, double max) {
+            String v = value(key);
+            if (v == null) {
+                return 0;
+            }
+            try {
+                double d = Double.parseDouble(v);
+                if (!(d >= min && d <= max)) {
+                    error(key, "'" + v + "' must be a number from " + min + " to " + max);
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                error(key, "'" + v + "' must be a number from " + min + " to " + max);
+                return 0;
+            }
+        }
+
+        BigDecimal positiveDecimal(String key, String v) {
+            try {
+                BigDecimal d = new BigDecimal(v.trim());
+                if (d.signum() <= 0) {
+                    error(key, "'" + v + "' must be a positive number");
+                    return null;
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                error(key, "'" + v + "' must be a positive number");
+                return null;
+            }
+        }
+
+        boolean bool(String key) {
+            String v = value(key);
+            if (v == null) {
+                return false;
+            }
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            error(key, "'" + v + "' is not one of [true, false]");
+            return false;
+        }
+
+        ZoneId zone(String key) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            try {
+                return ZoneId.of(v);
+            } catch (RuntimeException e) {
+                error(key, "'" + v + "' is not a time zone such as UTC or Europe/Berlin");
+                return null;
+            }
+        }
+
+    }
+}

@@ -1,0 +1,515 @@
+package dev.revstream.ingest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.revstream.model.Channel;
+import dev.revstream.model.DeadLetter;
+import dev.revstream.model.DealEventType;
+import dev.revstream.model.DealType;
+import dev.revstream.model.ErrorCode;
+import dev.revstream.model.Event;
+import dev.revstream.model.EventKind;
+import dev.revstream.model.Ingested;
+import dev.revstream.model.TouchpointType;
+import java.io.IOException;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The input contract as code: turns one Kafka record into an accepted {@link Event} (validated and
+ * normalized) or a {@link DeadLetter} that says exactly what is wrong. Never throws for bad input.
+ *
+ * <p>Assumes the record's topic decides its kind: the configured touchpoints topic carries
+ * touchpoints, any other input topic deals. Stateless and thread-confined (one per subtask).
+ */
+public final class EventParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    static final int MAX_EVENT_ID_LENGTH = 128;
+    private static final long MIN_TIME = Instant.parse("1900-01-01T00:00:00Z").toEpochMilli();
+    private static final long MAX_TIME = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+    private static final BigDecimal NPS_MAX = BigDecimal.TEN;
+
+    private static final ObjectMapper JSON = JsonMapper.builder(new com.fasterxml.jackson.core.JsonFactoryBuilder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(64)
+                            .maxNumberLength(400)
+                            .build())
+                    .build())
+            // NaN and Infinity are read so that they get their own code, not "not JSON"
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
+            .build();
+
+    private final IngestSettings settings;
+
+    public EventParser(IngestSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Parses, validates and normalizes one record.
+     *
+     * @param ingestedAt the Kafka record timestamp
+     * @param now the wall clock, for the future-time check
+     */
+    public Ingested parse(String topic, int partition, long offset, byte[] key, byte[] value, long ingestedAt, long now) {
+        Context ctx = new Context(topic, partition, offset, key, value, ingestedAt);
+        try {
+            return read(ctx, now);
+        } catch (Rejection r) {
+            return Ingested.rejected(deadLetter(ctx, r.code, r.field, r.value, r.getMessage(), now));
+        }
+    }
+
+    private Ingested read(Context ctx, long now) throws Rejection {
+        byte[] value = ctx.value;
+        if (value == null) {
+            throw new Rejection(ErrorCode.NOT_JSON, null, "the record has no value (a tombstone)");
+        }
+        if (value.length > settings.maxValueBytes()) {
+            throw new Rejection(ErrorCode.TOO_LARGE, null, "the value is " + value.length
+                    + " bytes, more than the limit of " + settings.maxValueBytes());
+        }
+        ObjectNode root = readObject(value);
+        ctx.source = optionalString(root, "source");
+        EventKind kind = settings.touchpointsTopic().equals(ctx.topic) ? EventKind.TOUCHPOINT : EventKind.DEAL;
+
+        String eventId = requiredString(root, "eventId");
+        if (eventId.isEmpty() || eventId.length() > MAX_EVENT_ID_LENGTH) {
+            throw new Rejection(ErrorCode.INVALID_VALUE, "eventId",
+                    "eventId must have 1 to " + MAX_EVENT_ID_LENGTH + " characters, it has " + eventId.length());
+        }
+        long occurredAt = time(root, now);
+        String rawSource = requiredString(root, "source");
+        if (rawSource.isBlank()) {
+            throw new Rejection(ErrorCode.MISSING_FIELD, "source", "source is empty");
+        }
+        String source = rawSource.trim().toLowerCase(Locale.ROOT);
+        ctx.source = source;
+        Fields f = new Fields(ctx, eventId, source, occurredAt);
+        return kind == EventKind.TOUCHPOINT ? touchpoint(root, f) : deal(root, f);
+    }
+
+    private Ingested touchpoint(ObjectNode root, Fields f) throws Rejection {
+        String rawType = requiredString(root, "type");
+        TouchpointType type = settings.mappings().type(f.source, rawType);
+        if (type == null) {
+            throw new Rejection(ErrorCode.UNMAPPED_TYPE, "type", rawType, "source '" + f.source
+                    + "' has no mapping for touchpoint type '" + rawType + "'");
+        }
+        if (type == TouchpointType.HEARTBEAT) {
+            // a heartbeat only moves event time: everything but its identity and time is ignored
+            return Ingested.accepted(f.event(EventKind.TOUCHPOINT, null, null, null, null, type.name(), rawType,
+                    null, null, null, null, null, null, null, null, null, null, null, null, null, null), false);
+        }
+        String accountId = optionalString(root, "accountId");
+        if (accountId == null && type != TouchpointType.SPEND) {
+            throw new Rejection(ErrorCode.MISSING_FIELD, "accountId", "accountId is required for a " + type + " touchpoint");
+        }
+        String rawChannel = optionalString(root, "channel");
+        Channel channel = null;
+        boolean channelUnmapped = false;
+        if (rawChannel != null) {
+            channel = settings.mappings().channel(f.source, rawChannel);
+            if (channel == null) {
+                channel = Channel.OTHER;
+                channelUnmapped = true;
+            }
+        }
+        BigDecimal rawAmount = amount(root);
+        if (type == TouchpointType.SPEND && rawAmount == null) {
+            throw new Rejection(ErrorCode.MISSING_FIELD, "amount", "a SPEND touchpoint needs an amount");
+        }
+        if (type == TouchpointType.NPS && rawAmount != null && rawAmount.compareTo(NPS_MAX) > 0) {
+            throw new Rejection(ErrorCode.INVALID_VALUE, "amount", "an NPS score is 0 to 10, not " + rawAmount.toPlainString());
+        }
+        String currency = optionalString(root, "currency");
+        BigDecimal amount = rawAmount;
+        String sourceCurrency = null;
+        if (type == TouchpointType.SPEND) {
+            // only spend is money among touchpoints; usage quantities and scores are not converted
+            sourceCurrency = currency(currency);
+            amount = convert(rawAmount, sourceCurrency);
+        }
+        Event e = f.event(EventKind.TOUCHPOINT, accountId, optionalString(root, "contactId"),
+                optionalString(root, "dealId"), optionalString(root, "ownerId"), type.name(), rawType,
+                channel == null ? null : channel.wireName(), rawChannel, optionalString(root, "campaign"),
+                amount, rawAmount, sourceCurrency, null, null, null, null, null, null, null,
+                attributes(root));
+        return Ingested.accepted(e, channelUnmapped);
+    }
+
+    private Ingested deal(ObjectNode root, Fields f) throws Rejection {
+        String dealId = requiredString(root, "dealId");
+        String accountId = requiredString(root, "accountId");
+        if (dealId.isBlank()) {
+            throw new Rejection(ErrorCode.MISSING_FIELD, "dealId", "dealId is empty");
+        }
+        if (accountId.isBlank()) {
+            throw new Rejection(ErrorCode.MISSING_FIELD, "accountId", "accountId is empty");
+        }
+        String rawType = requiredString(root, "type");
+        DealEventType type = DealEventType.parse(rawType);
+        if (type == null) {
+            throw new Rejection(ErrorCode.UNKNOWN_DEAL_TYPE, "type", rawType, "deal event type '" + rawType
+                    + "' is not one of CREATED, STAGE_CHANGED, UPDATED, CLOSED_WON, CLOSED_LOST");
+        }
+        String rawStage = optionalString(root, "stage");
+        String stage = null;
+        if (rawStage != null) {
+            stage = settings.mappings().stage(f.source, rawStage);
+            if (stage == null) {
+                throw new Rejection(ErrorCode.UNMAPPED_STAGE, "stage", rawStage, "source '" + f.source
+                        + "' has no mapping for deal stage '" + rawStage + "'");
+            }
+        } else if (type == DealEventType.CREATED || type == DealEventType.STAGE_CHANGED) {
+            throw new Rejection(ErrorCode.MISSING_FIELD, "stage", "a " + type + " deal event needs a stage");
+        }
+        if (type == DealEventType.STAGE_CHANGED && ("CLOSED_WON".equals(stage) || "CLOSED_LOST".equals(stage))) {
+            // a move into a terminal stage means the same as the terminal event
+            type = DealEventType.valueOf(stage);
+        }
+        BigDecimal rawAmount = amount(root);
+        if (type == DealEventType.CREATED && rawAmount == null) {
+            throw new Rejection(ErrorCode.MISSING_FIELD, "amount", "a CREATED deal event needs an amount");
+        }
+        String currency = optionalString(root, "currency");
+        String sourceCurrency = rawAmount == null ? null : currency(currency);
+        if (rawAmount == null && currency != null) {
+            currency(currency); // a currency without a rate is bad input even without an amount
+        }
+        String expectedCloseDate = optionalString(root, "expectedCloseDate");
+        if (expectedCloseDate != null) {
+            try {
+                LocalDate.parse(expectedCloseDate, DateTimeFormatter.ISO_LOCAL_DATE);
+            } catch (DateTimeParseException e) {
+                throw new Rejection(ErrorCode.INVALID_VALUE, "expectedCloseDate", expectedCloseDate,
+                        "expectedCloseDate must be a date YYYY-MM-DD, not '" + expectedCloseDate + "'");
+            }
+        }
+        String rawDealType = optionalString(root, "dealType");
+        String dealType = null;
+        if (rawDealType != null) {
+            DealType dt = DealType.parse(rawDealType);
+            if (dt == null) {
+                throw new Rejection(ErrorCode.INVALID_VALUE, "dealType", rawDealType, "dealType '" + rawDealType
+                        + "' is not one of new_business, expansion, renewal, contraction");
+            }
+            dealType = dt.wireName();
+        }
+        Event e = f.event(EventKind.DEAL, accountId, null, dealId, optionalString(root, "ownerId"), type.name(),
+                rawType, null, null, null, convert(rawAmount, sourceCurrency), rawAmount, sourceCurrency, stage,
+                rawStage, expectedCloseDate, dealType, optionalString(root, "segment"),
+                optionalString(root, "region"), optionalString(root, "lostReason"), attributes(root));
+        return Ingested.accepted(e, false);
+    }
+
+    // ---- field readers -------------------------------------------------------------------------
+
+    private static ObjectNode readObject(byte[] value) throws Rejection {
+        if (!looksLikeUtf8(value)) {
+            throw new Rejection(ErrorCode.NOT_UTF8, null, "the value is not UTF-8 (it looks like UTF-16 or UTF-32)");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(value);
+        } catch (MismatchedInputException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+                throw new Rejection(ErrorCode.DUPLICATE_FIELD, fieldOf(e.getOriginalMessage()),
+                        "a field is given twice: " + firstLine(e.getOriginalMessage()));
+            }
+            throw notJson(value, e);
+        } catch (JsonProcessingException e) {
+            throw notJson(value, e);
+        } catch (IOException e) {
+            throw notJson(value, e);
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new Rejection(ErrorCode.NOT_JSON, null, "the value is empty");
+        }
+        if (!node.isObject()) {
+            throw new Rejection(ErrorCode.NOT_OBJECT, null, "the value is JSON but not an object: it is " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        return (ObjectNode) node;
+    }
+
+    private static Rejection notJson(byte[] value, Exception e) {
+        if (!validUtf8(value)) {
+            return new Rejection(ErrorCode.NOT_UTF8, null, "the value is not valid UTF-8");
+        }
+        String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        return new Rejection(ErrorCode.NOT_JSON, null, "the value is not valid JSON: " + firstLine(detail));
+    }
+
+    private static String requiredString(ObjectNode root, String field) throws Rejection {
+        String s = optionalStringKeepEmpty(root, field);
+        if (s == null) {
+            throw new Rejection(ErrorCode.MISSING_FIELD, field, field + " is required");
+        }
+        return s;
+    }
+
+    /** An optional string; empty or blank counts as absent. */
+    private static String optionalString(ObjectNode root, String field) throws Rejection {
+        String s = optionalStringKeepEmpty(root, field);
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static String optionalStringKeepEmpty(ObjectNode root, String field) throws Rejection {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new Rejection(ErrorCode.WRONG_TYPE, field, field + " must be a string, not " + describe(n));
+        }
+        return n.textValue();
+    }
+
+    private long time(ObjectNode root, long now) throws Rejection {
+        JsonNode n = root.get("occurredAt");
+        if (n == null || n.isNull()) {
+            throw new Rejection(ErrorCode.MISSING_FIELD, "occurredAt", "occurredAt is required");
+        }
+        long millis;
+        if (n.isTextual()) {
+            String text = n.textValue().trim();
+            try {
+                millis = DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from).toEpochMilli();
+            } catch (DateTimeParseException | ArithmeticException e) {
+                throw new Rejection(ErrorCode.INVALID_TIME, "occurredAt", text,
+                        "occurredAt '" + abbreviate(text) + "' is not an ISO-8601 instant such as 2026-03-01T10:15:00Z");
+            }
+        } else if (n.isNumber()) {
+            if (!isFinite(n)) {
+                throw new Rejection(ErrorCode.INVALID_TIME, "occurredAt", "occurredAt must be a finite number of epoch milliseconds");
+            }
+            BigDecimal d = n.decimalValue();
+            try {
+                millis = d.longValueExact();
+            } catch (ArithmeticException e) {
+                throw new Rejection(ErrorCode.INVALID_TIME, "occurredAt", abbreviate(d.toPlainString()),
+                        "occurredAt as a number must be whole epoch milliseconds, not " + abbreviate(d.toPlainString()));
+            }
+        } else {
+            throw new Rejection(ErrorCode.WRONG_TYPE, "occurredAt",
+                    "occurredAt must be an ISO-8601 string or epoch milliseconds, not " + describe(n));
+        }
+        if (millis < MIN_TIME || millis > MAX_TIME) {
+            throw new Rejection(ErrorCode.INVALID_TIME, "occurredAt", Long.toString(millis),
+                    "occurredAt " + millis + " is outside the years 1900 to 9999");
+        }
+        if (settings.maxFutureMillis() > 0 && millis > now + settings.maxFutureMillis()) {
+            throw new Rejection(ErrorCode.FUTURE_TIME, "occurredAt", Instant.ofEpochMilli(millis).toString(),
+                    "occurredAt " + Instant.ofEpochMilli(millis) + " is more than " + (settings.maxFutureMillis() / 1000)
+                            + " s ahead of the wall clock (" + Instant.ofEpochMilli(now) + ")");
+        }
+        return millis;
+    }
+
+    private static BigDecimal amount(ObjectNode root) throws Rejection {
+        JsonNode n = root.get("amount");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isNumber()) {
+            throw new Rejection(ErrorCode.WRONG_TYPE, "amount", "amount must be a number, not " + describe(n));
+        }
+        if (!isFinite(n)) {
+            throw new Rejection(ErrorCode.NON_FINITE_NUMBER, "amount", "amount must be a finite number");
+        }
+        BigDecimal d = n.decimalValue();
+        if (d.signum() < 0) {
+            throw new Rejection(ErrorCode.NEGATIVE_AMOUNT, "amount", d.toPlainString(), "amount must not be negative, it is " + abbreviate(d.toPlainString()));
+        }
+        return d;
+    }
+
+    /** Finite as a double: NaN, infinities and numbers beyond a double's range are not amounts. */
+    private static boolean isFinite(JsonNode n) {
+        if (n.isDouble() || n.isFloat()) {
+            return Double.isFinite(n.doubleValue());
+        }
+        if (n.isBigDecimal()) {
+            return Double.isFinite(n.decimalValue().doubleValue());
+        }
+        if (n.isBigInteger()) {
+            BigInteger i = n.bigIntegerValue();
+            return Double.isFinite(i.doubleValue());
+        }
+        return true;
+    }
+
+    /** The ISO-4217 code to convert from; the reporting currency when none is given. */
+    private String currency(String given) throws Rejection {
+        if (given == null) {
+            return settings.reportingCurrency();
+        }
+        String code = given.toUpperCase(Locale.ROOT);
+        if (!code.equals(settings.reportingCurrency()) && !settings.currencyRates().containsKey(code)) {
+            throw new Rejection(ErrorCode.UNKNOWN_CURRENCY, "currency", given, "currency '" + given
+                    + "' has no configured rate to " + settings.reportingCurrency());
+        }
+        return code;
+    }
+
+    private BigDecimal convert(BigDecimal amount, String currency) {
+        if (amount == null || currency == null || currency.equals(settings.reportingCurrency())) {
+            return amount;
+        }
+        return amount.multiply(settings.currencyRates().get(currency), MathContext.DECIMAL64);
+    }
+
+    private static String attributes(ObjectNode root) throws Rejection {
+        JsonNode n = root.get("attributes");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new Rejection(ErrorCode.WRONG_TYPE, "attributes", "attributes must be an object, not " + describe(n));
+        }
+        return n.toString();
+    }
+
+    // ---- dead letters --------------------------------------------------------------------------
+
+    private DeadLetter deadLetter(Context ctx, ErrorCode code, String field, String value, String message, long now) {
+        byte[] payload = ctx.value == null ? new byte[0] : ctx.value;
+        int keep = Math.min(payload.length, settings.deadLetterMaxPayloadBytes());
+        byte[] kept = keep == payload.length ? payload : Arrays.copyOf(payload, keep);
+        return new DeadLetter(code, field, value == null ? null : abbreviate(value), message, ctx.source, now,
+                ctx.topic, ctx.partition, ctx.offset, ctx.key, ctx.ingestedAt, kept, payload.length,
+                sha256(payload), keep < payload.length);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    // ---- small helpers -------------------------------------------------------------------------
+
+    /** JSON text starts with an ASCII character: zero bytes among the first four mean UTF-16 or UTF-32. */
+    private static boolean looksLikeUtf8(byte[] value) {
+        if (value.length >= 2 && ((value[0] == (byte) 0xFE && value[1] == (byte) 0xFF)
+                || (value[0] == (byte) 0xFF && value[1] == (byte) 0xFE))) {
+            return false;
+        }
+        for (int i = 0; i < Math.min(4, value.length); i++) {
+            if (value[i] == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean validUtf8(byte[] value) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    private static String describe(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case BOOLEAN -> "a boolean";
+            case NUMBER -> "a number";
+            case STRING -> "a string";
+            default -> n.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static String fieldOf(String message) {
+        // Jackson: "Duplicate field 'x' for `ObjectNode`: ..."
+        if (message == null) {
+            return null;
+        }
+        int a = message.indexOf('\'');
+        int b = a < 0 ? -1 : message.indexOf('\'', a + 1);
+        return b > a ? message.substring(a + 1, b) : null;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return abbreviate(nl < 0 ? s : s.substring(0, nl));
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    /** Where a record came from, and the source once it is known. */
+    private static final class Context {
+        final String topic;
+        final int partition;
+        final long offset;
+        final byte[] key;
+        final byte[] value;
+        final long ingestedAt;
+        String source;
+
+        Context(String topic, int partition, long offset, byte[] key, byte[] value, long ingestedAt) {
+            this.topic = topic;
+            this.partition = partition;
+            this.offset = offset;
+            this.key = key;
+            this.value = value;
+            this.ingestedAt = ingestedAt;
+        }
+    }
+
+    /** The fields every event has, to build the record in one place. */
+    private record Fields(Context ctx, String eventId, String source, long occurredAt) {
+        Event event(EventKind kind, String accountId, String contactId, String dealId, String ownerId, String type,
+                String sourceType, String channel, String sourceChannel, String campaign, BigDecimal amount,
+                BigDecimal sourceAmount, String sourceCurrency, String stage, String sourceStage,
+                String expectedCloseDate, String dealType, String segment, String region, String lostReason,
+                String attributes) {
+            return new Event(kind, eventId, source, occurredAt, accountId, contactId, dealId, ownerId, type,
+                    sourceType, channel, sourceChannel, campaign, amount, sourceAmount, sourceCurrency, stage,
+                    sourceStage, expectedCloseDate, dealType, segment, region, lostReason, attributes, ctx.topic,
+                    ctx.partition, ctx.offset, ctx.ingestedAt);
+        }
+    }
+}

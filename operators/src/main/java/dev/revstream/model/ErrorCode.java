@@ -1,0 +1,40 @@
+package dev.revstream.model;
+
+/**
+ * Machine-readable reasons an input record is a dead letter. Append only: the data-quality state
+ * stores counts by ordinal.
+ */
+public enum ErrorCode {
+    /** The value is larger than {@code ingest.max-value-bytes}. */
+    TOO_LARGE,
+    /** The value is not valid UTF-8. */
+    NOT_UTF8,
+    /** The value is not JSON (or exceeds the parser's nesting, number or string limits). */
+    NOT_JSON,
+    /** The JSON is not an object. */
+    NOT_OBJECT,
+    /** An object has the same field twice. */
+    DUPLICATE_FIELD,
+    /** A required field is missing or null. */
+    MISSING_FIELD,
+    /** A field has the wrong JSON type. */
+    WRONG_TYPE,
+    /** A field has a value the contract does not allow (an empty id, a bad date, an unknown enum value). */
+    INVALID_VALUE,
+    /** {@code occurredAt} cannot be read as a time. */
+    INVALID_TIME,
+    /** {@code occurredAt} lies further ahead of the wall clock than {@code ingest.max-future}. */
+    FUTURE_TIME,
+    /** A number is NaN, infinite or too large for a double. */
+    NON_FINITE_NUMBER,
+    /** An amount is negative. */
+    NEGATIVE_AMOUNT,
+    /** A deal event's {@code type} is not one of the contract's. */
+    UNKNOWN_DEAL_TYPE,
+    /** The source's touchpoint type has no mapping to a canonical type. */
+    UNMAPPED_TYPE,
+    /** The source's stage has no mapping to a canonical stage. */
+    UNMAPPED_STAGE,
+    /** The currency has no configured rate. */
+    UNKNOWN_CURRENCY
+}

@@ -1,0 +1,79 @@
+package dev.revstream.model;
+
+import java.math.BigDecimal;
+
+/**
+ * One accepted input event in the canonical vocabulary: a touchpoint or a deal change, validated,
+ * with every source-specific name mapped and every amount in the reporting currency.
+ *
+ * <p>Nullable fields are absent in the input. What the source wrote is kept beside the canonical
+ * value ({@code sourceType}, {@code sourceChannel}, {@code sourceStage}, {@code sourceAmount}) so a
+ * warehouse can audit a mapping. {@code attributes} is the free-form JSON object as text: a tree
+ * type would make Flink fall back to Kryo.
+ *
+ * @param kind touchpoint or deal, by the topic it came from
+ * @param eventId unique within {@code source}
+ * @param source the producing system, lower case
+ * @param occurredAt event time, epoch milliseconds
+ * @param type the canonical touchpoint type ({@link TouchpointType}) or deal event type ({@link DealEventType})
+ * @param channel canonical channel wire name, or null when the event has none
+ * @param amount in the reporting currency, or null
+ * @param stage canonical stage name, or null
+ * @param expectedCloseDate {@code YYYY-MM-DD}, or null
+ * @param dealType wire name ({@code new_business}, ...), or null when not given
+ * @param topic where it was read (with partition, offset and the Kafka record timestamp {@code ingestedAt})
+ */
+public record Event(
+        EventKind kind,
+        String eventId,
+        String source,
+        long occurredAt,
+        String accountId,
+        String contactId,
+        String dealId,
+        String ownerId,
+        String type,
+        String sourceType,
+        String channel,
+        String sourceChannel,
+        String campaign,
+        BigDecimal amount,
+        BigDecimal sourceAmount,
+        String sourceCurrency,
+        String stage,
+        String sourceStage,
+        String expectedCloseDate,
+        String dealType,
+        String segment,
+        String region,
+        String lostReason,
+        String attributes,
+        String topic,
+        int partition,
+        long offset,
+        long ingestedAt) {
+
+    /** The de-duplication identity: one key space over both topics. */
+    public String dedupKey() {
+        return source + '\u0000' + eventId;
+    }
+
+    public boolean isHeartbeat() {
+        return kind == EventKind.TOUCHPOINT && TouchpointType.HEARTBEAT.name().equals(type);
+    }
+
+    public boolean isDeal() {
+        return kind == EventKind.DEAL;
+    }
+
+    /**
+     * The key downstream state and the normalized-events topic use: the account, or for a
+     * {@code SPEND} without one, its channel.
+     */
+    public String routingKey() {
+        if (accountId != null) {
+            return accountId;
+        }
+        return "channel:" + (channel == null ? Channel.OTHER.wireName() : channel);
+    }
+}

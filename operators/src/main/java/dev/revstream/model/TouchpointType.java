@@ -1,0 +1,49 @@
+package dev.revstream.model;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The canonical touchpoint vocabulary of the contract; every source's own names map onto these. */
+public enum TouchpointType {
+    AD_CLICK,
+    WEB_VISIT,
+    CONTENT_DOWNLOAD,
+    FORM_SUBMIT,
+    EMAIL_OPEN,
+    EMAIL_CLICK,
+    WEBINAR_ATTEND,
+    EVENT_ATTEND,
+    CHAT,
+    LEAD_CREATED,
+    MQL,
+    SQL,
+    SALES_EMAIL,
+    SALES_CALL,
+    MEETING,
+    DEMO,
+    TRIAL_START,
+    PRODUCT_USAGE,
+    SUPPORT_TICKET,
+    NPS,
+    CHAMPION_LEFT,
+    PAYMENT_FAILED,
+    SPEND,
+    HEARTBEAT;
+
+    /** Types that answer a lead's hand-off. */
+    public static final Set<TouchpointType> SALES_TOUCHES = EnumSet.of(SALES_EMAIL, SALES_CALL, MEETING, DEMO);
+
+    /** Looks up a canonical name, ignoring case; null when it is not one. */
+    public static TouchpointType canonical(String name) {
+        if (name == null) {
+            return null;
+        }
+        String upper = name.trim().toUpperCase(java.util.Locale.ROOT);
+        for (TouchpointType t : values()) {
+            if (t.name().equals(upper)) {
+                return t;
+            }
+        }
+        return null;
+    }
+}
