@@ -1,0 +1,186 @@
+package dev.revstream.jobs;
+
+import dev.revstream.ingest.Deduplicator;
+import dev.revstream.ingest.IngestRouter;
+import dev.revstream.jobs.config.RevstreamConfig;
+import dev.revstream.jobs.config.RevstreamConfig.Delivery;
+import dev.revstream.jobs.config.Units;
+import dev.revstream.jobs.kafka.IngestDeserializer;
+import dev.revstream.jobs.kafka.JsonRecords;
+import dev.revstream.jobs.kafka.OutputJson;
+import dev.revstream.model.DeadLetter;
+import dev.revstream.model.Event;
+import dev.revstream.model.Ingested;
+import dev.revstream.quality.DataQualityCounter;
+import dev.revstream.quality.QualityReport;
+import dev.revstream.quality.QualitySample;
+import dev.revstream.time.LiveWatermarks;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * revstream's one job graph: a single Kafka source over both input topics (parsed and validated
+ * inside the source, watermarks per partition), then routing of dead letters, de-duplication and
+ * late routing keyed by (source, eventId), the normalized-events sink and the data-quality counts.
+ * Sources and sinks are injected ({@link Io}), so tests can wire the same graph to what they need.
+ */
+public final class RevstreamJob {
+    /** The global job parameter carrying a bounded run's as-of time (epoch milliseconds). */
+    public static final String AS_OF_PARAMETER = "revstream.as-of";
+
+    private RevstreamJob() {}
+
+    /** Live runs follow the wall clock when idle; bounded replays never do and end at the input's end. */
+    public enum RunKind {
+        LIVE,
+        BOUNDED;
+
+        String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Where the job reads and writes. */
+    public record Io(
+            Source<Ingested, ?, ?> input,
+            Sink<Event> events,
+            Sink<DeadLetter> deadLetters,
+            Sink<Event> late,
+            Sink<QualityReport> quality) {}
+
+    /** Settings every environment of this job gets, local or cluster. */
+    public static void configure(StreamExecutionEnvironment env, RevstreamConfig cfg, Long asOf) {
+        Configuration c = new Configuration();
+        c.set(PipelineOptions.GENERIC_TYPES, false); // a Kryo fallback is a bug: fail at start-up
+        c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, cfg.time().watermarkInterval());
+        c.set(PipelineOptions.MAX_PARALLELISM, cfg.job().maxParallelism());
+        c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, cfg.job().checkpointTimeout());
+        if (asOf != null) {
+            c.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, Map.of(AS_OF_PARAMETER, Long.toString(asOf)));
+        }
+        env.configure(c);
+        env.setParallelism(cfg.job().parallelism());
+        env.enableCheckpointing(cfg.job().checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    /** Wires the graph onto {@code env}. */
+    public static void build(StreamExecutionEnvironment env, RevstreamConfig cfg, RunKind kind, Io io) {
+        DataStream<Ingested> ingested = env.fromSource(io.input(), watermarks(cfg, kind), "kafka-input")
+                .uid("kafka-input");
+
+        SingleOutputStreamOperator<Event> accepted = ingested
+                .process(new IngestRouter())
+                .uid("ingest-router")
+                .name("ingest-router");
+        accepted.getSideOutput(IngestRouter.DEAD_LETTERS)
+                .sinkTo(io.deadLetters())
+                .uid("deadletter-sink")
+                .name("deadletter-sink");
+
+        SingleOutputStreamOperator<Event> unique = accepted
+                .keyBy(Event::dedupKey, Types.STRING)
+                .process(new Deduplicator(cfg.ingest().dedupHorizon().toMillis(), cfg.ingest().dedupTtl()))
+                .uid("dedup")
+                .name("dedup");
+        unique.sinkTo(io.events()).uid("events-sink").name("events-sink");
+        unique.getSideOutput(Deduplicator.LATE).sinkTo(io.late()).uid("late-sink").name("late-sink");
+
+        accepted.getSideOutput(IngestRouter.QUALITY)
+                .union(unique.getSideOutput(Deduplicator.QUALITY))
+                .keyBy(QualitySample::dimension, Types.STRING)
+                .process(new DataQualityCounter(cfg.dataQuality().window().toMillis(),
+                        cfg.dataQuality().grace().toMillis(), kind == RunKind.LIVE, cfg.time().idleTimeout().toMillis()))
+                .uid("data-quality")
+                .name("data-quality")
+                .sinkTo(io.quality())
+                .uid("dataquality-sink")
+                .name("dataquality-sink");
+    }
+
+    /** Per-partition watermarks: wall-clock following and idleness only in live runs. */
+    static WatermarkStrategy<Ingested> watermarks(RevstreamConfig cfg, RunKind kind) {
+        long outOfOrderness = cfg.time().outOfOrderness().toMillis();
+        boolean live = kind == RunKind.LIVE;
+        long idle = live ? cfg.time().idleTimeout().toMillis() : 0;
+        boolean follow = live && cfg.time().followWallClock();
+        return WatermarkStrategy.<Ingested>forGenerator(ctx -> new LiveWatermarks<>(outOfOrderness, idle, follow, System::currentTimeMillis))
+                .withTimestampAssigner((e, ts) -> e.eventTime());
+    }
+
+    /** The production wiring: Kafka in, Kafka out. */
+    public static Io kafkaIo(RevstreamConfig cfg, RunKind kind) {
+        return new Io(
+                kafkaSource(cfg, kind),
+                kafkaSink(cfg, kind, "events", new JsonRecords<>(cfg.topics().events(), Event::routingKey, OutputJson::event)),
+                kafkaSink(cfg, kind, "deadletter", new JsonRecords<>(cfg.topics().deadletter(),
+                        d -> d.key() == null ? null : new String(d.key(), java.nio.charset.StandardCharsets.UTF_8), OutputJson::deadLetter)),
+                kafkaSink(cfg, kind, "late", new JsonRecords<>(cfg.topics().late(), Event::routingKey, OutputJson::event)),
+                kafkaSink(cfg, kind, "dataquality", new JsonRecords<>(cfg.topics().dataquality(),
+                        r -> r.dimension() + "|" + r.windowStart(), qualityJson(Units.format(cfg.dataQuality().window())))));
+    }
+
+    private static org.apache.flink.util.function.SerializableFunction<QualityReport, byte[]> qualityJson(String size) {
+        return r -> OutputJson.quality(r, size);
+    }
+
+    static KafkaSource<Ingested> kafkaSource(RevstreamConfig cfg, RunKind kind) {
+        OffsetsInitializer start = switch (kind == RunKind.BOUNDED ? RevstreamConfig.StartingOffsets.EARLIEST : cfg.kafka().startingOffsets()) {
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+        Properties props = new Properties();
+        props.putAll(cfg.kafka().properties());
+        // input written by transactional producers: never read what was aborted
+        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        var builder = KafkaSource.<Ingested>builder()
+                .setBootstrapServers(cfg.kafka().bootstrapServers())
+                .setTopics(cfg.topics().inputs())
+                .setGroupId(cfg.kafka().groupId())
+                .setStartingOffsets(start)
+                .setDeserializer(new IngestDeserializer(cfg.ingestSettings()))
+                .setProperties(props)
+                .setProperty("partition.discovery.interval.ms", kind == RunKind.BOUNDED ? "-1" : "60000");
+        if (kind == RunKind.BOUNDED) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    static <T> KafkaSink<T> kafkaSink(RevstreamConfig cfg, RunKind kind, String name, JsonRecords<T> records) {
+        Properties props = new Properties();
+        props.putAll(cfg.kafka().properties());
+        props.put("transaction.timeout.ms", Long.toString(cfg.kafka().transactionTimeout().toMillis()));
+        props.put("max.request.size", Integer.toString(cfg.kafka().maxRecordBytes()));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(cfg.kafka().bootstrapServers())
+                .setRecordSerializer(records)
+                .setDeliveryGuarantee(cfg.kafka().delivery() == Delivery.EXACTLY_ONCE
+                        ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setTransactionalIdPrefix(String.join("-", cfg.kafka().transactionalIdPrefix(), kind.id(), name))
+                .setKafkaProducerConfig(props)
+                .build();
+    }
+
+}

@@ -1,0 +1,73 @@
+package dev.revstream.jobs.kafka;
+
+import dev.revstream.jobs.config.RevstreamConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates revstream's topics when they are missing; existing topics are left as they are. */
+public final class KafkaTopics {
+    private KafkaTopics() {}
+
+    /** Client properties for revstream's own admin, producer and consumer clients. */
+    public static Properties clientProperties(RevstreamConfig cfg) {
+        Properties p = new Properties();
+        p.putAll(cfg.kafka().properties());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafka().bootstrapServers());
+        return p;
+    }
+
+    /** Ensures the input and output topics exist; returns the ones it created. */
+    public static List<String> ensure(RevstreamConfig cfg) {
+        Map<String, Map<String, String>> wanted = new HashMap<>();
+        String maxBytes = Integer.toString(cfg.kafka().maxRecordBytes());
+        for (String t : cfg.topics().inputs()) {
+            wanted.put(t, Map.of("max.message.bytes", maxBytes));
+        }
+        for (String t : cfg.topics().outputs()) {
+            wanted.put(t, Map.of("max.message.bytes", maxBytes));
+        }
+        // the KPI topic is a table of the latest snapshot per (window size, start, dimension, value)
+        wanted.put(cfg.topics().kpis(), Map.of("max.message.bytes", maxBytes, "cleanup.policy", "compact"));
+        return ensure(clientProperties(cfg), wanted, cfg.kafka().topicPartitions(), cfg.kafka().topicReplication());
+    }
+
+    public static List<String> ensure(Properties client, Map<String, Map<String, String>> topics, int partitions, short replication) {
+        try (Admin admin = Admin.create(client)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            topics.forEach((name, config) -> {
+                if (!existing.contains(name)) {
+                    missing.add(new NewTopic(name, partitions, replication).configs(config));
+                }
+            });
+            List<String> created = new ArrayList<>();
+            for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    e.getValue().get(30, TimeUnit.SECONDS);
+                    created.add(e.getKey());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw ex;
+                    }
+                }
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topics on " + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}

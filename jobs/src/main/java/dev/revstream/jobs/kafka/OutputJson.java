@@ -1,0 +1,171 @@
+package dev.revstream.jobs.kafka;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.revstream.model.DeadLetter;
+import dev.revstream.model.ErrorCode;
+import dev.revstream.model.Event;
+import dev.revstream.quality.QualityReport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * The JSON wire formats of revstream's output topics (documented in the README). Written with a
+ * streaming generator: no reflection, no intermediate tree, absent fields left out.
+ */
+public final class OutputJson {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .build();
+
+    private OutputJson() {}
+
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] object(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A normalized event on {@code revops.events}. */
+    public static byte[] event(Event e) {
+        return object(g -> {
+            g.writeStringField("kind", e.kind().name().toLowerCase(Locale.ROOT));
+            g.writeStringField("eventId", e.eventId());
+            g.writeStringField("source", e.source());
+            g.writeStringField("occurredAt", Instant.ofEpochMilli(e.occurredAt()).toString());
+            str(g, "accountId", e.accountId());
+            str(g, "contactId", e.contactId());
+            str(g, "dealId", e.dealId());
+            str(g, "ownerId", e.ownerId());
+            g.writeStringField("type", e.type());
+            str(g, "sourceType", e.sourceType());
+            str(g, "channel", e.channel());
+            str(g, "sourceChannel", e.sourceChannel());
+            str(g, "campaign", e.campaign());
+            num(g, "amount", e.amount());
+            num(g, "sourceAmount", e.sourceAmount());
+            str(g, "sourceCurrency", e.sourceCurrency());
+            str(g, "stage", e.stage());
+            str(g, "sourceStage", e.sourceStage());
+            str(g, "expectedCloseDate", e.expectedCloseDate());
+            str(g, "dealType", e.dealType());
+            str(g, "segment", e.segment());
+            str(g, "region", e.region());
+            str(g, "lostReason", e.lostReason());
+            if (e.attributes() != null) {
+                g.writeFieldName("attributes");
+                g.writeRawValue(e.attributes());
+            }
+            g.writeObjectFieldStart("ingestion");
+            g.writeStringField("topic", e.topic());
+            g.writeNumberField("partition", e.partition());
+            g.writeNumberField("offset", e.offset());
+            g.writeStringField("timestamp", Instant.ofEpochMilli(e.ingestedAt()).toString());
+            g.writeEndObject();
+        });
+    }
+
+    /** A rejected input record on {@code revops.deadletter}. */
+    public static byte[] deadLetter(DeadLetter d) {
+        return object(g -> {
+            g.writeStringField("errorCode", d.errorCode().name());
+            str(g, "field", d.field());
+            str(g, "value", d.value());
+            g.writeStringField("message", d.message());
+            str(g, "source", d.source());
+            g.writeStringField("rejectedAt", Instant.ofEpochMilli(d.rejectedAt()).toString());
+            g.writeStringField("topic", d.topic());
+            g.writeNumberField("partition", d.partition());
+            g.writeNumberField("offset", d.offset());
+            if (d.key() != null) {
+                String key = utf8(d.key());
+                if (key != null) {
+                    g.writeStringField("key", key);
+                } else {
+                    g.writeStringField("keyBase64", Base64.getEncoder().encodeToString(d.key()));
+                }
+            }
+            g.writeStringField("ingestedAt", Instant.ofEpochMilli(d.ingestedAt()).toString());
+            g.writeNumberField("payloadLength", d.payloadLength());
+            g.writeStringField("payloadSha256", d.payloadSha256());
+            g.writeBooleanField("truncated", d.truncated());
+            String text = utf8(d.payload());
+            if (text != null) {
+                g.writeStringField("payloadEncoding", "utf8");
+                g.writeStringField("payload", text);
+            } else {
+                // not UTF-8 as a whole (or cut inside a character): the exact bytes, in base64
+                g.writeStringField("payloadEncoding", "base64");
+                g.writeStringField("payload", Base64.getEncoder().encodeToString(d.payload()));
+            }
+        });
+    }
+
+    /** A data-quality window on {@code revops.dataquality}. */
+    public static byte[] quality(QualityReport r, String windowSize) {
+        return object(g -> {
+            g.writeStringField("windowStart", Instant.ofEpochMilli(r.windowStart()).toString());
+            g.writeStringField("windowEnd", Instant.ofEpochMilli(r.windowEnd()).toString());
+            g.writeStringField("windowSize", windowSize);
+            g.writeStringField("timeBasis", "ingestion");
+            g.writeStringField("dimension", "source");
+            g.writeStringField("dimensionValue", r.dimension());
+            g.writeNumberField("eventsAccepted", r.eventsAccepted());
+            g.writeNumberField("eventsRejected", r.eventsRejected());
+            g.writeObjectFieldStart("eventsRejectedByCode");
+            for (ErrorCode code : ErrorCode.values()) {
+                long n = code.ordinal() < r.rejectedByCode().length ? r.rejectedByCode()[code.ordinal()] : 0;
+                if (n > 0) {
+                    g.writeNumberField(code.name(), n);
+                }
+            }
+            g.writeEndObject();
+            g.writeNumberField("duplicates", r.duplicates());
+            g.writeNumberField("lateEvents", r.lateEvents());
+            g.writeNumberField("ignoredEvents", r.ignoredEvents());
+            g.writeNumberField("channelsUnmapped", r.channelsUnmapped());
+            g.writeBooleanField("correction", r.correction());
+        });
+    }
+
+    private static void str(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
+    }
+
+    private static void num(JsonGenerator g, String name, BigDecimal value) throws IOException {
+        if (value != null) {
+            g.writeFieldName(name);
+            g.writeNumber(value.toPlainString());
+        }
+    }
+
+    /** The bytes as a string when they are valid UTF-8, else null. */
+    static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+}

@@ -1,0 +1,26 @@
+package dev.revstream.jobs.runner;
+
+import dev.revstream.jobs.RevstreamJob;
+import dev.revstream.jobs.RevstreamJob.RunKind;
+import dev.revstream.jobs.config.RevstreamConfig;
+import dev.revstream.jobs.kafka.KafkaTopics;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Starts revstream's job on the embedded Flink against the configured Kafka. */
+public final class LocalRunner {
+    private LocalRunner() {}
+
+    /**
+     * Creates missing topics, wires the job with Kafka input and output and submits it.
+     *
+     * @param asOf a bounded run's as-of time (epoch ms), or null
+     */
+    public static JobID submit(LocalFlink flink, RevstreamConfig cfg, RunKind kind, Long asOf) {
+        KafkaTopics.ensure(cfg);
+        StreamExecutionEnvironment env = flink.environment();
+        RevstreamJob.configure(env, cfg, asOf);
+        RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind));
+        return flink.submit(env, "revstream-" + kind.name().toLowerCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.revstream.jobs.testing;
+
+import dev.revstream.jobs.config.ConfigLoader;
+import dev.revstream.jobs.config.RevstreamConfig;
+import dev.revstream.jobs.kafka.EmbeddedKafka;
+import dev.revstream.jobs.runner.LocalFlink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real Kafka broker and one embedded Flink per test JVM, started on first use and stopped
+ * when the JVM exits. Each test gets its own topic names, consumer group and transactional ids
+ * through {@link #config(String, String...)}, so tests never see each other's records.
+ */
+public final class Infra {
+    private static final Path WORK = Path.of("target", "test-work").toAbsolutePath();
+    private static final AtomicInteger RUNS = new AtomicInteger();
+    private static EmbeddedKafka kafka;
+    private static LocalFlink flink;
+
+    private Infra() {}
+
+    public static synchronized EmbeddedKafka kafka() {
+        if (kafka == null) {
+            Path dir = WORK.resolve("kafka-" + ProcessHandle.current().pid());
+            kafka = new EmbeddedKafka(dir, 0, Map.of()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                kafka.stop();
+                deleteQuietly(dir);
+            }));
+        }
+        return kafka;
+    }
+
+    public static synchronized LocalFlink flink() {
+        if (flink == null) {
+            Path dir = WORK.resolve("flink-" + ProcessHandle.current().pid());
+            flink = LocalFlink.start(dir, 2, 2, 0);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    flink.close();
+                } catch (Exception ignored) {
+                    // the JVM is going away
+                }
+                deleteQuietly(dir);
+            }));
+        }
+        return flink;
+    }
+
+    /**
+     * The project's default configuration pointed at the shared broker, with every topic, the
+     * group id and the transactional-id prefix made unique for {@code name}, fast checkpoints, and
+     * the given {@code key=value} overrides.
+     */
+    public static RevstreamConfig config(String name, String... sets) {
+        String id = name + "-" + RUNS.incrementAndGet();
+        List<String> all = new ArrayList<>(List.of(
+                "kafka.bootstrap-servers=" + kafka().bootstrapServers(),
+                "kafka.group-id=" + id,
+                "kafka.transactional-id-prefix=" + id,
+                "job.checkpoint-interval=300ms",
+                "kafka.transaction-timeout=60s"));
+        for (String t : List.of("touchpoints", "deals", "events", "deadletter", "late", "dataquality", "journey",
+                "alerts", "kpis", "attribution", "actions", "alerts-deadletter")) {
+            all.add("topics." + t + "=" + id + "." + t);
+        }
+        all.addAll(Arrays.asList(sets));
+        return ConfigLoader.load(projectConfig(), all, Map.of());
+    }
+
+    /** The project's {@code config/revstream.yaml}, found from the module or the root directory. */
+    public static Path projectConfig() {
+        Path p = Path.of("..", "config", "revstream.yaml");
+        return Files.isRegularFile(p) ? p : Path.of("config", "revstream.yaml");
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // temporary files of a finished test JVM
+        }
+    }
+}
