@@ -36,6 +36,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * revstream's one job graph: a single Kafka source over both input topics (parsed and validated
@@ -130,8 +131,13 @@ public final class RevstreamJob {
 
     /** The production wiring: Kafka in, Kafka out. */
     public static Io kafkaIo(RevstreamConfig cfg, RunKind kind) {
+        return kafkaIo(cfg, kind, null);
+    }
+
+    /** @param stopAt where a bounded run stops (the pre-scan's end offsets); null for the offsets at start */
+    public static Io kafkaIo(RevstreamConfig cfg, RunKind kind, Map<TopicPartition, Long> stopAt) {
         return new Io(
-                kafkaSource(cfg, kind),
+                kafkaSource(cfg, kind, stopAt),
                 kafkaSink(cfg, kind, "events", new JsonRecords<>(cfg.topics().events(), Event::routingKey, OutputJson::event)),
                 kafkaSink(cfg, kind, "deadletter", new JsonRecords<>(cfg.topics().deadletter(),
                         d -> d.key() == null ? null : new String(d.key(), java.nio.charset.StandardCharsets.UTF_8), OutputJson::deadLetter)),
@@ -144,7 +150,7 @@ public final class RevstreamJob {
         return r -> OutputJson.quality(r, size);
     }
 
-    static KafkaSource<Ingested> kafkaSource(RevstreamConfig cfg, RunKind kind) {
+    static KafkaSource<Ingested> kafkaSource(RevstreamConfig cfg, RunKind kind, Map<TopicPartition, Long> stopAt) {
         OffsetsInitializer start = switch (kind == RunKind.BOUNDED ? RevstreamConfig.StartingOffsets.EARLIEST : cfg.kafka().startingOffsets()) {
             case EARLIEST -> OffsetsInitializer.earliest();
             case LATEST -> OffsetsInitializer.latest();
@@ -163,7 +169,7 @@ public final class RevstreamJob {
                 .setProperties(props)
                 .setProperty("partition.discovery.interval.ms", kind == RunKind.BOUNDED ? "-1" : "60000");
         if (kind == RunKind.BOUNDED) {
-            builder.setBounded(OffsetsInitializer.latest());
+            builder.setBounded(stopAt == null ? OffsetsInitializer.latest() : OffsetsInitializer.offsets(stopAt));
         }
         return builder.build();
     }

@@ -4,7 +4,11 @@ import dev.revstream.jobs.RevstreamJob;
 import dev.revstream.jobs.RevstreamJob.RunKind;
 import dev.revstream.jobs.config.RevstreamConfig;
 import dev.revstream.jobs.kafka.KafkaTopics;
+import java.util.Map;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Starts revstream's job on the embedded Flink against the configured Kafka. */
@@ -17,10 +21,24 @@ public final class LocalRunner {
      * @param asOf a bounded run's as-of time (epoch ms), or null
      */
     public static JobID submit(LocalFlink flink, RevstreamConfig cfg, RunKind kind, Long asOf) {
+        return submit(flink, cfg, kind, asOf, null, null);
+    }
+
+    /**
+     * @param stopAt where a bounded run stops, or null
+     * @param restoreFrom a savepoint or retained checkpoint to start from, or null
+     */
+    public static JobID submit(LocalFlink flink, RevstreamConfig cfg, RunKind kind, Long asOf,
+            Map<TopicPartition, Long> stopAt, String restoreFrom) {
         KafkaTopics.ensure(cfg);
         StreamExecutionEnvironment env = flink.environment();
+        if (restoreFrom != null) {
+            Configuration c = new Configuration();
+            c.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+            env.configure(c);
+        }
         RevstreamJob.configure(env, cfg, asOf);
-        RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind));
+        RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind, stopAt));
         return flink.submit(env, "revstream-" + kind.name().toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -1,0 +1,139 @@
+package dev.revstream.jobs.cli;
+
+import dev.revstream.jobs.RevstreamJob.RunKind;
+import dev.revstream.jobs.config.RevstreamConfig;
+import dev.revstream.jobs.generator.GeneratorRunner;
+import dev.revstream.jobs.kafka.EmbeddedKafka;
+import dev.revstream.jobs.kafka.KafkaTopics;
+import dev.revstream.jobs.runner.LocalFlink;
+import dev.revstream.jobs.runner.LocalRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.JobID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The embedded default, end to end: a Kafka broker, the job on the embedded Flink, the funnel
+ * generator, and a status line every few seconds. Everything lives in a temporary directory that
+ * is removed at the end.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start Kafka, run revstream on an embedded Flink and feed it a synthetic funnel; print live status.")
+public class DemoCommand implements Callable<Integer> {
+    /**
+     * The generator's business clock runs days per minute in the past, so event time must not
+     * follow the wall clock and the future check must not judge it; windows are short so the
+     * status moves.
+     */
+    static final String[] DEMO_DEFAULTS = {
+        "time.follow-wall-clock=false",
+        "ingest.max-future=0",
+        "time.out-of-orderness=5m",
+        "dataquality.window=5s",
+        "dataquality.grace=1s",
+        "job.checkpoint-interval=2s",
+        "job.rest-port=0",
+        "generator.malformed-share=0.02",
+    };
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--duration", converter = DurationConverter.class, description = "stop after this long, e.g. 60s (default: until Ctrl-C)")
+    Duration duration;
+
+    @Option(names = "--rate", defaultValue = "500", description = "generated records per second at most (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--seed", defaultValue = "42", description = "generator seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--accounts", defaultValue = "20000", description = "accounts the generator simulates (default: ${DEFAULT-VALUE})")
+    int accounts;
+
+    @Option(names = "--status-every", converter = DurationConverter.class, defaultValue = "5s", description = "status interval (default: ${DEFAULT-VALUE})")
+    Duration statusEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("revstream-demo-");
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                cleanedUp.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (EmbeddedKafka kafka = new EmbeddedKafka(work.resolve("kafka"), 0, Map.of()).start()) {
+            String[] defaults = new String[DEMO_DEFAULTS.length + 1];
+            System.arraycopy(DEMO_DEFAULTS, 0, defaults, 0, DEMO_DEFAULTS.length);
+            defaults[DEMO_DEFAULTS.length] = "kafka.bootstrap-servers=" + kafka.bootstrapServers();
+            RevstreamConfig cfg = common.load(defaults);
+            KafkaTopics.ensure(cfg);
+            System.out.println("Kafka:  " + kafka.bootstrapServers() + "  (try: kcat -b " + kafka.bootstrapServers()
+                    + " -C -t " + cfg.topics().events() + ")");
+            try (LocalFlink flink = LocalFlink.start(work.resolve("flink"), 1, cfg.job().parallelism(), cfg.job().restPort());
+                    StatusBoard board = new StatusBoard(cfg)) {
+                System.out.println("Flink:  " + flink.restAddress() + "  (REST API)");
+                JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);
+                GeneratorRunner generator = new GeneratorRunner(cfg, seed, accounts, rate);
+                Thread gen = new Thread(() -> generator.run(null, stop::get), "revstream-generator");
+                gen.setDaemon(true);
+                gen.start();
+                long started = System.nanoTime();
+                long nextStatus = started;
+                while (!stop.get()) {
+                    long now = System.nanoTime();
+                    if (duration != null && now - started >= duration.toNanos()) {
+                        break;
+                    }
+                    if (now >= nextStatus) {
+                        print(Duration.ofNanos(now - started), generator.stats(), board, flink.completedCheckpoints(job), flink.status(job).name());
+                        nextStatus += statusEvery.toNanos();
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // the status cadence, not a wait for anything
+                }
+                stop.set(true);
+                gen.join(10_000);
+                print(Duration.ofNanos(System.nanoTime() - started), generator.stats(), board, flink.completedCheckpoints(job), "STOPPING");
+                flink.cancel(job);
+            }
+        } finally {
+            deleteRecursively(work);
+            cleanedUp.countDown();
+        }
+        System.out.println("demo stopped.");
+        return 0;
+    }
+
+    private static void print(Duration elapsed, GeneratorRunner.Stats gen, StatusBoard b, long checkpoints, String state) {
+        System.out.printf("[%3ds] business %s | generated %d (%d malformed, %d duplicates) | accepted %d  dead-lettered %d  duplicates %d  late %d"
+                        + " | out: events %d, dead letters %d | checkpoints %d | job %s%n",
+                elapsed.toSeconds(), gen.businessTime.get() == 0 ? "-" : Instant.ofEpochMilli(gen.businessTime.get()).toString().substring(0, 16),
+                gen.total(), gen.malformed.get(), gen.duplicates.get(), b.accepted.get(), b.rejected.get(), b.duplicates.get(),
+                b.late.get(), b.eventsOut.get(), b.deadLettersOut.get(), checkpoints, state);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}

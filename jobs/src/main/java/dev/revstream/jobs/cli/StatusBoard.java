@@ -1,0 +1,102 @@
+package dev.revstream.jobs.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.revstream.jobs.config.RevstreamConfig;
+import dev.revstream.jobs.kafka.KafkaTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Follows revstream's output topics, read committed, and keeps the running totals the demo
+ * prints: the data-quality counts (summed over the {@code all} windows of {@code revops.dataquality})
+ * and the records in each output topic.
+ */
+final class StatusBoard implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final AtomicLong accepted = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong late = new AtomicLong();
+    final AtomicLong channelsUnmapped = new AtomicLong();
+    final AtomicLong eventsOut = new AtomicLong();
+    final AtomicLong deadLettersOut = new AtomicLong();
+    final AtomicLong lateOut = new AtomicLong();
+
+    private final RevstreamConfig cfg;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    StatusBoard(RevstreamConfig cfg) {
+        this.cfg = cfg;
+        this.thread = new Thread(this::follow, "revstream-status");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void follow() {
+        Properties p = KafkaTopics.clientProperties(cfg);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(cfg.kafka().maxRecordBytes()));
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : List.of(cfg.topics().dataquality(), cfg.topics().events(), cfg.topics().deadletter(), cfg.topics().late())) {
+                c.partitionsFor(t, Duration.ofSeconds(30)).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    count(r);
+                }
+            }
+        } catch (RuntimeException e) {
+            if (running.get()) {
+                System.err.println("status: stopped following the output topics: " + e.getMessage());
+            }
+        }
+    }
+
+    private void count(ConsumerRecord<byte[], byte[]> r) {
+        String t = r.topic();
+        if (t.equals(cfg.topics().events())) {
+            eventsOut.incrementAndGet();
+        } else if (t.equals(cfg.topics().deadletter())) {
+            deadLettersOut.incrementAndGet();
+        } else if (t.equals(cfg.topics().late())) {
+            lateOut.incrementAndGet();
+        } else {
+            try {
+                JsonNode n = JSON.readTree(r.value());
+                if ("all".equals(n.path("dimensionValue").asText())) {
+                    accepted.addAndGet(n.path("eventsAccepted").asLong());
+                    rejected.addAndGet(n.path("eventsRejected").asLong());
+                    duplicates.addAndGet(n.path("duplicates").asLong());
+                    late.addAndGet(n.path("lateEvents").asLong());
+                    channelsUnmapped.addAndGet(n.path("channelsUnmapped").asLong());
+                }
+            } catch (java.io.IOException e) {
+                System.err.println("status: unreadable data-quality record at offset " + r.offset());
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(5_000);
+    }
+}
