@@ -50,6 +50,16 @@ public final class RevstreamJob {
 
     private RevstreamJob() {}
 
+    /** The job jar's entry point on a Flink cluster; see {@link dev.revstream.jobs.cli.ClusterSubmit}. */
+    public static void main(String[] args) {
+        int code = dev.revstream.jobs.cli.Revstream.configure(new picocli.CommandLine(new dev.revstream.jobs.cli.ClusterSubmit()))
+                .execute(args);
+        if (code != 0) {
+            // no System.exit: in application mode this main runs inside the JobManager
+            throw new IllegalStateException("revstream-job exited with code " + code);
+        }
+    }
+
     /** Live runs follow the wall clock when idle; bounded replays never do and end at the input's end. */
     public enum RunKind {
         LIVE,

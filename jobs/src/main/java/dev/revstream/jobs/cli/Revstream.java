@@ -17,7 +17,11 @@ public class Revstream {
 
     /** The command line with revstream's error handling: configuration errors are a message, not a stack trace. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Revstream());
+        return configure(new CommandLine(new Revstream()));
+    }
+
+    /** Installs revstream's error handling on a command line. */
+    public static CommandLine configure(CommandLine cl) {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {
                 cmd.getErr().println("revstream: " + e.getMessage());

@@ -24,6 +24,9 @@ public class RunCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--bounded", description = "read the input topics up to their current end, then finish (a replay)")
     boolean bounded;
 
@@ -37,7 +40,7 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (asOf != null && !bounded) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--as-of needs --bounded");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--as-of needs --bounded");
         }
         RevstreamConfig cfg = common.load();
         Path state = Path.of(cfg.job().stateDir()).toAbsolutePath();

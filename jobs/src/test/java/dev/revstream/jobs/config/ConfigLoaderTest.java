@@ -1,0 +1,97 @@
+package dev.revstream.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.revstream.jobs.testing.Infra;
+import dev.revstream.model.Channel;
+import dev.revstream.model.TouchpointType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    private static RevstreamConfig load(String... sets) {
+        return ConfigLoader.load(Infra.projectConfig(), List.of(sets), Map.of());
+    }
+
+    @Test
+    void loadsTheDefaultConfigurationAndItsMappings() {
+        RevstreamConfig cfg = load();
+        assertThat(cfg.topics().touchpoints()).isEqualTo("revops.touchpoints");
+        assertThat(cfg.time().outOfOrderness()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(cfg.ingest().maxValueBytes()).isEqualTo(1024 * 1024);
+        assertThat(cfg.ingest().deadletterMaxPayload()).isEqualTo(512 * 1024);
+        assertThat(cfg.kafka().transactionTimeout()).isLessThan(Duration.ofMinutes(15));
+        assertThat(cfg.deals().stages()).extracting(RevstreamConfig.Stage::name)
+                .containsExactly("QUALIFICATION", "DISCOVERY", "SOLUTION", "PROPOSAL", "NEGOTIATION");
+        assertThat(cfg.deals().stages().get(4).stallSla()).isEqualTo(Duration.ofDays(7));
+        assertThat(cfg.deals().stages().get(3).winProbability()).isEqualTo(0.6);
+        assertThat(cfg.mappings().type("marketo", "Open Email")).isEqualTo(TouchpointType.EMAIL_OPEN);
+        assertThat(cfg.mappings().type("salesforce", "Call")).isEqualTo(TouchpointType.SALES_CALL);
+        assertThat(cfg.mappings().type("zendesk", "ticket.created")).isEqualTo(TouchpointType.SUPPORT_TICKET);
+        assertThat(cfg.mappings().stage("hubspot", "contractsent")).isEqualTo("NEGOTIATION");
+        assertThat(cfg.mappings().stage("salesforce", "Proposal/Price Quote")).isEqualTo("PROPOSAL");
+        assertThat(cfg.mappings().stage("pipedrive", "won")).isEqualTo("CLOSED_WON");
+        assertThat(cfg.mappings().channel("anything", "cpc")).isEqualTo(Channel.PAID_SEARCH);
+        assertThat(cfg.ingest().currencyRates()).containsKey("EUR");
+    }
+
+    @Test
+    void setAndEnvironmentOverrideTheFileInThatOrder() {
+        RevstreamConfig env = ConfigLoader.load(Infra.projectConfig(), List.of(),
+                Map.of("REVSTREAM_KAFKA_BOOTSTRAP_SERVERS", "envhost:1", "REVSTREAM_TIME_OUT_OF_ORDERNESS", "5s"));
+        assertThat(env.kafka().bootstrapServers()).isEqualTo("envhost:1");
+        assertThat(env.time().outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        RevstreamConfig both = ConfigLoader.load(Infra.projectConfig(), List.of("kafka.bootstrap-servers=sethost:2"),
+                Map.of("REVSTREAM_KAFKA_BOOTSTRAP_SERVERS", "envhost:1"));
+        assertThat(both.kafka().bootstrapServers()).isEqualTo("sethost:2");
+        assertThat(load("kafka.properties.security.protocol=SASL_SSL").kafka().properties())
+                .containsEntry("security.protocol", "SASL_SSL");
+        assertThat(load("deals.stage.PROPOSAL.stall-sla=3d").deals().stages().get(3).stallSla()).isEqualTo(Duration.ofDays(3));
+    }
+
+    @Test
+    void namesEveryBadKeyAndWhatIsAllowed() {
+        assertThatThrownBy(() -> load("time.out-of-ordernes=5s", "kafka.delivery=twice", "time.idle-timeout=soon",
+                "kafka.transaction-timeout=20m", "job.parallelism=0", "time.zone=Mars/Base"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("time.out-of-ordernes: unknown key; the keys under 'time.' are")
+                .hasMessageContaining("time.out-of-orderness")
+                .hasMessageContaining("kafka.delivery: 'twice' is not one of [exactly-once, at-least-once]")
+                .hasMessageContaining("time.idle-timeout: 'soon' is not a duration such as 500ms, 90s, 5m, 2h or 7d")
+                .hasMessageContaining("kafka.transaction-timeout: '20m' must be between 1s and 15m")
+                .hasMessageContaining("job.parallelism: '0' must be a whole number from 1 to 1024")
+                .hasMessageContaining("time.zone: 'Mars/Base' is not a time zone");
+        assertThatThrownBy(() -> load("ingest.currency-rates.EUR=-1")).hasMessageContaining("ingest.currency-rates.EUR");
+        assertThatThrownBy(() -> load("deals.stage.CLOSING.stall-sla=3d")).hasMessageContaining("not listed in deals.stages");
+        assertThatThrownBy(() -> load("topics.deals=revops.touchpoints")).hasMessageContaining("topics.deals");
+        assertThatThrownBy(() -> load("job.checkpoint-interval=10m", "kafka.transaction-timeout=15m"))
+                .hasMessageContaining("at least twice job.checkpoint-interval");
+    }
+
+    @Test
+    void reportsABadMappingFileByName(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("main.yaml"), Files.readString(Infra.projectConfig()).replace("mappings/default.yaml", "bad.yaml"));
+        Files.writeString(dir.resolve("bad.yaml"), "sources:\n  crm:\n    stages:\n      Won: VICTORY\n");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("main.yaml"), List.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ingest.mappings")
+                .hasMessageContaining("VICTORY");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), List.of(), Map.of()))
+                .hasMessageContaining("no such file");
+    }
+
+    @Test
+    void fallsBackToTheCopyInsideTheJar() {
+        // the module directory has no config/ folder: the bundled copy is read
+        assertThat(Files.exists(ConfigLoader.DEFAULT_FILE)).isFalse();
+        RevstreamConfig cfg = ConfigLoader.load(null, List.of(), Map.of());
+        assertThat(cfg.mappings().type("marketo", "Fill Out Form")).isEqualTo(TouchpointType.FORM_SUBMIT);
+    }
+}
