@@ -26,6 +26,17 @@ public final class KafkaTopics {
         return p;
     }
 
+    /** Properties of a byte-array consumer of revstream's topics that reads only committed records. */
+    public static Properties committedConsumerProperties(RevstreamConfig cfg) {
+        Properties p = clientProperties(cfg);
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        p.put("max.partition.fetch.bytes", Integer.toString(cfg.kafka().maxRecordBytes()));
+        p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        return p;
+    }
+
     /** Ensures the input and output topics exist; returns the ones it created. */
     public static List<String> ensure(RevstreamConfig cfg) {
         Map<String, Map<String, String>> wanted = new HashMap<>();

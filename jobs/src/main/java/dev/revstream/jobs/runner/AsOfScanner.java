@@ -12,11 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The fast pre-scan of a bounded run: reads the input topics up to their current end with the
@@ -33,12 +31,7 @@ public final class AsOfScanner {
 
     public static Span scan(RevstreamConfig cfg) {
         EventParser parser = new EventParser(cfg.ingestSettings());
-        Properties p = KafkaTopics.clientProperties(cfg);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(cfg.kafka().maxRecordBytes()));
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Properties p = KafkaTopics.committedConsumerProperties(cfg);
         Map<TopicPartition, Long> end;
         Set<String> seen = new HashSet<>();
         Long earliest = null;

@@ -70,10 +70,7 @@ public final class TopicIo {
             Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, committedOnly)) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
-            c.assign(parts);
-            c.seekToBeginning(parts);
+            List<TopicPartition> parts = fromStart(c, topic);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !done.test(out)) {
                 c.poll(Duration.ofMillis(200)).forEach(out::add);
@@ -86,10 +83,7 @@ public final class TopicIo {
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, boolean committedOnly) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, committedOnly)) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
-            c.assign(parts);
-            c.seekToBeginning(parts);
+            List<TopicPartition> parts = fromStart(c, topic);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
@@ -97,6 +91,14 @@ public final class TopicIo {
             }
         }
         return out;
+    }
+
+    private static List<TopicPartition> fromStart(KafkaConsumer<byte[], byte[]> c, String topic) {
+        List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        return parts;
     }
 
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, boolean committedOnly) {
