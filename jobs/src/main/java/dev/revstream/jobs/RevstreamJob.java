@@ -1,6 +1,9 @@
 package dev.revstream.jobs;
 
+import dev.revstream.alerts.Alert;
 import dev.revstream.ingest.Deduplicator;
+import dev.revstream.journey.JourneyFunction;
+import dev.revstream.journey.JourneyUpdate;
 import dev.revstream.ingest.IngestRouter;
 import dev.revstream.jobs.config.RevstreamConfig;
 import dev.revstream.jobs.config.RevstreamConfig.Delivery;
@@ -46,7 +49,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class RevstreamJob {
     /** The global job parameter carrying a bounded run's as-of time (epoch milliseconds). */
-    public static final String AS_OF_PARAMETER = "revstream.as-of";
+    public static final String AS_OF_PARAMETER = JourneyFunction.AS_OF_PARAMETER;
 
     private RevstreamJob() {}
 
@@ -76,7 +79,9 @@ public final class RevstreamJob {
             Sink<Event> events,
             Sink<DeadLetter> deadLetters,
             Sink<Event> late,
-            Sink<QualityReport> quality) {}
+            Sink<QualityReport> quality,
+            Sink<JourneyUpdate> journey,
+            Sink<Alert> alerts) {}
 
     /** Settings every environment of this job gets, local or cluster. */
     public static void configure(StreamExecutionEnvironment env, RevstreamConfig cfg, Long asOf) {
@@ -117,8 +122,18 @@ public final class RevstreamJob {
         unique.sinkTo(io.events()).uid("events-sink").name("events-sink");
         unique.getSideOutput(Deduplicator.LATE).sinkTo(io.late()).uid("late-sink").name("late-sink");
 
+        SingleOutputStreamOperator<JourneyUpdate> journey = unique
+                .filter(e -> e.accountId() != null)
+                .name("with-account")
+                .keyBy(Event::accountId, Types.STRING)
+                .process(new JourneyFunction(cfg.journeySettings(), cfg.alerts().journeyStateTtl()))
+                .uid("journey")
+                .name("journey");
+        journey.sinkTo(io.journey()).uid("journey-sink").name("journey-sink");
+        journey.getSideOutput(JourneyFunction.ALERTS).sinkTo(io.alerts()).uid("alerts-sink").name("alerts-sink");
+
         accepted.getSideOutput(IngestRouter.QUALITY)
-                .union(unique.getSideOutput(Deduplicator.QUALITY))
+                .union(unique.getSideOutput(Deduplicator.QUALITY), journey.getSideOutput(JourneyFunction.QUALITY))
                 .keyBy(QualitySample::dimension, Types.STRING)
                 .process(new DataQualityCounter(cfg.dataQuality().window().toMillis(),
                         cfg.dataQuality().grace().toMillis(), kind == RunKind.LIVE, cfg.time().idleTimeout().toMillis()))
@@ -153,7 +168,9 @@ public final class RevstreamJob {
                         d -> d.key() == null ? null : new String(d.key(), java.nio.charset.StandardCharsets.UTF_8), OutputJson::deadLetter)),
                 kafkaSink(cfg, kind, "late", new JsonRecords<>(cfg.topics().late(), Event::routingKey, OutputJson::event)),
                 kafkaSink(cfg, kind, "dataquality", new JsonRecords<>(cfg.topics().dataquality(),
-                        r -> r.dimension() + "|" + r.windowStart(), qualityJson(Units.format(cfg.dataQuality().window())))));
+                        r -> r.dimension() + "|" + r.windowStart(), qualityJson(Units.format(cfg.dataQuality().window())))),
+                kafkaSink(cfg, kind, "journey", new JsonRecords<>(cfg.topics().journey(), JourneyUpdate::accountId, OutputJson::journey)),
+                kafkaSink(cfg, kind, "alerts", new JsonRecords<>(cfg.topics().alerts(), Alert::accountId, OutputJson::alert)));
     }
 
     private static org.apache.flink.util.function.SerializableFunction<QualityReport, byte[]> qualityJson(String size) {

@@ -2,6 +2,12 @@ package dev.revstream.jobs.config;
 
 import dev.revstream.ingest.IngestSettings;
 import dev.revstream.ingest.SourceMappings;
+import dev.revstream.journey.BusinessCalendar;
+import dev.revstream.journey.HealthSettings;
+import dev.revstream.journey.JourneySettings;
+import dev.revstream.journey.StageConfig;
+import java.time.DayOfWeek;
+import java.time.LocalTime;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -30,6 +36,7 @@ public record RevstreamConfig(
         Time time,
         Ingest ingest,
         Deals deals,
+        Alerts alerts,
         DataQuality dataQuality,
         Job job,
         Generator generator,
@@ -67,7 +74,15 @@ public record RevstreamConfig(
 
     public record Stage(String name, Duration stallSla, double winProbability) implements Serializable {}
 
-    public record Deals(List<Stage> stages) implements Serializable {}
+    public record Deals(List<Stage> stages, Map<String, Map<String, Duration>> stallSlaBySegment, Duration tombstone)
+            implements Serializable {}
+
+    public enum LeadSlaMode { CALENDAR, BUSINESS_HOURS }
+
+    public record Alerts(Duration leadSla, LeadSlaMode leadSlaMode, List<DayOfWeek> businessDays, LocalTime businessOpen,
+            LocalTime businessClose, ZoneId businessZone, Map<String, Duration> leadSlaBySegment, int slippageAlertFrom,
+            int slippageWarningFrom, String stallCriticalStage, double stallCriticalAmount, HealthSettings health,
+            Duration journeyStateTtl) implements Serializable {}
 
     public record DataQuality(Duration window, Duration grace) implements Serializable {}
 
@@ -81,7 +96,9 @@ public record RevstreamConfig(
     static final List<Pattern> OPEN_KEYS = List.of(
             Pattern.compile("kafka\\.properties\\..+"),
             Pattern.compile("ingest\\.currency-rates\\.[A-Za-z]{3}"),
-            Pattern.compile("deals\\.stage\\.[A-Za-z_]+\\.(stall-sla|win-probability)"));
+            Pattern.compile("deals\\.stage\\.[A-Za-z_]+\\.(stall-sla|win-probability)"),
+            Pattern.compile("deals\\.segment\\.[^.]+\\.stall-sla\\.[A-Za-z_]+"),
+            Pattern.compile("alerts\\.segment\\.[^.]+\\.lead-sla"));
 
     /** Every fixed key, so that a typo is an error rather than a silently ignored setting. */
     static final Set<String> KEYS = new TreeSet<>(Arrays.asList(
@@ -95,7 +112,17 @@ public record RevstreamConfig(
             "time.zone",
             "ingest.max-value-bytes", "ingest.max-future", "ingest.deadletter-max-payload", "ingest.dedup-horizon",
             "ingest.dedup-ttl", "ingest.reporting-currency", "ingest.currency-rates", "ingest.mappings",
-            "deals.stages", "deals.stage",
+            "deals.stages", "deals.stage", "deals.segment", "deals.tombstone",
+            "alerts.lead-sla", "alerts.lead-sla-mode", "alerts.business-days", "alerts.business-hours",
+            "alerts.business-zone", "alerts.segment", "alerts.slippage-alert-from", "alerts.slippage-warning-from",
+            "alerts.stall-critical-stage", "alerts.stall-critical-amount",
+            "alerts.health.churn-below", "alerts.health.rearm-at", "alerts.health.critical-below",
+            "alerts.health.usage-drop-points", "alerts.health.usage-drop-ratio", "alerts.health.usage-window",
+            "alerts.health.ticket-points", "alerts.health.ticket-count", "alerts.health.ticket-window",
+            "alerts.health.nps-points", "alerts.health.nps-max-score", "alerts.health.nps-window",
+            "alerts.health.champion-points", "alerts.health.champion-window",
+            "alerts.health.payment-points", "alerts.health.payment-window",
+            "journey.state-ttl",
             "dataquality.window", "dataquality.grace",
             "job.parallelism", "job.max-parallelism", "job.checkpoint-interval", "job.checkpoint-timeout",
             "job.state-dir", "job.rest-port",
@@ -180,7 +207,77 @@ public record RevstreamConfig(
                 }
             }
         }
-        Deals deals = new Deals(stages);
+        Map<String, Map<String, Duration>> stallBySegment = new TreeMap<>();
+        r.prefixed("deals.segment.").forEach((rest, v) -> {
+            String segment = rest.substring(0, rest.indexOf('.'));
+            String stage = rest.substring(rest.lastIndexOf('.') + 1).toUpperCase(Locale.ROOT);
+            if (!stageNames.stream().map(x -> x.toUpperCase(Locale.ROOT)).toList().contains(stage)) {
+                r.error("deals.segment." + rest, "stage '" + stage + "' is not listed in deals.stages " + stageNames);
+            }
+            Duration d = r.duration("deals.segment." + rest, Duration.ofMillis(1), Duration.ofDays(3650));
+            if (d != null) {
+                stallBySegment.computeIfAbsent(segment, k -> new TreeMap<>()).put(stage, d);
+            }
+        });
+        Deals deals = new Deals(stages, stallBySegment, r.duration("deals.tombstone", Duration.ofDays(1), Duration.ofDays(36500)));
+
+        Map<String, Duration> leadBySegment = new TreeMap<>();
+        r.prefixed("alerts.segment.").forEach((rest, v) -> {
+            Duration d = r.duration("alerts.segment." + rest, Duration.ofMillis(1), Duration.ofDays(365));
+            if (d != null) {
+                leadBySegment.put(rest.substring(0, rest.lastIndexOf('.')), d);
+            }
+        });
+        List<DayOfWeek> businessDays = new ArrayList<>();
+        for (String day : r.list("alerts.business-days")) {
+            try {
+                businessDays.add(DayOfWeek.valueOf(expandDay(day)));
+            } catch (IllegalArgumentException e) {
+                r.error("alerts.business-days", "'" + day + "' is not a day such as MON or TUESDAY");
+            }
+        }
+        LocalTime open = null;
+        LocalTime close = null;
+        String hours = r.nonEmpty("alerts.business-hours");
+        try {
+            String[] parts = hours == null ? new String[0] : hours.split("-");
+            open = LocalTime.parse(parts[0].trim());
+            close = LocalTime.parse(parts[1].trim());
+            if (!open.isBefore(close)) {
+                r.error("alerts.business-hours", "'" + hours + "': the opening must be before the closing time");
+            }
+        } catch (RuntimeException e) {
+            r.error("alerts.business-hours", "'" + hours + "' is not a range such as 09:00-17:00");
+        }
+        String criticalStage = r.nonEmpty("alerts.stall-critical-stage");
+        if (criticalStage != null && !stageNames.stream().map(x -> x.toUpperCase(Locale.ROOT)).toList()
+                .contains(criticalStage.toUpperCase(Locale.ROOT))) {
+            r.error("alerts.stall-critical-stage", "'" + criticalStage + "' is not listed in deals.stages " + stageNames);
+        }
+        HealthSettings health = new HealthSettings(
+                r.intIn("alerts.health.churn-below", 0, 101), r.intIn("alerts.health.rearm-at", 0, 101),
+                r.intIn("alerts.health.critical-below", 0, 101),
+                r.intIn("alerts.health.usage-drop-points", 0, 100), r.doubleIn("alerts.health.usage-drop-ratio", 0, 1),
+                millis(r.duration("alerts.health.usage-window", Duration.ofMillis(1), Duration.ofDays(3650))),
+                r.intIn("alerts.health.ticket-points", 0, 100), r.intIn("alerts.health.ticket-count", 1, 100000),
+                millis(r.duration("alerts.health.ticket-window", Duration.ofMillis(1), Duration.ofDays(3650))),
+                r.intIn("alerts.health.nps-points", 0, 100), r.intIn("alerts.health.nps-max-score", 0, 10),
+                millis(r.duration("alerts.health.nps-window", Duration.ofMillis(1), Duration.ofDays(3650))),
+                r.intIn("alerts.health.champion-points", 0, 100),
+                millis(r.duration("alerts.health.champion-window", Duration.ofMillis(1), Duration.ofDays(3650))),
+                r.intIn("alerts.health.payment-points", 0, 100),
+                millis(r.duration("alerts.health.payment-window", Duration.ofMillis(1), Duration.ofDays(3650))));
+        if (health.rearmAt() < health.churnBelow()) {
+            r.error("alerts.health.rearm-at", "must be at least alerts.health.churn-below (" + health.churnBelow() + ")");
+        }
+        Alerts alerts = new Alerts(
+                r.duration("alerts.lead-sla", Duration.ofMillis(1), Duration.ofDays(365)),
+                r.oneOf("alerts.lead-sla-mode", LeadSlaMode.class),
+                businessDays, open, close, r.zone("alerts.business-zone"), leadBySegment,
+                r.intIn("alerts.slippage-alert-from", 1, 1000), r.intIn("alerts.slippage-warning-from", 1, 1000),
+                criticalStage == null ? null : criticalStage.toUpperCase(Locale.ROOT),
+                r.doubleIn("alerts.stall-critical-amount", 0, 1e18), health,
+                r.duration("journey.state-ttl", Duration.ZERO, Duration.ofDays(36500)));
 
         DataQuality dq = new DataQuality(
                 r.duration("dataquality.window", Duration.ofSeconds(1), Duration.ofDays(1)),
@@ -226,7 +323,7 @@ public record RevstreamConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException("ingest.mappings: " + e.getMessage(), e);
         }
-        return new RevstreamConfig(Map.copyOf(flat), kafka, topics, time, ingest, deals, dq, job, generator, mappings);
+        return new RevstreamConfig(Map.copyOf(flat), kafka, topics, time, ingest, deals, alerts, dq, job, generator, mappings);
     }
 
     /** What the mapping loader is asked for. */
@@ -236,6 +333,38 @@ public record RevstreamConfig(
     public IngestSettings ingestSettings() {
         return new IngestSettings(topics.touchpoints(), ingest.maxValueBytes(), ingest.maxFuture().toMillis(),
                 ingest.deadletterMaxPayload(), ingest.reportingCurrency(), ingest.currencyRates(), mappings);
+    }
+
+    /** The journey rules' view of this configuration; {@code asOf} is set by the job at run time. */
+    public JourneySettings journeySettings() {
+        List<StageConfig> stageConfigs = deals.stages().stream()
+                .map(st -> new StageConfig(st.name(), st.stallSla().toMillis(), st.winProbability())).toList();
+        Map<String, Map<String, Long>> stallBySegment = new TreeMap<>();
+        deals.stallSlaBySegment().forEach((seg, m) -> m.forEach((stage, d) ->
+                stallBySegment.computeIfAbsent(seg, k -> new TreeMap<>()).put(stage, d.toMillis())));
+        Map<String, Long> leadBySegment = new TreeMap<>();
+        alerts.leadSlaBySegment().forEach((seg, d) -> leadBySegment.put(seg, d.toMillis()));
+        BusinessCalendar calendar = alerts.leadSlaMode() == LeadSlaMode.BUSINESS_HOURS
+                ? new BusinessCalendar(java.util.EnumSet.copyOf(alerts.businessDays()), alerts.businessOpen(),
+                        alerts.businessClose(), alerts.businessZone())
+                : null;
+        return new JourneySettings(stageConfigs, stallBySegment, alerts.leadSla().toMillis(), leadBySegment, calendar,
+                alerts.slippageAlertFrom(), alerts.slippageWarningFrom(), alerts.stallCriticalStage(),
+                alerts.stallCriticalAmount(), deals.tombstone().toMillis(), time.zone(), alerts.health(), null);
+    }
+
+    private static long millis(Duration d) {
+        return d == null ? 0 : d.toMillis();
+    }
+
+    private static String expandDay(String day) {
+        String d = day.trim().toUpperCase(Locale.ROOT);
+        for (DayOfWeek w : DayOfWeek.values()) {
+            if (w.name().startsWith(d) && d.length() >= 3) {
+                return w.name();
+            }
+        }
+        return d;
     }
 
     /** Collects validation errors so that one start-up reports all of them. */

@@ -3,6 +3,8 @@ package dev.revstream.jobs.kafka;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.revstream.alerts.Alert;
+import dev.revstream.journey.JourneyUpdate;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
@@ -143,6 +145,69 @@ public final class OutputJson {
             g.writeNumberField("ignoredEvents", r.ignoredEvents());
             g.writeNumberField("channelsUnmapped", r.channelsUnmapped());
             g.writeBooleanField("correction", r.correction());
+        });
+    }
+
+    /** An alert on {@code revops.alerts}. */
+    public static byte[] alert(Alert a) {
+        return object(g -> {
+            g.writeStringField("alertId", a.alertId());
+            g.writeStringField("type", a.type().name());
+            g.writeStringField("severity", a.severity().wireName());
+            g.writeStringField("accountId", a.accountId());
+            str(g, "dealId", a.dealId());
+            str(g, "ownerId", a.ownerId());
+            g.writeStringField("triggeredAt", Instant.ofEpochMilli(a.triggeredAt()).toString());
+            g.writeStringField("reason", a.reason());
+            num(g, "amount", a.amount());
+            str(g, "stage", a.stage());
+            if (a.durationMillis() > 0) {
+                g.writeNumberField("durationDays", Math.round(a.durationMillis() / 86_400.0) / 1000.0);
+            }
+            str(g, "lastActivity", a.lastActivity());
+            if (a.lastActivityAt() != null) {
+                g.writeStringField("lastActivityAt", Instant.ofEpochMilli(a.lastActivityAt()).toString());
+            }
+            g.writeStringField("rule", a.rule());
+            g.writeStringField("threshold", a.threshold());
+            if (a.healthScore() != null) {
+                g.writeNumberField("healthScore", a.healthScore());
+            }
+            str(g, "signals", a.signals());
+            str(g, "segment", a.segment());
+            str(g, "region", a.region());
+        });
+    }
+
+    /** A lifecycle or deal stage change on {@code revops.journey}. */
+    public static byte[] journey(JourneyUpdate u) {
+        return object(g -> {
+            g.writeStringField("updateId", u.updateId());
+            g.writeStringField("kind", u.kind());
+            g.writeStringField("accountId", u.accountId());
+            str(g, "dealId", u.dealId());
+            str(g, "fromStage", u.fromStage());
+            g.writeStringField("toStage", u.toStage());
+            g.writeStringField("at", Instant.ofEpochMilli(u.at()).toString());
+            if (u.timeInStageMillis() != null) {
+                g.writeNumberField("daysInFromStage", Math.round(u.timeInStageMillis() / 86_400.0) / 1000.0);
+            }
+            if (u.cumulativeInStageMillis() != null) {
+                g.writeNumberField("cumulativeDaysInFromStage", Math.round(u.cumulativeInStageMillis() / 86_400.0) / 1000.0);
+            }
+            if (u.forward() != null) {
+                g.writeBooleanField("forward", u.forward());
+            }
+            if (u.dealId() != null) {
+                g.writeBooleanField("adopted", u.adopted());
+            }
+            str(g, "dealType", u.dealType());
+            num(g, "amount", u.amount());
+            str(g, "ownerId", u.ownerId());
+            str(g, "segment", u.segment());
+            str(g, "region", u.region());
+            g.writeStringField("causeSource", u.causeSource());
+            g.writeStringField("causeEventId", u.causeEventId());
         });
     }
 

@@ -1,0 +1,9 @@
+package dev.revstream.alerts;
+
+/** The alert rules of METRICS.md. */
+public enum AlertType {
+    STALLED_DEAL,
+    LEAD_SLA_BREACH,
+    DEAL_SLIPPAGE,
+    CHURN_RISK
+}

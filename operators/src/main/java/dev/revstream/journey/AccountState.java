@@ -1,0 +1,45 @@
+package dev.revstream.journey;
+
+import java.math.BigDecimal;
+
+/**
+ * What revstream knows of one account besides its deals and signals: lifecycle, ARR, the first
+ * funnel milestones, the pending hand-off deadline, and when it next needs to wake up. A Flink
+ * POJO (public fields, no-argument constructor), stored as one value per account.
+ */
+public class AccountState {
+    /** {@code lead}, {@code mql}, {@code sql}, {@code opportunity}, {@code customer}, {@code churned}; null before any. */
+    public String lifecycle;
+    public long lifecycleSince;
+    public Long firstLeadAt;
+    public Long firstMqlAt;
+    public Long firstSqlAt;
+    public Long firstDealAt;
+    /** The hand-off deadline of the first MQL while no sales touch has answered it. */
+    public Long leadDeadline;
+    public String mqlOwnerId;
+    public Long lastSalesTouchAt;
+    public BigDecimal arr = BigDecimal.ZERO;
+    /** The segment of the latest deal that named one (for per-segment SLAs). */
+    public String segment;
+    /** The segment of the latest won deal (ARR is reported by it). */
+    public String arrSegment;
+    public String region;
+    public String ownerId;
+    public String lastActivity;
+    public Long lastActivityAt;
+    /** CHURN_RISK fires when armed and the score drops below the threshold; it re-arms at the re-arm score. */
+    public boolean churnArmed = true;
+    public Long nextDayBoundary;
+    public Long nextStallCheck;
+    public Long nextTombstoneExpiry;
+    public Long oldestSignalAt;
+    /** The wake-up timer already registered, so it is not registered again. */
+    public Long wakeUp;
+
+    public AccountState() {}
+
+    public boolean isCustomer() {
+        return arr.signum() > 0;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.revstream.journey;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The customer health score of METRICS.md at an instant T: 100 minus the points of each signal
+ * in its window, where "the last N days" is (T - N, T].
+ *
+ * @param signals the deductions, as sentences, for the alert
+ */
+public record HealthScore(int score, List<String> signals) {
+
+    public static HealthScore at(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h) {
+        double usageRecent = 0;
+        double usageBefore = 0;
+        int tickets = 0;
+        boolean lowNps = false;
+        boolean champion = false;
+        boolean payment = false;
+        for (Map.Entry<Long, HealthBucket> e : buckets) {
+            long at = e.getKey();
+            HealthBucket b = e.getValue();
+            if (at > t) {
+                continue;
+            }
+            if (at > t - h.usageWindowMillis()) {
+                usageRecent += b.usage;
+            } else if (at > t - 2 * h.usageWindowMillis()) {
+                usageBefore += b.usage;
+            }
+            if (at > t - h.ticketWindowMillis()) {
+                tickets += b.tickets;
+            }
+            lowNps |= b.lowNps > 0 && at > t - h.npsWindowMillis();
+            champion |= b.championLeft > 0 && at > t - h.championWindowMillis();
+            payment |= b.paymentFailed > 0 && at > t - h.paymentWindowMillis();
+        }
+        int score = 100;
+        List<String> why = new ArrayList<>();
+        if (usageBefore > 0 && usageRecent < h.usageDropRatio() * usageBefore) {
+            score -= h.usageDropPoints();
+            why.add(String.format("product usage %.0f in the last %s, under %.0f%% of the %.0f before (-%d)",
+                    usageRecent, Durations.days(h.usageWindowMillis()), h.usageDropRatio() * 100, usageBefore, h.usageDropPoints()));
+        }
+        if (tickets >= h.ticketCount()) {
+            score -= h.ticketPoints();
+            why.add(String.format("%d support tickets in the last %s (-%d)", tickets, Durations.days(h.ticketWindowMillis()), h.ticketPoints()));
+        }
+        if (lowNps) {
+            score -= h.npsPoints();
+            why.add(String.format("an NPS of %d or less in the last %s (-%d)", h.npsMaxScore(), Durations.days(h.npsWindowMillis()), h.npsPoints()));
+        }
+        if (champion) {
+            score -= h.championPoints();
+            why.add(String.format("the champion left in the last %s (-%d)", Durations.days(h.championWindowMillis()), h.championPoints()));
+        }
+        if (payment) {
+            score -= h.paymentPoints();
+            why.add(String.format("a failed payment in the last %s (-%d)", Durations.days(h.paymentWindowMillis()), h.paymentPoints()));
+        }
+        return new HealthScore(score, why);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.revstream.journey;
+
+import java.io.Serializable;
+
+/**
+ * The customer health score and the churn-risk thresholds. The score starts at 100 and loses
+ * points for each signal seen in its window ("the last N days" of an evaluation at T is
+ * (T - N, T]).
+ */
+public record HealthSettings(
+        int churnBelow,
+        int rearmAt,
+        int criticalBelow,
+        int usageDropPoints,
+        double usageDropRatio,
+        long usageWindowMillis,
+        int ticketPoints,
+        int ticketCount,
+        long ticketWindowMillis,
+        int npsPoints,
+        int npsMaxScore,
+        long npsWindowMillis,
+        int championPoints,
+        long championWindowMillis,
+        int paymentPoints,
+        long paymentWindowMillis)
+        implements Serializable {
+
+    /** The longest window: signals older than this can never count again. */
+    public long retentionMillis() {
+        return Math.max(Math.max(2 * usageWindowMillis, ticketWindowMillis),
+                Math.max(npsWindowMillis, Math.max(championWindowMillis, paymentWindowMillis)));
+    }
+}

@@ -1,0 +1,483 @@
+package dev.revstream.journey;
+
+import dev.revstream.alerts.Alert;
+import dev.revstream.alerts.AlertType;
+import dev.revstream.alerts.Severity;
+import dev.revstream.model.DealEventType;
+import dev.revstream.model.DealType;
+import dev.revstream.model.Event;
+import dev.revstream.model.TouchpointType;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The journey rules of METRICS.md for one account, in plain Java: lifecycle, deals and their
+ * stages (creation, adoption, closed-is-final tombstones), ARR, the health score, and the four
+ * alerts. The caller applies events in the account's event-time order and tells it when time
+ * passes; it never looks at a clock.
+ *
+ * <p>At an instant t the caller first {@link #expireTombstones(long) expires tombstones} due at t
+ * (a deal is remembered while {@code occurredAt < closedAt + tombstone}), then {@link #apply}s the
+ * events at t in order, then {@link #advanceTo(long) advances} to t (deadlines and day boundaries
+ * due at or before t), so that activity at exactly a deadline counts as in time.
+ */
+public final class Journey {
+    private static final Set<TouchpointType> DEAL_ACTIVITY = EnumSet.of(TouchpointType.SALES_EMAIL,
+            TouchpointType.SALES_CALL, TouchpointType.MEETING, TouchpointType.DEMO, TouchpointType.CHAT);
+    private static final List<String> LIFECYCLE = List.of("lead", "mql", "sql", "opportunity", "customer", "churned");
+
+    private final JourneySettings s;
+    private final JourneyStore store;
+    private final JourneyOutput out;
+    private final String accountId;
+    private final AccountState a;
+
+    public Journey(JourneySettings settings, String accountId, JourneyStore store, JourneyOutput out) {
+        this.s = settings;
+        this.store = store;
+        this.out = out;
+        this.accountId = accountId;
+        this.a = store.account();
+    }
+
+    // ---- events ------------------------------------------------------------------------------
+
+    /** Applies one event; events must come in the account's order. */
+    public void apply(Event e) throws Exception {
+        long t = e.occurredAt();
+        if (e.ownerId() != null && !e.isDeal()) {
+            a.ownerId = e.ownerId();
+        }
+        if (e.isDeal()) {
+            applyDeal(e, t);
+        } else {
+            applyTouch(e, t);
+        }
+        evaluateHealth(t);
+        schedule(t);
+    }
+
+    private void applyTouch(Event e, long t) throws Exception {
+        TouchpointType type = TouchpointType.valueOf(e.type());
+        a.lastActivity = type.name();
+        a.lastActivityAt = t;
+        switch (type) {
+            case LEAD_CREATED, FORM_SUBMIT -> {
+                if (a.firstLeadAt == null) {
+                    a.firstLeadAt = t;
+                }
+                advanceLifecycle("lead", t, e);
+            }
+            case MQL -> {
+                if (a.firstMqlAt == null) {
+                    a.firstMqlAt = t;
+                    a.mqlOwnerId = e.ownerId() != null ? e.ownerId() : a.ownerId;
+                    boolean answered = a.lastSalesTouchAt != null && a.lastSalesTouchAt == t;
+                    a.leadDeadline = answered ? null : s.leadDeadline(t, a.segment);
+                }
+                advanceLifecycle("mql", t, e);
+            }
+            case SQL -> {
+                if (a.firstSqlAt == null) {
+                    a.firstSqlAt = t;
+                }
+                advanceLifecycle("sql", t, e);
+            }
+            case PRODUCT_USAGE -> signal(t, b -> b.usage += e.amount() == null ? 0 : e.amount().doubleValue());
+            case SUPPORT_TICKET -> signal(t, b -> b.tickets++);
+            case NPS -> {
+                if (e.amount() != null && e.amount().doubleValue() <= s.health().npsMaxScore()) {
+                    signal(t, b -> b.lowNps++);
+                }
+            }
+            case CHAMPION_LEFT -> signal(t, b -> b.championLeft++);
+            case PAYMENT_FAILED -> signal(t, b -> b.paymentFailed++);
+            default -> { }
+        }
+        if (TouchpointType.SALES_TOUCHES.contains(type)) {
+            a.lastSalesTouchAt = t;
+            if (a.leadDeadline != null && t >= a.firstMqlAt && t <= a.leadDeadline) {
+                a.leadDeadline = null;
+            }
+        }
+        if (e.dealId() != null && DEAL_ACTIVITY.contains(type)) {
+            DealState d = store.deal(e.dealId());
+            if (d != null && d.isOpen()) {
+                activity(d, t, type.name());
+                store.putDeal(d);
+                recomputeDealWakeUps(); // re-armed: its next deadline may be the earliest
+            }
+        }
+    }
+
+    private interface BucketChange {
+        void change(HealthBucket b);
+    }
+
+    private void signal(long t, BucketChange change) throws Exception {
+        HealthBucket b = store.signal(t);
+        if (b == null) {
+            b = new HealthBucket();
+        }
+        change.change(b);
+        store.putSignal(t, b);
+        if (a.oldestSignalAt == null || t < a.oldestSignalAt) {
+            a.oldestSignalAt = t;
+        }
+    }
+
+    private void applyDeal(Event e, long t) throws Exception {
+        DealEventType type = DealEventType.valueOf(e.type());
+        DealState d = store.deal(e.dealId());
+        if (d != null && !d.isOpen()) {
+            out.ignored(e); // closed is final
+            return;
+        }
+        if (d != null && type == DealEventType.CREATED) {
+            out.ignored(e);
+            return;
+        }
+        a.lastActivity = "DEAL_" + type.name();
+        a.lastActivityAt = t;
+        boolean fresh = d == null;
+        if (fresh) {
+            d = new DealState();
+            d.dealId = e.dealId();
+            d.adopted = type != DealEventType.CREATED;
+            int stage = e.stage() == null ? -1 : s.stageIndex(e.stage());
+            d.stage = stage >= 0 ? stage : 0;
+            d.createdAt = t;
+            d.stageEnteredAt = t;
+            d.timeInStage = new long[s.stages().size()];
+            d.amount = BigDecimal.ZERO;
+        }
+        // the fields an event carries apply when it is applied; a terminal event's before the deal freezes
+        if (e.amount() != null) {
+            d.amount = e.amount();
+        }
+        if (e.ownerId() != null) {
+            d.ownerId = e.ownerId();
+            a.ownerId = e.ownerId();
+        }
+        if (e.segment() != null) {
+            d.segment = e.segment();
+            a.segment = e.segment();
+        }
+        if (e.region() != null) {
+            d.region = e.region();
+            a.region = e.region();
+        }
+        if (d.dealType == null && e.dealType() != null) {
+            d.dealType = e.dealType();
+        }
+        if (fresh) {
+            if (a.firstDealAt == null) {
+                a.firstDealAt = t;
+            }
+            update("DEAL_STAGE", d, null, stageName(d.stage), t, null, null, null, e);
+            activity(d, t, type.name());
+            advanceLifecycle("opportunity", t, e);
+        }
+        if (!type.isTerminal() && e.expectedCloseDate() != null) {
+            String previous = d.expectedCloseDate;
+            d.expectedCloseDate = e.expectedCloseDate();
+            if (previous != null && LocalDate.parse(e.expectedCloseDate()).isAfter(LocalDate.parse(previous))) {
+                d.slips++;
+                if (d.slips >= s.slippageAlertFrom()) {
+                    slippageAlert(d, previous, t);
+                }
+            }
+        }
+        switch (type) {
+            case STAGE_CHANGED -> {
+                int target = s.stageIndex(e.stage());
+                if (target >= 0 && target != d.stage) {
+                    long spent = t - d.stageEnteredAt;
+                    d.timeInStage[d.stage] += spent;
+                    update("DEAL_STAGE", d, stageName(d.stage), stageName(target), t, spent, d.timeInStage[d.stage], target > d.stage, e);
+                    d.stage = target;
+                    d.stageEnteredAt = t;
+                    activity(d, t, type.name());
+                }
+                store.putDeal(d);
+            }
+            case CLOSED_WON, CLOSED_LOST -> close(d, type, t, e);
+            default -> store.putDeal(d);
+        }
+        recomputeDealWakeUps();
+    }
+
+    private void close(DealState d, DealEventType type, long t, Event e) throws Exception {
+        long spent = t - d.stageEnteredAt;
+        d.timeInStage[d.stage] += spent;
+        update("DEAL_STAGE", d, stageName(d.stage), type.name(), t, spent, d.timeInStage[d.stage], type == DealEventType.CLOSED_WON, e);
+        String dealType = d.dealType == null ? DealType.NEW_BUSINESS.wireName() : d.dealType;
+        BigDecimal before = a.arr;
+        BigDecimal amount = d.amount == null ? BigDecimal.ZERO : d.amount;
+        if (type == DealEventType.CLOSED_WON) {
+            a.arr = switch (DealType.parse(dealType)) {
+                case NEW_BUSINESS, EXPANSION -> a.arr.add(amount);
+                case RENEWAL -> amount;
+                case CONTRACTION -> a.arr.subtract(amount).max(BigDecimal.ZERO);
+            };
+            if (d.segment != null) {
+                a.arrSegment = d.segment;
+            }
+        } else if (DealType.RENEWAL.wireName().equals(dealType)) {
+            a.arr = BigDecimal.ZERO;
+        }
+        if (before.signum() <= 0 && a.arr.signum() > 0) {
+            setLifecycle("customer", t, e);
+        } else if (before.signum() > 0 && a.arr.signum() == 0) {
+            setLifecycle("churned", t, e);
+        }
+        store.putDeal(DealState.tombstone(d.dealId, type.name(), t));
+    }
+
+    private void activity(DealState d, long t, String what) {
+        d.lastActivityAt = t;
+        d.lastActivity = what;
+        d.stallAlerted = false;
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    private void advanceLifecycle(String to, long t, Event cause) {
+        int current = a.lifecycle == null ? -1 : LIFECYCLE.indexOf(a.lifecycle);
+        if (LIFECYCLE.indexOf(to) > current) {
+            setLifecycle(to, t, cause);
+        }
+    }
+
+    private void setLifecycle(String to, long t, Event cause) {
+        if (to.equals(a.lifecycle)) {
+            return;
+        }
+        String from = a.lifecycle;
+        Long spent = from == null ? null : t - a.lifecycleSince;
+        a.lifecycle = to;
+        a.lifecycleSince = t;
+        emitUpdate(new JourneyUpdate(updateId("LIFECYCLE", null, to, t), "LIFECYCLE", accountId, null, from, to, t, spent,
+                null, null, false, null, null, a.ownerId, a.segment, a.region, cause.source(), cause.eventId()));
+    }
+
+    // ---- time ----------------------------------------------------------------------------------
+
+    /** Forgets closed deals whose tombstone has expired at {@code t}. */
+    public void expireTombstones(long t) throws Exception {
+        if (a.nextTombstoneExpiry == null || a.nextTombstoneExpiry > t) {
+            return;
+        }
+        List<String> expired = new ArrayList<>();
+        for (DealState d : store.deals()) {
+            if (!d.isOpen() && d.closedAt + s.tombstoneMillis() <= t) {
+                expired.add(d.dealId);
+            }
+        }
+        for (String id : expired) {
+            store.removeDeal(id);
+        }
+        recomputeDealWakeUps();
+    }
+
+    /** Lets time pass up to {@code t}: deadlines and day boundaries at or before it fire, old signals go. */
+    public void advanceTo(long t) throws Exception {
+        if (a.leadDeadline != null && a.leadDeadline <= t) {
+            leadAlert(a.leadDeadline);
+            a.leadDeadline = null;
+        }
+        if (a.nextStallCheck != null && a.nextStallCheck <= t) {
+            for (DealState d : store.deals()) {
+                if (d.isOpen() && !d.stallAlerted && stallDeadline(d) <= t) {
+                    stallAlert(d, stallDeadline(d));
+                    d.stallAlerted = true;
+                    store.putDeal(d);
+                }
+            }
+            recomputeDealWakeUps();
+        }
+        while (a.nextDayBoundary != null && a.nextDayBoundary <= t) {
+            long boundary = a.nextDayBoundary;
+            evaluateHealth(boundary);
+            a.nextDayBoundary = null;
+            schedule(boundary);
+        }
+        pruneSignals(t);
+        schedule(t);
+    }
+
+    /** The earliest future instant at which something is due, or null. */
+    public Long nextWakeUp() {
+        Long w = null;
+        for (Long c : new Long[] {a.leadDeadline, a.nextStallCheck, a.nextDayBoundary, a.nextTombstoneExpiry,
+                a.oldestSignalAt == null ? null : a.oldestSignalAt + s.health().retentionMillis() + 1}) {
+            if (c != null && (w == null || c < w)) {
+                w = c;
+            }
+        }
+        return w;
+    }
+
+    private void schedule(long t) {
+        if (a.nextDayBoundary == null && a.isCustomer() && a.oldestSignalAt != null) {
+            a.nextDayBoundary = nextMidnight(t);
+        }
+    }
+
+    private long nextMidnight(long t) {
+        LocalDate day = Instant.ofEpochMilli(t).atZone(s.zone()).toLocalDate();
+        long midnight = day.atStartOfDay(s.zone()).toInstant().toEpochMilli();
+        return midnight > t ? midnight : day.plusDays(1).atStartOfDay(s.zone()).toInstant().toEpochMilli();
+    }
+
+    private void pruneSignals(long t) throws Exception {
+        if (a.oldestSignalAt == null || a.oldestSignalAt + s.health().retentionMillis() >= t) {
+            return;
+        }
+        long keepAfter = t - s.health().retentionMillis();
+        List<Long> old = new ArrayList<>();
+        Long oldest = null;
+        for (Map.Entry<Long, HealthBucket> e : store.signals()) {
+            if (e.getKey() < keepAfter) {
+                old.add(e.getKey());
+            } else if (oldest == null || e.getKey() < oldest) {
+                oldest = e.getKey();
+            }
+        }
+        for (Long at : old) {
+            store.removeSignal(at);
+        }
+        a.oldestSignalAt = oldest;
+    }
+
+    private void recomputeDealWakeUps() throws Exception {
+        Long stall = null;
+        Long tomb = null;
+        for (DealState d : store.deals()) {
+            if (d.isOpen()) {
+                if (!d.stallAlerted) {
+                    long deadline = stallDeadline(d);
+                    stall = stall == null ? deadline : Math.min(stall, deadline);
+                }
+            } else {
+                long expiry = d.closedAt + s.tombstoneMillis();
+                tomb = tomb == null ? expiry : Math.min(tomb, expiry);
+            }
+        }
+        a.nextStallCheck = stall;
+        a.nextTombstoneExpiry = tomb;
+    }
+
+    private long stallDeadline(DealState d) {
+        return d.lastActivityAt + s.stallSla(d.stage, d.segment);
+    }
+
+    // ---- health --------------------------------------------------------------------------------
+
+    private void evaluateHealth(long t) throws Exception {
+        if (!a.isCustomer()) {
+            return;
+        }
+        HealthScore h = HealthScore.at(t, store.signals(), s.health());
+        if (a.churnArmed && h.score() < s.health().churnBelow()) {
+            a.churnArmed = false;
+            churnAlert(h, t);
+        } else if (!a.churnArmed && h.score() >= s.health().rearmAt()) {
+            a.churnArmed = true;
+        }
+    }
+
+    // ---- alerts --------------------------------------------------------------------------------
+
+    private void stallAlert(DealState d, long at) {
+        long sla = s.stallSla(d.stage, d.segment);
+        String stage = stageName(d.stage);
+        boolean critical = d.stage >= s.stageIndex(s.criticalStage()) && s.stageIndex(s.criticalStage()) >= 0
+                || d.amount != null && d.amount.doubleValue() >= s.criticalAmount();
+        String reason = String.format("Deal %s of %s (%s) has had no activity in %s for %s, since %s on %s; the stall SLA of %s is %s.",
+                d.dealId, accountId, money(d.amount), stage, Durations.fractionalDays(at - d.lastActivityAt), d.lastActivity,
+                Instant.ofEpochMilli(d.lastActivityAt), stage, Durations.days(sla));
+        emitAlert(new Alert(Alert.id(AlertType.STALLED_DEAL, accountId, d.dealId, at), AlertType.STALLED_DEAL,
+                critical ? Severity.CRITICAL : Severity.WARNING, accountId, d.dealId, d.ownerId != null ? d.ownerId : a.ownerId,
+                at, reason, d.amount, stage, at - d.lastActivityAt, d.lastActivity, d.lastActivityAt,
+                "no activity within the stall SLA of " + stage, Durations.days(sla), null, null, d.segment, d.region));
+    }
+
+    private void leadAlert(long at) {
+        long waited = at - a.firstMqlAt;
+        String reason = String.format("%s became an MQL on %s and has had no sales touch for %s; the hand-off SLA is %s.",
+                accountId, Instant.ofEpochMilli(a.firstMqlAt), Durations.fractionalDays(waited), Durations.days(waited));
+        emitAlert(new Alert(Alert.id(AlertType.LEAD_SLA_BREACH, accountId, null, at), AlertType.LEAD_SLA_BREACH, Severity.WARNING,
+                accountId, null, a.mqlOwnerId != null ? a.mqlOwnerId : a.ownerId, at, reason, null, a.lifecycle, waited,
+                "MQL", a.firstMqlAt, "a sales touch (email, call, meeting, demo) within the hand-off SLA after the first MQL",
+                s.businessCalendar() == null ? Durations.days(s.leadSlaMillis()) : Durations.days(s.leadSlaMillis()) + " of business hours",
+                null, null, a.segment, a.region));
+    }
+
+    private void slippageAlert(DealState d, String previous, long at) {
+        Severity sev = d.slips >= s.slippageWarningFrom() ? Severity.WARNING : Severity.INFO;
+        String reason = String.format("Deal %s of %s (%s) slipped its expected close date from %s to %s: slip number %d.",
+                d.dealId, accountId, money(d.amount), previous, d.expectedCloseDate, d.slips);
+        emitAlert(new Alert(Alert.id(AlertType.DEAL_SLIPPAGE, accountId, d.dealId, at), AlertType.DEAL_SLIPPAGE, sev, accountId,
+                d.dealId, d.ownerId != null ? d.ownerId : a.ownerId, at, reason, d.amount, stageName(d.stage), 0,
+                d.lastActivity, d.lastActivityAt, "expected close date moved later", ordinal(s.slippageAlertFrom()) + " slip",
+                null, previous + " -> " + d.expectedCloseDate + " (slip " + d.slips + ")", d.segment, d.region));
+    }
+
+    private void churnAlert(HealthScore h, long at) {
+        Severity sev = h.score() < s.health().criticalBelow() ? Severity.CRITICAL : Severity.WARNING;
+        String reason = String.format("Customer %s (ARR %s) has a health score of %d, under %d: %s.", accountId, money(a.arr),
+                h.score(), s.health().churnBelow(), String.join("; ", h.signals()));
+        emitAlert(new Alert(Alert.id(AlertType.CHURN_RISK, accountId, null, at), AlertType.CHURN_RISK, sev, accountId, null,
+                a.ownerId, at, reason, a.arr, a.lifecycle, 0, a.lastActivity, a.lastActivityAt,
+                "health score below " + s.health().churnBelow(), Integer.toString(s.health().churnBelow()), h.score(),
+                String.join("; ", h.signals()), a.arrSegment, a.region));
+    }
+
+    private void emitAlert(Alert alert) {
+        if (s.asOf() == null || alert.triggeredAt() <= s.asOf()) {
+            out.alert(alert);
+        }
+    }
+
+    private void update(String kind, DealState d, String from, String to, long t, Long spent, Long cumulative, Boolean forward, Event cause) {
+        emitUpdate(new JourneyUpdate(updateId(kind, d.dealId, to, t), kind, accountId, d.dealId, from, to, t, spent, cumulative,
+                forward, from == null && d.adopted, d.dealType == null ? DealType.NEW_BUSINESS.wireName() : d.dealType, d.amount,
+                d.ownerId, d.segment, d.region, cause.source(), cause.eventId()));
+    }
+
+    private void emitUpdate(JourneyUpdate u) {
+        if (s.asOf() == null || u.at() <= s.asOf()) {
+            out.update(u);
+        }
+    }
+
+    private String updateId(String kind, String dealId, String to, long t) {
+        String name = kind + "|" + accountId + "|" + (dealId == null ? "" : dealId) + "|" + to + "|" + t;
+        return UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    private String stageName(int index) {
+        return index >= 0 ? s.stages().get(index).name() : null;
+    }
+
+    private static String money(BigDecimal amount) {
+        return amount == null ? "no amount" : String.format(java.util.Locale.ROOT, "%,.2f", amount);
+    }
+
+    private static String ordinal(int n) {
+        return n + (n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        });
+    }
+}

@@ -1,0 +1,220 @@
+package dev.revstream.journey;
+
+import dev.revstream.alerts.Alert;
+import dev.revstream.model.Event;
+import dev.revstream.quality.QualityOutcome;
+import dev.revstream.quality.QualitySample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per-account journey state in keyed state (RocksDB in the job), with the rules of
+ * {@link Journey} applied in the account's event-time order.
+ *
+ * <p>Keyed by account. Assumes no input is behind the watermark (the de-duplication stage routes
+ * late events away). Each event waits in a buffer keyed by its {@code occurredAt} until the
+ * watermark passes it; one event-time timer per distinct time applies that time's events sorted
+ * by {@link EventOrder}, then lets time pass to it (deadlines, day boundaries), then registers the
+ * next wake-up the rules ask for. Timers fire in time order, so events and deadlines interleave
+ * exactly as event time says.
+ *
+ * <p>State and its cleaning: the buffer entry goes when its timer fires; a closed deal shrinks to
+ * a tombstone removed by a wake-up timer {@code tombstone} after its close; health signals are
+ * removed by a wake-up timer once older than the longest health window. The account value and
+ * open deals live as long as the account does; a processing-time TTL ({@code ttl}) is only a
+ * safety net for accounts that go silent forever.
+ */
+public class JourneyFunction extends KeyedProcessFunction<String, Event, JourneyUpdate> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", Types.POJO(Alert.class)) {};
+    public static final OutputTag<QualitySample> QUALITY = new OutputTag<>("journey-quality", Types.POJO(QualitySample.class)) {};
+
+    private final JourneySettings settings;
+    private final Duration ttl;
+
+    private transient ValueState<AccountState> account;
+    private transient MapState<String, DealState> deals;
+    private transient MapState<Long, HealthBucket> signals;
+    private transient MapState<Long, List<Event>> pending;
+    private transient Counter alertsOut;
+    private transient Counter ignoredOut;
+
+    public JourneyFunction(JourneySettings settings, Duration ttl) {
+        this.settings = settings;
+        this.ttl = ttl;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        JourneySettings s = settingsWithAsOf();
+        ValueStateDescriptor<AccountState> accountDesc = new ValueStateDescriptor<>("account", Types.POJO(AccountState.class));
+        MapStateDescriptor<String, DealState> dealsDesc = new MapStateDescriptor<>("deals", Types.STRING, Types.POJO(DealState.class));
+        MapStateDescriptor<Long, HealthBucket> signalsDesc = new MapStateDescriptor<>("health-signals", Types.LONG, Types.POJO(HealthBucket.class));
+        if (ttl != null && !ttl.isZero()) {
+            StateTtlConfig cfg = StateTtlConfig.newBuilder(ttl).build();
+            accountDesc.enableTimeToLive(cfg);
+            dealsDesc.enableTimeToLive(cfg);
+            signalsDesc.enableTimeToLive(cfg);
+        }
+        account = getRuntimeContext().getState(accountDesc);
+        deals = getRuntimeContext().getMapState(dealsDesc);
+        signals = getRuntimeContext().getMapState(signalsDesc);
+        pending = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class))));
+        alertsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("alerts");
+        ignoredOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ignoredEvents");
+        effective = s;
+    }
+
+    private transient JourneySettings effective;
+
+    /** The as-of time of a bounded run arrives as a global job parameter. */
+    private JourneySettings settingsWithAsOf() {
+        Map<String, String> params = getRuntimeContext().getGlobalJobParameters();
+        String asOf = params == null ? null : params.get(AS_OF_PARAMETER);
+        return asOf == null ? settings : settings.withAsOf(Long.parseLong(asOf));
+    }
+
+    /** The global job parameter with a bounded run's as-of time (epoch milliseconds). */
+    public static final String AS_OF_PARAMETER = "revstream.as-of";
+
+    @Override
+    public void processElement(Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
+        List<Event> at = pending.get(e.occurredAt());
+        if (at == null) {
+            at = new ArrayList<>(1);
+            ctx.timerService().registerEventTimeTimer(e.occurredAt());
+        }
+        at.add(e);
+        pending.put(e.occurredAt(), at);
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<JourneyUpdate> out) throws Exception {
+        AccountState a = account.value();
+        if (a == null) {
+            a = new AccountState();
+        }
+        if (a.wakeUp != null && a.wakeUp <= t) {
+            a.wakeUp = null;
+        }
+        Store store = new Store(a);
+        Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx, out));
+        journey.expireTombstones(t);
+        List<Event> due = pending.get(t);
+        if (due != null) {
+            due.sort(EventOrder.ORDER);
+            for (Event e : due) {
+                journey.apply(e);
+            }
+            pending.remove(t);
+        }
+        journey.advanceTo(t);
+        Long next = journey.nextWakeUp();
+        if (next != null && next > t && (a.wakeUp == null || next < a.wakeUp)) {
+            ctx.timerService().registerEventTimeTimer(next);
+            a.wakeUp = next;
+        }
+        account.update(a);
+    }
+
+    /** Keyed state seen through the rules' store. */
+    private final class Store implements JourneyStore {
+        private final AccountState a;
+
+        Store(AccountState a) {
+            this.a = a;
+        }
+
+        @Override
+        public AccountState account() {
+            return a;
+        }
+
+        @Override
+        public DealState deal(String dealId) throws Exception {
+            return deals.get(dealId);
+        }
+
+        @Override
+        public void putDeal(DealState deal) throws Exception {
+            deals.put(deal.dealId, deal);
+        }
+
+        @Override
+        public void removeDeal(String dealId) throws Exception {
+            deals.remove(dealId);
+        }
+
+        @Override
+        public Iterable<DealState> deals() throws Exception {
+            List<DealState> all = new ArrayList<>();
+            deals.values().forEach(all::add);
+            return all;
+        }
+
+        @Override
+        public HealthBucket signal(long at) throws Exception {
+            return signals.get(at);
+        }
+
+        @Override
+        public void putSignal(long at, HealthBucket bucket) throws Exception {
+            signals.put(at, bucket);
+        }
+
+        @Override
+        public void removeSignal(long at) throws Exception {
+            signals.remove(at);
+        }
+
+        @Override
+        public Iterable<Map.Entry<Long, HealthBucket>> signals() throws Exception {
+            List<Map.Entry<Long, HealthBucket>> all = new ArrayList<>();
+            signals.entries().forEach(e -> all.add(Map.entry(e.getKey(), e.getValue())));
+            return all;
+        }
+    }
+
+    /** Journey updates on the main output, alerts and ignored-event samples on side outputs. */
+    private final class Output implements JourneyOutput {
+        private final OnTimerContext ctx;
+        private final Collector<JourneyUpdate> out;
+
+        Output(OnTimerContext ctx, Collector<JourneyUpdate> out) {
+            this.ctx = ctx;
+            this.out = out;
+        }
+
+        @Override
+        public void update(JourneyUpdate update) {
+            out.collect(update);
+        }
+
+        @Override
+        public void alert(Alert alert) {
+            alertsOut.inc();
+            ctx.output(ALERTS, alert);
+        }
+
+        @Override
+        public void ignored(Event e) {
+            ignoredOut.inc();
+            QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.IGNORED, null, s -> ctx.output(QUALITY, s));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.revstream.journey;
+
+import dev.revstream.alerts.Alert;
+import dev.revstream.model.Event;
+
+/** What the journey rules produce. */
+public interface JourneyOutput {
+    void update(JourneyUpdate update);
+
+    void alert(Alert alert);
+
+    /** A valid event without effect: for a closed deal, or a repeated CREATED. */
+    void ignored(Event event);
+}

@@ -1,0 +1,27 @@
+package dev.revstream.journey;
+
+import java.util.Map;
+
+/**
+ * Where one account's journey lives: Flink keyed state in the job, plain maps in tests and
+ * reference computations. The rules in {@link Journey} see only this.
+ */
+public interface JourneyStore {
+    AccountState account();
+
+    DealState deal(String dealId) throws Exception;
+
+    void putDeal(DealState deal) throws Exception;
+
+    void removeDeal(String dealId) throws Exception;
+
+    Iterable<DealState> deals() throws Exception;
+
+    HealthBucket signal(long at) throws Exception;
+
+    void putSignal(long at, HealthBucket bucket) throws Exception;
+
+    void removeSignal(long at) throws Exception;
+
+    Iterable<Map.Entry<Long, HealthBucket>> signals() throws Exception;
+}
