@@ -326,7 +326,8 @@ public final class Journey {
     }
 
     private void schedule(long t) {
-        if (a.nextDayBoundary == null && a.isCustomer() && a.oldestSignalAt != null) {
+        // day boundaries matter while a signal can still change the score, or to re-arm a disarmed alert
+        if (a.nextDayBoundary == null && a.isCustomer() && (a.oldestSignalAt != null || !a.churnArmed)) {
             a.nextDayBoundary = nextMidnight(t);
         }
     }

@@ -101,7 +101,7 @@ public final class TopicIo {
         return parts;
     }
 
-    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, boolean committedOnly) {
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, boolean committedOnly) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted",
