@@ -26,6 +26,19 @@ public final class KafkaTopics {
         return p;
     }
 
+    /** New topics are usable once every partition has a leader; writing earlier only earns retries. */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!topics.isEmpty() && System.nanoTime() < deadline) {
+            boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // polling the broker's metadata, bounded above
+        }
+    }
+
     /** Properties of a byte-array consumer of revstream's topics that reads only committed records. */
     public static Properties committedConsumerProperties(RevstreamConfig cfg) {
         Properties p = clientProperties(cfg);
@@ -72,6 +85,7 @@ public final class KafkaTopics {
                     }
                 }
             }
+            awaitLeaders(admin, created);
             return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
