@@ -45,6 +45,8 @@ public class DemoCommand implements Callable<Integer> {
         "job.checkpoint-interval=2s",
         "job.rest-port=0",
         "generator.malformed-share=0.02",
+        "generator.start-ago=75d",
+        "generator.warmup=60d",
     };
 
     @Mixin
@@ -59,7 +61,7 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "generator seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--accounts", defaultValue = "20000", description = "accounts the generator simulates (default: ${DEFAULT-VALUE})")
+    @Option(names = "--accounts", defaultValue = "5000", description = "accounts the generator simulates (default: ${DEFAULT-VALUE})")
     int accounts;
 
     @Option(names = "--status-every", converter = DurationConverter.class, defaultValue = "5s", description = "status interval (default: ${DEFAULT-VALUE})")
@@ -122,11 +124,23 @@ public class DemoCommand implements Callable<Integer> {
     }
 
     private static void print(Duration elapsed, GeneratorRunner.Stats gen, StatusBoard b, long checkpoints, String state) {
+        StringBuilder alerts = new StringBuilder();
+        b.alertsByType.forEach((type, n) -> alerts.append(alerts.length() == 0 ? "" : ", ").append(type).append(' ').append(n.get()));
         System.out.printf("[%3ds] business %s | generated %d (%d malformed, %d duplicates) | accepted %d  dead-lettered %d  duplicates %d  late %d"
-                        + " | out: events %d, dead letters %d | checkpoints %d | job %s%n",
+                        + " | out: events %d, dead letters %d, journey %d | alerts: %s | checkpoints %d | job %s%n",
                 elapsed.toSeconds(), gen.businessTime.get() == 0 ? "-" : Instant.ofEpochMilli(gen.businessTime.get()).toString().substring(0, 16),
                 gen.total(), gen.malformed.get(), gen.duplicates.get(), b.accepted.get(), b.rejected.get(), b.duplicates.get(),
-                b.late.get(), b.eventsOut.get(), b.deadLettersOut.get(), checkpoints, state);
+                b.late.get(), b.eventsOut.get(), b.deadLettersOut.get(), b.journeyOut.get(),
+                alerts.length() == 0 ? "none yet" : alerts, checkpoints, state);
+        int shown = 0;
+        for (String line = b.newAlerts.poll(); line != null; line = b.newAlerts.poll()) {
+            if (shown++ < 3) {
+                System.out.println(line);
+            }
+        }
+        if (shown > 3) {
+            System.out.printf("  ... and %d more alerts%n", shown - 3);
+        }
     }
 
     private static void deleteRecursively(Path dir) {

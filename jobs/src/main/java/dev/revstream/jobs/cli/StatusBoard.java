@@ -16,8 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Follows revstream's output topics, read committed, and keeps the running totals the demo
- * prints: the data-quality counts (summed over the {@code all} windows of {@code revops.dataquality})
- * and the records in each output topic.
+ * prints: the data-quality counts (summed over the {@code all} windows of {@code revops.dataquality}),
+ * the records in each output topic, alerts by type and the alerts not shown yet.
  */
 final class StatusBoard implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,6 +30,10 @@ final class StatusBoard implements AutoCloseable {
     final AtomicLong eventsOut = new AtomicLong();
     final AtomicLong deadLettersOut = new AtomicLong();
     final AtomicLong lateOut = new AtomicLong();
+    final AtomicLong journeyOut = new AtomicLong();
+    final java.util.Map<String, AtomicLong> alertsByType = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Alerts not printed yet, oldest first. */
+    final java.util.concurrent.ConcurrentLinkedQueue<String> newAlerts = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private final RevstreamConfig cfg;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -46,7 +50,8 @@ final class StatusBoard implements AutoCloseable {
         Properties p = KafkaTopics.committedConsumerProperties(cfg);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(cfg.topics().dataquality(), cfg.topics().events(), cfg.topics().deadletter(), cfg.topics().late())) {
+            for (String t : List.of(cfg.topics().dataquality(), cfg.topics().events(), cfg.topics().deadletter(), cfg.topics().late(),
+                    cfg.topics().alerts(), cfg.topics().journey())) {
                 c.partitionsFor(t, Duration.ofSeconds(30)).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
             }
             c.assign(parts);
@@ -71,6 +76,17 @@ final class StatusBoard implements AutoCloseable {
             deadLettersOut.incrementAndGet();
         } else if (t.equals(cfg.topics().late())) {
             lateOut.incrementAndGet();
+        } else if (t.equals(cfg.topics().journey())) {
+            journeyOut.incrementAndGet();
+        } else if (t.equals(cfg.topics().alerts())) {
+            try {
+                JsonNode n = JSON.readTree(r.value());
+                alertsByType.computeIfAbsent(n.path("type").asText(), k -> new AtomicLong()).incrementAndGet();
+                newAlerts.add(String.format("  %-8s %-15s %s", n.path("severity").asText().toUpperCase(java.util.Locale.ROOT),
+                        n.path("type").asText(), n.path("reason").asText()));
+            } catch (java.io.IOException e) {
+                System.err.println("status: unreadable alert at offset " + r.offset());
+            }
         } else {
             try {
                 JsonNode n = JSON.readTree(r.value());

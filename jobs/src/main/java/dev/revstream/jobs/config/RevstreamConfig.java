@@ -89,7 +89,7 @@ public record RevstreamConfig(
     public record Job(int parallelism, int maxParallelism, Duration checkpointInterval, Duration checkpointTimeout,
             String stateDir, int restPort) implements Serializable {}
 
-    public record Generator(double speedUp, Duration startAgo, int accounts, double malformedShare,
+    public record Generator(double speedUp, Duration startAgo, Duration warmup, int accounts, double malformedShare,
             double duplicateShare) implements Serializable {}
 
     /** Keys that take any name after the prefix. */
@@ -126,7 +126,7 @@ public record RevstreamConfig(
             "dataquality.window", "dataquality.grace",
             "job.parallelism", "job.max-parallelism", "job.checkpoint-interval", "job.checkpoint-timeout",
             "job.state-dir", "job.rest-port",
-            "generator.speed-up", "generator.start-ago", "generator.accounts", "generator.malformed-share",
+            "generator.speed-up", "generator.start-ago", "generator.warmup", "generator.accounts", "generator.malformed-share",
             "generator.duplicate-share"));
 
     /** The broker's default {@code transaction.max.timeout.ms}. */
@@ -292,6 +292,7 @@ public record RevstreamConfig(
         Generator generator = new Generator(
                 r.doubleIn("generator.speed-up", 0.001, 1e9),
                 r.duration("generator.start-ago", Duration.ZERO, Duration.ofDays(3650)),
+                r.duration("generator.warmup", Duration.ZERO, Duration.ofDays(3650)),
                 r.intIn("generator.accounts", 1, 100_000_000),
                 r.doubleIn("generator.malformed-share", 0, 1),
                 r.doubleIn("generator.duplicate-share", 0, 1));

@@ -17,7 +17,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes the {@link FunnelGenerator}'s records into the input topics on a business clock that
  * runs {@code speedUp} times faster than the wall clock from {@code startAgo} in the past, never
- * ahead of now, at most {@code rate} records a second. Every business hour it writes a
+ * ahead of now, at most {@code rate} records a second. The first {@code warmup} of business time is
+ * written at once (not rate-limited), so a run starts with history. Every business hour it writes a
  * {@code HEARTBEAT} to each touchpoints partition, so event time moves on every partition.
  */
 public final class GeneratorRunner {
@@ -60,13 +61,16 @@ public final class GeneratorRunner {
         long wallStart = System.currentTimeMillis();
         long businessStart = wallStart - cfg.generator().startAgo().toMillis();
         double speedUp = cfg.generator().speedUp();
+        // the warm-up's business days are written at once, so a demo starts with history
+        long warmupEnd = Math.min(wallStart, businessStart + cfg.generator().warmup().toMillis());
         FunnelGenerator gen = new FunnelGenerator(seed, accounts, businessStart, cfg.generator().malformedShare(),
                 cfg.generator().duplicateShare());
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             int partitions = producer.partitionsFor(cfg.topics().touchpoints()).size();
             long nextHeartbeat = businessStart + BUSINESS_HOUR;
-            long sent = 0;
+            long paced = 0;
+            long pacedSince = -1;
             while (!stop.getAsBoolean() && gen.hasNext()) {
                 long wall = System.currentTimeMillis();
                 if (duration != null && wall - wallStart >= duration.toMillis()) {
@@ -75,9 +79,10 @@ public final class GeneratorRunner {
                 if (failure.get() != null) {
                     throw new IllegalStateException("a write to Kafka failed: " + failure.get().getMessage(), failure.get());
                 }
-                long business = Math.min(wall, businessStart + (long) ((wall - wallStart) * speedUp));
+                long business = Math.min(wall, warmupEnd + (long) ((wall - wallStart) * speedUp));
                 stats.businessTime.set(business);
-                while (nextHeartbeat <= business) {
+                // a heartbeat at H only once every record up to H is written, or it would make them late
+                while (nextHeartbeat <= business && nextHeartbeat < gen.peekTime()) {
                     for (int p = 0; p < partitions; p++) {
                         String hb = "{\"eventId\":\"hb-" + seed + "-" + nextHeartbeat + "-" + p + "\",\"occurredAt\":\""
                                 + Instant.ofEpochMilli(nextHeartbeat) + "\",\"source\":\"revstream-generator\",\"type\":\"HEARTBEAT\"}";
@@ -87,7 +92,11 @@ public final class GeneratorRunner {
                     }
                     nextHeartbeat += BUSINESS_HOUR;
                 }
-                boolean throttled = rate > 0 && sent >= (wall - wallStart) / 1000.0 * rate;
+                boolean warm = gen.peekTime() > warmupEnd;
+                if (warm && pacedSince < 0) {
+                    pacedSince = wall;
+                }
+                boolean throttled = rate > 0 && warm && paced >= (wall - pacedSince) / 1000.0 * rate;
                 if (throttled || gen.peekTime() > business) {
                     pause();
                     continue;
@@ -97,7 +106,9 @@ public final class GeneratorRunner {
                 producer.send(new ProducerRecord<>(topic, null, null,
                         r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()),
                         (m, e) -> record(failure, e));
-                sent++;
+                if (warm) {
+                    paced++;
+                }
                 switch (r.kind()) {
                     case VALID -> stats.valid.incrementAndGet();
                     case MALFORMED -> stats.malformed.incrementAndGet();
