@@ -57,6 +57,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheAlertThresholdsIntoTheJourneySettings() {
+        RevstreamConfig cfg = load("alerts.lead-sla-mode=business-hours", "alerts.business-days=MON,TUE,wed",
+                "alerts.business-hours=08:30-18:00", "alerts.segment.enterprise.lead-sla=48h",
+                "deals.segment.enterprise.stall-sla.PROPOSAL=20d", "alerts.health.churn-below=40");
+        var js = cfg.journeySettings();
+        assertThat(js.leadSlaMillis()).isEqualTo(Duration.ofHours(24).toMillis());
+        assertThat(js.businessCalendar()).isNotNull();
+        assertThat(js.leadSlaBySegment()).containsEntry("enterprise", Duration.ofHours(48).toMillis());
+        assertThat(js.stallSla(3, "enterprise")).isEqualTo(Duration.ofDays(20).toMillis());
+        assertThat(js.stallSla(3, "smb")).isEqualTo(Duration.ofDays(10).toMillis());
+        assertThat(js.health().churnBelow()).isEqualTo(40);
+        assertThat(js.tombstoneMillis()).isEqualTo(Duration.ofDays(400).toMillis());
+        assertThat(js.criticalStage()).isEqualTo("NEGOTIATION");
+        assertThat(load().journeySettings().businessCalendar()).isNull();
+        assertThatThrownBy(() -> load("alerts.business-hours=18:00-08:00", "alerts.business-days=FUNDAY",
+                "alerts.health.rearm-at=10", "alerts.stall-critical-stage=CLOSING", "deals.segment.smb.stall-sla.WAITING=3d"))
+                .hasMessageContaining("alerts.business-hours")
+                .hasMessageContaining("alerts.business-days: 'FUNDAY'")
+                .hasMessageContaining("alerts.health.rearm-at")
+                .hasMessageContaining("alerts.stall-critical-stage")
+                .hasMessageContaining("deals.segment.smb.stall-sla.WAITING");
+    }
+
+    @Test
     void namesEveryBadKeyAndWhatIsAllowed() {
         assertThatThrownBy(() -> load("time.out-of-ordernes=5s", "kafka.delivery=twice", "time.idle-timeout=soon",
                 "kafka.transaction-timeout=20m", "job.parallelism=0", "time.zone=Mars/Base"))
