@@ -4,6 +4,13 @@ import dev.revstream.alerts.Alert;
 import dev.revstream.ingest.Deduplicator;
 import dev.revstream.journey.JourneyFunction;
 import dev.revstream.journey.JourneyUpdate;
+import dev.revstream.kpi.FactKind;
+import dev.revstream.kpi.KpiFact;
+import dev.revstream.kpi.KpiFanOut;
+import dev.revstream.kpi.KpiFunction;
+import dev.revstream.kpi.KpiSnapshot;
+import dev.revstream.model.Channel;
+import dev.revstream.model.TouchpointType;
 import dev.revstream.ingest.IngestRouter;
 import dev.revstream.jobs.config.RevstreamConfig;
 import dev.revstream.jobs.config.RevstreamConfig.Delivery;
@@ -81,10 +88,19 @@ public final class RevstreamJob {
             Sink<Event> late,
             Sink<QualityReport> quality,
             Sink<JourneyUpdate> journey,
-            Sink<Alert> alerts) {}
+            Sink<Alert> alerts,
+            Sink<KpiSnapshot> kpis) {}
 
     /** Settings every environment of this job gets, local or cluster. */
     public static void configure(StreamExecutionEnvironment env, RevstreamConfig cfg, Long asOf) {
+        configure(env, cfg, asOf, null);
+    }
+
+    /**
+     * @param asOf a bounded run's as-of time, or null
+     * @param earliest a bounded run's earliest accepted event time (KPI windows start there), or null
+     */
+    public static void configure(StreamExecutionEnvironment env, RevstreamConfig cfg, Long asOf, Long earliest) {
         Configuration c = new Configuration();
         c.set(PipelineOptions.GENERIC_TYPES, false); // a Kryo fallback is a bug: fail at start-up
         c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, cfg.time().watermarkInterval());
@@ -92,8 +108,15 @@ public final class RevstreamJob {
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, cfg.job().checkpointTimeout());
+        Map<String, String> params = new java.util.HashMap<>();
         if (asOf != null) {
-            c.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, Map.of(AS_OF_PARAMETER, Long.toString(asOf)));
+            params.put(AS_OF_PARAMETER, Long.toString(asOf));
+        }
+        if (earliest != null) {
+            params.put(KpiFunction.EARLIEST_PARAMETER, Long.toString(earliest));
+        }
+        if (!params.isEmpty()) {
+            c.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, params);
         }
         env.configure(c);
         env.setParallelism(cfg.job().parallelism());
@@ -130,6 +153,27 @@ public final class RevstreamJob {
                 .uid("journey")
                 .name("journey");
         journey.sinkTo(io.journey()).uid("journey-sink").name("journey-sink");
+
+        DataStream<KpiFact> spend = unique
+                .filter(e -> TouchpointType.SPEND.name().equals(e.type()))
+                .name("spend")
+                .map(e -> new KpiFact(FactKind.SPEND, e.occurredAt(), null, null, null, null, null, null, null,
+                        e.channel() == null ? Channel.OTHER.wireName() : e.channel(), 1, e.amount(), null, 0, false))
+                .returns(Types.POJO(KpiFact.class))
+                .name("spend-facts");
+        journey.getSideOutput(JourneyFunction.FACTS)
+                .union(spend)
+                .flatMap(new KpiFanOut())
+                .returns(Types.POJO(KpiFact.class))
+                .name("kpi-dimensions")
+                .keyBy(KpiFact::key, Types.STRING)
+                .process(new KpiFunction(cfg.kpi().windows(), cfg.deals().stages().stream().map(RevstreamConfig.Stage::name).toList(),
+                        cfg.kpi().lookback().toMillis(), null))
+                .uid("kpis")
+                .name("kpis")
+                .sinkTo(io.kpis())
+                .uid("kpis-sink")
+                .name("kpis-sink");
         journey.getSideOutput(JourneyFunction.ALERTS).sinkTo(io.alerts()).uid("alerts-sink").name("alerts-sink");
 
         accepted.getSideOutput(IngestRouter.QUALITY)
@@ -170,7 +214,8 @@ public final class RevstreamJob {
                 kafkaSink(cfg, kind, "dataquality", new JsonRecords<>(cfg.topics().dataquality(),
                         r -> r.dimension() + "|" + r.windowStart(), qualityJson(Units.format(cfg.dataQuality().window())))),
                 kafkaSink(cfg, kind, "journey", new JsonRecords<>(cfg.topics().journey(), JourneyUpdate::accountId, OutputJson::journey)),
-                kafkaSink(cfg, kind, "alerts", new JsonRecords<>(cfg.topics().alerts(), Alert::accountId, OutputJson::alert)));
+                kafkaSink(cfg, kind, "alerts", new JsonRecords<>(cfg.topics().alerts(), Alert::accountId, OutputJson::alert)),
+                kafkaSink(cfg, kind, "kpis", new JsonRecords<>(cfg.topics().kpis(), KpiSnapshot::key, OutputJson::kpi)));
     }
 
     private static org.apache.flink.util.function.SerializableFunction<QualityReport, byte[]> qualityJson(String size) {

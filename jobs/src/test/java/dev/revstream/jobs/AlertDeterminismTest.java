@@ -125,7 +125,7 @@ class AlertDeterminismTest {
 
         LocalFlink flink = Infra.flink();
         AsOfScanner.Span span = AsOfScanner.scan(cfg);
-        JobID job = LocalRunner.submit(flink, cfg, RunKind.BOUNDED, span.latest(), span.endOffsets(), null);
+        JobID job = LocalRunner.submitBounded(flink, cfg, span, null, null);
         JobResult result = flink.awaitResult(job, Duration.ofMinutes(5));
         assertThat(result.isSuccess()).as("replay finished: %s", result.getSerializedThrowable()).isTrue();
         String bootstrap = cfg.kafka().bootstrapServers();

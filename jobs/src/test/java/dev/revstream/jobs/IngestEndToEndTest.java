@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.revstream.jobs.RevstreamJob.RunKind;
 import dev.revstream.jobs.config.RevstreamConfig;
 import dev.revstream.jobs.runner.LocalFlink;
 import dev.revstream.jobs.runner.LocalRunner;
@@ -42,7 +41,7 @@ class IngestEndToEndTest {
         dev.revstream.jobs.kafka.KafkaTopics.ensure(cfg);
         TopicIo.produce(cfg.kafka().bootstrapServers(), s.records);
 
-        JobID job = LocalRunner.submit(flink, cfg, RunKind.BOUNDED, null);
+        JobID job = LocalRunner.submitBounded(flink, cfg, dev.revstream.jobs.runner.AsOfScanner.scan(cfg), null, null);
         JobResult result = flink.awaitResult(job, Duration.ofMinutes(3));
         assertThat(result.isSuccess()).as("bounded job finished: %s", result.getSerializedThrowable()).isTrue();
 

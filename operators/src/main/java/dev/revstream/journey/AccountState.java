@@ -15,6 +15,10 @@ public class AccountState {
     public Long firstMqlAt;
     public Long firstSqlAt;
     public Long firstDealAt;
+    /** The first LEAD_CREATED (the funnel's newLeads; the lifecycle also counts a form fill). */
+    public Long firstLeadCreatedAt;
+    /** The first won new_business deal (the funnel's newCustomers). */
+    public Long firstNewBusinessWonAt;
     /** The hand-off deadline of the first MQL while no sales touch has answered it. */
     public Long leadDeadline;
     public String mqlOwnerId;

@@ -3,6 +3,8 @@ package dev.revstream.journey;
 import dev.revstream.alerts.Alert;
 import dev.revstream.alerts.AlertType;
 import dev.revstream.alerts.Severity;
+import dev.revstream.kpi.FactKind;
+import dev.revstream.kpi.KpiFact;
 import dev.revstream.model.DealEventType;
 import dev.revstream.model.DealType;
 import dev.revstream.model.Event;
@@ -73,11 +75,16 @@ public final class Journey {
                 if (a.firstLeadAt == null) {
                     a.firstLeadAt = t;
                 }
+                if (type == TouchpointType.LEAD_CREATED && a.firstLeadCreatedAt == null) {
+                    a.firstLeadCreatedAt = t;
+                    funnel(FactKind.FIRST_LEAD, t);
+                }
                 advanceLifecycle("lead", t, e);
             }
             case MQL -> {
                 if (a.firstMqlAt == null) {
                     a.firstMqlAt = t;
+                    funnel(FactKind.FIRST_MQL, t);
                     a.mqlOwnerId = e.ownerId() != null ? e.ownerId() : a.ownerId;
                     boolean answered = a.lastSalesTouchAt != null && a.lastSalesTouchAt == t;
                     a.leadDeadline = answered ? null : s.leadDeadline(t, a.segment);
@@ -87,6 +94,7 @@ public final class Journey {
             case SQL -> {
                 if (a.firstSqlAt == null) {
                     a.firstSqlAt = t;
+                    funnel(FactKind.FIRST_SQL, t);
                 }
                 advanceLifecycle("sql", t, e);
             }
@@ -147,6 +155,7 @@ public final class Journey {
         a.lastActivity = "DEAL_" + type.name();
         a.lastActivityAt = t;
         boolean fresh = d == null;
+        KpiFact openBefore = fresh ? null : open(d, t, -1);
         if (fresh) {
             d = new DealState();
             d.dealId = e.dealId();
@@ -180,7 +189,9 @@ public final class Journey {
         if (fresh) {
             if (a.firstDealAt == null) {
                 a.firstDealAt = t;
+                funnel(FactKind.FIRST_DEAL, t);
             }
+            dealFact(d.adopted ? FactKind.DEAL_ADOPTED : FactKind.DEAL_CREATED, d, t, d.adopted ? null : d.amount, 0, null, false);
             update("DEAL_STAGE", d, null, stageName(d.stage), t, null, null, null, e);
             activity(d, t, type.name());
             advanceLifecycle("opportunity", t, e);
@@ -201,6 +212,7 @@ public final class Journey {
                 if (target >= 0 && target != d.stage) {
                     long spent = t - d.stageEnteredAt;
                     d.timeInStage[d.stage] += spent;
+                    dealFact(FactKind.STAGE_EXIT, d, t, null, spent, stageName(d.stage), target > d.stage);
                     update("DEAL_STAGE", d, stageName(d.stage), stageName(target), t, spent, d.timeInStage[d.stage], target > d.stage, e);
                     d.stage = target;
                     d.stageEnteredAt = t;
@@ -211,16 +223,34 @@ public final class Journey {
             case CLOSED_WON, CLOSED_LOST -> close(d, type, t, e);
             default -> store.putDeal(d);
         }
+        KpiFact openAfter = type.isTerminal() ? null : open(d, t, 1);
+        if (!sameOpen(openBefore, openAfter)) {
+            if (openBefore != null) {
+                out.fact(openBefore);
+            }
+            if (openAfter != null) {
+                out.fact(openAfter);
+            }
+        }
         recomputeDealWakeUps();
     }
 
     private void close(DealState d, DealEventType type, long t, Event e) throws Exception {
         long spent = t - d.stageEnteredAt;
         d.timeInStage[d.stage] += spent;
+        boolean won = type == DealEventType.CLOSED_WON;
+        dealFact(FactKind.STAGE_EXIT, d, t, null, spent, stageName(d.stage), won);
+        dealFact(won ? FactKind.DEAL_WON : FactKind.DEAL_LOST, d, t, won ? d.amount : null,
+                d.adopted ? -1 : t - d.createdAt, null, false);
         update("DEAL_STAGE", d, stageName(d.stage), type.name(), t, spent, d.timeInStage[d.stage], type == DealEventType.CLOSED_WON, e);
         String dealType = d.dealType == null ? DealType.NEW_BUSINESS.wireName() : d.dealType;
         BigDecimal before = a.arr;
+        String segmentBefore = a.arrSegment;
         BigDecimal amount = d.amount == null ? BigDecimal.ZERO : d.amount;
+        if (won && DealType.NEW_BUSINESS.wireName().equals(dealType) && a.firstNewBusinessWonAt == null) {
+            a.firstNewBusinessWonAt = t;
+            funnel(FactKind.NEW_CUSTOMER, t);
+        }
         if (type == DealEventType.CLOSED_WON) {
             a.arr = switch (DealType.parse(dealType)) {
                 case NEW_BUSINESS, EXPANSION -> a.arr.add(amount);
@@ -233,12 +263,76 @@ public final class Journey {
         } else if (DealType.RENEWAL.wireName().equals(dealType)) {
             a.arr = BigDecimal.ZERO;
         }
+        arrFacts(before, segmentBefore, dealType, won, t);
         if (before.signum() <= 0 && a.arr.signum() > 0) {
             setLifecycle("customer", t, e);
         } else if (before.signum() > 0 && a.arr.signum() == 0) {
             setLifecycle("churned", t, e);
         }
         store.putDeal(DealState.tombstone(d.dealId, type.name(), t));
+    }
+
+    // ---- KPI facts -----------------------------------------------------------------------------
+
+    private void funnel(FactKind kind, long t) {
+        out.fact(new KpiFact(kind, t, null, null, null, null, null, null, null, null, 1, null, null, 0, false));
+    }
+
+    private void dealFact(FactKind kind, DealState d, long t, BigDecimal amount, long millis, String stage, boolean forward) {
+        out.fact(new KpiFact(kind, t, null, null, d.segment, d.region, d.ownerId, dealTypeOf(d), stage, null, 1, amount,
+                null, millis, forward));
+    }
+
+    /** The open-pipeline contribution of a deal ({@code sign} -1 to take it away), under its values. */
+    private KpiFact open(DealState d, long t, int sign) {
+        BigDecimal amount = d.amount == null ? BigDecimal.ZERO : d.amount;
+        BigDecimal weighted = amount.multiply(BigDecimal.valueOf(s.stages().get(d.stage).winProbability()));
+        BigDecimal k = BigDecimal.valueOf(sign);
+        return new KpiFact(FactKind.OPEN, t, null, null, d.segment, d.region, d.ownerId, dealTypeOf(d),
+                stageName(d.stage), null, sign, amount.multiply(k), weighted.multiply(k), 0, false);
+    }
+
+    private static boolean sameOpen(KpiFact before, KpiFact after) {
+        if (before == null || after == null) {
+            return before == after;
+        }
+        return java.util.Objects.equals(before.segment(), after.segment()) && java.util.Objects.equals(before.region(), after.region())
+                && java.util.Objects.equals(before.ownerId(), after.ownerId()) && before.dealType().equals(after.dealType())
+                && before.stage().equals(after.stage()) && before.amount().negate().compareTo(after.amount()) == 0;
+    }
+
+    private static String dealTypeOf(DealState d) {
+        return d.dealType == null ? DealType.NEW_BUSINESS.wireName() : d.dealType;
+    }
+
+    /** ARR levels per segment (moving the account when its segment changes) and the classified change. */
+    private void arrFacts(BigDecimal before, String segmentBefore, String dealType, boolean won, long t) {
+        BigDecimal after = a.arr;
+        String segmentAfter = a.arrSegment;
+        int customersBefore = before.signum() > 0 ? 1 : 0;
+        int customersAfter = after.signum() > 0 ? 1 : 0;
+        if (java.util.Objects.equals(segmentBefore, segmentAfter)) {
+            if (after.compareTo(before) != 0 || customersAfter != customersBefore) {
+                out.fact(arrLevel(segmentAfter, after.subtract(before), customersAfter - customersBefore, t));
+            }
+        } else {
+            if (before.signum() != 0 || customersBefore != 0) {
+                out.fact(arrLevel(segmentBefore, before.negate(), -customersBefore, t));
+            }
+            out.fact(arrLevel(segmentAfter, after, customersAfter, t));
+        }
+        int cmp = after.compareTo(before);
+        if (cmp == 0) {
+            return;
+        }
+        String kind = cmp > 0 ? (won && DealType.NEW_BUSINESS.wireName().equals(dealType) ? "new" : "expansion")
+                : (after.signum() == 0 ? "churn" : "contraction");
+        out.fact(new KpiFact(FactKind.ARR_FLOW, t, null, null, segmentAfter, null, null, null, kind, null, 0,
+                after.subtract(before).abs(), null, 0, false));
+    }
+
+    private static KpiFact arrLevel(String segment, BigDecimal delta, int customers, long t) {
+        return new KpiFact(FactKind.ARR_LEVEL, t, null, null, segment, null, null, null, null, null, customers, delta, null, 0, false);
     }
 
     private void activity(DealState d, long t, String what) {

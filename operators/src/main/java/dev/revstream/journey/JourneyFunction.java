@@ -1,6 +1,7 @@
 package dev.revstream.journey;
 
 import dev.revstream.alerts.Alert;
+import dev.revstream.kpi.KpiFact;
 import dev.revstream.model.Event;
 import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
@@ -28,7 +29,7 @@ import org.apache.flink.util.OutputTag;
  * late events away). Each event waits in a buffer keyed by its {@code occurredAt} until the
  * watermark passes it; one event-time timer per distinct time applies that time's events sorted
  * by {@link EventOrder}, then lets time pass to it (deadlines, day boundaries), then registers the
- * next wake-up the rules ask for. Timers fire in time order, so events and deadlines interleave
+ * next wake-up the rules ask for (none past a bounded run's as-of time: nothing after it is emitted). Timers fire in time order, so events and deadlines interleave
  * exactly as event time says.
  *
  * <p>State and its cleaning: the buffer entry goes when its timer fires; a closed deal shrinks to
@@ -42,6 +43,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", Types.POJO(Alert.class)) {};
     public static final OutputTag<QualitySample> QUALITY = new OutputTag<>("journey-quality", Types.POJO(QualitySample.class)) {};
+    public static final OutputTag<KpiFact> FACTS = new OutputTag<>("kpi-facts", Types.POJO(KpiFact.class)) {};
 
     private final JourneySettings settings;
     private final Duration ttl;
@@ -125,7 +127,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         journey.advanceTo(t);
         Long next = journey.nextWakeUp();
-        if (next != null && next > t && (a.wakeUp == null || next < a.wakeUp)) {
+        boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
+        if (next != null && next > t && !afterAsOf && (a.wakeUp == null || next < a.wakeUp)) {
             ctx.timerService().registerEventTimeTimer(next);
             a.wakeUp = next;
         }
@@ -209,6 +212,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         public void alert(Alert alert) {
             alertsOut.inc();
             ctx.output(ALERTS, alert);
+        }
+
+        @Override
+        public void fact(KpiFact fact) {
+            ctx.output(FACTS, fact);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.revstream.journey;
 
 import dev.revstream.alerts.Alert;
+import dev.revstream.kpi.KpiFact;
 import dev.revstream.model.Event;
 
 /** What the journey rules produce. */
@@ -11,4 +12,7 @@ public interface JourneyOutput {
 
     /** A valid event without effect: for a closed deal, or a repeated CREATED. */
     void ignored(Event event);
+
+    /** Something the KPIs count. */
+    void fact(KpiFact fact);
 }

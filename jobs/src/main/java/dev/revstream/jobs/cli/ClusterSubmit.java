@@ -44,14 +44,16 @@ public class ClusterSubmit implements Callable<Integer> {
         }
         RunKind kind = bounded ? RunKind.BOUNDED : RunKind.LIVE;
         Long at = null;
+        Long earliest = null;
         java.util.Map<org.apache.kafka.common.TopicPartition, Long> stopAt = null;
         if (bounded) {
             AsOfScanner.Span span = AsOfScanner.scan(cfg);
             at = asOf != null ? Long.valueOf(asOf.toEpochMilli()) : span.latest();
             stopAt = span.endOffsets();
+            earliest = span.earliest();
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        RevstreamJob.configure(env, cfg, at);
+        RevstreamJob.configure(env, cfg, at, earliest);
         RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind, stopAt));
         env.execute("revstream-" + kind.name().toLowerCase(java.util.Locale.ROOT));
         return 0;

@@ -72,7 +72,7 @@ public class RunCommand implements Callable<Integer> {
         Long at = asOf != null ? Long.valueOf(asOf.toEpochMilli()) : span.latest();
         System.out.printf("pre-scan: %d accepted, %d rejected, %d duplicates; events from %s to %s; as-of %s%n",
                 span.accepted(), span.rejected(), span.duplicates(), time(span.earliest()), time(span.latest()), time(at));
-        JobID job = LocalRunner.submit(flink, cfg, RunKind.BOUNDED, at, span.endOffsets(), fromSavepoint);
+        JobID job = LocalRunner.submitBounded(flink, cfg, span, at, fromSavepoint);
         JobResult result = flink.awaitResult(job, Duration.ofDays(3650));
         if (!result.isSuccess()) {
             System.err.println("the bounded run failed: " + result.getSerializedThrowable()

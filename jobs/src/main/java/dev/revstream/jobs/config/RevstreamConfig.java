@@ -6,6 +6,7 @@ import dev.revstream.journey.BusinessCalendar;
 import dev.revstream.journey.HealthSettings;
 import dev.revstream.journey.JourneySettings;
 import dev.revstream.journey.StageConfig;
+import dev.revstream.kpi.KpiWindow;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.io.Serializable;
@@ -37,6 +38,7 @@ public record RevstreamConfig(
         Ingest ingest,
         Deals deals,
         Alerts alerts,
+        Kpi kpi,
         DataQuality dataQuality,
         Job job,
         Generator generator,
@@ -86,6 +88,8 @@ public record RevstreamConfig(
 
     public record DataQuality(Duration window, Duration grace) implements Serializable {}
 
+    public record Kpi(List<KpiWindow> windows, Duration lookback, int fiscalYearStartMonth) implements Serializable {}
+
     public record Job(int parallelism, int maxParallelism, Duration checkpointInterval, Duration checkpointTimeout,
             String stateDir, int restPort) implements Serializable {}
 
@@ -122,7 +126,7 @@ public record RevstreamConfig(
             "alerts.health.nps-points", "alerts.health.nps-max-score", "alerts.health.nps-window",
             "alerts.health.champion-points", "alerts.health.champion-window",
             "alerts.health.payment-points", "alerts.health.payment-window",
-            "journey.state-ttl",
+            "journey.state-ttl", "kpi.windows", "kpi.lookback", "kpi.fiscal-year-start-month",
             "dataquality.window", "dataquality.grace",
             "job.parallelism", "job.max-parallelism", "job.checkpoint-interval", "job.checkpoint-timeout",
             "job.state-dir", "job.rest-port",
@@ -279,6 +283,20 @@ public record RevstreamConfig(
                 r.doubleIn("alerts.stall-critical-amount", 0, 1e18), health,
                 r.duration("journey.state-ttl", Duration.ZERO, Duration.ofDays(36500)));
 
+        int fiscal = r.intIn("kpi.fiscal-year-start-month", 1, 12);
+        List<KpiWindow> kpiWindows = new ArrayList<>();
+        for (String w : r.list("kpi.windows")) {
+            try {
+                kpiWindows.add(new KpiWindow(w, time.zone() == null ? java.time.ZoneOffset.UTC : time.zone(), fiscal));
+            } catch (IllegalArgumentException e) {
+                r.error("kpi.windows", e.getMessage());
+            }
+        }
+        if (kpiWindows.isEmpty()) {
+            r.error("kpi.windows", "needs at least one of 1h, 1d, 1w, 1M, 1Q, 1y");
+        }
+        Kpi kpi = new Kpi(kpiWindows, r.duration("kpi.lookback", Duration.ofHours(1), Duration.ofDays(3650)), fiscal);
+
         DataQuality dq = new DataQuality(
                 r.duration("dataquality.window", Duration.ofSeconds(1), Duration.ofDays(1)),
                 r.duration("dataquality.grace", Duration.ZERO, Duration.ofDays(1)));
@@ -324,7 +342,7 @@ public record RevstreamConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException("ingest.mappings: " + e.getMessage(), e);
         }
-        return new RevstreamConfig(Map.copyOf(flat), kafka, topics, time, ingest, deals, alerts, dq, job, generator, mappings);
+        return new RevstreamConfig(Map.copyOf(flat), kafka, topics, time, ingest, deals, alerts, kpi, dq, job, generator, mappings);
     }
 
     /** What the mapping loader is asked for. */

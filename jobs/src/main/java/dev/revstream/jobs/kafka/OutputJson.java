@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.revstream.alerts.Alert;
 import dev.revstream.journey.JourneyUpdate;
+import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
@@ -177,6 +178,31 @@ public final class OutputJson {
             str(g, "segment", a.segment());
             str(g, "region", a.region());
         });
+    }
+
+    /** A KPI snapshot on {@code revops.kpis}: the window, the dimension value, then the metrics. */
+    public static byte[] kpi(KpiSnapshot k) {
+        String metrics = k.metricsJson();
+        StringBuilder sb = new StringBuilder(metrics.length() + 200);
+        sb.append("{\"windowSize\":\"").append(k.windowSize())
+                .append("\",\"windowStart\":\"").append(Instant.ofEpochMilli(k.windowStart()))
+                .append("\",\"windowEnd\":\"").append(Instant.ofEpochMilli(k.windowEnd())).append("\",");
+        try {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            try (JsonGenerator g = FACTORY.createGenerator(head)) {
+                g.writeString(k.dimension());
+                g.writeRaw(",\"dimensionValue\":");
+                g.writeString(k.dimensionValue());
+            }
+            sb.append("\"dimension\":").append(head.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (metrics.length() > 2) {
+            sb.append(',').append(metrics, 1, metrics.length() - 1);
+        }
+        sb.append('}');
+        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A lifecycle or deal stage change on {@code revops.journey}. */

@@ -30,6 +30,19 @@ public final class LocalRunner {
      */
     public static JobID submit(LocalFlink flink, RevstreamConfig cfg, RunKind kind, Long asOf,
             Map<TopicPartition, Long> stopAt, String restoreFrom) {
+        return submit(flink, cfg, kind, asOf, null, stopAt, restoreFrom);
+    }
+
+    /**
+     * A bounded replay of what the pre-scan found: it stops at the scan's end offsets, its KPI
+     * windows start at the earliest accepted event, and its as-of time is {@code asOf} or the latest.
+     */
+    public static JobID submitBounded(LocalFlink flink, RevstreamConfig cfg, AsOfScanner.Span span, Long asOf, String restoreFrom) {
+        return submit(flink, cfg, RunKind.BOUNDED, asOf != null ? asOf : span.latest(), span.earliest(), span.endOffsets(), restoreFrom);
+    }
+
+    private static JobID submit(LocalFlink flink, RevstreamConfig cfg, RunKind kind, Long asOf, Long earliest,
+            Map<TopicPartition, Long> stopAt, String restoreFrom) {
         KafkaTopics.ensure(cfg);
         StreamExecutionEnvironment env = flink.environment();
         if (restoreFrom != null) {
@@ -37,7 +50,7 @@ public final class LocalRunner {
             c.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
             env.configure(c);
         }
-        RevstreamJob.configure(env, cfg, asOf);
+        RevstreamJob.configure(env, cfg, asOf, earliest);
         RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind, stopAt));
         return flink.submit(env, "revstream-" + kind.name().toLowerCase(java.util.Locale.ROOT));
     }

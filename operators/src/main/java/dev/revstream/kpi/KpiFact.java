@@ -1,0 +1,42 @@
+package dev.revstream.kpi;
+
+import java.math.BigDecimal;
+
+/**
+ * One KPI-relevant happening, emitted by the journey in event time and aggregated per dimension
+ * value by {@link KpiFunction}. Fields not used by a kind are null or zero.
+ *
+ * @param dimension the dimension it is counted under once fanned out ({@code all}, {@code segment}, ...), null before
+ * @param stage the stage (STAGE_EXIT), or the ARR class (ARR_FLOW: new, expansion, contraction, churn)
+ * @param count a count delta (OPEN: ±1 deal; ARR_LEVEL: ±1 customer)
+ * @param amount an amount, or an amount delta (OPEN, ARR_LEVEL)
+ * @param weighted the weighted-pipeline delta (OPEN)
+ * @param millis a duration: time in stage (STAGE_EXIT), sales cycle (DEAL_WON; -1 when adopted)
+ * @param forward STAGE_EXIT: a move to a later stage or to CLOSED_WON
+ */
+public record KpiFact(
+        FactKind kind,
+        long at,
+        String dimension,
+        String dimensionValue,
+        String segment,
+        String region,
+        String ownerId,
+        String dealType,
+        String stage,
+        String channel,
+        long count,
+        BigDecimal amount,
+        BigDecimal weighted,
+        long millis,
+        boolean forward) {
+
+    public KpiFact under(String dimension, String value) {
+        return new KpiFact(kind, at, dimension, value, segment, region, ownerId, dealType, stage, channel, count, amount,
+                weighted, millis, forward);
+    }
+
+    public String key() {
+        return dimension + "=" + dimensionValue;
+    }
+}

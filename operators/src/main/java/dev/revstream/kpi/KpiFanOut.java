@@ -1,0 +1,33 @@
+package dev.revstream.kpi;
+
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Sends each fact to every dimension value it is counted under: deal facts under {@code all},
+ * their segment, region, owner and deal type (missing values as {@code unknown}); funnel facts and
+ * spend under {@code all}; ARR under {@code all} and the account's segment. Stateless.
+ */
+public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
+    private static final long serialVersionUID = 1L;
+    public static final String UNKNOWN = "unknown";
+
+    @Override
+    public void flatMap(KpiFact f, Collector<KpiFact> out) {
+        out.collect(f.under("all", "all"));
+        switch (f.kind()) {
+            case DEAL_CREATED, DEAL_ADOPTED, DEAL_WON, DEAL_LOST, STAGE_EXIT, OPEN -> {
+                out.collect(f.under("segment", orUnknown(f.segment())));
+                out.collect(f.under("region", orUnknown(f.region())));
+                out.collect(f.under("ownerId", orUnknown(f.ownerId())));
+                out.collect(f.under("dealType", orUnknown(f.dealType())));
+            }
+            case ARR_LEVEL, ARR_FLOW -> out.collect(f.under("segment", orUnknown(f.segment())));
+            default -> { }
+        }
+    }
+
+    private static String orUnknown(String v) {
+        return v == null ? UNKNOWN : v;
+    }
+}
