@@ -28,7 +28,8 @@ import java.util.Map;
  * at creation is the product's list price (names compared without blanks and case: the pipeline
  * says {@code GTXPro}, the price list {@code GTX Pro}). Segment by the account's employees (under
  * 1,000 smb, under 5,000 mid_market, else enterprise); region by the agent's regional office. A
- * row without a date or an account cannot become events and is reported with the reason.
+ * row without a date or an account cannot become events and is reported with the reason. Event ids
+ * ({@code <id>-1-created}, {@code <id>-2-closed}) sort the creation first should both fall on one day.
  */
 public final class MavenCrmFormat implements CrmFormat {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("M/d/yyyy", Locale.ROOT);
@@ -83,7 +84,7 @@ public final class MavenCrmFormat implements CrmFormat {
                 continue;
             }
             long createdAt = engaged.atStartOfDay(zone).toInstant().toEpochMilli();
-            ObjectNode created = event(id + "-created", createdAt, id, account, "CREATED");
+            ObjectNode created = event(id + "-1-created", createdAt, id, account, "CREATED");
             created.put("stage", stage.equals("Prospecting") ? "QUALIFICATION" : "DISCOVERY");
             created.put("amount", price);
             created.put("dealType", "new_business");
@@ -93,7 +94,7 @@ public final class MavenCrmFormat implements CrmFormat {
             add(out, account, created, createdAt);
             if (closes) {
                 long closedAt = closed.atStartOfDay(zone).toInstant().toEpochMilli();
-                ObjectNode close = event(id + "-closed", closedAt, id, account, stage.equals("Won") ? "CLOSED_WON" : "CLOSED_LOST");
+                ObjectNode close = event(id + "-2-closed", closedAt, id, account, stage.equals("Won") ? "CLOSED_WON" : "CLOSED_LOST");
                 if (stage.equals("Won")) {
                     close.put("amount", new BigDecimal(r.get("close_value")));
                 }
