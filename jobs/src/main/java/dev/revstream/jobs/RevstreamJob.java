@@ -158,7 +158,8 @@ public final class RevstreamJob {
                 .filter(e -> TouchpointType.SPEND.name().equals(e.type()))
                 .name("spend")
                 .map(e -> new KpiFact(FactKind.SPEND, e.occurredAt(), null, null, null, null, null, null, null,
-                        e.channel() == null ? Channel.OTHER.wireName() : e.channel(), 1, e.amount(), null, 0, false))
+                        e.channel() == null ? Channel.OTHER.wireName() : e.channel(), 1, e.amount(), null, 0, false,
+                        e.accountId(), null, null, -1))
                 .returns(Types.POJO(KpiFact.class))
                 .name("spend-facts");
         journey.getSideOutput(JourneyFunction.FACTS)
@@ -168,7 +169,7 @@ public final class RevstreamJob {
                 .name("kpi-dimensions")
                 .keyBy(KpiFact::key, Types.STRING)
                 .process(new KpiFunction(cfg.kpi().windows(), cfg.deals().stages().stream().map(RevstreamConfig.Stage::name).toList(),
-                        cfg.kpi().lookback().toMillis(), null))
+                        cfg.kpi().lookback().toMillis(), cfg.kpi().retentionLookback().toMillis(), cfg.kpi().grossMargin(), null))
                 .uid("kpis")
                 .name("kpis")
                 .sinkTo(io.kpis())

@@ -24,6 +24,8 @@ public class AccountState {
     public String mqlOwnerId;
     public Long lastSalesTouchAt;
     public BigDecimal arr = BigDecimal.ZERO;
+    /** When the current customer spell began (ARR went above 0), or null. */
+    public Long customerSince;
     /** The segment of the latest deal that named one (for per-segment SLAs). */
     public String segment;
     /** The segment of the latest won deal (ARR is reported by it). */

@@ -77,14 +77,14 @@ public final class Journey {
                 }
                 if (type == TouchpointType.LEAD_CREATED && a.firstLeadCreatedAt == null) {
                     a.firstLeadCreatedAt = t;
-                    funnel(FactKind.FIRST_LEAD, t);
+                    funnel(FactKind.FIRST_LEAD, t, -1);
                 }
                 advanceLifecycle("lead", t, e);
             }
             case MQL -> {
                 if (a.firstMqlAt == null) {
                     a.firstMqlAt = t;
-                    funnel(FactKind.FIRST_MQL, t);
+                    funnel(FactKind.FIRST_MQL, t, a.firstSqlAt == null ? -1 : a.firstSqlAt);
                     a.mqlOwnerId = e.ownerId() != null ? e.ownerId() : a.ownerId;
                     boolean answered = a.lastSalesTouchAt != null && a.lastSalesTouchAt == t;
                     a.leadDeadline = answered ? null : s.leadDeadline(t, a.segment);
@@ -94,7 +94,7 @@ public final class Journey {
             case SQL -> {
                 if (a.firstSqlAt == null) {
                     a.firstSqlAt = t;
-                    funnel(FactKind.FIRST_SQL, t);
+                    funnel(FactKind.FIRST_SQL, t, a.firstMqlAt == null ? -1 : a.firstMqlAt);
                 }
                 advanceLifecycle("sql", t, e);
             }
@@ -189,7 +189,7 @@ public final class Journey {
         if (fresh) {
             if (a.firstDealAt == null) {
                 a.firstDealAt = t;
-                funnel(FactKind.FIRST_DEAL, t);
+                funnel(FactKind.FIRST_DEAL, t, -1);
             }
             dealFact(d.adopted ? FactKind.DEAL_ADOPTED : FactKind.DEAL_CREATED, d, t, d.adopted ? null : d.amount, 0, null, false);
             update("DEAL_STAGE", d, null, stageName(d.stage), t, null, null, null, e);
@@ -249,7 +249,7 @@ public final class Journey {
         BigDecimal amount = d.amount == null ? BigDecimal.ZERO : d.amount;
         if (won && DealType.NEW_BUSINESS.wireName().equals(dealType) && a.firstNewBusinessWonAt == null) {
             a.firstNewBusinessWonAt = t;
-            funnel(FactKind.NEW_CUSTOMER, t);
+            funnel(FactKind.NEW_CUSTOMER, t, -1);
         }
         if (type == DealEventType.CLOSED_WON) {
             a.arr = switch (DealType.parse(dealType)) {
@@ -263,7 +263,13 @@ public final class Journey {
         } else if (DealType.RENEWAL.wireName().equals(dealType)) {
             a.arr = BigDecimal.ZERO;
         }
+        if (before.signum() <= 0 && a.arr.signum() > 0) {
+            a.customerSince = t;
+        }
         arrFacts(before, segmentBefore, dealType, won, t);
+        if (a.arr.signum() == 0) {
+            a.customerSince = null;
+        }
         if (before.signum() <= 0 && a.arr.signum() > 0) {
             setLifecycle("customer", t, e);
         } else if (before.signum() > 0 && a.arr.signum() == 0) {
@@ -274,13 +280,14 @@ public final class Journey {
 
     // ---- KPI facts -----------------------------------------------------------------------------
 
-    private void funnel(FactKind kind, long t) {
-        out.fact(new KpiFact(kind, t, null, null, null, null, null, null, null, null, 1, null, null, 0, false));
+    private void funnel(FactKind kind, long t, long since) {
+        out.fact(new KpiFact(kind, t, null, null, null, null, null, null, null, null, 1, null, null, 0, false, accountId, null,
+                null, since));
     }
 
     private void dealFact(FactKind kind, DealState d, long t, BigDecimal amount, long millis, String stage, boolean forward) {
         out.fact(new KpiFact(kind, t, null, null, d.segment, d.region, d.ownerId, dealTypeOf(d), stage, null, 1, amount,
-                null, millis, forward));
+                null, millis, forward, accountId, d.dealId, null, -1));
     }
 
     /** The open-pipeline contribution of a deal ({@code sign} -1 to take it away), under its values. */
@@ -289,7 +296,8 @@ public final class Journey {
         BigDecimal weighted = amount.multiply(BigDecimal.valueOf(s.stages().get(d.stage).winProbability()));
         BigDecimal k = BigDecimal.valueOf(sign);
         return new KpiFact(FactKind.OPEN, t, null, null, d.segment, d.region, d.ownerId, dealTypeOf(d),
-                stageName(d.stage), null, sign, amount.multiply(k), weighted.multiply(k), 0, false);
+                stageName(d.stage), null, sign, amount.multiply(k), weighted.multiply(k), 0, false, accountId, d.dealId,
+                d.expectedCloseDate, -1);
     }
 
     private static boolean sameOpen(KpiFact before, KpiFact after) {
@@ -298,7 +306,8 @@ public final class Journey {
         }
         return java.util.Objects.equals(before.segment(), after.segment()) && java.util.Objects.equals(before.region(), after.region())
                 && java.util.Objects.equals(before.ownerId(), after.ownerId()) && before.dealType().equals(after.dealType())
-                && before.stage().equals(after.stage()) && before.amount().negate().compareTo(after.amount()) == 0;
+                && before.stage().equals(after.stage()) && before.amount().negate().compareTo(after.amount()) == 0
+                && java.util.Objects.equals(before.expectedCloseDate(), after.expectedCloseDate());
     }
 
     private static String dealTypeOf(DealState d) {
@@ -328,11 +337,17 @@ public final class Journey {
         String kind = cmp > 0 ? (won && DealType.NEW_BUSINESS.wireName().equals(dealType) ? "new" : "expansion")
                 : (after.signum() == 0 ? "churn" : "contraction");
         out.fact(new KpiFact(FactKind.ARR_FLOW, t, null, null, segmentAfter, null, null, null, kind, null, 0,
-                after.subtract(before).abs(), null, 0, false));
+                after.subtract(before).abs(), null, 0, false, accountId, null, null,
+                a.customerSince == null ? -1 : a.customerSince));
+        // the account's ARR as it now stands, for retention; stage names the segment it left
+        out.fact(new KpiFact(FactKind.ARR_ACCOUNT, t, null, null, segmentAfter, null, null, null,
+                java.util.Objects.equals(segmentBefore, segmentAfter) ? null : segmentBefore, null, 0, after, null, 0, false,
+                accountId, null, null, -1));
     }
 
-    private static KpiFact arrLevel(String segment, BigDecimal delta, int customers, long t) {
-        return new KpiFact(FactKind.ARR_LEVEL, t, null, null, segment, null, null, null, null, null, customers, delta, null, 0, false);
+    private KpiFact arrLevel(String segment, BigDecimal delta, int customers, long t) {
+        return new KpiFact(FactKind.ARR_LEVEL, t, null, null, segment, null, null, null, null, null, customers, delta, null, 0,
+                false, accountId, null, null, -1);
     }
 
     private void activity(DealState d, long t, String what) {

@@ -23,5 +23,7 @@ public enum FactKind {
     /** A classified ARR change (new, expansion, contraction, churn) under a segment. */
     ARR_FLOW,
     /** Campaign spend. */
-    SPEND
+    SPEND,
+    /** An account's ARR after a change, under its segment (stage: the segment it left, if it moved). */
+    ARR_ACCOUNT
 }

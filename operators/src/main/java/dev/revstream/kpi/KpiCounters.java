@@ -28,6 +28,8 @@ public class KpiCounters {
     public long[] stageMillis = new long[0];
     public long newLeads;
     public long newMqls;
+    /** First MQLs of accounts whose first SQL came earlier. */
+    public long newMqlsSqlBefore;
     public long newSqls;
     public long newOpportunities;
     public long newCustomers;
@@ -69,6 +71,7 @@ public class KpiCounters {
         c.stageMillis = stageMillis.clone();
         c.newLeads = newLeads;
         c.newMqls = newMqls;
+        c.newMqlsSqlBefore = newMqlsSqlBefore;
         c.newSqls = newSqls;
         c.newOpportunities = newOpportunities;
         c.newCustomers = newCustomers;
@@ -116,7 +119,10 @@ public class KpiCounters {
                 weightedAmount = weightedAmount.add(f.weighted() == null ? BigDecimal.ZERO : f.weighted());
             }
             case FIRST_LEAD -> newLeads++;
-            case FIRST_MQL -> newMqls++;
+            case FIRST_MQL -> {
+                newMqls++;
+                newMqlsSqlBefore += f.since() >= 0 ? 1 : 0;
+            }
             case FIRST_SQL -> newSqls++;
             case FIRST_DEAL -> newOpportunities++;
             case NEW_CUSTOMER -> newCustomers++;
@@ -133,6 +139,7 @@ public class KpiCounters {
                 }
             }
             case SPEND -> spend = spend.add(amount);
+            case ARR_ACCOUNT -> { }
         }
     }
 

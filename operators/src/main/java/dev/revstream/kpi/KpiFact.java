@@ -13,6 +13,11 @@ import java.math.BigDecimal;
  * @param weighted the weighted-pipeline delta (OPEN)
  * @param millis a duration: time in stage (STAGE_EXIT), sales cycle (DEAL_WON; -1 when adopted)
  * @param forward STAGE_EXIT: a move to a later stage or to CLOSED_WON
+ * @param accountId the account (funnel and ARR facts)
+ * @param dealId the deal (OPEN), for the forecast's book of open deals
+ * @param expectedCloseDate the open deal's expected close date (OPEN), or null
+ * @param since FIRST_MQL: the account's first SQL if earlier, FIRST_SQL: its first MQL, ARR_FLOW churn:
+ *     when the customer spell began; else -1
  */
 public record KpiFact(
         FactKind kind,
@@ -29,11 +34,15 @@ public record KpiFact(
         BigDecimal amount,
         BigDecimal weighted,
         long millis,
-        boolean forward) {
+        boolean forward,
+        String accountId,
+        String dealId,
+        String expectedCloseDate,
+        long since) {
 
     public KpiFact under(String dimension, String value) {
         return new KpiFact(kind, at, dimension, value, segment, region, ownerId, dealType, stage, channel, count, amount,
-                weighted, millis, forward);
+                weighted, millis, forward, accountId, dealId, expectedCloseDate, since);
     }
 
     public String key() {

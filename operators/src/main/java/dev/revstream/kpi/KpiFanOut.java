@@ -23,6 +23,16 @@ public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
                 out.collect(f.under("dealType", orUnknown(f.dealType())));
             }
             case ARR_LEVEL, ARR_FLOW -> out.collect(f.under("segment", orUnknown(f.segment())));
+            case ARR_ACCOUNT -> {
+                out.collect(f.under("segment", orUnknown(f.segment())));
+                if (f.stage() != null || f.segment() == null) {
+                    // it left a segment: that segment's retention cohort sees where its ARR went
+                    String left = orUnknown(f.stage());
+                    if (!left.equals(orUnknown(f.segment()))) {
+                        out.collect(f.under("segment", left));
+                    }
+                }
+            }
             default -> { }
         }
     }

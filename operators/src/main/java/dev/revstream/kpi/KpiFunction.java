@@ -37,6 +37,8 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     private final List<KpiWindow> windows;
     private final List<String> stages;
     private final long lookbackMillis;
+    private final long retentionMillis;
+    private final double grossMargin;
     private final Long asOfSetting;
 
     private transient Long asOf;
@@ -47,11 +49,34 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     private transient MapState<Long, Boolean> wantedMarks;
     private transient ValueState<long[]> nextEnds;
     private transient ValueState<Long> firstFactAt;
+    /** Accounts whose first SQL followed their first MQL, counted by the MQL's time. */
+    private transient MapState<Long, Long> sqlAfterMql;
+    /** Churns by time, with when each churned customer's spell began. */
+    private transient MapState<Long, long[]> churns;
+    /** The open deals under this dimension value, for the forecast. */
+    private transient MapState<String, OpenDeal> book;
+    /** F of each window that has started, by "size|start". */
+    private transient MapState<String, java.math.BigDecimal> forecasts;
+    /** Each account's ARR over time, for retention. */
+    private transient MapState<String, List<ArrPoint>> arrHistory;
 
     public KpiFunction(List<KpiWindow> windows, List<String> stages, long lookbackMillis, Long asOf) {
+        this(windows, stages, lookbackMillis, 365 * 86_400_000L, 1.0, asOf);
+    }
+
+    /**
+     * @param lookbackMillis L: metrics "in L" use max(L, window length)
+     * @param retentionMillis R: retention uses max(R, window length)
+     * @param grossMargin for CLV
+     * @param asOf the as-of time when known at build time (else from the job parameters), or null
+     */
+    public KpiFunction(List<KpiWindow> windows, List<String> stages, long lookbackMillis, long retentionMillis,
+            double grossMargin, Long asOf) {
         this.windows = List.copyOf(windows);
         this.stages = List.copyOf(stages);
         this.lookbackMillis = lookbackMillis;
+        this.retentionMillis = retentionMillis;
+        this.grossMargin = grossMargin;
         this.asOfSetting = asOf;
     }
 
@@ -68,6 +93,11 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         wantedMarks = getRuntimeContext().getMapState(new MapStateDescriptor<>("wanted-marks", Types.LONG, Types.BOOLEAN));
         nextEnds = getRuntimeContext().getState(new ValueStateDescriptor<>("next-ends", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         firstFactAt = getRuntimeContext().getState(new ValueStateDescriptor<>("first-fact-at", Types.LONG));
+        sqlAfterMql = getRuntimeContext().getMapState(new MapStateDescriptor<>("sql-after-mql", Types.LONG, Types.LONG));
+        churns = getRuntimeContext().getMapState(new MapStateDescriptor<>("churns", Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        book = getRuntimeContext().getMapState(new MapStateDescriptor<>("open-deals", Types.STRING, Types.POJO(OpenDeal.class)));
+        forecasts = getRuntimeContext().getMapState(new MapStateDescriptor<>("forecasts", Types.STRING, Types.BIG_DEC));
+        arrHistory = getRuntimeContext().getMapState(new MapStateDescriptor<>("arr-history", Types.STRING, Types.LIST(Types.POJO(ArrPoint.class))));
     }
 
     @Override
@@ -142,7 +172,9 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
                 KpiWindow w = windows.get(i);
                 long start = w.startOf(t - 1);
                 report(w, start, t, now, ctx.getCurrentKey(), out);
+                forecasts.remove(w.name() + "|" + start);
                 long next = w.endOf(t);
+                forecasts.put(w.name() + "|" + t, forecast(w, t, next));
                 ends[i] = next;
                 changed = true;
                 // the end of a bounded input (the final watermark) without an as-of time: no window is due any more
@@ -162,10 +194,61 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         if (due != null) {
             for (KpiFact f : due) {
                 now.apply(f, stages);
+                books(f);
             }
             pending.remove(t);
         }
         totals.update(now);
+    }
+
+    /** Keeps the books that running totals cannot replace. */
+    private void books(KpiFact f) throws Exception {
+        switch (f.kind()) {
+            case FIRST_SQL -> {
+                if (f.since() >= 0) {
+                    Long n = sqlAfterMql.get(f.since());
+                    sqlAfterMql.put(f.since(), n == null ? 1 : n + 1);
+                }
+            }
+            case ARR_FLOW -> {
+                if ("churn".equals(f.stage())) {
+                    long[] spells = churns.get(f.at());
+                    long[] more = spells == null ? new long[1] : java.util.Arrays.copyOf(spells, spells.length + 1);
+                    more[more.length - 1] = f.since();
+                    churns.put(f.at(), more);
+                }
+            }
+            case OPEN -> {
+                if (f.count() < 0) {
+                    book.remove(f.dealId());
+                } else if (f.count() > 0) {
+                    book.put(f.dealId(), new OpenDeal(f.expectedCloseDate(), f.weighted()));
+                }
+            }
+            case ARR_ACCOUNT -> {
+                List<ArrPoint> h = arrHistory.get(f.accountId());
+                h = h == null ? new ArrayList<>(2) : h;
+                h.add(new ArrPoint(f.at(), f.amount(), f.segment()));
+                arrHistory.put(f.accountId(), h);
+            }
+            default -> { }
+        }
+    }
+
+    /** F of the window [start, end): open deals now whose expected close date falls in it, weighted. */
+    private java.math.BigDecimal forecast(KpiWindow w, long start, long end) throws Exception {
+        java.time.LocalDate from = java.time.Instant.ofEpochMilli(start).atZone(w.zone()).toLocalDate();
+        java.time.LocalDate to = java.time.Instant.ofEpochMilli(end).atZone(w.zone()).toLocalDate();
+        java.math.BigDecimal f = java.math.BigDecimal.ZERO;
+        for (OpenDeal d : book.values()) {
+            if (d.expectedCloseDate != null) {
+                java.time.LocalDate c = java.time.LocalDate.parse(d.expectedCloseDate);
+                if (!c.isBefore(from) && c.isBefore(to)) {
+                    f = f.add(d.weighted);
+                }
+            }
+        }
+        return f;
     }
 
     private void report(KpiWindow w, long start, long end, KpiCounters atEnd, String key, Collector<KpiSnapshot> out) throws Exception {
@@ -180,8 +263,66 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         }
         boolean deals = !dimension.equals("channel");
         boolean revenue = all || dimension.equals("segment");
+        long lookbackStart = end - lookback(w, start, end);
+        long mqlsWithSql = atEnd.newMqlsSqlBefore - atLookback.newMqlsSqlBefore;
+        if (all) {
+            for (Map.Entry<Long, Long> e : sqlAfterMql.entries()) {
+                if (e.getKey() >= lookbackStart && e.getKey() < end) {
+                    mqlsWithSql += e.getValue();
+                }
+            }
+        }
+        long churnedOfStart = 0;
+        long churnedOfLookback = 0;
+        for (Map.Entry<Long, long[]> e : churns.entries()) {
+            for (long spell : e.getValue()) {
+                if (e.getKey() >= start && e.getKey() < end && spell < start) {
+                    churnedOfStart++;
+                }
+                if (e.getKey() >= lookbackStart && e.getKey() < end && spell < lookbackStart) {
+                    churnedOfLookback++;
+                }
+            }
+        }
+        java.math.BigDecimal forecast = w.name().equals("1h") ? null : forecasts.get(w.name() + "|" + start);
+        if (forecast == null && !w.name().equals("1h")) {
+            forecast = java.math.BigDecimal.ZERO; // the window began before this value's first fact: nothing was open
+        }
+        long retentionStart = end - Math.max(retentionMillis, end - start);
+        java.math.BigDecimal[] retention = revenue ? retention(retentionStart, end, all ? null : value) : new java.math.BigDecimal[3];
+        KpiExtras extras = new KpiExtras(atEnd.newMqls - atLookback.newMqls, mqlsWithSql, atStart.customers, churnedOfStart,
+                atLookback.customers, churnedOfLookback, (end - lookbackStart) / 86_400_000.0, forecast,
+                retention[0], retention[1], retention[2]);
         out.collect(new KpiSnapshot(w.name(), start, end, dimension, value,
-                KpiMetrics.json(atStart, atEnd, atLookback, stages, deals, all, revenue)));
+                KpiMetrics.json(atStart, atEnd, atLookback, stages, deals, all, revenue, extras, grossMargin)));
+    }
+
+    /** [base, now, gross] over the accounts that were customers (in {@code segment}, if given) at {@code from}. */
+    private java.math.BigDecimal[] retention(long from, long end, String segment) throws Exception {
+        java.math.BigDecimal base = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal now = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal gross = java.math.BigDecimal.ZERO;
+        for (List<ArrPoint> h : arrHistory.values()) {
+            ArrPoint then = null;
+            ArrPoint last = null;
+            for (ArrPoint p : h) {
+                if (p.at < from) {
+                    then = p;
+                }
+                if (p.at < end) {
+                    last = p;
+                }
+            }
+            if (then == null || then.arr.signum() <= 0
+                    || segment != null && !segment.equals(then.segment == null ? KpiFanOut.UNKNOWN : then.segment)) {
+                continue;
+            }
+            java.math.BigDecimal current = last.arr;
+            base = base.add(then.arr);
+            now = now.add(current);
+            gross = gross.add(current.min(then.arr));
+        }
+        return new java.math.BigDecimal[] {base, now, gross};
     }
 
     /** The totals before {@code t}: a mark, or zero before the key's first fact. */
@@ -212,6 +353,47 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         }
         for (Long k : old) {
             marks.remove(k);
+        }
+        List<Long> oldMql = new ArrayList<>();
+        for (Long k : sqlAfterMql.keys()) {
+            if (k < keepFrom) {
+                oldMql.add(k);
+            }
+        }
+        for (Long k : oldMql) {
+            sqlAfterMql.remove(k);
+        }
+        List<Long> oldChurns = new ArrayList<>();
+        for (Long k : churns.keys()) {
+            if (k < keepFrom) {
+                oldChurns.add(k);
+            }
+        }
+        for (Long k : oldChurns) {
+            churns.remove(k);
+        }
+        // ARR history: keep what retention can still look back to, and the last point before that
+        long arrFrom = t - Math.max(retentionMillis, longest) - 1;
+        List<String> gone = new ArrayList<>();
+        for (Map.Entry<String, List<ArrPoint>> e : arrHistory.entries()) {
+            List<ArrPoint> h = e.getValue();
+            int firstKept = 0;
+            while (firstKept + 1 < h.size() && h.get(firstKept + 1).at < arrFrom) {
+                firstKept++;
+            }
+            if (firstKept > 0) {
+                List<ArrPoint> kept = new ArrayList<>(h.subList(firstKept, h.size()));
+                if (kept.size() == 1 && kept.get(0).arr.signum() == 0 && kept.get(0).at < arrFrom) {
+                    gone.add(e.getKey());
+                } else {
+                    arrHistory.put(e.getKey(), kept);
+                }
+            } else if (h.size() == 1 && h.get(0).arr.signum() == 0 && h.get(0).at < arrFrom) {
+                gone.add(e.getKey());
+            }
+        }
+        for (String k : gone) {
+            arrHistory.remove(k);
         }
     }
 }

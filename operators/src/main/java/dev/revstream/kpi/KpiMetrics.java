@@ -28,12 +28,18 @@ public final class KpiMetrics {
      * @param revenue whether it has revenue metrics (all, segment)
      */
     public static String json(KpiCounters start, KpiCounters end, KpiCounters lookbackStart, List<String> stages,
-            boolean deals, boolean funnel, boolean revenue) {
+            boolean deals, boolean funnel, boolean revenue, KpiExtras x, double grossMargin) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
             if (deals) {
                 deals(g, start, end, lookbackStart, stages);
+                BigDecimal won = end.wonAmount.subtract(start.wonAmount);
+                BigDecimal accuracy = null;
+                if (x.forecast() != null && !(won.signum() == 0 && x.forecast().signum() == 0)) {
+                    accuracy = BigDecimal.ONE.subtract(won.subtract(x.forecast()).abs().divide(won.max(x.forecast()), MC));
+                }
+                ratio(g, "forecastAccuracy", accuracy);
             }
             if (funnel) {
                 g.writeNumberField("newLeads", end.newLeads - start.newLeads);
@@ -41,6 +47,8 @@ public final class KpiMetrics {
                 g.writeNumberField("newSqls", end.newSqls - start.newSqls);
                 g.writeNumberField("newOpportunities", end.newOpportunities - start.newOpportunities);
                 g.writeNumberField("newCustomers", end.newCustomers - start.newCustomers);
+                ratio(g, "mqlToSqlRate", x.mqlsInLookback() == 0 ? null
+                        : BigDecimal.valueOf(x.mqlsWithSql()).divide(BigDecimal.valueOf(x.mqlsInLookback()), MC));
             }
             if (revenue) {
                 money(g, "arr", end.arr);
@@ -54,6 +62,20 @@ public final class KpiMetrics {
                 money(g, "contractionArr", contraction);
                 money(g, "churnedArr", churned);
                 money(g, "netNewArr", newArr.add(expansion).subtract(contraction).subtract(churned));
+                ratio(g, "logoChurnRate", x.customersAtStart() == 0 ? null
+                        : BigDecimal.valueOf(x.churnedOfThose()).divide(BigDecimal.valueOf(x.customersAtStart()), MC));
+                boolean base = x.retentionBase() != null && x.retentionBase().signum() != 0;
+                ratio(g, "netRevenueRetention", base ? x.retentionNow().divide(x.retentionBase(), MC) : null);
+                ratio(g, "grossRevenueRetention", base ? x.retentionGross().divide(x.retentionBase(), MC) : null);
+                BigDecimal clv = null;
+                if (end.customers != 0 && x.customersAtLookbackStart() != 0 && x.churnedInLookback() != 0) {
+                    BigDecimal annualChurn = BigDecimal.valueOf(x.churnedInLookback())
+                            .divide(BigDecimal.valueOf(x.customersAtLookbackStart()), MC)
+                            .multiply(BigDecimal.valueOf(365)).divide(BigDecimal.valueOf(x.lookbackDays()), MC);
+                    clv = end.arr.divide(BigDecimal.valueOf(end.customers), MC).multiply(BigDecimal.valueOf(grossMargin))
+                            .divide(annualChurn, MC);
+                }
+                money(g, "clv", clv);
             }
             if (funnel) {
                 long newCustomers = end.newCustomers - start.newCustomers;

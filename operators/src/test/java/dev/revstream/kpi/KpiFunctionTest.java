@@ -36,7 +36,8 @@ class KpiFunctionTest {
     private static KpiFact fact(FactKind kind, long at, String segment, long count, String amount, String weighted, long millis,
             String stage, boolean forward) {
         return new KpiFact(kind, at, null, null, segment, null, null, "new_business", stage, null, count,
-                amount == null ? null : new BigDecimal(amount), weighted == null ? null : new BigDecimal(weighted), millis, forward);
+                amount == null ? null : new BigDecimal(amount), weighted == null ? null : new BigDecimal(weighted), millis, forward,
+                "acct-1", "d-1", null, -1);
     }
 
     private void send(KpiFact f) throws Exception {

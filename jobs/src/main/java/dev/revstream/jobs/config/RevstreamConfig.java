@@ -88,7 +88,8 @@ public record RevstreamConfig(
 
     public record DataQuality(Duration window, Duration grace) implements Serializable {}
 
-    public record Kpi(List<KpiWindow> windows, Duration lookback, int fiscalYearStartMonth) implements Serializable {}
+    public record Kpi(List<KpiWindow> windows, Duration lookback, int fiscalYearStartMonth, Duration retentionLookback,
+            double grossMargin) implements Serializable {}
 
     public record Job(int parallelism, int maxParallelism, Duration checkpointInterval, Duration checkpointTimeout,
             String stateDir, int restPort) implements Serializable {}
@@ -126,7 +127,7 @@ public record RevstreamConfig(
             "alerts.health.nps-points", "alerts.health.nps-max-score", "alerts.health.nps-window",
             "alerts.health.champion-points", "alerts.health.champion-window",
             "alerts.health.payment-points", "alerts.health.payment-window",
-            "journey.state-ttl", "kpi.windows", "kpi.lookback", "kpi.fiscal-year-start-month",
+            "journey.state-ttl", "kpi.windows", "kpi.lookback", "kpi.fiscal-year-start-month", "kpi.retention-lookback", "kpi.gross-margin",
             "dataquality.window", "dataquality.grace",
             "job.parallelism", "job.max-parallelism", "job.checkpoint-interval", "job.checkpoint-timeout",
             "job.state-dir", "job.rest-port",
@@ -295,7 +296,8 @@ public record RevstreamConfig(
         if (kpiWindows.isEmpty()) {
             r.error("kpi.windows", "needs at least one of 1h, 1d, 1w, 1M, 1Q, 1y");
         }
-        Kpi kpi = new Kpi(kpiWindows, r.duration("kpi.lookback", Duration.ofHours(1), Duration.ofDays(3650)), fiscal);
+        Kpi kpi = new Kpi(kpiWindows, r.duration("kpi.lookback", Duration.ofHours(1), Duration.ofDays(3650)), fiscal,
+                r.duration("kpi.retention-lookback", Duration.ofDays(1), Duration.ofDays(3650)), r.doubleIn("kpi.gross-margin", 0, 1));
 
         DataQuality dq = new DataQuality(
                 r.duration("dataquality.window", Duration.ofSeconds(1), Duration.ofDays(1)),
