@@ -127,10 +127,10 @@ public class DemoCommand implements Callable<Integer> {
         StringBuilder alerts = new StringBuilder();
         b.alertsByType.forEach((type, n) -> alerts.append(alerts.length() == 0 ? "" : ", ").append(type).append(' ').append(n.get()));
         System.out.printf("[%3ds] business %s | generated %d (%d malformed, %d duplicates) | accepted %d  dead-lettered %d  duplicates %d  late %d"
-                        + " | out: events %d, dead letters %d, journey %d | alerts: %s | checkpoints %d | job %s%n",
+                        + " | out: events %d, dead letters %d, journey %d, KPI snapshots %d | alerts: %s | checkpoints %d | job %s%n",
                 elapsed.toSeconds(), gen.businessTime.get() == 0 ? "-" : Instant.ofEpochMilli(gen.businessTime.get()).toString().substring(0, 16),
                 gen.total(), gen.malformed.get(), gen.duplicates.get(), b.accepted.get(), b.rejected.get(), b.duplicates.get(),
-                b.late.get(), b.eventsOut.get(), b.deadLettersOut.get(), b.journeyOut.get(),
+                b.late.get(), b.eventsOut.get(), b.deadLettersOut.get(), b.journeyOut.get(), b.kpisOut.get(),
                 alerts.length() == 0 ? "none yet" : alerts, checkpoints, state);
         int shown = 0;
         for (String line = b.newAlerts.poll(); line != null; line = b.newAlerts.poll()) {
@@ -140,6 +140,15 @@ public class DemoCommand implements Callable<Integer> {
         }
         if (shown > 3) {
             System.out.printf("  ... and %d more alerts%n", shown - 3);
+        }
+        String latest = null;
+        int closed = 0;
+        for (String line = b.newKpis.poll(); line != null; line = b.newKpis.poll()) {
+            latest = line;
+            closed++;
+        }
+        if (latest != null) {
+            System.out.println(latest + (closed > 1 ? "  (latest of " + closed + " windows closed)" : ""));
         }
     }
 

@@ -31,6 +31,9 @@ final class StatusBoard implements AutoCloseable {
     final AtomicLong deadLettersOut = new AtomicLong();
     final AtomicLong lateOut = new AtomicLong();
     final AtomicLong journeyOut = new AtomicLong();
+    final AtomicLong kpisOut = new AtomicLong();
+    /** KPI snapshots (dimension all) not printed yet. */
+    final java.util.concurrent.ConcurrentLinkedQueue<String> newKpis = new java.util.concurrent.ConcurrentLinkedQueue<>();
     final java.util.Map<String, AtomicLong> alertsByType = new java.util.concurrent.ConcurrentSkipListMap<>();
     /** Alerts not printed yet, oldest first. */
     final java.util.concurrent.ConcurrentLinkedQueue<String> newAlerts = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -51,7 +54,7 @@ final class StatusBoard implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String t : List.of(cfg.topics().dataquality(), cfg.topics().events(), cfg.topics().deadletter(), cfg.topics().late(),
-                    cfg.topics().alerts(), cfg.topics().journey())) {
+                    cfg.topics().alerts(), cfg.topics().journey(), cfg.topics().kpis())) {
                 c.partitionsFor(t, Duration.ofSeconds(30)).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
             }
             c.assign(parts);
@@ -78,6 +81,23 @@ final class StatusBoard implements AutoCloseable {
             lateOut.incrementAndGet();
         } else if (t.equals(cfg.topics().journey())) {
             journeyOut.incrementAndGet();
+        } else if (t.equals(cfg.topics().kpis())) {
+            kpisOut.incrementAndGet();
+            try {
+                JsonNode n = JSON.readTree(r.value());
+                if ("all".equals(n.path("dimension").asText())) {
+                    newKpis.add(String.format(java.util.Locale.ROOT,
+                            "  KPI %s %s: open pipeline %s (%d deals), created %d, won %d (%s), win rate %s, cycle %s d, ARR %s,"
+                                    + " customers %d, net new ARR %s, NRR %s",
+                            n.path("windowSize").asText(), n.path("windowStart").asText().substring(0, 10),
+                            n.path("openPipelineAmount").asText(), n.path("openDeals").asLong(), n.path("dealsCreated").asLong(),
+                            n.path("dealsWon").asLong(), n.path("wonAmount").asText(), n.path("winRate").asText(),
+                            n.path("avgSalesCycleDays").asText(), n.path("arr").asText(), n.path("customers").asLong(),
+                            n.path("netNewArr").asText(), n.path("netRevenueRetention").asText()));
+                }
+            } catch (java.io.IOException e) {
+                System.err.println("status: unreadable KPI snapshot at offset " + r.offset());
+            }
         } else if (t.equals(cfg.topics().alerts())) {
             try {
                 JsonNode n = JSON.readTree(r.value());
