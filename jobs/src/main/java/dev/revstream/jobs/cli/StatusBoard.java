@@ -90,10 +90,10 @@ final class StatusBoard implements AutoCloseable {
                             "  KPI %s %s: open pipeline %s (%d deals), created %d, won %d (%s), win rate %s, cycle %s d, ARR %s,"
                                     + " customers %d, net new ARR %s, NRR %s",
                             n.path("windowSize").asText(), n.path("windowStart").asText().substring(0, 10),
-                            n.path("openPipelineAmount").asText(), n.path("openDeals").asLong(), n.path("dealsCreated").asLong(),
-                            n.path("dealsWon").asLong(), n.path("wonAmount").asText(), n.path("winRate").asText(),
-                            n.path("avgSalesCycleDays").asText(), n.path("arr").asText(), n.path("customers").asLong(),
-                            n.path("netNewArr").asText(), n.path("netRevenueRetention").asText()));
+                            plain(n, "openPipelineAmount"), n.path("openDeals").asLong(), n.path("dealsCreated").asLong(),
+                            n.path("dealsWon").asLong(), plain(n, "wonAmount"), plain(n, "winRate"),
+                            plain(n, "avgSalesCycleDays"), plain(n, "arr"), n.path("customers").asLong(),
+                            plain(n, "netNewArr"), plain(n, "netRevenueRetention")));
                 }
             } catch (java.io.IOException e) {
                 System.err.println("status: unreadable KPI snapshot at offset " + r.offset());
@@ -121,6 +121,12 @@ final class StatusBoard implements AutoCloseable {
                 System.err.println("status: unreadable data-quality record at offset " + r.offset());
             }
         }
+    }
+
+    /** A number as written (no exponent), or null. */
+    private static String plain(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isNumber() ? v.decimalValue().toPlainString() : "null";
     }
 
     @Override
