@@ -1,6 +1,7 @@
 package dev.revstream.jobs;
 
 import dev.revstream.alerts.Alert;
+import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.ingest.Deduplicator;
 import dev.revstream.journey.JourneyFunction;
 import dev.revstream.journey.JourneyUpdate;
@@ -89,7 +90,8 @@ public final class RevstreamJob {
             Sink<QualityReport> quality,
             Sink<JourneyUpdate> journey,
             Sink<Alert> alerts,
-            Sink<KpiSnapshot> kpis) {}
+            Sink<KpiSnapshot> kpis,
+            Sink<AttributionRecord> attribution) {}
 
     /** Settings every environment of this job gets, local or cluster. */
     public static void configure(StreamExecutionEnvironment env, RevstreamConfig cfg, Long asOf) {
@@ -153,6 +155,7 @@ public final class RevstreamJob {
                 .uid("journey")
                 .name("journey");
         journey.sinkTo(io.journey()).uid("journey-sink").name("journey-sink");
+        journey.getSideOutput(JourneyFunction.ATTRIBUTION).sinkTo(io.attribution()).uid("attribution-sink").name("attribution-sink");
 
         DataStream<KpiFact> spend = unique
                 .filter(e -> TouchpointType.SPEND.name().equals(e.type()))
@@ -216,7 +219,9 @@ public final class RevstreamJob {
                         r -> r.dimension() + "|" + r.windowStart(), qualityJson(Units.format(cfg.dataQuality().window())))),
                 kafkaSink(cfg, kind, "journey", new JsonRecords<>(cfg.topics().journey(), JourneyUpdate::accountId, OutputJson::journey)),
                 kafkaSink(cfg, kind, "alerts", new JsonRecords<>(cfg.topics().alerts(), Alert::accountId, OutputJson::alert)),
-                kafkaSink(cfg, kind, "kpis", new JsonRecords<>(cfg.topics().kpis(), KpiSnapshot::key, OutputJson::kpi)));
+                kafkaSink(cfg, kind, "kpis", new JsonRecords<>(cfg.topics().kpis(), KpiSnapshot::key, OutputJson::kpi)),
+                kafkaSink(cfg, kind, "attribution", new JsonRecords<>(cfg.topics().attribution(), AttributionRecord::accountId,
+                        OutputJson::attribution)));
     }
 
     private static org.apache.flink.util.function.SerializableFunction<QualityReport, byte[]> qualityJson(String size) {

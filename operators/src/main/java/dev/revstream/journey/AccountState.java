@@ -40,6 +40,12 @@ public class AccountState {
     public Long nextStallCheck;
     public Long nextTombstoneExpiry;
     public Long oldestSignalAt;
+    /** The last attributable touch applied, and the lead-creation touch candidates (attribution). */
+    public dev.revstream.attribution.Touch lastTouch;
+    public boolean leadMarkerSeen;
+    public dev.revstream.attribution.Touch leadTouch;
+    public dev.revstream.attribution.Touch firstFormTouch;
+    public Long oldestTouchAt;
     /** The wake-up timer already registered, so it is not registered again. */
     public Long wakeUp;
 

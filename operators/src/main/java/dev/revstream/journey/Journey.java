@@ -3,6 +3,10 @@ package dev.revstream.journey;
 import dev.revstream.alerts.Alert;
 import dev.revstream.alerts.AlertType;
 import dev.revstream.alerts.Severity;
+import dev.revstream.attribution.Attribution;
+import dev.revstream.attribution.AttributionRecord;
+import dev.revstream.attribution.Credit;
+import dev.revstream.attribution.Touch;
 import dev.revstream.kpi.FactKind;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.model.DealEventType;
@@ -33,6 +37,10 @@ import java.util.UUID;
 public final class Journey {
     private static final Set<TouchpointType> DEAL_ACTIVITY = EnumSet.of(TouchpointType.SALES_EMAIL,
             TouchpointType.SALES_CALL, TouchpointType.MEETING, TouchpointType.DEMO, TouchpointType.CHAT);
+    private static final Set<TouchpointType> ATTRIBUTABLE = EnumSet.of(TouchpointType.AD_CLICK, TouchpointType.WEB_VISIT,
+            TouchpointType.CONTENT_DOWNLOAD, TouchpointType.FORM_SUBMIT, TouchpointType.EMAIL_CLICK, TouchpointType.WEBINAR_ATTEND,
+            TouchpointType.EVENT_ATTEND, TouchpointType.CHAT, TouchpointType.TRIAL_START, TouchpointType.SALES_EMAIL,
+            TouchpointType.SALES_CALL, TouchpointType.MEETING, TouchpointType.DEMO);
     private static final List<String> LIFECYCLE = List.of("lead", "mql", "sql", "opportunity", "customer", "churned");
 
     private final JourneySettings s;
@@ -70,6 +78,21 @@ public final class Journey {
         TouchpointType type = TouchpointType.valueOf(e.type());
         a.lastActivity = type.name();
         a.lastActivityAt = t;
+        if (ATTRIBUTABLE.contains(type)) {
+            Touch touch = new Touch(t, e.source(), e.eventId(), type.name(), e.channel() == null ? "other" : e.channel());
+            store.addTouch(touch);
+            a.lastTouch = touch;
+            if (a.oldestTouchAt == null) {
+                a.oldestTouchAt = t;
+            }
+            if (type == TouchpointType.FORM_SUBMIT && a.firstFormTouch == null) {
+                a.firstFormTouch = touch;
+            }
+        }
+        if (type == TouchpointType.LEAD_CREATED && !a.leadMarkerSeen) {
+            a.leadMarkerSeen = true;
+            a.leadTouch = a.lastTouch; // the last attributable touch at or before the first LEAD_CREATED
+        }
         switch (type) {
             case LEAD_CREATED, FORM_SUBMIT -> {
                 if (a.firstLeadAt == null) {
@@ -247,6 +270,9 @@ public final class Journey {
         BigDecimal before = a.arr;
         String segmentBefore = a.arrSegment;
         BigDecimal amount = d.amount == null ? BigDecimal.ZERO : d.amount;
+        if (won && DealType.NEW_BUSINESS.wireName().equals(dealType)) {
+            attribute(d, amount, t);
+        }
         if (won && DealType.NEW_BUSINESS.wireName().equals(dealType) && a.firstNewBusinessWonAt == null) {
             a.firstNewBusinessWonAt = t;
             funnel(FactKind.NEW_CUSTOMER, t, -1);
@@ -276,6 +302,57 @@ public final class Journey {
             setLifecycle("churned", t, e);
         }
         store.putDeal(DealState.tombstone(d.dealId, type.name(), t));
+    }
+
+    // ---- attribution -----------------------------------------------------------------------------
+
+    /** Credits a won new-business deal to the account's touches by every model. */
+    private void attribute(DealState d, BigDecimal amount, long t) throws Exception {
+        Touch lead = a.leadMarkerSeen ? a.leadTouch : a.firstFormTouch;
+        long from = d.createdAt - s.attribution().windowMillis();
+        List<Touch> credited = new ArrayList<>();
+        for (Touch touch : store.touches()) {
+            if (touch.at >= from && touch.at <= t) {
+                credited.add(touch);
+            }
+        }
+        if (lead != null && credited.stream().noneMatch(x -> x.at == lead.at && x.source.equals(lead.source)
+                && x.eventId.equals(lead.eventId))) {
+            credited.add(lead);
+        }
+        BigDecimal dealAmount = amount.setScale(2, java.math.RoundingMode.HALF_EVEN);
+        for (Credit c : Attribution.credit(amount, credited, lead, d.createdAt, t, s.attribution())) {
+            BigDecimal credit = BigDecimal.valueOf(c.cents(), 2);
+            Touch x = c.touch();
+            String id = UUID.nameUUIDFromBytes((d.dealId + "|" + c.model() + "|" + (x == null ? "" : x.source + "|" + x.eventId))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+            if (s.asOf() == null || t <= s.asOf()) {
+                out.attribution(new AttributionRecord(id, accountId, d.dealId, c.model().name(), t, dealAmount,
+                        x == null ? null : x.at, x == null ? null : x.source, x == null ? null : x.eventId,
+                        x == null ? null : x.type, c.channel(), credit));
+            }
+            out.fact(new KpiFact(FactKind.ATTRIBUTED, t, null, null, null, null, null, null, c.model().name(), c.channel(),
+                    c.cents(), credit, null, 0, false, accountId, d.dealId, null, -1));
+        }
+    }
+
+    /** Forgets touches no deal can be credited with any more. */
+    private void pruneTouches(long t) throws Exception {
+        if (a.oldestTouchAt == null || a.oldestTouchAt + s.attribution().windowMillis() >= t) {
+            return;
+        }
+        long keepFrom = t - s.attribution().windowMillis();
+        for (DealState d : store.deals()) {
+            if (d.isOpen() && (d.dealType == null || DealType.NEW_BUSINESS.wireName().equals(d.dealType))) {
+                keepFrom = Math.min(keepFrom, d.createdAt - s.attribution().windowMillis());
+            }
+        }
+        store.removeTouchesBefore(keepFrom);
+        Long oldest = null;
+        for (Touch touch : store.touches()) {
+            oldest = oldest == null ? touch.at : Math.min(oldest, touch.at);
+        }
+        a.oldestTouchAt = oldest;
     }
 
     // ---- KPI facts -----------------------------------------------------------------------------
@@ -419,6 +496,7 @@ public final class Journey {
             schedule(boundary);
         }
         pruneSignals(t);
+        pruneTouches(t);
         schedule(t);
     }
 
@@ -426,12 +504,18 @@ public final class Journey {
     public Long nextWakeUp() {
         Long w = null;
         for (Long c : new Long[] {a.leadDeadline, a.nextStallCheck, a.nextDayBoundary, a.nextTombstoneExpiry,
-                a.oldestSignalAt == null ? null : a.oldestSignalAt + s.health().retentionMillis() + 1}) {
+                a.oldestSignalAt == null ? null : a.oldestSignalAt + s.health().retentionMillis() + 1,
+                touchExpiry()}) {
             if (c != null && (w == null || c < w)) {
                 w = c;
             }
         }
         return w;
+    }
+
+    /** When the oldest touch leaves the attribution window (an open deal may still keep it). */
+    private Long touchExpiry() {
+        return a.oldestTouchAt == null ? null : a.oldestTouchAt + s.attribution().windowMillis() + 1;
     }
 
     private void schedule(long t) {

@@ -1,6 +1,8 @@
 package dev.revstream.journey;
 
 import dev.revstream.alerts.Alert;
+import dev.revstream.attribution.AttributionRecord;
+import dev.revstream.attribution.Touch;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.model.Event;
 import dev.revstream.quality.QualityOutcome;
@@ -44,6 +46,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", Types.POJO(Alert.class)) {};
     public static final OutputTag<QualitySample> QUALITY = new OutputTag<>("journey-quality", Types.POJO(QualitySample.class)) {};
     public static final OutputTag<KpiFact> FACTS = new OutputTag<>("kpi-facts", Types.POJO(KpiFact.class)) {};
+    public static final OutputTag<AttributionRecord> ATTRIBUTION =
+            new OutputTag<>("attribution", Types.POJO(AttributionRecord.class)) {};
 
     private final JourneySettings settings;
     private final Duration ttl;
@@ -52,6 +56,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient MapState<String, DealState> deals;
     private transient MapState<Long, HealthBucket> signals;
     private transient MapState<Long, List<Event>> pending;
+    private transient MapState<Long, List<Touch>> touches;
     private transient Counter alertsOut;
     private transient Counter ignoredOut;
 
@@ -75,6 +80,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         account = getRuntimeContext().getState(accountDesc);
         deals = getRuntimeContext().getMapState(dealsDesc);
         signals = getRuntimeContext().getMapState(signalsDesc);
+        MapStateDescriptor<Long, List<Touch>> touchesDesc =
+                new MapStateDescriptor<>("touches", Types.LONG, Types.LIST(Types.POJO(Touch.class)));
+        if (ttl != null && !ttl.isZero()) {
+            touchesDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+        }
+        touches = getRuntimeContext().getMapState(touchesDesc);
         pending = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class))));
         alertsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("alerts");
@@ -186,6 +197,36 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
 
         @Override
+        public void addTouch(Touch touch) throws Exception {
+            List<Touch> at = touches.get(touch.at);
+            at = at == null ? new ArrayList<>(1) : at;
+            at.add(touch);
+            touches.put(touch.at, at);
+        }
+
+        @Override
+        public Iterable<Touch> touches() throws Exception {
+            List<Touch> all = new ArrayList<>();
+            for (List<Touch> at : touches.values()) {
+                all.addAll(at);
+            }
+            return all;
+        }
+
+        @Override
+        public void removeTouchesBefore(long t) throws Exception {
+            List<Long> old = new ArrayList<>();
+            for (Long at : touches.keys()) {
+                if (at < t) {
+                    old.add(at);
+                }
+            }
+            for (Long at : old) {
+                touches.remove(at);
+            }
+        }
+
+        @Override
         public Iterable<Map.Entry<Long, HealthBucket>> signals() throws Exception {
             List<Map.Entry<Long, HealthBucket>> all = new ArrayList<>();
             signals.entries().forEach(e -> all.add(Map.entry(e.getKey(), e.getValue())));
@@ -212,6 +253,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         public void alert(Alert alert) {
             alertsOut.inc();
             ctx.output(ALERTS, alert);
+        }
+
+        @Override
+        public void attribution(AttributionRecord record) {
+            ctx.output(ATTRIBUTION, record);
         }
 
         @Override

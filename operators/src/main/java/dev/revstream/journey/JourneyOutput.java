@@ -15,4 +15,7 @@ public interface JourneyOutput {
 
     /** Something the KPIs count. */
     void fact(KpiFact fact);
+
+    /** A model's credit to a touch of a won new-business deal. */
+    void attribution(dev.revstream.attribution.AttributionRecord record);
 }

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param criticalAmount stalls of deals of at least this amount are critical
  * @param tombstoneMillis how long a closed deal is remembered (400 days)
  * @param zone where day boundaries are (00:00)
+ * @param attribution the attribution window, half-life and position shares
  * @param asOf a bounded run's as-of time: nothing later than it is emitted; null when live
  */
 public record JourneySettings(
@@ -34,6 +35,7 @@ public record JourneySettings(
         long tombstoneMillis,
         ZoneId zone,
         HealthSettings health,
+        dev.revstream.attribution.AttributionSettings attribution,
         Long asOf)
         implements Serializable {
 
@@ -67,6 +69,6 @@ public record JourneySettings(
 
     public JourneySettings withAsOf(Long asOf) {
         return new JourneySettings(stages, stallSlaBySegment, leadSlaMillis, leadSlaBySegment, businessCalendar,
-                slippageAlertFrom, slippageWarningFrom, criticalStage, criticalAmount, tombstoneMillis, zone, health, asOf);
+                slippageAlertFrom, slippageWarningFrom, criticalStage, criticalAmount, tombstoneMillis, zone, health, attribution, asOf);
     }
 }

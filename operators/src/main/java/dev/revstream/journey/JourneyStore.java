@@ -24,4 +24,12 @@ public interface JourneyStore {
     void removeSignal(long at) throws Exception;
 
     Iterable<Map.Entry<Long, HealthBucket>> signals() throws Exception;
+
+    /** Attributable touches, for attribution. */
+    void addTouch(dev.revstream.attribution.Touch touch) throws Exception;
+
+    Iterable<dev.revstream.attribution.Touch> touches() throws Exception;
+
+    /** Removes the touches before {@code t}. */
+    void removeTouchesBefore(long t) throws Exception;
 }

@@ -25,5 +25,7 @@ public enum FactKind {
     /** Campaign spend. */
     SPEND,
     /** An account's ARR after a change, under its segment (stage: the segment it left, if it moved). */
-    ARR_ACCOUNT
+    ARR_ACCOUNT,
+    /** A model's credit (count: cents; stage: the model) to a channel for a deal won now. */
+    ATTRIBUTED
 }

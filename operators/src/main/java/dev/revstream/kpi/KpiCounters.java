@@ -40,6 +40,8 @@ public class KpiCounters {
     public BigDecimal contractionArr = BigDecimal.ZERO;
     public BigDecimal churnedArr = BigDecimal.ZERO;
     public BigDecimal spend = BigDecimal.ZERO;
+    /** Attributed revenue in cents, by {@link dev.revstream.attribution.AttributionModel} ordinal. */
+    public long[] attributedCents = new long[0];
 
     public KpiCounters() {}
 
@@ -82,6 +84,7 @@ public class KpiCounters {
         c.contractionArr = contractionArr;
         c.churnedArr = churnedArr;
         c.spend = spend;
+        c.attributedCents = attributedCents.clone();
         return c;
     }
 
@@ -140,6 +143,13 @@ public class KpiCounters {
             }
             case SPEND -> spend = spend.add(amount);
             case ARR_ACCOUNT -> { }
+            case ATTRIBUTED -> {
+                int m = dev.revstream.attribution.AttributionModel.valueOf(f.stage()).ordinal();
+                if (attributedCents.length <= m) {
+                    attributedCents = Arrays.copyOf(attributedCents, dev.revstream.attribution.AttributionModel.values().length);
+                }
+                attributedCents[m] += f.count();
+            }
         }
     }
 
@@ -149,6 +159,10 @@ public class KpiCounters {
             stageForward = Arrays.copyOf(stageForward, n);
             stageMillis = Arrays.copyOf(stageMillis, n);
         }
+    }
+
+    long attributed(int model) {
+        return model < attributedCents.length ? attributedCents[model] : 0;
     }
 
     long exits(int i) {

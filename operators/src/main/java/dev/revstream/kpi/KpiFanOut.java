@@ -5,8 +5,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * Sends each fact to every dimension value it is counted under: deal facts under {@code all},
- * their segment, region, owner and deal type (missing values as {@code unknown}); funnel facts and
- * spend under {@code all}; ARR under {@code all} and the account's segment. Stateless.
+ * their segment, region, owner and deal type (missing values as {@code unknown}); funnel facts under
+ * {@code all}; spend under {@code all} and its channel; attribution credits under their channel only;
+ * ARR under {@code all} and the account's segment. Stateless.
  */
 public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
     private static final long serialVersionUID = 1L;
@@ -14,7 +15,14 @@ public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
 
     @Override
     public void flatMap(KpiFact f, Collector<KpiFact> out) {
+        if (f.kind() == FactKind.ATTRIBUTED) {
+            out.collect(f.under("channel", f.channel()));
+            return;
+        }
         out.collect(f.under("all", "all"));
+        if (f.kind() == FactKind.SPEND) {
+            out.collect(f.under("channel", f.channel()));
+        }
         switch (f.kind()) {
             case DEAL_CREATED, DEAL_ADOPTED, DEAL_WON, DEAL_LOST, STAGE_EXIT, OPEN -> {
                 out.collect(f.under("segment", orUnknown(f.segment())));

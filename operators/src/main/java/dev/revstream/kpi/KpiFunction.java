@@ -262,6 +262,7 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
             return; // nothing counted in it and no open deal at its end
         }
         boolean deals = !dimension.equals("channel");
+        // a channel's snapshot: its spend and the credits of deals won in the window
         boolean revenue = all || dimension.equals("segment");
         long lookbackStart = end - lookback(w, start, end);
         long mqlsWithSql = atEnd.newMqlsSqlBefore - atLookback.newMqlsSqlBefore;

@@ -32,6 +32,9 @@ public final class KpiMetrics {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
+            if (!deals && !funnel && !revenue) {
+                channel(g, start, end);
+            }
             if (deals) {
                 deals(g, start, end, lookbackStart, stages);
                 BigDecimal won = end.wonAmount.subtract(start.wonAmount);
@@ -123,6 +126,21 @@ public final class KpiMetrics {
                         BigDecimal.valueOf(e.millis(i) - l.millis(i)).divide(DAY_MILLIS, MC).divide(BigDecimal.valueOf(exits), MC));
             }
         }
+    }
+
+    /** Attribution by channel: credits of deals won in the window per model, spend, and ROI (W-shaped over spend). */
+    private static void channel(JsonGenerator g, KpiCounters s, KpiCounters e) throws IOException {
+        BigDecimal wShaped = BigDecimal.ZERO;
+        for (dev.revstream.attribution.AttributionModel m : dev.revstream.attribution.AttributionModel.values()) {
+            BigDecimal revenue = BigDecimal.valueOf(e.attributed(m.ordinal()) - s.attributed(m.ordinal()), 2);
+            money(g, "attributedRevenue." + m.name(), revenue);
+            if (m == dev.revstream.attribution.AttributionModel.W_SHAPED) {
+                wShaped = revenue;
+            }
+        }
+        BigDecimal spend = e.spend.subtract(s.spend).setScale(2, RoundingMode.HALF_EVEN);
+        money(g, "spend", spend);
+        ratio(g, "roi", spend.signum() == 0 ? null : wShaped.divide(spend, MC));
     }
 
     private static void money(JsonGenerator g, String name, BigDecimal v) throws IOException {

@@ -186,7 +186,7 @@ class JourneyFunctionTest {
         BusinessCalendar cal = new BusinessCalendar(java.util.EnumSet.range(java.time.DayOfWeek.MONDAY, java.time.DayOfWeek.FRIDAY),
                 java.time.LocalTime.of(9, 0), java.time.LocalTime.of(17, 0), java.time.ZoneOffset.UTC);
         open(new JourneySettings(d.stages(), d.stallSlaBySegment(), 8 * HOUR, d.leadSlaBySegment(), cal, 2, 3,
-                "NEGOTIATION", 100_000, 400 * DAY, d.zone(), d.health(), null));
+                "NEGOTIATION", 100_000, 400 * DAY, d.zone(), d.health(), d.attribution(), null));
         long fridayFourPm = Instant.parse("2026-01-09T16:00:00Z").toEpochMilli();
         send(touch("MQL", fridayFourPm));
         watermark(fridayFourPm + 4 * DAY);
@@ -272,7 +272,7 @@ class JourneyFunctionTest {
                 .extracting(JourneyUpdate::fromStage, JourneyUpdate::toStage, JourneyUpdate::adopted)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(null, "DISCOVERY", false),
                         org.assertj.core.groups.Tuple.tuple("DISCOVERY", "PROPOSAL", false));
-        assertThat(h.numKeyedStateEntries()).as("the buffer is empty: account + one deal").isEqualTo(2);
+        assertThat(h.numKeyedStateEntries()).as("the buffer is empty: account, one deal, one attributable touch").isEqualTo(3);
     }
 
     @Test
@@ -316,6 +316,38 @@ class JourneyFunctionTest {
         assertThat(h.extractOutputValues()).filteredOn(u -> u.kind().equals("LIFECYCLE"))
                 .extracting(JourneyUpdate::toStage)
                 .containsExactly("lead", "mql", "sql", "opportunity", "customer", "churned", "customer");
+    }
+
+    @Test
+    void shouldCreditANewBusinessWinToTheTouchesOfItsWindowAndTheLeadCreationTouch() throws Exception {
+        open();
+        send(touch("FORM_SUBMIT", T0 - 300 * DAY).channel("organic_search").id("form"));
+        send(touch("LEAD_CREATED", T0 - 300 * DAY + 60_000));
+        send(touch("AD_CLICK", T0 - 250 * DAY).channel("paid_search").id("old-ad"));   // older than 180 d before creation
+        send(touch("WEB_VISIT", T0 - 100 * DAY).id("visit"));                        // no channel: other
+        send(touch("EMAIL_OPEN", T0 - 50 * DAY).channel("email"));                   // not attributable
+        send(deal("d1", "CREATED", T0).stage("DISCOVERY").amount(1_000));
+        send(touch("SALES_CALL", T0 + 5 * DAY).dealId("d1").channel("outbound").id("call"));
+        send(deal("d1", "CLOSED_WON", T0 + 10 * DAY));
+        send(deal("x1", "CREATED", T0 + 11 * DAY).stage("DISCOVERY").amount(500).dealType("expansion"));
+        send(deal("x1", "CLOSED_WON", T0 + 12 * DAY));                               // not new business: no credit
+        watermark(T0 + 13 * DAY);
+        List<dev.revstream.attribution.AttributionRecord> credits = h.getSideOutput(JourneyFunction.ATTRIBUTION).stream()
+                .map(StreamRecord::getValue).toList();
+        assertThat(credits).hasSize(7 * 3).allMatch(c -> c.dealId().equals("d1"));
+        assertThat(credits).filteredOn(c -> c.model().equals("LINEAR")).extracting(c -> c.touchEventId(), c -> c.channel(),
+                c -> c.credit().toPlainString()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("form", "organic_search", "333.34"),
+                org.assertj.core.groups.Tuple.tuple("visit", "other", "333.33"),
+                org.assertj.core.groups.Tuple.tuple("call", "outbound", "333.33"));
+        // first touch = the old lead-creation touch; the last touch before creation = the visit
+        assertThat(credits).filteredOn(c -> c.model().equals("W_SHAPED")).extracting(c -> c.credit().toPlainString())
+                .containsExactly("600.00", "300.00", "100.00");
+        // (the heap backend counts a map state as one entry per key)
+        assertThat(h.numKeyedStateEntries()).as("account, deals, touches").isEqualTo(3);
+        watermark(T0 + 200 * DAY);
+        assertThat(h.numKeyedStateEntries()).as("touches older than the window are forgotten: account and deals left")
+                .isEqualTo(2);
     }
 
     @Test

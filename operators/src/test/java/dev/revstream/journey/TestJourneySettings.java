@@ -21,6 +21,6 @@ public final class TestJourneySettings {
                 List.of(new StageConfig("QUALIFICATION", 14 * DAY, 0.1), new StageConfig("DISCOVERY", 14 * DAY, 0.2),
                         new StageConfig("SOLUTION", 14 * DAY, 0.4), new StageConfig("PROPOSAL", 10 * DAY, 0.6),
                         new StageConfig("NEGOTIATION", 7 * DAY, 0.8)),
-                Map.of(), 24 * HOUR, Map.of(), null, 2, 3, "NEGOTIATION", 100_000, 400 * DAY, ZoneOffset.UTC, health(), null);
+                Map.of(), 24 * HOUR, Map.of(), null, 2, 3, "NEGOTIATION", 100_000, 400 * DAY, ZoneOffset.UTC, health(), dev.revstream.attribution.AttributionSettings.defaults(), null);
     }
 }

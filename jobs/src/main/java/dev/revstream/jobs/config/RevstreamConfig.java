@@ -371,7 +371,8 @@ public record RevstreamConfig(
                 : null;
         return new JourneySettings(stageConfigs, stallBySegment, alerts.leadSla().toMillis(), leadBySegment, calendar,
                 alerts.slippageAlertFrom(), alerts.slippageWarningFrom(), alerts.stallCriticalStage(),
-                alerts.stallCriticalAmount(), deals.tombstone().toMillis(), time.zone(), alerts.health(), null);
+                alerts.stallCriticalAmount(), deals.tombstone().toMillis(), time.zone(), alerts.health(),
+                dev.revstream.attribution.AttributionSettings.defaults(), null);
     }
 
     private static long millis(Duration d) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.revstream.alerts.Alert;
+import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.journey.JourneyUpdate;
 import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.model.DeadLetter;
@@ -177,6 +178,28 @@ public final class OutputJson {
             str(g, "signals", a.signals());
             str(g, "segment", a.segment());
             str(g, "region", a.region());
+        });
+    }
+
+    /** A model's credit to a touch on {@code revops.attribution}. */
+    public static byte[] attribution(AttributionRecord r) {
+        return object(g -> {
+            g.writeStringField("attributionId", r.attributionId());
+            g.writeStringField("accountId", r.accountId());
+            g.writeStringField("dealId", r.dealId());
+            g.writeStringField("model", r.model());
+            g.writeStringField("wonAt", Instant.ofEpochMilli(r.wonAt()).toString());
+            num(g, "dealAmount", r.dealAmount());
+            g.writeStringField("channel", r.channel());
+            num(g, "credit", r.credit());
+            if (r.touchAt() != null) {
+                g.writeObjectFieldStart("touch");
+                g.writeStringField("at", Instant.ofEpochMilli(r.touchAt()).toString());
+                g.writeStringField("source", r.touchSource());
+                g.writeStringField("eventId", r.touchEventId());
+                g.writeStringField("type", r.touchType());
+                g.writeEndObject();
+            }
         });
     }
 

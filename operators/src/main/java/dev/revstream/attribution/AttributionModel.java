@@ -1,0 +1,12 @@
+package dev.revstream.attribution;
+
+/** The multi-touch attribution models of METRICS.md. Append only: KPI state counts by ordinal. */
+public enum AttributionModel {
+    FIRST_TOUCH,
+    LAST_TOUCH,
+    LINEAR,
+    U_SHAPED,
+    W_SHAPED,
+    FULL_PATH,
+    TIME_DECAY
+}
