@@ -1,6 +1,7 @@
 package dev.revstream.jobs.config;
 
 import dev.revstream.ingest.IngestSettings;
+import dev.revstream.attribution.AttributionSettings;
 import dev.revstream.ingest.SourceMappings;
 import dev.revstream.journey.BusinessCalendar;
 import dev.revstream.journey.HealthSettings;
@@ -84,7 +85,7 @@ public record RevstreamConfig(
     public record Alerts(Duration leadSla, LeadSlaMode leadSlaMode, List<DayOfWeek> businessDays, LocalTime businessOpen,
             LocalTime businessClose, ZoneId businessZone, Map<String, Duration> leadSlaBySegment, int slippageAlertFrom,
             int slippageWarningFrom, String stallCriticalStage, double stallCriticalAmount, HealthSettings health,
-            Duration journeyStateTtl) implements Serializable {}
+            Duration journeyStateTtl, AttributionSettings attribution) implements Serializable {}
 
     public record DataQuality(Duration window, Duration grace) implements Serializable {}
 
@@ -127,7 +128,8 @@ public record RevstreamConfig(
             "alerts.health.nps-points", "alerts.health.nps-max-score", "alerts.health.nps-window",
             "alerts.health.champion-points", "alerts.health.champion-window",
             "alerts.health.payment-points", "alerts.health.payment-window",
-            "journey.state-ttl", "kpi.windows", "kpi.lookback", "kpi.fiscal-year-start-month", "kpi.retention-lookback", "kpi.gross-margin",
+            "journey.state-ttl", "attribution.window", "attribution.time-decay-half-life", "attribution.u-shaped", "attribution.w-shaped",
+            "attribution.full-path", "kpi.windows", "kpi.lookback", "kpi.fiscal-year-start-month", "kpi.retention-lookback", "kpi.gross-margin",
             "dataquality.window", "dataquality.grace",
             "job.parallelism", "job.max-parallelism", "job.checkpoint-interval", "job.checkpoint-timeout",
             "job.state-dir", "job.rest-port",
@@ -275,6 +277,13 @@ public record RevstreamConfig(
         if (health.rearmAt() < health.churnBelow()) {
             r.error("alerts.health.rearm-at", "must be at least alerts.health.churn-below (" + health.churnBelow() + ")");
         }
+        List<Double> u = shares(r, "attribution.u-shaped", 2);
+        List<Double> wShares = shares(r, "attribution.w-shaped", 3);
+        double fullPath = r.doubleIn("attribution.full-path", 0, 0.25);
+        AttributionSettings attribution = new AttributionSettings(
+                millis(r.duration("attribution.window", Duration.ofDays(1), Duration.ofDays(3650))),
+                millis(r.duration("attribution.time-decay-half-life", Duration.ofMinutes(1), Duration.ofDays(3650))),
+                u.get(0), u.get(1), wShares.get(0), wShares.get(1), wShares.get(2), fullPath);
         Alerts alerts = new Alerts(
                 r.duration("alerts.lead-sla", Duration.ofMillis(1), Duration.ofDays(365)),
                 r.oneOf("alerts.lead-sla-mode", LeadSlaMode.class),
@@ -282,7 +291,7 @@ public record RevstreamConfig(
                 r.intIn("alerts.slippage-alert-from", 1, 1000), r.intIn("alerts.slippage-warning-from", 1, 1000),
                 criticalStage == null ? null : criticalStage.toUpperCase(Locale.ROOT),
                 r.doubleIn("alerts.stall-critical-amount", 0, 1e18), health,
-                r.duration("journey.state-ttl", Duration.ZERO, Duration.ofDays(36500)));
+                r.duration("journey.state-ttl", Duration.ZERO, Duration.ofDays(36500)), attribution);
 
         int fiscal = r.intIn("kpi.fiscal-year-start-month", 1, 12);
         List<KpiWindow> kpiWindows = new ArrayList<>();
@@ -371,8 +380,29 @@ public record RevstreamConfig(
                 : null;
         return new JourneySettings(stageConfigs, stallBySegment, alerts.leadSla().toMillis(), leadBySegment, calendar,
                 alerts.slippageAlertFrom(), alerts.slippageWarningFrom(), alerts.stallCriticalStage(),
-                alerts.stallCriticalAmount(), deals.tombstone().toMillis(), time.zone(), alerts.health(),
-                dev.revstream.attribution.AttributionSettings.defaults(), null);
+                alerts.stallCriticalAmount(), deals.tombstone().toMillis(), time.zone(), alerts.health(), alerts.attribution(), null);
+    }
+
+    /** A comma-separated list of {@code n} shares, each 0..1, adding up to at most 1. */
+    private static List<Double> shares(Reader r, String key, int n) {
+        List<String> parts = r.list(key);
+        List<Double> out = new ArrayList<>();
+        try {
+            for (String p : parts) {
+                out.add(Double.parseDouble(p));
+            }
+        } catch (NumberFormatException e) {
+            out.clear();
+        }
+        double sum = out.stream().mapToDouble(Double::doubleValue).sum();
+        if (out.size() != n || out.stream().anyMatch(x -> x < 0) || sum > 1 + 1e-9) {
+            r.error(key, "'" + String.join(", ", parts) + "' must be " + n + " shares from 0 to 1 adding up to at most 1");
+            out.clear();
+        }
+        while (out.size() < n) {
+            out.add(0.0);
+        }
+        return out;
     }
 
     private static long millis(Duration d) {

@@ -81,6 +81,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsKpiWindowsAndAttributionShares() {
+        RevstreamConfig cfg = load("kpi.windows=1d, 1Q, 1y", "kpi.fiscal-year-start-month=4", "attribution.u-shaped=0.5, 0.5",
+                "time.zone=Europe/Berlin");
+        assertThat(cfg.kpi().windows()).extracting(dev.revstream.kpi.KpiWindow::name).containsExactly("1d", "1Q", "1y");
+        assertThat(cfg.kpi().windows().get(1).fiscalStartMonth()).isEqualTo(4);
+        assertThat(cfg.kpi().windows().get(0).zone()).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+        assertThat(cfg.journeySettings().attribution().uFirst()).isEqualTo(0.5);
+        assertThat(cfg.journeySettings().attribution().windowMillis()).isEqualTo(Duration.ofDays(180).toMillis());
+        assertThatThrownBy(() -> load("kpi.windows=1d, 2w", "attribution.w-shaped=0.5, 0.5, 0.5", "kpi.gross-margin=2"))
+                .hasMessageContaining("kpi.windows: '2w' is not a window size")
+                .hasMessageContaining("attribution.w-shaped")
+                .hasMessageContaining("kpi.gross-margin");
+    }
+
+    @Test
     void namesEveryBadKeyAndWhatIsAllowed() {
         assertThatThrownBy(() -> load("time.out-of-ordernes=5s", "kafka.delivery=twice", "time.idle-timeout=soon",
                 "kafka.transaction-timeout=20m", "job.parallelism=0", "time.zone=Mars/Base"))
