@@ -448,7 +448,7 @@ public record RevstreamConfig(
                 String section = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
                 List<String> siblings = KEYS.stream().filter(k -> k.startsWith(section)).toList();
                 error(key, "unknown key" + (siblings.isEmpty()
-                        ? "; the sections are kafka, topics, time, ingest, deals, dataquality, job, generator"
+                        ? "; the sections are " + KEYS.stream().map(k -> k.substring(0, k.indexOf('.'))).distinct().toList()
                         : "; the keys under '" + section + "' are " + siblings));
             }
         }

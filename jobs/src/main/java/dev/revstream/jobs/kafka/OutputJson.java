@@ -206,26 +206,18 @@ public final class OutputJson {
     /** A KPI snapshot on {@code revops.kpis}: the window, the dimension value, then the metrics. */
     public static byte[] kpi(KpiSnapshot k) {
         String metrics = k.metricsJson();
-        StringBuilder sb = new StringBuilder(metrics.length() + 200);
-        sb.append("{\"windowSize\":\"").append(k.windowSize())
-                .append("\",\"windowStart\":\"").append(Instant.ofEpochMilli(k.windowStart()))
-                .append("\",\"windowEnd\":\"").append(Instant.ofEpochMilli(k.windowEnd())).append("\",");
-        try {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            try (JsonGenerator g = FACTORY.createGenerator(head)) {
-                g.writeString(k.dimension());
-                g.writeRaw(",\"dimensionValue\":");
-                g.writeString(k.dimensionValue());
+        return object(g -> {
+            g.writeStringField("windowSize", k.windowSize());
+            g.writeStringField("windowStart", Instant.ofEpochMilli(k.windowStart()).toString());
+            g.writeStringField("windowEnd", Instant.ofEpochMilli(k.windowEnd()).toString());
+            g.writeStringField("dimension", k.dimension());
+            g.writeStringField("dimensionValue", k.dimensionValue());
+            if (metrics.length() > 2) {
+                // the metrics object's fields, already JSON, follow the window's
+                g.writeRaw(',');
+                g.writeRaw(metrics.substring(1, metrics.length() - 1));
             }
-            sb.append("\"dimension\":").append(head.toString(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (metrics.length() > 2) {
-            sb.append(',').append(metrics, 1, metrics.length() - 1);
-        }
-        sb.append('}');
-        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        });
     }
 
     /** A lifecycle or deal stage change on {@code revops.journey}. */
