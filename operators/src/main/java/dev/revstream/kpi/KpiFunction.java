@@ -25,6 +25,9 @@ import org.apache.flink.util.Collector;
  * reports every window, other values only windows with a fact in them or an open deal at the end.
  * With an as-of time (a bounded run) only windows ending by it exist.
  *
+ * <p>Facts of one key arrive over several channels, so the first to arrive may not be the earliest;
+ * an earlier one moves the key's first window back (it can, since no fact is behind the watermark).
+ *
  * <p>State: the totals, the buffer (emptied as the watermark passes), the next window end per size,
  * and marks, each removed once no future window can look back to it.
  */
@@ -111,7 +114,28 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         pending.put(f.at(), at);
         if (nextEnds.value() == null) {
             start(f, ctx);
+        } else if (f.at() < firstFactAt.value()) {
+            // facts reach a key over several channels, so the first to arrive need not be the earliest:
+            // the windows begin earlier (a fact is never behind the watermark, so none of them has ended)
+            startEarlier(f, ctx);
         }
+    }
+
+    private void startEarlier(KpiFact f, Context ctx) throws Exception {
+        long[] ends = nextEnds.value();
+        for (int i = 0; i < windows.size(); i++) {
+            KpiWindow w = windows.get(i);
+            long end = w.endOf(w.startOf(f.at()));
+            if (end < ends[i]) {
+                if (asOf == null || end <= asOf) {
+                    ctx.timerService().registerEventTimeTimer(end);
+                }
+                wantMarks(w, f.at() - 1, ends[i], ctx);
+                ends[i] = end;
+            }
+        }
+        nextEnds.update(ends);
+        firstFactAt.update(f.at());
     }
 
     /** Starts the windows at the one holding the key's first fact (or the input's earliest event, for all). */
