@@ -120,6 +120,8 @@ public final class RevstreamJob {
         if (!params.isEmpty()) {
             c.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, params);
         }
+        // anything else Flink offers, as flink.<option> in revstream's configuration
+        cfg.flinkOptions().forEach(c::setString);
         env.configure(c);
         env.setParallelism(cfg.job().parallelism());
         env.enableCheckpointing(cfg.job().checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);

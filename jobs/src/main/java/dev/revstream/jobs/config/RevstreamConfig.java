@@ -101,6 +101,7 @@ public record RevstreamConfig(
     /** Keys that take any name after the prefix. */
     static final List<Pattern> OPEN_KEYS = List.of(
             Pattern.compile("kafka\\.properties\\..+"),
+            Pattern.compile("flink\\..+"),
             Pattern.compile("ingest\\.currency-rates\\.[A-Za-z]{3}"),
             Pattern.compile("deals\\.stage\\.[A-Za-z_]+\\.(stall-sla|win-probability)"),
             Pattern.compile("deals\\.segment\\.[^.]+\\.stall-sla\\.[A-Za-z_]+"),
@@ -363,6 +364,17 @@ public record RevstreamConfig(
     public IngestSettings ingestSettings() {
         return new IngestSettings(topics.touchpoints(), ingest.maxValueBytes(), ingest.maxFuture().toMillis(),
                 ingest.deadletterMaxPayload(), ingest.reportingCurrency(), ingest.currencyRates(), mappings);
+    }
+
+    /** Flink options given as {@code flink.<option>} (passed to the job's configuration as they are). */
+    public Map<String, String> flinkOptions() {
+        Map<String, String> out = new TreeMap<>();
+        raw.forEach((k, v) -> {
+            if (k.startsWith("flink.")) {
+                out.put(k.substring("flink.".length()), v);
+            }
+        });
+        return out;
     }
 
     /** The journey rules' view of this configuration; {@code asOf} is set by the job at run time. */

@@ -53,6 +53,8 @@ class ConfigLoaderTest {
         assertThat(both.kafka().bootstrapServers()).isEqualTo("sethost:2");
         assertThat(load("kafka.properties.security.protocol=SASL_SSL").kafka().properties())
                 .containsEntry("security.protocol", "SASL_SSL");
+        assertThat(load("flink.state.backend.rocksdb.timer-service.factory=HEAP").flinkOptions())
+                .containsEntry("state.backend.rocksdb.timer-service.factory", "HEAP");
         assertThat(load("deals.stage.PROPOSAL.stall-sla=3d").deals().stages().get(3).stallSla()).isEqualTo(Duration.ofDays(3));
     }
 
