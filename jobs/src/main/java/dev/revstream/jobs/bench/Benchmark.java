@@ -35,7 +35,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The benchmark: a broker in its own JVM, input topics pre-loaded with generator data (fixed
@@ -175,14 +174,10 @@ public final class Benchmark {
 
     /** Writes the generator's first {@code events} records (business time in the past) into the input topics. */
     private static long preload(RevstreamConfig cfg, Options o) throws Exception {
-        Properties p = KafkaTopics.clientProperties(cfg);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        Properties p = KafkaTopics.producerProperties(cfg);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         long now = System.currentTimeMillis();
         FunnelGenerator gen = new FunnelGenerator(o.seed(), o.accounts(), now - 700L * 86_400_000L, 0.01, 0.02);
         long written = 0;

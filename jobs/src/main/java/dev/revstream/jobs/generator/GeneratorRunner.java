@@ -12,7 +12,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writes the {@link FunnelGenerator}'s records into the input topics on a business clock that
@@ -135,15 +134,8 @@ public final class GeneratorRunner {
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        Properties p = KafkaTopics.clientProperties(cfg);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        // the in-process broker and an idempotent producer lose records under load (STACK.md); one request
-        // in flight keeps each partition in order without it
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        Properties p = KafkaTopics.producerProperties(cfg);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return new KafkaProducer<>(p);
     }
 }

@@ -10,10 +10,8 @@ import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writes an imported CRM export into the input topics: the deal events in time order, then a
@@ -26,12 +24,7 @@ public final class CrmImporter {
     /** Writes the events and heartbeats; every write is acknowledged before it returns. */
     public static void write(RevstreamConfig cfg, CrmRecords records, long asOf) throws Exception {
         KafkaTopics.ensure(cfg);
-        Properties p = KafkaTopics.clientProperties(cfg);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        Properties p = KafkaTopics.producerProperties(cfg);
         List<CrmRecords.DealEvent> events = new ArrayList<>(records.events);
         events.sort(java.util.Comparator.comparingLong(CrmRecords.DealEvent::occurredAt));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {

@@ -26,6 +26,21 @@ public final class KafkaTopics {
         return p;
     }
 
+    /**
+     * Properties of revstream's own byte-array producers (generator, importer, benchmark): every write
+     * acknowledged by the broker. Not idempotent: the in-process test broker and an idempotent
+     * producer lose records under load (STACK.md); one request in flight keeps each partition in order.
+     */
+    public static Properties producerProperties(RevstreamConfig cfg) {
+        Properties p = clientProperties(cfg);
+        p.put("acks", "all");
+        p.put("enable.idempotence", "false");
+        p.put("max.in.flight.requests.per.connection", "1");
+        p.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        return p;
+    }
+
     /** New topics are usable once every partition has a leader; writing earlier only earns retries. */
     private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
