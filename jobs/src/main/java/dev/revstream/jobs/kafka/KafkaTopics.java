@@ -45,10 +45,14 @@ public final class KafkaTopics {
     private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
         while (!topics.isEmpty() && System.nanoTime() < deadline) {
-            boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-            if (ready) {
-                return;
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // a topic created a moment ago may not be known to the metadata yet: ask again
             }
             java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // polling the broker's metadata, bounded above
         }
