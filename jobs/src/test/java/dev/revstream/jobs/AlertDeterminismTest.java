@@ -129,9 +129,9 @@ class AlertDeterminismTest {
         JobResult result = flink.awaitResult(job, Duration.ofMinutes(5));
         assertThat(result.isSuccess()).as("replay finished: %s", result.getSerializedThrowable()).isTrue();
         String bootstrap = cfg.kafka().bootstrapServers();
-        return new Run(span.latest(), sortedById(TopicIo.readAll(bootstrap, cfg.topics().alerts(), true), "alertId"),
-                sortedById(TopicIo.readAll(bootstrap, cfg.topics().journey(), true), "updateId"),
-                TopicIo.readAll(bootstrap, cfg.topics().late(), true).size());
+        return new Run(span.latest(), sortedById(TopicIo.readCommitted(bootstrap, cfg.topics().alerts()), "alertId"),
+                sortedById(TopicIo.readCommitted(bootstrap, cfg.topics().journey()), "updateId"),
+                TopicIo.readCommitted(bootstrap, cfg.topics().late()).size());
     }
 
     private static List<String> sortedById(List<ConsumerRecord<byte[], byte[]>> records, String idField) throws Exception {

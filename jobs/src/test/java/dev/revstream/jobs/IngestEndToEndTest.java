@@ -46,7 +46,7 @@ class IngestEndToEndTest {
         assertThat(result.isSuccess()).as("bounded job finished: %s", result.getSerializedThrowable()).isTrue();
 
         String bootstrap = cfg.kafka().bootstrapServers();
-        List<ConsumerRecord<byte[], byte[]>> events = TopicIo.readAll(bootstrap, cfg.topics().events(), true);
+        List<ConsumerRecord<byte[], byte[]>> events = TopicIo.readCommitted(bootstrap, cfg.topics().events());
         Map<String, Integer> seen = new HashMap<>();
         Map<String, JsonNode> byId = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : events) {
@@ -70,7 +70,7 @@ class IngestEndToEndTest {
         assertThat(byId.get("segment/seg-unmapped-channel").get("channel").asText()).isEqualTo("other");
         assertThat(byId.get("ads/spend-0").has("accountId")).isFalse();
 
-        List<ConsumerRecord<byte[], byte[]>> dead = TopicIo.readAll(bootstrap, cfg.topics().deadletter(), true);
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicIo.readCommitted(bootstrap, cfg.topics().deadletter());
         Map<String, Integer> codes = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : dead) {
             JsonNode n = JSON.readTree(r.value());
@@ -92,7 +92,7 @@ class IngestEndToEndTest {
         assertThat(codes).isEqualTo(s.expectedCodes);
 
         // data quality: the all-sources windows add up to what was injected
-        List<ConsumerRecord<byte[], byte[]>> quality = TopicIo.readAll(bootstrap, cfg.topics().dataquality(), true);
+        List<ConsumerRecord<byte[], byte[]>> quality = TopicIo.readCommitted(bootstrap, cfg.topics().dataquality());
         long accepted = 0, rejected = 0, duplicates = 0, unmapped = 0;
         for (ConsumerRecord<byte[], byte[]> r : quality) {
             JsonNode n = JSON.readTree(r.value());

@@ -73,7 +73,7 @@ class KpiFixtureTest {
         assertThat(flink.awaitResult(job, Duration.ofMinutes(3)).isSuccess()).isTrue();
 
         Map<String, JsonNode> got = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readAll(cfg.kafka().bootstrapServers(), cfg.topics().kpis(), true)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(cfg.kafka().bootstrapServers(), cfg.topics().kpis())) {
             JsonNode n = JSON.readTree(r.value());
             got.put(n.get("windowSize").asText() + " " + n.get("windowStart").asText() + " " + n.get("dimension").asText() + "="
                     + n.get("dimensionValue").asText(), n);

@@ -71,7 +71,7 @@ class KpiRandomizedTest {
         assertThat(flink.awaitResult(job, Duration.ofMinutes(5)).isSuccess()).isTrue();
 
         Map<String, JsonNode> actual = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readAll(cfg.kafka().bootstrapServers(), cfg.topics().kpis(), true)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(cfg.kafka().bootstrapServers(), cfg.topics().kpis())) {
             JsonNode n = JSON.readTree(r.value());
             String key = n.get("windowSize").asText() + " " + n.get("windowStart").asText() + " " + n.get("dimension").asText()
                     + "=" + n.get("dimensionValue").asText();

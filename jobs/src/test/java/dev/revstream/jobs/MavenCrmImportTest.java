@@ -62,7 +62,7 @@ class MavenCrmImportTest {
         assertThat(result.isSuccess()).as("replay: %s", result.getSerializedThrowable()).isTrue();
 
         Map<String, JsonNode> snapshots = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readAll(cfg.kafka().bootstrapServers(), cfg.topics().kpis(), true)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(cfg.kafka().bootstrapServers(), cfg.topics().kpis())) {
             JsonNode n = JSON.readTree(r.value());
             assertThat(Instant.parse(n.get("windowEnd").asText()).toEpochMilli()).as("window ends by the as-of time").isLessThanOrEqualTo(asOf);
             if (n.get("dimension").asText().equals("all")) {

@@ -79,6 +79,24 @@ public final class TopicIo {
         return out;
     }
 
+    /**
+     * Reads everything a finished job committed: waits (bounded) until no transaction is pending on
+     * the topic, i.e. the last stable offset has reached the log end. A commit returns before the
+     * broker has written its markers, so reading right after a job ends could see too little.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
+        try (KafkaConsumer<byte[], byte[]> committed = consumer(bootstrap, true);
+                KafkaConsumer<byte[], byte[]> all = consumer(bootstrap, false)) {
+            List<TopicPartition> parts = committed.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!committed.endOffsets(parts).equals(all.endOffsets(parts)) && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // polling the broker, bounded above
+            }
+        }
+        return readAll(bootstrap, topic, true);
+    }
+
     /** Reads everything up to the current end offsets (a fixed point in the log). */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, boolean committedOnly) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
