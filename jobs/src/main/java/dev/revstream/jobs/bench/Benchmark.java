@@ -157,16 +157,17 @@ public final class Benchmark {
             c.assign(parts);
             c.seekToBeginning(parts);
             // a commit returns before the broker has written its markers: wait until no transaction is pending
-            java.util.Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts);
+            java.util.Map<org.apache.kafka.common.TopicPartition, Long> settled = c.endOffsets(parts);
             Properties all = KafkaTopics.committedConsumerProperties(cfg);
             all.put("isolation.level", "read_uncommitted");
             try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> u = new org.apache.kafka.clients.consumer.KafkaConsumer<>(all)) {
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!end.equals(u.endOffsets(parts)) && System.nanoTime() < settle) {
+                while (!settled.equals(u.endOffsets(parts)) && System.nanoTime() < settle) {
                     java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // polling the broker, bounded above
-                    end = c.endOffsets(parts);
+                    settled = c.endOffsets(parts);
                 }
             }
+            java.util.Map<org.apache.kafka.common.TopicPartition, Long> end = settled;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (var r : c.poll(Duration.ofMillis(200))) {
