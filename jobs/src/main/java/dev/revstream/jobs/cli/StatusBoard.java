@@ -20,7 +20,8 @@ import org.apache.kafka.common.TopicPartition;
  * the records in each output topic, alerts by type and the alerts not shown yet.
  */
 final class StatusBoard implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // numbers as written
 
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
