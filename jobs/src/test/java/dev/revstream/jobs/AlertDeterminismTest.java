@@ -8,12 +8,12 @@ import dev.revstream.alerts.AlertType;
 import dev.revstream.ingest.EventParser;
 import dev.revstream.jobs.RevstreamJob.RunKind;
 import dev.revstream.jobs.config.RevstreamConfig;
-import dev.revstream.jobs.generator.FunnelGenerator;
 import dev.revstream.jobs.generator.GeneratedRecord;
 import dev.revstream.jobs.kafka.KafkaTopics;
 import dev.revstream.jobs.runner.AsOfScanner;
 import dev.revstream.jobs.runner.LocalFlink;
 import dev.revstream.jobs.runner.LocalRunner;
+import dev.revstream.jobs.testing.Histories;
 import dev.revstream.jobs.testing.Infra;
 import dev.revstream.jobs.testing.TopicIo;
 import dev.revstream.jobs.testing.TopicIo.Out;
@@ -47,15 +47,7 @@ class AlertDeterminismTest {
     @Test
     void replaysGiveIdenticalAlertsEqualToTheReferenceComputation() throws Exception {
         long now = System.currentTimeMillis();
-        FunnelGenerator generator = new FunnelGenerator(21, 2_000, now - 220 * ReferenceAlerts.DAY, 0.01, 0.02);
-        List<GeneratedRecord> records = new ArrayList<>();
-        while (generator.hasNext()) {
-            GeneratedRecord r = generator.next();
-            if (r.businessTime() > now - 3_600_000L) {
-                break;
-            }
-            records.add(r);
-        }
+        List<GeneratedRecord> records = Histories.generate(21, 2_000, 220, now);
 
         RevstreamConfig first = Infra.config("determinism-a");
         RevstreamConfig second = Infra.config("determinism-b");

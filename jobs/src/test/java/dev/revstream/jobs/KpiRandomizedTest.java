@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.ingest.EventParser;
 import dev.revstream.jobs.config.RevstreamConfig;
-import dev.revstream.jobs.generator.FunnelGenerator;
 import dev.revstream.jobs.generator.GeneratedRecord;
 import dev.revstream.jobs.kafka.KafkaTopics;
 import dev.revstream.jobs.runner.AsOfScanner;
 import dev.revstream.jobs.runner.LocalFlink;
 import dev.revstream.jobs.runner.LocalRunner;
+import dev.revstream.jobs.testing.Histories;
 import dev.revstream.jobs.testing.Infra;
 import dev.revstream.jobs.testing.TopicIo;
 import dev.revstream.jobs.testing.TopicIo.Out;
@@ -47,15 +47,7 @@ class KpiRandomizedTest {
 
     private void check(long seed, int accounts, int days) throws Exception {
         long now = System.currentTimeMillis();
-        FunnelGenerator generator = new FunnelGenerator(seed, accounts, now - days * ReferenceKpis.DAY, 0.01, 0.02);
-        List<GeneratedRecord> records = new ArrayList<>();
-        while (generator.hasNext()) {
-            GeneratedRecord r = generator.next();
-            if (r.businessTime() > now - 3_600_000L) {
-                break;
-            }
-            records.add(r);
-        }
+        List<GeneratedRecord> records = Histories.generate(seed, accounts, days, now);
         RevstreamConfig cfg = Infra.config("kpi-random-" + seed, "kpi.windows=1d,1w,1M", "kpi.lookback=30d",
                 "kpi.retention-lookback=30d");
         KafkaTopics.ensure(cfg);

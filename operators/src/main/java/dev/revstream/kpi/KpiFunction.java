@@ -363,6 +363,18 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         throw new IllegalStateException("no running totals were kept for " + java.time.Instant.ofEpochMilli(t));
     }
 
+    private static void removeKeysBefore(MapState<Long, ?> map, long keepFrom) throws Exception {
+        List<Long> old = new ArrayList<>();
+        for (Long k : map.keys()) {
+            if (k < keepFrom) {
+                old.add(k);
+            }
+        }
+        for (Long k : old) {
+            map.remove(k);
+        }
+    }
+
     private void forgetMarksBefore(long t) throws Exception {
         long longest = lookbackMillis;
         for (KpiWindow w : windows) {
@@ -370,33 +382,9 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
             longest = Math.max(longest, w.endOf(w.endOf(s)) - s);
         }
         long keepFrom = t - longest - 1;
-        List<Long> old = new ArrayList<>();
-        for (Long k : marks.keys()) {
-            if (k < keepFrom) {
-                old.add(k);
-            }
-        }
-        for (Long k : old) {
-            marks.remove(k);
-        }
-        List<Long> oldMql = new ArrayList<>();
-        for (Long k : sqlAfterMql.keys()) {
-            if (k < keepFrom) {
-                oldMql.add(k);
-            }
-        }
-        for (Long k : oldMql) {
-            sqlAfterMql.remove(k);
-        }
-        List<Long> oldChurns = new ArrayList<>();
-        for (Long k : churns.keys()) {
-            if (k < keepFrom) {
-                oldChurns.add(k);
-            }
-        }
-        for (Long k : oldChurns) {
-            churns.remove(k);
-        }
+        removeKeysBefore(marks, keepFrom);
+        removeKeysBefore(sqlAfterMql, keepFrom);
+        removeKeysBefore(churns, keepFrom);
         // ARR history: keep what retention can still look back to, and the last point before that
         long arrFrom = t - Math.max(retentionMillis, longest) - 1;
         List<String> gone = new ArrayList<>();
