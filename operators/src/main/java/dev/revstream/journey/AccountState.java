@@ -23,6 +23,8 @@ public class AccountState {
     public Long leadDeadline;
     public String mqlOwnerId;
     public Long lastSalesTouchAt;
+    /** Sales touches at or after the first MQL (a rule fact). */
+    public int salesTouchesSinceMql;
     public BigDecimal arr = BigDecimal.ZERO;
     /** When the current customer spell began (ARR went above 0), or null. */
     public Long customerSince;
@@ -46,6 +48,8 @@ public class AccountState {
     public dev.revstream.attribution.Touch leadTouch;
     public dev.revstream.attribution.Touch firstFormTouch;
     public Long oldestTouchAt;
+    /** The oldest touch tally kept for the rules' counting windows. */
+    public Long oldestTallyAt;
     /** The wake-up timer already registered, so it is not registered again. */
     public Long wakeUp;
 

@@ -110,6 +110,7 @@ public final class Journey {
                     funnel(FactKind.FIRST_MQL, t, a.firstSqlAt == null ? -1 : a.firstSqlAt);
                     a.mqlOwnerId = e.ownerId() != null ? e.ownerId() : a.ownerId;
                     boolean answered = a.lastSalesTouchAt != null && a.lastSalesTouchAt == t;
+                    a.salesTouchesSinceMql = answered ? 1 : 0;
                     a.leadDeadline = answered ? null : s.leadDeadline(t, a.segment);
                 }
                 advanceLifecycle("mql", t, e);
@@ -134,6 +135,9 @@ public final class Journey {
         }
         if (TouchpointType.SALES_TOUCHES.contains(type)) {
             a.lastSalesTouchAt = t;
+            if (a.firstMqlAt != null && t >= a.firstMqlAt) {
+                a.salesTouchesSinceMql++;
+            }
             if (a.leadDeadline != null && t >= a.firstMqlAt && t <= a.leadDeadline) {
                 a.leadDeadline = null;
             }

@@ -1,6 +1,16 @@
 package dev.revstream.journey;
 
+import dev.revstream.actions.AccountRules;
+import dev.revstream.actions.Recommendation;
+import dev.revstream.actions.Recommender;
+import dev.revstream.actions.RuleBook;
+import dev.revstream.actions.RuleMark;
+import dev.revstream.actions.RuleSet;
+import dev.revstream.actions.RuleSpec;
+import dev.revstream.actions.TouchTally;
 import dev.revstream.alerts.Alert;
+import dev.revstream.model.DeadLetter;
+import dev.revstream.model.ErrorCode;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.attribution.Touch;
 import dev.revstream.kpi.KpiFact;
@@ -39,6 +49,11 @@ import org.apache.flink.util.OutputTag;
  * removed by a wake-up timer once older than the longest health window. The account value and
  * open deals live as long as the account does; a processing-time TTL ({@code ttl}) is only a
  * safety net for accounts that go silent forever.
+ *
+ * <p>With a rule book, every firing also evaluates the rules ({@link AccountRules}) after the
+ * journey has moved, and the account wakes up at each evaluation tick while anything is in a
+ * rule's scope or open; touch tallies go once older than twice the longest counting window, rule
+ * marks once nothing is open or failing for them. Without rules none of that state exists.
  */
 public class JourneyFunction extends KeyedProcessFunction<String, Event, JourneyUpdate> {
     private static final long serialVersionUID = 1L;
@@ -48,9 +63,13 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     public static final OutputTag<KpiFact> FACTS = new OutputTag<>("kpi-facts", Types.POJO(KpiFact.class)) {};
     public static final OutputTag<AttributionRecord> ATTRIBUTION =
             new OutputTag<>("attribution", Types.POJO(AttributionRecord.class)) {};
+    public static final OutputTag<Recommendation> ACTIONS = new OutputTag<>("actions", Types.POJO(Recommendation.class)) {};
+    /** Rule failures, once per failing spell of a (rule, entity), as dead letters. */
+    public static final OutputTag<DeadLetter> RULE_FAILURES = new OutputTag<>("rule-failures", Types.POJO(DeadLetter.class)) {};
 
     private final JourneySettings settings;
     private final Duration ttl;
+    private final RuleSet ruleSet;
 
     private transient ValueState<AccountState> account;
     private transient MapState<String, DealState> deals;
@@ -59,10 +78,21 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient MapState<Long, List<Touch>> touches;
     private transient Counter alertsOut;
     private transient Counter ignoredOut;
+    private transient MapState<Long, TouchTally> tallies;
+    private transient MapState<String, RuleMark> marks;
+    private transient RuleBook rules;
+    private transient Counter actionsOut;
+    private transient Counter ruleFailures;
 
     public JourneyFunction(JourneySettings settings, Duration ttl) {
+        this(settings, ttl, RuleSet.none());
+    }
+
+    /** @param ruleSet the recommendation rules; {@link RuleSet#none()} for none */
+    public JourneyFunction(JourneySettings settings, Duration ttl, RuleSet ruleSet) {
         this.settings = settings;
         this.ttl = ttl;
+        this.ruleSet = ruleSet;
     }
 
     @Override
@@ -91,6 +121,19 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         alertsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("alerts");
         ignoredOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ignoredEvents");
         effective = s;
+        rules = ruleSet.isEmpty() ? null : RuleBook.compile(ruleSet); // validated at start-up already: compiled once here
+        if (rules != null) {
+            MapStateDescriptor<Long, TouchTally> talliesDesc = new MapStateDescriptor<>("touch-tallies", Types.LONG, Types.POJO(TouchTally.class));
+            MapStateDescriptor<String, RuleMark> marksDesc = new MapStateDescriptor<>("rule-marks", Types.STRING, Types.POJO(RuleMark.class));
+            if (ttl != null && !ttl.isZero()) {
+                talliesDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+                marksDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+            }
+            tallies = getRuntimeContext().getMapState(talliesDesc);
+            marks = getRuntimeContext().getMapState(marksDesc);
+        }
+        actionsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recommendations");
+        ruleFailures = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
     }
 
     private transient JourneySettings effective;
@@ -127,17 +170,27 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         Store store = new Store(a);
         Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx, out));
+        AccountRules accountRules = rules == null ? null
+                : new AccountRules(rules, effective, ctx.getCurrentKey(), store, new Tallies(), new Marks(), new RuleOutput(ctx));
         journey.expireTombstones(t);
         List<Event> due = pending.get(t);
         if (due != null) {
             due.sort(EventOrder.ORDER);
             for (Event e : due) {
                 journey.apply(e);
+                if (accountRules != null) {
+                    accountRules.record(e);
+                }
             }
             pending.remove(t);
         }
         journey.advanceTo(t);
         Long next = journey.nextWakeUp();
+        if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
+            accountRules.evaluate(t);
+            Long rulesNext = accountRules.nextWakeUp(t);
+            next = next == null ? rulesNext : rulesNext == null ? next : Math.min(next, rulesNext);
+        }
         boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
         if (next != null && next > t && !afterAsOf && (a.wakeUp == null || next < a.wakeUp)) {
             ctx.timerService().registerEventTimeTimer(next);
@@ -231,6 +284,83 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             List<Map.Entry<Long, HealthBucket>> all = new ArrayList<>();
             signals.entries().forEach(e -> all.add(Map.entry(e.getKey(), e.getValue())));
             return all;
+        }
+    }
+
+    /** Touch tallies in keyed state. */
+    private final class Tallies implements AccountRules.Tallies {
+        @Override
+        public TouchTally get(long at) throws Exception {
+            return tallies.get(at);
+        }
+
+        @Override
+        public void put(long at, TouchTally tally) throws Exception {
+            tallies.put(at, tally);
+        }
+
+        @Override
+        public void remove(long at) throws Exception {
+            tallies.remove(at);
+        }
+
+        @Override
+        public Iterable<Map.Entry<Long, TouchTally>> all() throws Exception {
+            return tallies.entries();
+        }
+    }
+
+    /** Open recommendations and failing rules in keyed state. */
+    private final class Marks implements Recommender.Marks {
+        @Override
+        public RuleMark get(String key) throws Exception {
+            return marks.get(key);
+        }
+
+        @Override
+        public void put(String key, RuleMark mark) throws Exception {
+            marks.put(key, mark);
+        }
+
+        @Override
+        public void remove(String key) throws Exception {
+            marks.remove(key);
+        }
+
+        @Override
+        public List<RuleMark> all() throws Exception {
+            List<RuleMark> all = new ArrayList<>();
+            marks.values().forEach(all::add);
+            return all;
+        }
+    }
+
+    /** Recommendations and rule failures on side outputs. */
+    private final class RuleOutput implements Recommender.Output {
+        private final OnTimerContext ctx;
+
+        RuleOutput(OnTimerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void recommendation(Recommendation r) {
+            actionsOut.inc();
+            ctx.output(ACTIONS, r);
+        }
+
+        @Override
+        public void failure(RuleSpec rule, String accountId, String dealId, long at, String error, String facts, boolean first) {
+            ruleFailures.inc();
+            if (first) {
+                byte[] payload = facts.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String entity = accountId + (dealId == null || dealId.isEmpty() ? "" : "/" + dealId);
+                ctx.output(RULE_FAILURES, new DeadLetter(ErrorCode.RULE_FAILED, "rule:" + rule.id(), entity,
+                        "rule '" + rule.id() + "' failed for " + entity + " at " + java.time.Instant.ofEpochMilli(at) + ": " + error
+                                + " (reported once until it works again; the payload holds the facts it named)",
+                        "revstream-rules", System.currentTimeMillis(), null, -1, -1, null, at, payload, payload.length,
+                        null, false));
+            }
         }
     }
 

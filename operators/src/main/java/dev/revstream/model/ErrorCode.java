@@ -36,5 +36,7 @@ public enum ErrorCode {
     /** The source's stage has no mapping to a canonical stage. */
     UNMAPPED_STAGE,
     /** The currency has no configured rate. */
-    UNKNOWN_CURRENCY
+    UNKNOWN_CURRENCY,
+    /** Not an input record: a recommendation rule failed at run time for one entity (the others go on). */
+    RULE_FAILED
 }

@@ -1,0 +1,33 @@
+package dev.revstream.actions;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The rules of the rule file and the counting windows their facts use.
+ *
+ * @param windowsDays the counting windows, in days: each adds the facts {@code touches<N>d},
+ *     {@code touchCount<N>d}, {@code salesTouches<N>d}, {@code usage<N>d} and their {@code ...Prev<N>d} twins
+ * @param trendDays the window of {@code engagementTrend} (touches in the last N days over the N before)
+ * @param intervalMillis how often every entity is re-evaluated without new events (event time)
+ */
+public record RuleSet(List<RuleSpec> rules, List<Integer> windowsDays, int trendDays, long intervalMillis) implements Serializable {
+
+    /** No rules: no recommendations, no extra state or timers. */
+    public static RuleSet none() {
+        return new RuleSet(List.of(), List.of(), 30, 3_600_000L);
+    }
+
+    public boolean isEmpty() {
+        return rules.isEmpty();
+    }
+
+    /** How long touch tallies are kept: two of the longest window (a window and the one before). */
+    public long retentionMillis() {
+        int longest = trendDays;
+        for (int w : windowsDays) {
+            longest = Math.max(longest, w);
+        }
+        return 2L * longest * 86_400_000L;
+    }
+}
