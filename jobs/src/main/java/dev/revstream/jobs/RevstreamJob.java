@@ -1,5 +1,6 @@
 package dev.revstream.jobs;
 
+import dev.revstream.actions.Recommendation;
 import dev.revstream.alerts.Alert;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.ingest.Deduplicator;
@@ -91,7 +92,8 @@ public final class RevstreamJob {
             Sink<JourneyUpdate> journey,
             Sink<Alert> alerts,
             Sink<KpiSnapshot> kpis,
-            Sink<AttributionRecord> attribution) {}
+            Sink<AttributionRecord> attribution,
+            Sink<Recommendation> actions) {}
 
     /** Settings every environment of this job gets, local or cluster. */
     public static void configure(StreamExecutionEnvironment env, RevstreamConfig cfg, Long asOf) {
@@ -136,10 +138,6 @@ public final class RevstreamJob {
                 .process(new IngestRouter())
                 .uid("ingest-router")
                 .name("ingest-router");
-        accepted.getSideOutput(IngestRouter.DEAD_LETTERS)
-                .sinkTo(io.deadLetters())
-                .uid("deadletter-sink")
-                .name("deadletter-sink");
 
         SingleOutputStreamOperator<Event> unique = accepted
                 .keyBy(Event::dedupKey, Types.STRING)
@@ -153,7 +151,7 @@ public final class RevstreamJob {
                 .filter(e -> e.accountId() != null)
                 .name("with-account")
                 .keyBy(Event::accountId, Types.STRING)
-                .process(new JourneyFunction(cfg.journeySettings(), cfg.alerts().journeyStateTtl()))
+                .process(new JourneyFunction(cfg.journeySettings(), cfg.alerts().journeyStateTtl(), cfg.rules()))
                 .uid("journey")
                 .name("journey");
         journey.sinkTo(io.journey()).uid("journey-sink").name("journey-sink");
@@ -181,6 +179,13 @@ public final class RevstreamJob {
                 .uid("kpis-sink")
                 .name("kpis-sink");
         journey.getSideOutput(JourneyFunction.ALERTS).sinkTo(io.alerts()).uid("alerts-sink").name("alerts-sink");
+        journey.getSideOutput(JourneyFunction.ACTIONS).sinkTo(io.actions()).uid("actions-sink").name("actions-sink");
+        // rejected input and failing rules share the dead-letter topic (rules as errorCode RULE_FAILED)
+        accepted.getSideOutput(IngestRouter.DEAD_LETTERS)
+                .union(journey.getSideOutput(JourneyFunction.RULE_FAILURES))
+                .sinkTo(io.deadLetters())
+                .uid("deadletter-sink")
+                .name("deadletter-sink");
 
         accepted.getSideOutput(IngestRouter.QUALITY)
                 .union(unique.getSideOutput(Deduplicator.QUALITY), journey.getSideOutput(JourneyFunction.QUALITY))
@@ -223,7 +228,9 @@ public final class RevstreamJob {
                 kafkaSink(cfg, kind, "alerts", new JsonRecords<>(cfg.topics().alerts(), Alert::accountId, OutputJson::alert)),
                 kafkaSink(cfg, kind, "kpis", new JsonRecords<>(cfg.topics().kpis(), KpiSnapshot::key, OutputJson::kpi)),
                 kafkaSink(cfg, kind, "attribution", new JsonRecords<>(cfg.topics().attribution(), AttributionRecord::accountId,
-                        OutputJson::attribution)));
+                        OutputJson::attribution)),
+                kafkaSink(cfg, kind, "actions", new JsonRecords<>(cfg.topics().actions(), Recommendation::accountId,
+                        OutputJson::recommendation)));
     }
 
     private static org.apache.flink.util.function.SerializableFunction<QualityReport, byte[]> qualityJson(String size) {

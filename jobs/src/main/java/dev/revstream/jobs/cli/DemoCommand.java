@@ -141,6 +141,17 @@ public class DemoCommand implements Callable<Integer> {
         if (shown > 3) {
             System.out.printf("  ... and %d more alerts%n", shown - 3);
         }
+        StringBuilder open = new StringBuilder();
+        b.openActions.forEach((action, n) -> open.append(open.length() == 0 ? "" : ", ").append(action).append(' ').append(n.get()));
+        int opened = 0;
+        for (String line = b.newActions.poll(); line != null; line = b.newActions.poll()) {
+            if (opened++ < 3) {
+                System.out.println(line);
+            }
+        }
+        if (opened > 0) {
+            System.out.printf("  recommendations open now: %s (%d new)%n", open, opened);
+        }
         String latest = null;
         int closed = 0;
         for (String line = b.newKpis.poll(); line != null; line = b.newKpis.poll()) {

@@ -36,6 +36,10 @@ final class StatusBoard implements AutoCloseable {
     /** KPI snapshots (dimension all) not printed yet. */
     final java.util.concurrent.ConcurrentLinkedQueue<String> newKpis = new java.util.concurrent.ConcurrentLinkedQueue<>();
     final java.util.Map<String, AtomicLong> alertsByType = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Recommendations open now (opened minus closed), by action. */
+    final java.util.Map<String, AtomicLong> openActions = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Recommendations opened, not printed yet, oldest first. */
+    final java.util.concurrent.ConcurrentLinkedQueue<String> newActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Alerts not printed yet, oldest first. */
     final java.util.concurrent.ConcurrentLinkedQueue<String> newAlerts = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -55,7 +59,7 @@ final class StatusBoard implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String t : List.of(cfg.topics().dataquality(), cfg.topics().events(), cfg.topics().deadletter(), cfg.topics().late(),
-                    cfg.topics().alerts(), cfg.topics().journey(), cfg.topics().kpis())) {
+                    cfg.topics().alerts(), cfg.topics().journey(), cfg.topics().kpis(), cfg.topics().actions())) {
                 c.partitionsFor(t, Duration.ofSeconds(30)).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
             }
             c.assign(parts);
@@ -98,6 +102,18 @@ final class StatusBoard implements AutoCloseable {
                 }
             } catch (java.io.IOException e) {
                 System.err.println("status: unreadable KPI snapshot at offset " + r.offset());
+            }
+        } else if (t.equals(cfg.topics().actions())) {
+            try {
+                JsonNode n = JSON.readTree(r.value());
+                boolean open = "OPEN".equals(n.path("status").asText());
+                openActions.computeIfAbsent(n.path("action").asText(), k -> new AtomicLong()).addAndGet(open ? 1 : -1);
+                if (open) {
+                    newActions.add(String.format("  P%d %-18s -> %-16s %s", n.path("priority").asInt(), n.path("action").asText(),
+                            n.path("team").asText(), n.path("message").asText()));
+                }
+            } catch (java.io.IOException e) {
+                System.err.println("status: unreadable recommendation at offset " + r.offset());
             }
         } else if (t.equals(cfg.topics().alerts())) {
             try {

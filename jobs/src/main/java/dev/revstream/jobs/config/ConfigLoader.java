@@ -46,7 +46,7 @@ public final class ConfigLoader {
             }
             flat.put(set.substring(0, eq).trim(), set.substring(eq + 1).trim());
         }
-        return RevstreamConfig.from(flat, req -> mappings(source, req));
+        return RevstreamConfig.from(flat, req -> mappings(source, req), name -> source.read(name, "actions.rules"));
     }
 
     private static void applyEnvironment(Map<String, String> flat, Map<String, String> env) {
@@ -132,12 +132,17 @@ public final class ConfigLoader {
     /** The main file and the folder its relative paths start from; a null folder means inside the jar. */
     record Source(Path dir, String mainFile) {
         JsonNode read(String relative) {
+            return read(relative, "ingest.mappings");
+        }
+
+        /** @param key the configuration key that named the file, for the message when it is missing */
+        JsonNode read(String relative, String key) {
             String name = relative == null ? mainFile : relative;
             try {
                 if (dir != null) {
                     Path p = dir.resolve(name);
                     if (!Files.isRegularFile(p)) {
-                        throw new ConfigException("ingest.mappings: no such file " + p);
+                        throw new ConfigException(key + ": no such file " + p);
                     }
                     JsonNode n = YAML.readTree(p.toFile());
                     return n == null ? YAML.createObjectNode() : n;

@@ -43,7 +43,8 @@ public record RevstreamConfig(
         DataQuality dataQuality,
         Job job,
         Generator generator,
-        SourceMappings mappings)
+        SourceMappings mappings,
+        dev.revstream.actions.RuleSet rules)
         implements Serializable {
 
     public enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
@@ -114,7 +115,7 @@ public record RevstreamConfig(
             "kafka.topic-replication", "kafka.max-record-bytes", "kafka.properties",
             "topics.touchpoints", "topics.deals", "topics.events", "topics.deadletter", "topics.late",
             "topics.dataquality", "topics.journey", "topics.alerts", "topics.kpis", "topics.attribution",
-            "topics.actions", "topics.alerts-deadletter",
+            "topics.actions", "topics.alerts-deadletter", "actions.rules", "actions.evaluation-interval",
             "time.out-of-orderness", "time.idle-timeout", "time.follow-wall-clock", "time.watermark-interval",
             "time.zone",
             "ingest.max-value-bytes", "ingest.max-future", "ingest.deadletter-max-payload", "ingest.dedup-horizon",
@@ -145,6 +146,17 @@ public record RevstreamConfig(
      * source mappings for the given canonical stages.
      */
     public static RevstreamConfig from(Map<String, String> flat, Function<MappingRequest, SourceMappings> mappingsLoader) {
+        return from(flat, mappingsLoader, file -> {
+            throw new ConfigException("actions.rules: no rule file reader");
+        });
+    }
+
+    /**
+     * As {@link #from(Map, Function)}; {@code rulesReader} parses the rule file named by
+     * {@code actions.rules} (relative to the main file), which is then compiled to check every rule.
+     */
+    public static RevstreamConfig from(Map<String, String> flat, Function<MappingRequest, SourceMappings> mappingsLoader,
+            Function<String, com.fasterxml.jackson.databind.JsonNode> rulesReader) {
         Reader r = new Reader(flat);
         r.checkKnownKeys();
 
@@ -327,6 +339,9 @@ public record RevstreamConfig(
                 r.doubleIn("generator.malformed-share", 0, 1),
                 r.doubleIn("generator.duplicate-share", 0, 1));
 
+        String rulesFile = flat.getOrDefault("actions.rules", "").trim();
+        Duration ruleInterval = r.duration("actions.evaluation-interval", Duration.ofMinutes(1), Duration.ofDays(7));
+
         if (job.maxParallelism() > 0 && job.parallelism() > job.maxParallelism()) {
             r.error("job.parallelism", "must not exceed job.max-parallelism (" + job.maxParallelism() + ")");
         }
@@ -354,7 +369,18 @@ public record RevstreamConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException("ingest.mappings: " + e.getMessage(), e);
         }
-        return new RevstreamConfig(Map.copyOf(flat), kafka, topics, time, ingest, deals, alerts, kpi, dq, job, generator, mappings);
+        dev.revstream.actions.RuleSet rules = dev.revstream.actions.RuleSet.none();
+        if (!rulesFile.isEmpty()) {
+            try {
+                rules = dev.revstream.actions.RuleFiles.fromTree(rulesReader.apply(rulesFile), ruleInterval.toMillis());
+                dev.revstream.actions.RuleBook.compile(rules);
+            } catch (dev.revstream.actions.RuleException e) {
+                throw new ConfigException("actions.rules: " + rulesFile + " has " + e.problems().size() + " problem(s):\n  "
+                        + String.join("\n  ", e.problems()), e);
+            }
+        }
+        return new RevstreamConfig(Map.copyOf(flat), kafka, topics, time, ingest, deals, alerts, kpi, dq, job, generator, mappings,
+                rules);
     }
 
     /** What the mapping loader is asked for. */

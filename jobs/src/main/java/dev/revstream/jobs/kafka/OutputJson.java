@@ -3,6 +3,7 @@ package dev.revstream.jobs.kafka;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.revstream.actions.Recommendation;
 import dev.revstream.alerts.Alert;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.journey.JourneyUpdate;
@@ -96,9 +97,11 @@ public final class OutputJson {
             g.writeStringField("message", d.message());
             str(g, "source", d.source());
             g.writeStringField("rejectedAt", Instant.ofEpochMilli(d.rejectedAt()).toString());
-            g.writeStringField("topic", d.topic());
-            g.writeNumberField("partition", d.partition());
-            g.writeNumberField("offset", d.offset());
+            if (d.topic() != null) {
+                g.writeStringField("topic", d.topic());
+                g.writeNumberField("partition", d.partition());
+                g.writeNumberField("offset", d.offset());
+            }
             if (d.key() != null) {
                 String key = utf8(d.key());
                 if (key != null) {
@@ -107,9 +110,10 @@ public final class OutputJson {
                     g.writeStringField("keyBase64", Base64.getEncoder().encodeToString(d.key()));
                 }
             }
-            g.writeStringField("ingestedAt", Instant.ofEpochMilli(d.ingestedAt()).toString());
+            // a rule failure is no input record: its time is the event time of the evaluation
+            g.writeStringField(d.topic() == null ? "evaluatedAt" : "ingestedAt", Instant.ofEpochMilli(d.ingestedAt()).toString());
             g.writeNumberField("payloadLength", d.payloadLength());
-            g.writeStringField("payloadSha256", d.payloadSha256());
+            str(g, "payloadSha256", d.payloadSha256());
             g.writeBooleanField("truncated", d.truncated());
             String text = utf8(d.payload());
             if (text != null) {
@@ -178,6 +182,29 @@ public final class OutputJson {
             str(g, "signals", a.signals());
             str(g, "segment", a.segment());
             str(g, "region", a.region());
+        });
+    }
+
+    /** A recommendation opening or closing on {@code revops.actions}; {@code facts} is embedded as JSON. */
+    public static byte[] recommendation(Recommendation r) {
+        return object(g -> {
+            g.writeStringField("recordId", r.recordId());
+            g.writeStringField("actionId", r.actionId());
+            g.writeStringField("status", r.status());
+            g.writeStringField("ruleId", r.ruleId());
+            g.writeStringField("action", r.action());
+            g.writeStringField("team", r.team());
+            g.writeNumberField("priority", r.priority());
+            g.writeStringField("scope", r.scope());
+            g.writeStringField("accountId", r.accountId());
+            str(g, "dealId", r.dealId());
+            str(g, "ownerId", r.ownerId());
+            g.writeStringField("at", Instant.ofEpochMilli(r.at()).toString());
+            g.writeStringField("openedAt", Instant.ofEpochMilli(r.openedAt()).toString());
+            g.writeStringField("message", r.message());
+            g.writeFieldName("facts");
+            g.writeRawValue(r.facts());
+            str(g, "closeReason", r.closeReason());
         });
     }
 
