@@ -15,9 +15,10 @@ import java.util.Set;
 
 /**
  * The rule book applied to one account's journey: counts its touchpoints for the counting windows,
- * builds the facts of each entity in scope, runs the {@link Recommender}, and says when the account
- * must be looked at again (the next evaluation tick while anything is in scope or open, and when
- * the oldest tally leaves the longest window). Plain Java over the journey's store.
+ * builds the facts of each entity in scope, runs the {@link Recommender} at the evaluation time and
+ * the ticks after it that are already due, and says when the account must be looked at again (the
+ * next tick while anything is in scope or open, and when the oldest tally leaves the longest
+ * window). Plain Java over the journey's store.
  */
 public final class AccountRules {
     private static final Set<String> LEAD_STAGES = Set.of("lead", "mql", "sql");
@@ -39,8 +40,10 @@ public final class AccountRules {
     private final JourneyStore store;
     private final AccountState a;
     private final Tallies tallies;
-    private final Recommender recommender;
+    private final Recommender.Marks marks;
+    private final Recommender.Output out;
     private boolean inScope;
+    private long lastEvaluated;
 
     public AccountRules(RuleBook book, JourneySettings settings, String accountId, JourneyStore store, Tallies tallies,
             Recommender.Marks marks, Recommender.Output out) {
@@ -50,7 +53,8 @@ public final class AccountRules {
         this.store = store;
         this.a = store.account();
         this.tallies = tallies;
-        this.recommender = new Recommender(book, accountId, marks, out);
+        this.marks = marks;
+        this.out = out;
     }
 
     /** Counts a touchpoint for the counting windows (deal events are not touches). */
@@ -68,9 +72,18 @@ public final class AccountRules {
         }
     }
 
-    /** Evaluates every rule at {@code t} (after the journey has applied t's events and deadlines). */
-    public void evaluate(long t) throws Exception {
+    /**
+     * Evaluates every rule at {@code t} (after the journey has applied t's events and deadlines),
+     * then at every evaluation tick after t and before {@code until}. Nothing but time changes the
+     * facts before {@code until} (the caller's next buffered event or journey wake-up, or just past
+     * the watermark), so those ticks run here from state read once, instead of one timer each: a
+     * replay of months costs a CEL evaluation per entity and tick, not a timer and state round trip.
+     *
+     * @param until exclusive; {@code t + 1} evaluates at t only
+     */
+    public void evaluate(long t, long until) throws Exception {
         pruneTallies(t);
+        lastEvaluated = t;
         List<DealState> open = new ArrayList<>();
         for (DealState d : store.deals()) {
             if (d.isOpen()) {
@@ -80,30 +93,131 @@ public final class AccountRules {
         boolean lead = a.lifecycle != null && LEAD_STAGES.contains(a.lifecycle);
         boolean customer = a.isCustomer();
         inScope = lead || customer || !open.isEmpty();
-        if (!inScope && !recommender.hasMarks()) {
+        if (!inScope && a.ruleMarks == 0) {
             return;
         }
-        HealthScore health = customer ? HealthScore.at(t, store.signals(), s.health()) : new HealthScore(100, List.of());
-        Map<String, Object> account = Facts.account(accountId, t, a, health, tallies.all(), open, s, book.set());
-        Map<String, Map<String, Object>> deals = new LinkedHashMap<>();
-        for (DealState d : open) {
-            deals.put(d.dealId, Facts.deal(account, t, d, a, s));
+        Sources sources = new Sources(customer);
+        CachedMarks cached = new CachedMarks(marks);
+        Recommender recommender = new Recommender(book, accountId, cached, out);
+        long interval = book.set().intervalMillis();
+        for (long at = t; at < until; at = Math.floorDiv(at, interval) * interval + interval) {
+            Facts account = new Facts(accountId, at, a, open, s, book.set(), sources.at(at));
+            Map<String, Facts> deals = new LinkedHashMap<>();
+            for (DealState d : open) {
+                deals.put(d.dealId, account.forDeal(d));
+            }
+            a.ruleMarks = recommender.evaluate(at, new Recommender.Entities(account, lead, customer, deals));
+            lastEvaluated = at;
+            if (!inScope && a.ruleMarks == 0) {
+                break;
+            }
         }
-        recommender.evaluate(t, new Recommender.Entities(account, lead, customer, deals));
+        cached.flush();
     }
 
-    /** The next instant after {@code t} the account needs evaluating or its tallies pruning, or null. */
-    public Long nextWakeUp(long t) throws Exception {
+    /** The next instant after the last evaluation the account needs evaluating or its tallies pruning, or null. */
+    public Long nextWakeUp() {
         Long next = null;
-        if (inScope || recommender.hasMarks()) {
+        if (inScope || a.ruleMarks > 0) {
             long interval = book.set().intervalMillis();
-            next = Math.floorDiv(t, interval) * interval + interval;
+            next = Math.floorDiv(lastEvaluated, interval) * interval + interval;
         }
         if (a.oldestTallyAt != null) {
             long expiry = a.oldestTallyAt + book.set().retentionMillis() + 1;
             next = next == null ? expiry : Math.min(next, expiry);
         }
         return next;
+    }
+
+    /** Signals and tallies read from state once per firing, on first use. */
+    private final class Sources {
+        private final boolean customer;
+        private List<Map.Entry<Long, dev.revstream.journey.HealthBucket>> signals;
+        private List<Map.Entry<Long, TouchTally>> tallyList;
+
+        Sources(boolean customer) {
+            this.customer = customer;
+        }
+
+        Facts.Sources at(long at) {
+            return new Facts.Sources() {
+                @Override
+                public HealthScore health() throws Exception {
+                    if (!customer) {
+                        return new HealthScore(100, List.of());
+                    }
+                    if (signals == null) {
+                        signals = new ArrayList<>();
+                        store.signals().forEach(signals::add);
+                    }
+                    return HealthScore.at(at, signals, s.health());
+                }
+
+                @Override
+                public Iterable<Map.Entry<Long, TouchTally>> tallies() throws Exception {
+                    if (tallyList == null) {
+                        tallyList = new ArrayList<>();
+                        tallies.all().forEach(e -> tallyList.add(Map.entry(e.getKey(), e.getValue())));
+                    }
+                    return tallyList;
+                }
+            };
+        }
+    }
+
+    /** The marks read once and written back once per firing. */
+    private static final class CachedMarks implements Recommender.Marks {
+        private final Recommender.Marks state;
+        private Map<String, RuleMark> all;
+        private final Map<String, RuleMark> changed = new java.util.HashMap<>();
+        private final java.util.Set<String> removed = new java.util.HashSet<>();
+
+        CachedMarks(Recommender.Marks state) {
+            this.state = state;
+        }
+
+        private Map<String, RuleMark> load() throws Exception {
+            if (all == null) {
+                all = new LinkedHashMap<>();
+                for (RuleMark m : state.all()) {
+                    all.put(RuleMark.key(m.ruleId, m.dealId), m);
+                }
+            }
+            return all;
+        }
+
+        @Override
+        public RuleMark get(String key) throws Exception {
+            return load().get(key);
+        }
+
+        @Override
+        public void put(String key, RuleMark mark) throws Exception {
+            load().put(key, mark);
+            changed.put(key, mark);
+            removed.remove(key);
+        }
+
+        @Override
+        public void remove(String key) throws Exception {
+            load().remove(key);
+            changed.remove(key);
+            removed.add(key);
+        }
+
+        @Override
+        public List<RuleMark> all() throws Exception {
+            return new ArrayList<>(load().values());
+        }
+
+        void flush() throws Exception {
+            for (Map.Entry<String, RuleMark> e : changed.entrySet()) {
+                state.put(e.getKey(), e.getValue());
+            }
+            for (String key : removed) {
+                state.remove(key);
+            }
+        }
     }
 
     private void pruneTallies(long t) throws Exception {

@@ -1,5 +1,6 @@
 package dev.revstream.actions;
 
+import dev.cel.runtime.CelVariableResolver;
 import dev.revstream.journey.AccountState;
 import dev.revstream.journey.DealState;
 import dev.revstream.journey.HealthScore;
@@ -12,76 +13,175 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The values of {@link FactCatalog}'s facts for one entity at an instant t, from the journey state.
- * Counting windows are {@code (t - N days, t]}, the window before {@code (t - 2N days, t - N days]}.
- * CEL wants {@code Long} for int and {@code Double} for double.
+ * The values of {@link FactCatalog}'s facts for one entity at an instant t, computed from the
+ * journey state only when a condition asks for one (a CEL {@link CelVariableResolver}), and then
+ * kept for the rest of the evaluation: a rule that is decided by the deal's stage never reads the
+ * touch tallies or the health signals. Counting windows are {@code (t - N days, t]}, the window
+ * before {@code (t - 2N days, t - N days]}. CEL wants {@code Long} for int and {@code Double} for double.
  */
-public final class Facts {
+public class Facts implements CelVariableResolver {
     static final double DAY = 86_400_000d;
 
-    private Facts() {}
+    /** Where the account-wide inputs come from; read at most once per evaluation. */
+    public interface Sources {
+        HealthScore health() throws Exception;
 
-    /** The account facts (every scope sees them). */
-    public static Map<String, Object> account(String accountId, long t, AccountState a, HealthScore health,
-            Iterable<Map.Entry<Long, TouchTally>> tallies, Iterable<DealState> deals, JourneySettings s, RuleSet set) {
-        Map<String, Object> f = new HashMap<>();
-        f.put("accountId", accountId);
-        f.put("lifecycle", text(a.lifecycle));
-        f.put("daysInLifecycle", a.lifecycle == null ? 0d : days(t - a.lifecycleSince));
-        f.put("accountOwnerId", text(a.ownerId));
-        f.put("segment", text(a.segment));
-        f.put("region", text(a.region));
-        f.put("daysSinceMql", a.firstMqlAt == null ? -1d : days(t - a.firstMqlAt));
-        f.put("salesTouchesSinceMql", (long) a.salesTouchesSinceMql);
-        long leadSla = a.segment != null && s.leadSlaBySegment().containsKey(a.segment) ? s.leadSlaBySegment().get(a.segment) : s.leadSlaMillis();
-        f.put("leadSlaDays", leadSla / DAY);
-        f.put("daysSinceLastActivity", a.lastActivityAt == null ? -1d : days(t - a.lastActivityAt));
-        f.put("daysSinceLastSalesTouch", a.lastSalesTouchAt == null ? -1d : days(t - a.lastSalesTouchAt));
-        f.put("healthScore", (long) health.score());
-        f.put("healthSignals", List.copyOf(health.signals()));
-        f.put("arr", a.arr == null ? 0d : a.arr.doubleValue());
-        Double renewal = null;
-        long open = 0;
-        for (DealState d : deals) {
-            if (!d.isOpen()) {
-                continue;
-            }
-            open++;
-            if (DealType.RENEWAL.wireName().equals(d.dealType) && d.expectedCloseDate != null) {
-                double until = untilDate(d.expectedCloseDate, t, s);
-                renewal = renewal == null ? until : Math.min(renewal, until);
-            }
+        Iterable<Map.Entry<Long, TouchTally>> tallies() throws Exception;
+    }
+
+    private final Facts account;
+    private final String accountId;
+    private final long t;
+    private final AccountState a;
+    private final DealState deal;
+    private final List<DealState> openDeals;
+    private final JourneySettings s;
+    private final RuleSet set;
+    private final Sources sources;
+    private final Map<String, Object> values = new HashMap<>();
+
+    /** The account's facts. {@code openDeals} are its open deals. */
+    public Facts(String accountId, long t, AccountState a, List<DealState> openDeals, JourneySettings s, RuleSet set, Sources sources) {
+        this(null, accountId, t, a, null, openDeals, s, set, sources);
+    }
+
+    private Facts(Facts account, String accountId, long t, AccountState a, DealState deal, List<DealState> openDeals, JourneySettings s,
+            RuleSet set, Sources sources) {
+        this.account = account;
+        this.accountId = accountId;
+        this.t = t;
+        this.a = a;
+        this.deal = deal;
+        this.openDeals = openDeals;
+        this.s = s;
+        this.set = set;
+        this.sources = sources;
+    }
+
+    /** The facts of one open deal, with the account's (shared, so each is computed once). */
+    public Facts forDeal(DealState d) {
+        return new Facts(this, accountId, t, a, d, openDeals, s, set, sources);
+    }
+
+    /** Facts given as values (tests, and anything already computed). */
+    public static Facts of(Map<String, Object> values) {
+        Facts f = new Facts(null, null, 0, null, null, List.of(), null, null, null);
+        f.values.putAll(values);
+        return f;
+    }
+
+    @Override
+    public Optional<Object> find(String name) {
+        return Optional.ofNullable(get(name));
+    }
+
+    /** The fact's value, or null when it is not a fact of this entity. */
+    public Object get(String name) {
+        if (values.containsKey(name)) {
+            return values.get(name);
         }
-        f.put("openDeals", open);
-        f.put("hasRenewal", renewal != null);
-        f.put("daysToRenewal", renewal == null ? 0d : renewal);
-        windows(f, t, tallies, set);
-        return f;
+        if (a == null) {
+            return null;
+        }
+        if (deal == null && DEAL_FACTS.contains(name)) {
+            return null;
+        }
+        if (account != null && !DEAL_FACTS.contains(name)) {
+            return account.get(name);
+        }
+        try {
+            if (deal != null) {
+                computeDeal(name);
+            } else if (isWindowFact(name)) {
+                computeWindows();
+            } else {
+                computeAccount(name);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the journey state for fact " + name + ": " + e.getMessage(), e);
+        }
+        return values.get(name);
     }
 
-    /** The account facts plus those of one open deal. */
-    public static Map<String, Object> deal(Map<String, Object> account, long t, DealState d, AccountState a, JourneySettings s) {
-        Map<String, Object> f = new HashMap<>(account);
-        f.put("dealId", d.dealId);
-        f.put("stage", s.stages().get(d.stage).name());
-        f.put("daysInStage", days(t - d.stageEnteredAt));
-        f.put("cumulativeDaysInStage", days(d.timeInStage[d.stage] + t - d.stageEnteredAt));
-        f.put("dealAgeDays", days(t - d.createdAt));
-        f.put("amount", d.amount == null ? 0d : d.amount.doubleValue());
-        f.put("slips", (long) d.slips);
-        f.put("ownerId", text(d.ownerId != null ? d.ownerId : a.ownerId));
-        f.put("dealType", d.dealType == null ? DealType.NEW_BUSINESS.wireName() : d.dealType);
-        f.put("daysSinceActivity", days(t - d.lastActivityAt));
-        f.put("stageSlaDays", s.stallSla(d.stage, d.segment) / DAY);
-        f.put("hasCloseDate", d.expectedCloseDate != null);
-        f.put("daysToClose", d.expectedCloseDate == null ? 0d : untilDate(d.expectedCloseDate, t, s));
-        f.put("adopted", d.adopted);
-        return f;
+    private static final java.util.Set<String> DEAL_FACTS = java.util.Set.copyOf(
+            FactCatalog.fixed().stream().filter(FactCatalog.Fact::dealOnly).map(FactCatalog.Fact::name).toList());
+
+    private static boolean isWindowFact(String name) {
+        return name.equals("engagementTrend") || name.matches("(touches|touchesPrev|touchCount|touchCountPrev|salesTouches|salesTouchesPrev|usage|usagePrev)[0-9]+d");
     }
 
-    private static void windows(Map<String, Object> f, long t, Iterable<Map.Entry<Long, TouchTally>> tallies, RuleSet set) {
+    private void computeAccount(String name) throws Exception {
+        Object v = switch (name) {
+            case "accountId" -> accountId;
+            case "lifecycle" -> text(a.lifecycle);
+            case "daysInLifecycle" -> a.lifecycle == null ? 0d : days(t - a.lifecycleSince);
+            case "accountOwnerId" -> text(a.ownerId);
+            case "segment" -> text(a.segment);
+            case "region" -> text(a.region);
+            case "daysSinceMql" -> a.firstMqlAt == null ? -1d : days(t - a.firstMqlAt);
+            case "salesTouchesSinceMql" -> (long) a.salesTouchesSinceMql;
+            case "leadSlaDays" -> (a.segment != null && s.leadSlaBySegment().containsKey(a.segment)
+                    ? s.leadSlaBySegment().get(a.segment) : s.leadSlaMillis()) / DAY;
+            case "daysSinceLastActivity" -> a.lastActivityAt == null ? -1d : days(t - a.lastActivityAt);
+            case "daysSinceLastSalesTouch" -> a.lastSalesTouchAt == null ? -1d : days(t - a.lastSalesTouchAt);
+            case "healthScore", "healthSignals" -> {
+                HealthScore h = sources.health();
+                values.put("healthScore", (long) h.score());
+                values.put("healthSignals", List.copyOf(h.signals()));
+                yield values.get(name);
+            }
+            case "arr" -> a.arr == null ? 0d : a.arr.doubleValue();
+            case "openDeals" -> (long) openDeals.size();
+            case "hasRenewal", "daysToRenewal" -> {
+                Double renewal = null;
+                for (DealState d : openDeals) {
+                    if (DealType.RENEWAL.wireName().equals(d.dealType) && d.expectedCloseDate != null) {
+                        double until = untilDate(d.expectedCloseDate);
+                        renewal = renewal == null ? until : Math.min(renewal, until);
+                    }
+                }
+                values.put("hasRenewal", renewal != null);
+                values.put("daysToRenewal", renewal == null ? 0d : renewal);
+                yield values.get(name);
+            }
+            default -> null;
+        };
+        if (v != null) {
+            values.put(name, v);
+        }
+    }
+
+    private void computeDeal(String name) {
+        DealState d = deal;
+        Object v = switch (name) {
+            case "dealId" -> d.dealId;
+            case "stage" -> s.stages().get(d.stage).name();
+            case "daysInStage" -> days(t - d.stageEnteredAt);
+            case "cumulativeDaysInStage" -> days(d.timeInStage[d.stage] + t - d.stageEnteredAt);
+            case "dealAgeDays" -> days(t - d.createdAt);
+            case "amount" -> d.amount == null ? 0d : d.amount.doubleValue();
+            case "slips" -> (long) d.slips;
+            case "ownerId" -> text(d.ownerId != null ? d.ownerId : a.ownerId);
+            case "dealType" -> d.dealType == null ? DealType.NEW_BUSINESS.wireName() : d.dealType;
+            case "daysSinceActivity" -> days(t - d.lastActivityAt);
+            case "stageSlaDays" -> s.stallSla(d.stage, d.segment) / DAY;
+            case "hasCloseDate" -> d.expectedCloseDate != null;
+            case "daysToClose" -> d.expectedCloseDate == null ? 0d : untilDate(d.expectedCloseDate);
+            case "adopted" -> d.adopted;
+            default -> null;
+        };
+        if (v != null) {
+            values.put(name, v);
+        }
+    }
+
+    /** One pass over the tallies fills every counting-window fact. */
+    private void computeWindows() throws Exception {
         int types = TouchpointType.values().length;
         List<Integer> windows = set.windowsDays();
         int n = windows.size();
@@ -92,7 +192,7 @@ public final class Facts {
         long trendRecent = 0;
         long trendBefore = 0;
         long trend = set.trendDays() * 86_400_000L;
-        for (Map.Entry<Long, TouchTally> e : tallies) {
+        for (Map.Entry<Long, TouchTally> e : sources.tallies()) {
             long at = e.getKey();
             if (at > t) {
                 continue;
@@ -116,16 +216,16 @@ public final class Facts {
         }
         for (int i = 0; i < n; i++) {
             int w = windows.get(i);
-            f.put("touches" + w + "d", byType(recent[i]));
-            f.put("touchesPrev" + w + "d", byType(before[i]));
-            f.put("touchCount" + w + "d", total(recent[i]));
-            f.put("touchCountPrev" + w + "d", total(before[i]));
-            f.put("salesTouches" + w + "d", sales(recent[i]));
-            f.put("salesTouchesPrev" + w + "d", sales(before[i]));
-            f.put("usage" + w + "d", usageRecent[i]);
-            f.put("usagePrev" + w + "d", usageBefore[i]);
+            values.put("touches" + w + "d", byType(recent[i]));
+            values.put("touchesPrev" + w + "d", byType(before[i]));
+            values.put("touchCount" + w + "d", total(recent[i]));
+            values.put("touchCountPrev" + w + "d", total(before[i]));
+            values.put("salesTouches" + w + "d", sales(recent[i]));
+            values.put("salesTouchesPrev" + w + "d", sales(before[i]));
+            values.put("usage" + w + "d", usageRecent[i]);
+            values.put("usagePrev" + w + "d", usageBefore[i]);
         }
-        f.put("engagementTrend", (double) trendRecent / Math.max(1, trendBefore));
+        values.put("engagementTrend", (double) trendRecent / Math.max(1, trendBefore));
     }
 
     private static void add(long[] into, int[] counts) {
@@ -167,7 +267,7 @@ public final class Facts {
     }
 
     /** Days from t to the start of {@code date} in the configured zone. */
-    private static double untilDate(String date, long t, JourneySettings s) {
+    private double untilDate(String date) {
         long at = LocalDate.parse(date).atStartOfDay(s.zone()).toInstant().toEpochMilli();
         return days(at - t);
     }
@@ -180,17 +280,17 @@ public final class Facts {
         return s == null ? "" : s;
     }
 
-    /** A fact value as text for messages: numbers without noise (21.5, 3), lists joined by "; ". */
+    /** A fact value as text for messages: numbers without noise (21.5, 3), lists joined by "; ", "unknown" for "". */
     public static String format(Object v) {
-        if (v == null) {
-            return "";
+        if (v == null || "".equals(v)) {
+            return "unknown";
         }
         if (v instanceof Double d) {
             String one = String.format(Locale.ROOT, "%.1f", d);
             return one.endsWith(".0") ? one.substring(0, one.length() - 2) : one;
         }
         if (v instanceof List<?> l) {
-            return String.join("; ", l.stream().map(Facts::format).toList());
+            return l.isEmpty() ? "none" : String.join("; ", l.stream().map(Facts::format).toList());
         }
         return v.toString();
     }

@@ -48,7 +48,7 @@ public final class Recommender {
      * What is in scope at t: the account facts when the account is a lead or a customer, and the
      * facts of each open deal.
      */
-    public record Entities(Map<String, Object> account, boolean lead, boolean customer, Map<String, Map<String, Object>> deals) {}
+    public record Entities(Facts account, boolean lead, boolean customer, Map<String, Facts> deals) {}
 
     private final RuleBook book;
     private final String accountId;
@@ -62,14 +62,18 @@ public final class Recommender {
         this.out = out;
     }
 
-    /** Evaluates every rule for every entity in scope at {@code t}, and closes what no longer matches. */
-    public void evaluate(long t, Entities in) throws Exception {
-        Map<String, Map<String, Object>> matching = new HashMap<>();
+    /**
+     * Evaluates every rule for every entity in scope at {@code t}, and closes what no longer matches.
+     *
+     * @return how many (rule, entity) marks the account keeps (open or failing)
+     */
+    public int evaluate(long t, Entities in) throws Exception {
+        Map<String, Facts> matching = new HashMap<>();
         Map<String, RuleBook.Rule> ruleOf = new HashMap<>();
-        Map<String, Map<String, Object>> inScope = new HashMap<>();
+        Map<String, Facts> inScope = new HashMap<>();
         List<String> failed = new ArrayList<>();
         for (RuleBook.Rule rule : book.rules()) {
-            for (Map.Entry<String, Map<String, Object>> entity : entities(rule.spec().scope(), in).entrySet()) {
+            for (Map.Entry<String, Facts> entity : entities(rule.spec().scope(), in).entrySet()) {
                 String key = RuleMark.key(rule.spec().id(), entity.getKey());
                 inScope.put(key, entity.getValue());
                 ruleOf.put(key, rule);
@@ -90,16 +94,18 @@ public final class Recommender {
                 }
             }
         }
+        int kept = 0;
         for (RuleMark mark : marks.all()) {
             String key = RuleMark.key(mark.ruleId, mark.dealId);
             if (failed.contains(key)) {
+                kept++;
                 continue;
             }
             if (mark.isOpen() && !matching.containsKey(key)) {
                 String reason = book.rule(mark.ruleId) == null ? RULE_REMOVED
                         : mark.dealId != null && !in.deals().containsKey(mark.dealId) ? DEAL_CLOSED
                         : !inScope.containsKey(key) ? OUT_OF_SCOPE : CONDITION_FALSE;
-                Map<String, Object> facts = inScope.get(key);
+                Facts facts = inScope.get(key);
                 RuleBook.Rule rule = ruleOf.get(key);
                 out.recommendation(record(mark, Recommendation.CLOSED, t, closing(reason, mark),
                         rule == null || facts == null ? "{}" : factsJson(rule.named(), facts), reason));
@@ -108,17 +114,18 @@ public final class Recommender {
             mark.failing = false;
             if (mark.isOpen()) {
                 marks.put(key, mark);
+                kept++;
             } else if (!matching.containsKey(key)) {
                 marks.remove(key);
             }
         }
-        for (Map.Entry<String, Map<String, Object>> m : matching.entrySet()) {
+        for (Map.Entry<String, Facts> m : matching.entrySet()) {
             RuleMark mark = marks.get(m.getKey());
             if (mark != null && mark.isOpen()) {
                 continue;
             }
             RuleBook.Rule rule = ruleOf.get(m.getKey());
-            Map<String, Object> facts = m.getValue();
+            Facts facts = m.getValue();
             String dealId = rule.spec().scope() == Scope.DEAL ? (String) facts.get("dealId") : null;
             mark = mark == null ? newMark(rule.spec(), dealId) : mark;
             mark.openedAt = t;
@@ -127,15 +134,14 @@ public final class Recommender {
             mark.failing = false;
             marks.put(m.getKey(), mark);
             out.recommendation(record(mark, Recommendation.OPEN, t, rule.render(facts), factsJson(rule.named(), facts), null));
+            if (mark.isOpen()) {
+                kept++;
+            }
         }
+        return kept;
     }
 
-    /** Whether anything is open or failing (the account needs evaluating even when nothing is in scope). */
-    public boolean hasMarks() throws Exception {
-        return !marks.all().isEmpty();
-    }
-
-    private Map<String, Map<String, Object>> entities(Scope scope, Entities in) {
+    private Map<String, Facts> entities(Scope scope, Entities in) {
         return switch (scope) {
             case DEAL -> in.deals();
             case LEAD -> in.lead() ? Map.of("", in.account()) : Map.of();
@@ -169,7 +175,7 @@ public final class Recommender {
         };
     }
 
-    static String factsJson(List<String> named, Map<String, Object> facts) {
+    static String factsJson(List<String> named, Facts facts) {
         ObjectNode o = JSON.createObjectNode();
         for (String name : named) {
             o.set(name, JSON.valueToTree(facts.get(name)));

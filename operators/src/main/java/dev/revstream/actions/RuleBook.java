@@ -39,12 +39,12 @@ public final class RuleBook {
     /** One compiled rule. {@code named} are the facts its condition uses, for the record of why it matched. */
     public record Rule(RuleSpec spec, CelRuntime.Program program, List<String> named, List<String> placeholders) {
 
-        public boolean matches(Map<String, Object> facts) throws CelEvaluationException {
+        public boolean matches(Facts facts) throws CelEvaluationException {
             return (Boolean) program.eval(facts);
         }
 
         /** The message with every {@code {fact}} replaced. */
-        public String render(Map<String, Object> facts) {
+        public String render(Facts facts) {
             Matcher m = PLACEHOLDER.matcher(spec.message() == null ? "" : spec.message());
             StringBuilder out = new StringBuilder();
             while (m.find()) {

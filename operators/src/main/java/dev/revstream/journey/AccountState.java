@@ -48,6 +48,8 @@ public class AccountState {
     public dev.revstream.attribution.Touch leadTouch;
     public dev.revstream.attribution.Touch firstFormTouch;
     public Long oldestTouchAt;
+    /** How many (rule, entity) marks the account keeps: open recommendations and failing rules. */
+    public int ruleMarks;
     /** The oldest touch tally kept for the rules' counting windows. */
     public Long oldestTallyAt;
     /** The wake-up timer already registered, so it is not registered again. */

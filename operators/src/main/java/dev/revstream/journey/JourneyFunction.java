@@ -121,7 +121,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         alertsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("alerts");
         ignoredOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ignoredEvents");
         effective = s;
-        rules = ruleSet.isEmpty() ? null : RuleBook.compile(ruleSet); // validated at start-up already: compiled once here
+        rules = ruleSet.enabled() ? RuleBook.compile(ruleSet) : null; // validated at start-up already: compiled once here
         if (rules != null) {
             MapStateDescriptor<Long, TouchTally> talliesDesc = new MapStateDescriptor<>("touch-tallies", Types.LONG, Types.POJO(TouchTally.class));
             MapStateDescriptor<String, RuleMark> marksDesc = new MapStateDescriptor<>("rule-marks", Types.STRING, Types.POJO(RuleMark.class));
@@ -187,9 +187,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         journey.advanceTo(t);
         Long next = journey.nextWakeUp();
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
-            accountRules.evaluate(t);
-            Long rulesNext = accountRules.nextWakeUp(t);
-            next = next == null ? rulesNext : rulesNext == null ? next : Math.min(next, rulesNext);
+            accountRules.evaluate(t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()));
+            Long rulesNext = accountRules.nextWakeUp();
+            boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && effective.asOf() == null;
+            if (rulesNext != null && !endOfInput) {
+                next = next == null ? rulesNext : Math.min(next, rulesNext);
+            }
         }
         boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
         if (next != null && next > t && !afterAsOf && (a.wakeUp == null || next < a.wakeUp)) {
@@ -285,6 +288,31 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             signals.entries().forEach(e -> all.add(Map.entry(e.getKey(), e.getValue())));
             return all;
         }
+    }
+
+    /**
+     * Up to when (exclusive) the rules may tick within this firing: before the account's next
+     * buffered event and the journey's next wake-up (either can change the facts), at most to the
+     * watermark (every event up to it is buffered already: later ones are routed away as late) and
+     * the as-of time.
+     */
+    private long ruleTicksUntil(long t, Long journeyNext, long watermark) throws Exception {
+        long until = watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark + 1;
+        if (journeyNext != null) {
+            until = Math.min(until, journeyNext);
+        }
+        if (effective.asOf() != null) {
+            until = Math.min(until, effective.asOf() + 1);
+        }
+        for (Long at : pending.keys()) {
+            if (at > t) {
+                until = Math.min(until, at);
+            }
+        }
+        if (until == Long.MAX_VALUE) {
+            return t + 1; // the end of input without an as-of time: nothing after it is due
+        }
+        return Math.max(until, t + 1);
     }
 
     /** Touch tallies in keyed state. */

@@ -274,6 +274,47 @@ class RecommendationsTest {
         assertThat(actions("reassign-unanswered-lead").get(1).closeReason()).isEqualTo(Recommender.OUT_OF_SCOPE);
     }
 
+    // ---- ticks ------------------------------------------------------------------------------------
+
+    private List<Recommendation> mixedScenario(long step) throws Exception {
+        open();
+        send(touch("MQL", T0).owner("sdr-1"));
+        send(deal("d1", "CREATED", T0 + 5 * DAY).stage("PROPOSAL"));
+        send(deal("n1", "CREATED", T0 + 5 * DAY).stage("PROPOSAL"));
+        send(deal("n1", "CLOSED_WON", T0 + 6 * DAY).amount(1_000));
+        send(touch("PRODUCT_USAGE", T0 + 7 * DAY).amount(10));
+        for (int i = 0; i < 3; i++) {
+            salesCall("d1", T0 + 20 * DAY + i * HOUR + 17 * 60_000L);
+        }
+        send(touch("PRODUCT_USAGE", T0 + 40 * DAY).amount(30));
+        for (long w = T0; w <= T0 + 120 * DAY; w += step) {
+            h.processWatermark(w);
+        }
+        List<Recommendation> out = actions();
+        h.close();
+        h = null;
+        return out;
+    }
+
+    @Test
+    void shouldGiveTheSameRecordsWhetherTheWatermarkCreepsOrJumps() throws Exception {
+        List<Recommendation> creeping = mixedScenario(HOUR / 2);
+        List<Recommendation> jumping = mixedScenario(40 * DAY);
+        assertThat(creeping).extracting(Recommendation::ruleId).contains("reassign-unanswered-lead", "advance-to-closing",
+                "return-to-nurture", "expansion-play");
+        assertThat(jumping).containsExactlyElementsOf(creeping);
+    }
+
+    @Test
+    void shouldRunTheTicksDueUpToTheWatermarkInOneFiring() throws Exception {
+        open();
+        send(touch("MQL", T0));
+        h.processWatermark(T0 + 10 * DAY);
+        // one timer left (the next tick), not one per hour of the ten days
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        assertThat(actions("reassign-unanswered-lead")).singleElement().extracting(Recommendation::at).isEqualTo(T0 + 2 * DAY);
+    }
+
     // ---- rule file changes and failures ------------------------------------------------------------
 
     @Test

@@ -116,9 +116,9 @@ class RuleBookTest {
         facts.put("accountId", "acme");
         facts.put("healthSignals", java.util.List.of("a", "b"));
         RuleBook.Rule r = book.rules().get(0);
-        assertThat(r.matches(facts)).isTrue();
-        assertThat(r.render(facts)).isEqualTo("acme waited 2.5 days; a; b");
+        assertThat(r.matches(Facts.of(facts))).isTrue();
+        assertThat(r.render(Facts.of(facts))).isEqualTo("acme waited 2.5 days; a; b");
         facts.put("daysSinceMql", 2.0);
-        assertThat(r.matches(facts)).isFalse();
+        assertThat(r.matches(Facts.of(facts))).isFalse();
     }
 }

@@ -129,6 +129,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheDefaultRulesAndRejectsABadRuleFileAtStartUpNamingRuleAndPosition(@TempDir Path dir) throws Exception {
+        RevstreamConfig cfg = load();
+        assertThat(cfg.rules().rules()).hasSize(5);
+        assertThat(cfg.rules().intervalMillis()).isEqualTo(Duration.ofHours(1).toMillis());
+        assertThat(load("actions.rules=", "actions.evaluation-interval=15m").rules().isEmpty()).isTrue();
+        Files.writeString(dir.resolve("rules.yaml"), """
+                rules:
+                  - id: typo
+                    scope: deal
+                    when: "stage == 'PROPOSAL' && amonut > 5"
+                    action: ESCALATE
+                    team: sales
+                  - id: not-bool
+                    scope: customer
+                    when: "arr * 2.0"
+                    action: ESCALATE
+                    team: sales
+                """);
+        assertThatThrownBy(() -> load("actions.rules=" + dir.resolve("rules.yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("actions.rules: " + dir.resolve("rules.yaml") + " has 2 problem(s)")
+                .hasMessageContaining("rule 'typo': condition at line 1, column 24: undeclared reference to 'amonut'")
+                .hasMessageContaining("rule 'not-bool': condition");
+        assertThatThrownBy(() -> load("actions.rules=" + dir.resolve("none.yaml")))
+                .hasMessageContaining("actions.rules: no such file");
+        assertThatThrownBy(() -> load("actions.evaluation-interval=5s"))
+                .hasMessageContaining("actions.evaluation-interval");
+    }
+
+    @Test
     void fallsBackToTheCopyInsideTheJar() {
         // the module directory has no config/ folder: the bundled copy is read
         assertThat(Files.exists(ConfigLoader.DEFAULT_FILE)).isFalse();
