@@ -43,7 +43,6 @@ public final class AccountRules {
     private final Recommender.Marks marks;
     private final Recommender.Output out;
     private boolean inScope;
-    private long lastEvaluated;
 
     public AccountRules(RuleBook book, JourneySettings settings, String accountId, JourneyStore store, Tallies tallies,
             Recommender.Marks marks, Recommender.Output out) {
@@ -73,6 +72,16 @@ public final class AccountRules {
     }
 
     /**
+     * Evaluates the ticks due before {@code t} that no firing has run yet (in bounded replays the
+     * tick timer is registered a week ahead), with the state as it stood: call it before t's events.
+     */
+    public void catchUp(long t) throws Exception {
+        if (a.lastRuleTick != null) {
+            run(nextTick(a.lastRuleTick), t);
+        }
+    }
+
+    /**
      * Evaluates every rule at {@code t} (after the journey has applied t's events and deadlines),
      * then at every evaluation tick after t and before {@code until}. Nothing but time changes the
      * facts before {@code until} (the caller's next buffered event or journey wake-up, or just past
@@ -82,8 +91,14 @@ public final class AccountRules {
      * @param until exclusive; {@code t + 1} evaluates at t only
      */
     public void evaluate(long t, long until) throws Exception {
-        pruneTallies(t);
-        lastEvaluated = t;
+        run(t, Math.max(until, t + 1));
+    }
+
+    private void run(long first, long until) throws Exception {
+        if (first >= until) {
+            return;
+        }
+        pruneTallies(first);
         List<DealState> open = new ArrayList<>();
         for (DealState d : store.deals()) {
             if (d.isOpen()) {
@@ -94,33 +109,48 @@ public final class AccountRules {
         boolean customer = a.isCustomer();
         inScope = lead || customer || !open.isEmpty();
         if (!inScope && a.ruleMarks == 0) {
+            a.lastRuleTick = null; // nothing to tick for until an event brings something into scope
             return;
         }
         Sources sources = new Sources(customer);
         CachedMarks cached = new CachedMarks(marks);
         Recommender recommender = new Recommender(book, accountId, cached, out);
-        long interval = book.set().intervalMillis();
-        for (long at = t; at < until; at = Math.floorDiv(at, interval) * interval + interval) {
+        for (long at = first; at < until; at = nextTick(at)) {
             Facts account = new Facts(accountId, at, a, open, s, book.set(), sources.at(at));
             Map<String, Facts> deals = new LinkedHashMap<>();
             for (DealState d : open) {
                 deals.put(d.dealId, account.forDeal(d));
             }
             a.ruleMarks = recommender.evaluate(at, new Recommender.Entities(account, lead, customer, deals));
-            lastEvaluated = at;
+            a.lastRuleTick = at;
             if (!inScope && a.ruleMarks == 0) {
+                a.lastRuleTick = null;
                 break;
             }
         }
         cached.flush();
     }
 
-    /** The next instant after the last evaluation the account needs evaluating or its tallies pruning, or null. */
-    public Long nextWakeUp() {
+    private long nextTick(long after) {
+        long interval = book.set().intervalMillis();
+        return Math.floorDiv(after, interval) * interval + interval;
+    }
+
+    /**
+     * The next instant the account needs a firing for its rules (the next tick, or in a bounded
+     * replay with an as-of time a week of ticks later, capped at the last tick at or before the
+     * as-of time: {@link #catchUp} runs the ones in between) or for pruning its tallies; or null.
+     */
+    public Long nextWakeUp(Long asOf) {
         Long next = null;
-        if (inScope || a.ruleMarks > 0) {
-            long interval = book.set().intervalMillis();
-            next = Math.floorDiv(lastEvaluated, interval) * interval + interval;
+        if (a.lastRuleTick != null && (inScope || a.ruleMarks > 0)) {
+            next = nextTick(a.lastRuleTick);
+            if (asOf != null) {
+                long interval = book.set().intervalMillis();
+                long lastTick = Math.floorDiv(asOf, interval) * interval;
+                long batch = Math.max(1, REPLAY_BATCH_MILLIS / interval) * interval;
+                next = Math.max(next, Math.min(next + batch - interval, lastTick));
+            }
         }
         if (a.oldestTallyAt != null) {
             long expiry = a.oldestTallyAt + book.set().retentionMillis() + 1;
@@ -128,6 +158,9 @@ public final class AccountRules {
         }
         return next;
     }
+
+    /** How far apart a bounded replay's tick firings are (ticks in between run in the next firing). */
+    static final long REPLAY_BATCH_MILLIS = 7 * 86_400_000L;
 
     /** Signals and tallies read from state once per firing, on first use. */
     private final class Sources {

@@ -111,8 +111,13 @@ public class Facts implements CelVariableResolver {
     private static final java.util.Set<String> DEAL_FACTS = java.util.Set.copyOf(
             FactCatalog.fixed().stream().filter(FactCatalog.Fact::dealOnly).map(FactCatalog.Fact::name).toList());
 
+    private static final java.util.regex.Pattern WINDOW_FACT =
+            java.util.regex.Pattern.compile("(touches|touchesPrev|touchCount|touchCountPrev|salesTouches|salesTouchesPrev|usage|usagePrev)[0-9]+d");
+    private static final java.util.Map<String, Boolean> WINDOW_FACTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static boolean isWindowFact(String name) {
-        return name.equals("engagementTrend") || name.matches("(touches|touchesPrev|touchCount|touchCountPrev|salesTouches|salesTouchesPrev|usage|usagePrev)[0-9]+d");
+        // asked for every fact of every tick: the pattern runs once per name
+        return WINDOW_FACTS.computeIfAbsent(name, n -> n.equals("engagementTrend") || WINDOW_FACT.matcher(n).matches());
     }
 
     private void computeAccount(String name) throws Exception {

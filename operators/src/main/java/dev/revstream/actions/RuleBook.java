@@ -111,7 +111,7 @@ public final class RuleBook {
             compilers.put(scope, b.build());
             names.put(scope, declared);
         }
-        CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+        CelRuntime runtime = CelRuntimeFactory.plannerRuntimeBuilder().setOptions(OPTIONS).build();
         List<Rule> compiled = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         int index = 0;

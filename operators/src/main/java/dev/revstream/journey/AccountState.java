@@ -50,6 +50,8 @@ public class AccountState {
     public Long oldestTouchAt;
     /** How many (rule, entity) marks the account keeps: open recommendations and failing rules. */
     public int ruleMarks;
+    /** The last instant the rules were evaluated at, while anything is in a rule's scope; else null. */
+    public Long lastRuleTick;
     /** The oldest touch tally kept for the rules' counting windows. */
     public Long oldestTallyAt;
     /** The wake-up timer already registered, so it is not registered again. */

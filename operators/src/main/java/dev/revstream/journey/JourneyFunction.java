@@ -172,6 +172,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx, out));
         AccountRules accountRules = rules == null ? null
                 : new AccountRules(rules, effective, ctx.getCurrentKey(), store, new Tallies(), new Marks(), new RuleOutput(ctx));
+        if (accountRules != null) {
+            accountRules.catchUp(Math.min(t, effective.asOf() == null ? t : effective.asOf() + 1));
+        }
         journey.expireTombstones(t);
         List<Event> due = pending.get(t);
         if (due != null) {
@@ -188,7 +191,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         Long next = journey.nextWakeUp();
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
             accountRules.evaluate(t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()));
-            Long rulesNext = accountRules.nextWakeUp();
+            Long rulesNext = accountRules.nextWakeUp(effective.asOf());
             boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && effective.asOf() == null;
             if (rulesNext != null && !endOfInput) {
                 next = next == null ? rulesNext : Math.min(next, rulesNext);

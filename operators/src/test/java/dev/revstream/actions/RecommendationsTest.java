@@ -31,8 +31,12 @@ class RecommendationsTest {
     private KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> h;
 
     private void open(RuleSet rules, OperatorSubtaskState restore) throws Exception {
+        open(TestJourneySettings.defaults(), rules, restore);
+    }
+
+    private void open(dev.revstream.journey.JourneySettings settings, RuleSet rules, OperatorSubtaskState restore) throws Exception {
         h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new JourneyFunction(TestJourneySettings.defaults(), Duration.ZERO, rules)),
+                new KeyedProcessOperator<>(new JourneyFunction(settings, Duration.ZERO, rules)),
                 Event::accountId, Types.STRING);
         if (restore != null) {
             h.initializeState(restore);
@@ -276,8 +280,8 @@ class RecommendationsTest {
 
     // ---- ticks ------------------------------------------------------------------------------------
 
-    private List<Recommendation> mixedScenario(long step) throws Exception {
-        open();
+    private List<Recommendation> mixedScenario(long step, Long asOf) throws Exception {
+        open(TestJourneySettings.defaults().withAsOf(asOf), TestRules.defaults(), null);
         send(touch("MQL", T0).owner("sdr-1"));
         send(deal("d1", "CREATED", T0 + 5 * DAY).stage("PROPOSAL"));
         send(deal("n1", "CREATED", T0 + 5 * DAY).stage("PROPOSAL"));
@@ -298,11 +302,27 @@ class RecommendationsTest {
 
     @Test
     void shouldGiveTheSameRecordsWhetherTheWatermarkCreepsOrJumps() throws Exception {
-        List<Recommendation> creeping = mixedScenario(HOUR / 2);
-        List<Recommendation> jumping = mixedScenario(40 * DAY);
+        List<Recommendation> creeping = mixedScenario(HOUR / 2, null);
+        List<Recommendation> jumping = mixedScenario(40 * DAY, null);
         assertThat(creeping).extracting(Recommendation::ruleId).contains("reassign-unanswered-lead", "advance-to-closing",
                 "return-to-nurture", "expansion-play");
         assertThat(jumping).containsExactlyElementsOf(creeping);
+    }
+
+    @Test
+    void shouldGiveTheSameRecordsInABoundedReplayWhoseTickTimersAreAWeekApart() throws Exception {
+        long asOf = T0 + 100 * DAY + 30 * 60_000L;
+        List<Recommendation> live = mixedScenario(HOUR / 2, null).stream().filter(r -> r.at() <= asOf).toList();
+        List<Recommendation> replay = mixedScenario(DAY / 3, asOf);
+        assertThat(replay).containsExactlyElementsOf(live);
+        List<Recommendation> ended = new java.util.ArrayList<>();
+        open(TestJourneySettings.defaults().withAsOf(asOf), TestRules.defaults(), null);
+        send(touch("MQL", T0));
+        h.processWatermark(T0 + 20 * DAY);
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        h.processWatermark(Long.MAX_VALUE); // the end of a bounded input
+        ended.addAll(actions());
+        assertThat(ended).singleElement().extracting(Recommendation::at).isEqualTo(T0 + 2 * DAY);
     }
 
     @Test
