@@ -100,7 +100,8 @@ public final class RuleBook {
         Map<Scope, CelCompiler> compilers = new EnumMap<>(Scope.class);
         Map<Scope, Set<String>> names = new EnumMap<>(Scope.class);
         for (Scope scope : Scope.values()) {
-            CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS).setResultType(SimpleType.BOOL);
+            CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS)
+                    .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS).setResultType(SimpleType.BOOL);
             Set<String> declared = new TreeSet<>();
             for (FactCatalog.Fact f : facts) {
                 if (!f.dealOnly() || scope == Scope.DEAL) {
@@ -180,13 +181,15 @@ public final class RuleBook {
         return loc == null || loc.getLine() < 0 ? "" : "at line " + loc.getLine() + ", column " + (loc.getColumn() + 1);
     }
 
+    private static final java.util.Set<String> DEAL_FACTS = java.util.Set.copyOf(
+            FactCatalog.fixed().stream().filter(FactCatalog.Fact::dealOnly).map(FactCatalog.Fact::name).toList());
+
     private static String hint(CelIssue issue, Scope scope) {
         String msg = issue.getMessage();
-        if (msg.contains("undeclared reference") && scope != Scope.DEAL) {
-            return " (deal facts are only for scope deal; see the README's list of facts)";
-        }
-        if (msg.contains("undeclared reference")) {
-            return " (see the README's list of facts)";
+        Matcher name = Pattern.compile("undeclared reference to '([^']*)'").matcher(msg);
+        if (name.find()) {
+            return scope != Scope.DEAL && DEAL_FACTS.contains(name.group(1))
+                    ? " (a deal fact: only rules of scope deal have it)" : " (not a fact: see the README's list of facts)";
         }
         if (msg.contains("expected type 'bool'") || msg.contains("result type")) {
             return " (a condition must be true or false)";

@@ -50,7 +50,20 @@ class RuleBookTest {
     void shouldRejectADealFactInAnAccountScope() {
         assertThatThrownBy(() -> RuleBook.compile(TestRules.parse(rule("customer", "stage == 'PROPOSAL'"))))
                 .hasMessageContaining("undeclared reference to 'stage'")
-                .hasMessageContaining("deal facts are only for scope deal");
+                .hasMessageContaining("(a deal fact: only rules of scope deal have it)");
+    }
+
+    @Test
+    void shouldOfferTheStandardMacrosAndStringFunctions() throws Exception {
+        RuleBook book = RuleBook.compile(TestRules.parse(rule("customer",
+                "healthSignals.exists(s, s.contains('champion')) && engagementTrend < 0.5 && size(accountId) > 0")));
+        Map<String, Object> facts = new HashMap<>();
+        facts.put("healthSignals", java.util.List.of("the champion left in the last 90d (-25)"));
+        facts.put("engagementTrend", 0.25);
+        facts.put("accountId", "acme");
+        assertThat(book.rules().get(0).matches(Facts.of(facts))).isTrue();
+        facts.put("healthSignals", java.util.List.of());
+        assertThat(book.rules().get(0).matches(Facts.of(facts))).isFalse();
     }
 
     @Test
