@@ -91,14 +91,12 @@ public final class AccountRules {
      * @param until exclusive; {@code t + 1} evaluates at t only
      */
     public void evaluate(long t, long until) throws Exception {
-        run(t, Math.max(until, t + 1));
+        // a wake-up registered before the ticks ran past it: those ticks saw this very state already
+        long first = a.lastRuleTick != null && t <= a.lastRuleTick ? nextTick(a.lastRuleTick) : t;
+        run(first, Math.max(until, t + 1));
     }
 
     private void run(long first, long until) throws Exception {
-        if (first >= until) {
-            return;
-        }
-        pruneTallies(first);
         List<DealState> open = new ArrayList<>();
         for (DealState d : store.deals()) {
             if (d.isOpen()) {
@@ -107,7 +105,11 @@ public final class AccountRules {
         }
         boolean lead = a.lifecycle != null && LEAD_STAGES.contains(a.lifecycle);
         boolean customer = a.isCustomer();
-        inScope = lead || customer || !open.isEmpty();
+        inScope = lead || customer || !open.isEmpty(); // decides the next wake-up even when no tick is due here
+        pruneTallies(Math.min(first, until)); // no evaluation before that; an expiry wake-up must move on
+        if (first >= until) {
+            return;
+        }
         if (!inScope && a.ruleMarks == 0) {
             a.lastRuleTick = null; // nothing to tick for until an event brings something into scope
             return;

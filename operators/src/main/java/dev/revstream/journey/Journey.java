@@ -504,13 +504,17 @@ public final class Journey {
         schedule(t);
     }
 
-    /** The earliest future instant at which something is due, or null. */
-    public Long nextWakeUp() {
+    /**
+     * The earliest instant after {@code t} at which something is due, or null. A candidate at or
+     * before t is passed over: touches an open deal still needs outlive their expiry, and such a
+     * stale time must not hide the deadlines after it.
+     */
+    public Long nextWakeUp(long t) {
         Long w = null;
         for (Long c : new Long[] {a.leadDeadline, a.nextStallCheck, a.nextDayBoundary, a.nextTombstoneExpiry,
                 a.oldestSignalAt == null ? null : a.oldestSignalAt + s.health().retentionMillis() + 1,
                 touchExpiry()}) {
-            if (c != null && (w == null || c < w)) {
+            if (c != null && c > t && (w == null || c < w)) {
                 w = c;
             }
         }

@@ -188,7 +188,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             pending.remove(t);
         }
         journey.advanceTo(t);
-        Long next = journey.nextWakeUp();
+        Long next = journey.nextWakeUp(t);
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
             accountRules.evaluate(t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()));
             Long rulesNext = accountRules.nextWakeUp(effective.asOf());

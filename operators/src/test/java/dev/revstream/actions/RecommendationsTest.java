@@ -291,10 +291,20 @@ class RecommendationsTest {
             salesCall("d1", T0 + 20 * DAY + i * HOUR + 17 * 60_000L);
         }
         send(touch("PRODUCT_USAGE", T0 + 40 * DAY).amount(30));
+        // a deal whose stall deadline (day 57) becomes a stale wake-up once activity moves it
+        send(deal("d2", "CREATED", T0 + 50 * DAY).stage("NEGOTIATION"));
+        for (int i = 0; i < 3; i++) {
+            salesCall("d2", T0 + 51 * DAY + i * DAY);
+        }
         for (long w = T0; w <= T0 + 120 * DAY; w += step) {
             h.processWatermark(w);
         }
         List<Recommendation> out = actions();
+        java.util.Map<String, Long> lastAt = new java.util.HashMap<>();
+        for (Recommendation r : out) { // per item, records never go back in time
+            Long before = lastAt.put(r.ruleId() + "/" + r.dealId(), r.at());
+            assertThat(before == null || before <= r.at()).as(r.toString()).isTrue();
+        }
         h.close();
         h = null;
         return out;

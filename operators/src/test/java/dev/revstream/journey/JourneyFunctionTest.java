@@ -144,6 +144,15 @@ class JourneyFunctionTest {
                 .extracting(JourneyUpdate::toStage, JourneyUpdate::adopted).containsExactly(org.assertj.core.groups.Tuple.tuple("PROPOSAL", true));
     }
 
+    @Test
+    void shouldStillAlertAStallWhenAnOpenDealKeepsATouchPastItsExpiry() throws Exception {
+        open();
+        send(touch("WEB_VISIT", T0)); // leaves the 180-day attribution window at T0 + 180 d, but d1 still needs it
+        send(deal("d1", "CREATED", T0 + 170 * DAY).stage("QUALIFICATION"));
+        watermark(T0 + 200 * DAY);
+        assertThat(alerts(AlertType.STALLED_DEAL)).singleElement().extracting(Alert::triggeredAt).isEqualTo(T0 + 184 * DAY);
+    }
+
     // ---- LEAD_SLA_BREACH ------------------------------------------------------------------------
 
     @Test
