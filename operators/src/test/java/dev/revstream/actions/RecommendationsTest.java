@@ -153,6 +153,15 @@ class RecommendationsTest {
         assertThat(actions("return-to-nurture").get(1).closeReason()).isEqualTo(Recommender.CONDITION_FALSE);
     }
 
+    @Test
+    void shouldNotReturnADealToNurtureWhileItHasActivityWithinTwiceItsSla() throws Exception {
+        open();
+        send(deal("d1", "CREATED", T0).stage("QUALIFICATION"));
+        salesCall("d1", T0 + 27 * DAY);
+        h.processWatermark(T0 + 54 * DAY);
+        assertThat(actions("return-to-nurture")).isEmpty();
+    }
+
     // ---- escalate-renewal-at-risk ----------------------------------------------------------------
 
     private void customerWithRenewal(String closeDate) throws Exception {
@@ -188,6 +197,28 @@ class RecommendationsTest {
         h.processWatermark(T0 + 3 * DAY);
         assertThat(actions("escalate-renewal-at-risk")).hasSize(2);
         assertThat(actions("escalate-renewal-at-risk").get(1).closeReason()).isEqualTo(Recommender.CONDITION_FALSE);
+    }
+
+    @Test
+    void shouldEscalateFromTheTimerAloneWhenTheRenewalComesWithin90DaysAndNotRepeat() throws Exception {
+        open();
+        customerWithRenewal("2026-06-01"); // 147 days after T0
+        poorHealth(T0 + 50 * DAY); // 97 days before the renewal
+        h.processWatermark(T0 + 50 * DAY);
+        assertThat(actions("escalate-renewal-at-risk")).isEmpty();
+        // no event: the renewal comes within 90 days at 2026-03-03T00:00Z (an hourly tick)
+        h.processWatermark(T0 + 60 * DAY);
+        assertThat(actions("escalate-renewal-at-risk")).hasSize(1);
+        assertThat(actions("escalate-renewal-at-risk")).singleElement().extracting(Recommendation::at)
+                .isEqualTo(Instant.parse("2026-03-03T00:00:00Z").toEpochMilli());
+        h.processWatermark(T0 + 79 * DAY);
+        assertThat(actions("escalate-renewal-at-risk")).hasSize(1);
+        // the failed payment leaves its 30-day window: the score is 55, the item closes
+        h.processWatermark(T0 + 80 * DAY);
+        assertThat(actions("escalate-renewal-at-risk")).last().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(Recommendation.CLOSED);
+            assertThat(r.at()).isEqualTo(T0 + 80 * DAY);
+        });
     }
 
     @Test
