@@ -44,7 +44,8 @@ public record RevstreamConfig(
         Job job,
         Generator generator,
         SourceMappings mappings,
-        dev.revstream.actions.RuleSet rules)
+        dev.revstream.actions.RuleSet rules,
+        Router router)
         implements Serializable {
 
     public enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
@@ -99,6 +100,25 @@ public record RevstreamConfig(
     public record Generator(double speedUp, Duration startAgo, Duration warmup, int accounts, double malformedShare,
             double duplicateShare) implements Serializable {}
 
+    /**
+     * The alert router: where alerts go and how hard it tries.
+     *
+     * @param maxAlertAge alerts written to the topic longer ago than this are skipped (zero: never)
+     */
+    public record Router(String groupId, Duration maxAlertAge, Duration requestTimeout, int attempts, Duration initialBackoff,
+            Duration maxBackoff, int inFlight, String stateDir, List<Channel> channels) implements Serializable {}
+
+    /**
+     * One webhook and the alerts routed to it. The URL is a secret: it is kept as where to find
+     * it ({@code url-env}, {@code url-file}, or {@code url}) and read when the router starts.
+     *
+     * @param types alert types routed here; empty for all
+     * @param minSeverity info, warning or critical
+     * @param segments, owners empty for all
+     */
+    public record Channel(String name, String url, String urlEnv, String urlFile, String format, List<String> types,
+            String minSeverity, List<String> segments, List<String> owners) implements Serializable {}
+
     /** Keys that take any name after the prefix. */
     static final List<Pattern> OPEN_KEYS = List.of(
             Pattern.compile("kafka\\.properties\\..+"),
@@ -106,7 +126,8 @@ public record RevstreamConfig(
             Pattern.compile("ingest\\.currency-rates\\.[A-Za-z]{3}"),
             Pattern.compile("deals\\.stage\\.[A-Za-z_]+\\.(stall-sla|win-probability)"),
             Pattern.compile("deals\\.segment\\.[^.]+\\.stall-sla\\.[A-Za-z_]+"),
-            Pattern.compile("alerts\\.segment\\.[^.]+\\.lead-sla"));
+            Pattern.compile("alerts\\.segment\\.[^.]+\\.lead-sla"),
+            Pattern.compile("router\\.channels\\.[A-Za-z0-9_-]+\\.(url|url-env|url-file|format|types|min-severity|segments|owners)"));
 
     /** Every fixed key, so that a typo is an error rather than a silently ignored setting. */
     static final Set<String> KEYS = new TreeSet<>(Arrays.asList(
@@ -136,7 +157,9 @@ public record RevstreamConfig(
             "job.parallelism", "job.max-parallelism", "job.checkpoint-interval", "job.checkpoint-timeout",
             "job.state-dir", "job.rest-port",
             "generator.speed-up", "generator.start-ago", "generator.warmup", "generator.accounts", "generator.malformed-share",
-            "generator.duplicate-share"));
+            "generator.duplicate-share",
+            "router.group-id", "router.max-alert-age", "router.request-timeout", "router.attempts", "router.initial-backoff",
+            "router.max-backoff", "router.in-flight", "router.state-dir", "router.channels"));
 
     /** The broker's default {@code transaction.max.timeout.ms}. */
     static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -339,6 +362,41 @@ public record RevstreamConfig(
                 r.doubleIn("generator.malformed-share", 0, 1),
                 r.doubleIn("generator.duplicate-share", 0, 1));
 
+        List<Channel> channels = new ArrayList<>();
+        java.util.Set<String> channelNames = new java.util.TreeSet<>();
+        r.prefixed("router.channels.").keySet().forEach(k -> channelNames.add(k.substring(0, k.indexOf('.'))));
+        for (String name : channelNames) {
+            String base = "router.channels." + name + ".";
+            String url = flat.get(base + "url");
+            String urlEnv = flat.get(base + "url-env");
+            String urlFile = flat.get(base + "url-file");
+            int given = (url == null ? 0 : 1) + (urlEnv == null ? 0 : 1) + (urlFile == null ? 0 : 1);
+            if (given != 1) {
+                r.error(base + "url-env", "give exactly one of url-env (an environment variable), url-file or url");
+            }
+            String format = flat.getOrDefault(base + "format", "json").trim();
+            if (!List.of("json", "slack").contains(format)) {
+                r.error(base + "format", "'" + format + "' is not one of json, slack");
+            }
+            String severity = flat.getOrDefault(base + "min-severity", "info").trim().toLowerCase(Locale.ROOT);
+            if (!List.of("info", "warning", "critical").contains(severity)) {
+                r.error(base + "min-severity", "'" + severity + "' is not one of info, warning, critical");
+            }
+            List<String> types = r.list(base + "types").stream().map(t -> t.toUpperCase(Locale.ROOT)).toList();
+            channels.add(new Channel(name, url, urlEnv, urlFile, format, types, severity, r.list(base + "segments"),
+                    r.list(base + "owners")));
+        }
+        Router router = new Router(
+                flat.getOrDefault("router.group-id", "revstream-alert-router"),
+                r.duration("router.max-alert-age", Duration.ZERO, Duration.ofDays(3650)),
+                r.duration("router.request-timeout", Duration.ofMillis(10), Duration.ofMinutes(10)),
+                r.intIn("router.attempts", 1, 100),
+                r.duration("router.initial-backoff", Duration.ofMillis(1), Duration.ofHours(1)),
+                r.duration("router.max-backoff", Duration.ofMillis(1), Duration.ofHours(24)),
+                r.intIn("router.in-flight", 1, 10_000),
+                flat.getOrDefault("router.state-dir", ".revstream/router"),
+                channels);
+
         String rulesFile = flat.getOrDefault("actions.rules", "").trim();
         Duration ruleInterval = r.duration("actions.evaluation-interval", Duration.ofMinutes(1), Duration.ofDays(7));
 
@@ -380,7 +438,7 @@ public record RevstreamConfig(
             }
         }
         return new RevstreamConfig(Map.copyOf(flat), kafka, topics, time, ingest, deals, alerts, kpi, dq, job, generator, mappings,
-                rules);
+                rules, router);
     }
 
     /** What the mapping loader is asked for. */
