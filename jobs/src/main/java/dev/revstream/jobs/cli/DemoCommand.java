@@ -5,6 +5,10 @@ import dev.revstream.jobs.config.RevstreamConfig;
 import dev.revstream.jobs.generator.GeneratorRunner;
 import dev.revstream.jobs.kafka.EmbeddedKafka;
 import dev.revstream.jobs.kafka.KafkaTopics;
+import dev.revstream.jobs.router.AlertRouter;
+import dev.revstream.jobs.router.LocalWebhook;
+import java.util.ArrayList;
+import java.util.List;
 import dev.revstream.jobs.runner.LocalFlink;
 import dev.revstream.jobs.runner.LocalRunner;
 import java.io.IOException;
@@ -81,11 +85,16 @@ public class DemoCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        try (EmbeddedKafka kafka = new EmbeddedKafka(work.resolve("kafka"), 0, Map.of()).start()) {
-            String[] defaults = new String[DEMO_DEFAULTS.length + 1];
-            System.arraycopy(DEMO_DEFAULTS, 0, defaults, 0, DEMO_DEFAULTS.length);
-            defaults[DEMO_DEFAULTS.length] = "kafka.bootstrap-servers=" + kafka.bootstrapServers();
-            RevstreamConfig cfg = common.load(defaults);
+        try (EmbeddedKafka kafka = new EmbeddedKafka(work.resolve("kafka"), 0, Map.of()).start();
+                LocalWebhook webhook = new LocalWebhook()) {
+            List<String> defaults = new ArrayList<>(List.of(DEMO_DEFAULTS));
+            defaults.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
+            // the alert router posts warnings and worse to a local receiver, as it would to Slack
+            defaults.add("router.channels.demo-slack.url=" + webhook.url());
+            defaults.add("router.channels.demo-slack.format=slack");
+            defaults.add("router.channels.demo-slack.min-severity=warning");
+            defaults.add("router.state-dir=" + work.resolve("router"));
+            RevstreamConfig cfg = common.load(defaults.toArray(String[]::new));
             KafkaTopics.ensure(cfg);
             System.out.println("Kafka:  " + kafka.bootstrapServers() + "  (try: kcat -b " + kafka.bootstrapServers()
                     + " -C -t " + cfg.topics().events() + ")");
@@ -93,6 +102,10 @@ public class DemoCommand implements Callable<Integer> {
                     StatusBoard board = new StatusBoard(cfg)) {
                 System.out.println("Flink:  " + flink.restAddress() + "  (REST API)");
                 JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);
+                AlertRouter router = new AlertRouter(cfg, Map.of());
+                Thread routing = new Thread(router::run, "revstream-alert-router");
+                routing.setDaemon(true);
+                routing.start();
                 GeneratorRunner generator = new GeneratorRunner(cfg, seed, accounts, rate);
                 Thread gen = new Thread(() -> generator.run(null, stop::get), "revstream-generator");
                 gen.setDaemon(true);
@@ -105,14 +118,17 @@ public class DemoCommand implements Callable<Integer> {
                         break;
                     }
                     if (now >= nextStatus) {
-                        print(Duration.ofNanos(now - started), generator.stats(), board, flink.completedCheckpoints(job), flink.status(job).name());
+                        print(Duration.ofNanos(now - started), generator.stats(), board, flink.completedCheckpoints(job), flink.status(job).name(), webhook);
                         nextStatus += statusEvery.toNanos();
                     }
                     java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // the status cadence, not a wait for anything
                 }
                 stop.set(true);
+                router.stop();
+                routing.join(10_000);
+                router.close();
                 gen.join(10_000);
-                print(Duration.ofNanos(System.nanoTime() - started), generator.stats(), board, flink.completedCheckpoints(job), "STOPPING");
+                print(Duration.ofNanos(System.nanoTime() - started), generator.stats(), board, flink.completedCheckpoints(job), "STOPPING", webhook);
                 flink.cancel(job);
             }
         } finally {
@@ -123,7 +139,8 @@ public class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(Duration elapsed, GeneratorRunner.Stats gen, StatusBoard b, long checkpoints, String state) {
+    private static void print(Duration elapsed, GeneratorRunner.Stats gen, StatusBoard b, long checkpoints, String state,
+            LocalWebhook webhook) {
         StringBuilder alerts = new StringBuilder();
         b.alertsByType.forEach((type, n) -> alerts.append(alerts.length() == 0 ? "" : ", ").append(type).append(' ').append(n.get()));
         System.out.printf("[%3ds] business %s | generated %d (%d malformed, %d duplicates) | accepted %d  dead-lettered %d  duplicates %d  late %d"
@@ -151,6 +168,10 @@ public class DemoCommand implements Callable<Integer> {
         }
         if (opened > 0) {
             System.out.printf("  recommendations open now: %s (%d new)%n", open, opened);
+        }
+        if (webhook != null && webhook.received() > 0) {
+            System.out.printf("  webhook (alert router -> local receiver): %d alerts delivered; latest: %s%n", webhook.received(),
+                    webhook.latest());
         }
         String latest = null;
         int closed = 0;
