@@ -2,6 +2,10 @@ package dev.revstream.jobs;
 
 import dev.revstream.actions.Recommendation;
 import dev.revstream.alerts.Alert;
+import dev.revstream.jobs.warehouse.KpiRow;
+import dev.revstream.jobs.warehouse.KpiRows;
+import dev.revstream.jobs.warehouse.WarehouseSinks;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.ingest.Deduplicator;
 import dev.revstream.journey.JourneyFunction;
@@ -93,7 +97,8 @@ public final class RevstreamJob {
             Sink<Alert> alerts,
             Sink<KpiSnapshot> kpis,
             Sink<AttributionRecord> attribution,
-            Sink<Recommendation> actions) {}
+            Sink<Recommendation> actions,
+            dev.revstream.jobs.warehouse.WarehouseSinks warehouse) {}
 
     /** Settings every environment of this job gets, local or cluster. */
     public static void configure(StreamExecutionEnvironment env, RevstreamConfig cfg, Long asOf) {
@@ -165,7 +170,7 @@ public final class RevstreamJob {
                         e.accountId(), null, null, -1))
                 .returns(Types.POJO(KpiFact.class))
                 .name("spend-facts");
-        journey.getSideOutput(JourneyFunction.FACTS)
+        SingleOutputStreamOperator<KpiSnapshot> kpis = journey.getSideOutput(JourneyFunction.FACTS)
                 .union(spend)
                 .flatMap(new KpiFanOut())
                 .returns(Types.POJO(KpiFact.class))
@@ -174,12 +179,21 @@ public final class RevstreamJob {
                 .process(new KpiFunction(cfg.kpi().windows(), cfg.deals().stages().stream().map(RevstreamConfig.Stage::name).toList(),
                         cfg.kpi().lookback().toMillis(), cfg.kpi().retentionLookback().toMillis(), cfg.kpi().grossMargin(), null))
                 .uid("kpis")
-                .name("kpis")
-                .sinkTo(io.kpis())
+                .name("kpis");
+        kpis.sinkTo(io.kpis())
                 .uid("kpis-sink")
                 .name("kpis-sink");
         journey.getSideOutput(JourneyFunction.ALERTS).sinkTo(io.alerts()).uid("alerts-sink").name("alerts-sink");
         journey.getSideOutput(JourneyFunction.ACTIONS).sinkTo(io.actions()).uid("actions-sink").name("actions-sink");
+        if (io.warehouse() != null) {
+            WarehouseSinks w = io.warehouse();
+            unique.sinkTo(w.events()).uid("warehouse-events").name("warehouse-events");
+            journey.getSideOutput(JourneyFunction.ALERTS).sinkTo(w.alerts()).uid("warehouse-alerts").name("warehouse-alerts");
+            journey.getSideOutput(JourneyFunction.ATTRIBUTION).sinkTo(w.attribution()).uid("warehouse-attribution")
+                    .name("warehouse-attribution");
+            kpis.flatMap(new KpiRows()).returns(KpiRow.class).name("kpi-rows")
+                    .sinkTo(w.kpis()).uid("warehouse-kpis").name("warehouse-kpis");
+        }
         // rejected input and failing rules share the dead-letter topic (rules as errorCode RULE_FAILED)
         accepted.getSideOutput(IngestRouter.DEAD_LETTERS)
                 .union(journey.getSideOutput(JourneyFunction.RULE_FAILURES))
@@ -230,7 +244,10 @@ public final class RevstreamJob {
                 kafkaSink(cfg, kind, "attribution", new JsonRecords<>(cfg.topics().attribution(), AttributionRecord::accountId,
                         OutputJson::attribution)),
                 kafkaSink(cfg, kind, "actions", new JsonRecords<>(cfg.topics().actions(), Recommendation::accountId,
-                        OutputJson::recommendation)));
+                        OutputJson::recommendation)),
+                cfg.warehouse().enabled() ? WarehouseSinks.create(cfg.warehouse().path(), CompressionCodecName.fromConf(
+                        "none".equals(cfg.warehouse().compression()) ? "UNCOMPRESSED" : cfg.warehouse().compression().toUpperCase(Locale.ROOT)))
+                        : null);
     }
 
     private static org.apache.flink.util.function.SerializableFunction<QualityReport, byte[]> qualityJson(String size) {

@@ -45,7 +45,8 @@ public record RevstreamConfig(
         Generator generator,
         SourceMappings mappings,
         dev.revstream.actions.RuleSet rules,
-        Router router)
+        Router router,
+        Warehouse warehouse)
         implements Serializable {
 
     public enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
@@ -119,6 +120,16 @@ public record RevstreamConfig(
     public record Channel(String name, String url, String urlEnv, String urlFile, String format, List<String> types,
             String minSeverity, List<String> segments, List<String> owners) implements Serializable {}
 
+    /**
+     * The warehouse sink: Parquet tables under {@code path} (a Flink file system URI or a local
+     * directory); empty for none.
+     */
+    public record Warehouse(String path, String compression) implements Serializable {
+        public boolean enabled() {
+            return !path.isEmpty();
+        }
+    }
+
     /** Keys that take any name after the prefix. */
     static final List<Pattern> OPEN_KEYS = List.of(
             Pattern.compile("kafka\\.properties\\..+"),
@@ -159,7 +170,8 @@ public record RevstreamConfig(
             "generator.speed-up", "generator.start-ago", "generator.warmup", "generator.accounts", "generator.malformed-share",
             "generator.duplicate-share",
             "router.group-id", "router.max-alert-age", "router.request-timeout", "router.attempts", "router.initial-backoff",
-            "router.max-backoff", "router.in-flight", "router.state-dir", "router.channels"));
+            "router.max-backoff", "router.in-flight", "router.state-dir", "router.channels",
+            "warehouse.path", "warehouse.compression"));
 
     /** The broker's default {@code transaction.max.timeout.ms}. */
     static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -397,6 +409,12 @@ public record RevstreamConfig(
                 flat.getOrDefault("router.state-dir", ".revstream/router"),
                 channels);
 
+        String compression = flat.getOrDefault("warehouse.compression", "snappy").trim().toLowerCase(Locale.ROOT);
+        if (!List.of("snappy", "zstd", "gzip", "none").contains(compression)) {
+            r.error("warehouse.compression", "'" + compression + "' is not one of snappy, zstd, gzip, none");
+        }
+        Warehouse warehouse = new Warehouse(flat.getOrDefault("warehouse.path", "").trim(), compression);
+
         String rulesFile = flat.getOrDefault("actions.rules", "").trim();
         Duration ruleInterval = r.duration("actions.evaluation-interval", Duration.ofMinutes(1), Duration.ofDays(7));
 
@@ -438,7 +456,7 @@ public record RevstreamConfig(
             }
         }
         return new RevstreamConfig(Map.copyOf(flat), kafka, topics, time, ingest, deals, alerts, kpi, dq, job, generator, mappings,
-                rules, router);
+                rules, router, warehouse);
     }
 
     /** What the mapping loader is asked for. */
