@@ -86,11 +86,8 @@ class FailureRecoveryTest {
             });
             // kill a TaskManager while the second batch is being written and processed
             TopicIo.readUntil(bootstrap, cfg.topics().events(), false, Duration.ofSeconds(60), r -> r.size() >= 500);
-            // fresh TaskManagers first, then kill the two the job runs on (MiniCluster keeps indices of killed ones)
-            flink.miniCluster().startTaskManager();
-            flink.miniCluster().startTaskManager();
-            flink.miniCluster().terminateTaskManager(0).get(30, TimeUnit.SECONDS);
-            flink.miniCluster().terminateTaskManager(1).get(30, TimeUnit.SECONDS);
+            // fresh TaskManagers first, then kill the ones the job runs on
+            Infra.replaceTaskManagers();
             producing.get(60, TimeUnit.SECONDS);
             TopicIo.produce(bootstrap, after);
 

@@ -7,6 +7,7 @@ import dev.revstream.jobs.kafka.EmbeddedKafka;
 import dev.revstream.jobs.kafka.KafkaTopics;
 import dev.revstream.jobs.router.AlertRouter;
 import dev.revstream.jobs.router.LocalWebhook;
+import dev.revstream.jobs.wallboard.Wallboard;
 import java.util.ArrayList;
 import java.util.List;
 import dev.revstream.jobs.runner.LocalFlink;
@@ -68,6 +69,9 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--accounts", defaultValue = "5000", description = "accounts the generator simulates (default: ${DEFAULT-VALUE})")
     int accounts;
 
+    @Option(names = "--wallboard-port", defaultValue = "8080", description = "wallboard port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    int wallboardPort;
+
     @Option(names = "--status-every", converter = DurationConverter.class, defaultValue = "5s", description = "status interval (default: ${DEFAULT-VALUE})")
     Duration statusEvery;
 
@@ -102,6 +106,8 @@ public class DemoCommand implements Callable<Integer> {
                     StatusBoard board = new StatusBoard(cfg)) {
                 System.out.println("Flink:  " + flink.restAddress() + "  (REST API)");
                 JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);
+                Wallboard wallboard = new Wallboard(cfg, "127.0.0.1", wallboardPort);
+                System.out.println("Board:  http://127.0.0.1:" + wallboard.port() + "/  (the live wallboard)");
                 AlertRouter router = new AlertRouter(cfg, Map.of());
                 Thread routing = new Thread(router::run, "revstream-alert-router");
                 routing.setDaemon(true);
@@ -127,6 +133,7 @@ public class DemoCommand implements Callable<Integer> {
                 router.stop();
                 routing.join(10_000);
                 router.close();
+                wallboard.close();
                 gen.join(10_000);
                 print(Duration.ofNanos(System.nanoTime() - started), generator.stats(), board, flink.completedCheckpoints(job), "STOPPING", webhook);
                 flink.cancel(job);

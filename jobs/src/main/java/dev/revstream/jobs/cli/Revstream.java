@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "revstream", mixinStandardHelpOptions = true, version = "revstream 0.1.0",
         description = "Real-time revenue-operations analytics on Apache Flink.",
         subcommands = {DemoCommand.class, RunCommand.class, KafkaCommand.class, GenerateCommand.class, ImportCsvCommand.class,
-                BenchCommand.class, AlertRouterCommand.class,
+                BenchCommand.class, AlertRouterCommand.class, WallboardCommand.class,
                 CommandLine.HelpCommand.class})
 public class Revstream {
 

@@ -53,6 +53,27 @@ public final class Infra {
         return flink;
     }
 
+    /** Indices (in the MiniCluster's list) of the TaskManagers that are alive: two at start. */
+    private static final List<Integer> ALIVE = new ArrayList<>(List.of(0, 1));
+    private static int started = 2;
+
+    /**
+     * A failure for every job running on the shared Flink: as many fresh TaskManagers start as are
+     * alive, then every one that was alive is killed (a test before may have replaced them already).
+     */
+    public static synchronized void replaceTaskManagers() throws Exception {
+        LocalFlink f = flink();
+        List<Integer> old = new ArrayList<>(ALIVE);
+        ALIVE.clear();
+        for (int i = 0; i < old.size(); i++) {
+            f.miniCluster().startTaskManager();
+            ALIVE.add(started++);
+        }
+        for (int index : old) {
+            f.miniCluster().terminateTaskManager(index).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     /**
      * The project's default configuration pointed at the shared broker, with every topic, the
      * group id and the transactional-id prefix made unique for {@code name}, fast checkpoints, and

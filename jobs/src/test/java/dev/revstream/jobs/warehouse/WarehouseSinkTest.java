@@ -26,7 +26,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -75,10 +74,8 @@ class WarehouseSinkTest {
             TopicIo.produce(bootstrap, all.subList(400, 800));
             TopicIo.readUntil(bootstrap, cfg.topics().events(), false, Duration.ofSeconds(60), r -> r.size() >= 500);
             // the failure: both TaskManagers the job runs on go, fresh ones take over from the last checkpoint
-            flink.miniCluster().startTaskManager();
-            flink.miniCluster().startTaskManager();
-            flink.miniCluster().terminateTaskManager(0).get(30, TimeUnit.SECONDS);
-            flink.miniCluster().terminateTaskManager(1).get(30, TimeUnit.SECONDS);
+            // fresh TaskManagers first, then kill the ones the job runs on
+            Infra.replaceTaskManagers();
             TopicIo.produce(bootstrap, all.subList(800, 1200));
             List<Out> heartbeats = new ArrayList<>();
             for (int p = 0; p < cfg.kafka().topicPartitions(); p++) { // event time moves on: windows close, SLAs pass
