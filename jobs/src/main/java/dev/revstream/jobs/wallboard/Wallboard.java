@@ -142,7 +142,9 @@ public final class Wallboard implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
+        if (!running.getAndSet(false)) {
+            return; // closed already
+        }
         consumer.wakeup();
         beats.shutdownNow();
         try {

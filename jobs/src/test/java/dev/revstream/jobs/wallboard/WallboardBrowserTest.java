@@ -186,6 +186,25 @@ class WallboardBrowserTest {
             HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/state"))
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isIn(404, 405);
+
+            // the server goes away: the page says so; it comes back on the same port: the page reconnects by itself
+            WebDriver watcher = browser();
+            int port = board.port();
+            try {
+                watcher.get(url);
+                await("live", Duration.ofSeconds(10), () -> watcher.findElement(By.id("status")).getAttribute("data-state").equals("live"));
+                board.close();
+                await("disconnected", Duration.ofSeconds(10),
+                        () -> watcher.findElement(By.id("status")).getAttribute("data-state").equals("disconnected"));
+                try (Wallboard again = new Wallboard(cfg, "127.0.0.1", port)) {
+                    await("live again", Duration.ofSeconds(20),
+                            () -> watcher.findElement(By.id("status")).getAttribute("data-state").equals("live"));
+                    assertThat(tile(watcher, "openPipelineAmount")).isEqualTo(money(open[4]));
+                }
+            } finally {
+                watcher.quit();
+            }
+
         }
     }
 
