@@ -94,7 +94,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.partitions", "3");
         p.put("auto.create.topics.enable", "false");
         p.put("log.retention.hours", "168");
-        p.putAll(overrides);
+        // an override may name the node's own ports as %d (clients) and %c (controller), e.g. to add a SASL listener
+        overrides.forEach((k, v) -> p.put(k, v.replace("%d", Integer.toString(port)).replace("%c", Integer.toString(controllerPort))));
+        if (overrides.containsKey("listeners") && !overrides.containsKey("advertised.listeners")) {
+            String advertised = p.getProperty("listeners").replaceAll(",?CONTROLLER://[^,]*", "");
+            p.put("advertised.listeners", advertised);
+        }
+        if (overrides.containsKey("listeners") && !overrides.containsKey("listener.security.protocol.map")) {
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL");
+        }
         return p;
     }
 
