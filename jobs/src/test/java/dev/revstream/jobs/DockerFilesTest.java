@@ -28,7 +28,8 @@ class DockerFilesTest {
     void theComposeFileRunsTheJobJarWithTheProjectsNamesAndValidFlinkOptions() throws Exception {
         JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker/docker-compose.yml").toFile());
         JsonNode services = compose.get("services");
-        assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "jobmanager", "taskmanager");
+        assertThat(services.fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("kafka", "jobmanager", "taskmanager", "wallboard", "alert-router");
         String pom = Files.readString(ROOT.resolve("pom.xml"));
         String kafkaVersion = between(pom, "<kafka.version>", "</kafka.version>");
         String flinkVersion = between(pom, "<flink.version>", "</flink.version>");
@@ -54,6 +55,28 @@ class DockerFilesTest {
                 }
             }
         }
+
+        // the consumers: the CLI's main class and commands, with options the commands accept
+        for (String service : List.of("wallboard", "alert-router")) {
+            JsonNode entry = services.get(service).get("entrypoint");
+            assertThat(entry.get(2).asText()).startsWith("/opt/flink/usrlib/revstream-job.jar");
+            assertThat(Class.forName(entry.get(3).asText()).getMethod("main", String[].class)).isNotNull();
+            List<String> args = new ArrayList<>();
+            services.get(service).get("command").forEach(a -> args.add(a.asText()));
+            assertThat(args.get(0)).isEqualTo(service);
+            picocli.CommandLine cli = dev.revstream.jobs.cli.Revstream.commandLine();
+            picocli.CommandLine sub = cli.getSubcommands().get(service);
+            assertThat(sub).as("a command named %s", service).isNotNull();
+            cli.parseArgs(args.toArray(String[]::new)); // throws on an unknown option
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i).equals("--set")) {
+                    String key = args.get(i + 1).substring(0, args.get(i + 1).indexOf('='));
+                    assertThat(dev.revstream.jobs.config.ConfigLoader.load(ROOT.resolve("config/revstream.yaml"),
+                            List.of(args.get(i + 1)), java.util.Map.of()).raw()).containsKey(key);
+                }
+            }
+        }
+        assertThat(services.get("wallboard").get("ports").get(0).asText()).isEqualTo("8080:8080");
 
         List<String> dockerfile = new ArrayList<>(Files.readAllLines(ROOT.resolve("docker/Dockerfile")));
         assertThat(dockerfile).anyMatch(l -> l.equals("FROM flink:" + flinkVersion + "-java17"));
