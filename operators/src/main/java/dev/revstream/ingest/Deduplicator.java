@@ -41,6 +41,8 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
     private final Duration ttl;
 
     private transient ValueState<Long> firstSeen;
+    private transient org.apache.flink.metrics.Counter duplicates;
+    private transient org.apache.flink.metrics.Counter lateEvents;
 
     public Deduplicator(long horizonMillis, Duration ttl) {
         this.horizonMillis = horizonMillis;
@@ -54,15 +56,19 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
             d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         }
         firstSeen = getRuntimeContext().getState(d);
+        duplicates = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("duplicates");
+        lateEvents = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("lateEvents");
     }
 
     @Override
     public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
         if (firstSeen.value() != null) {
+            duplicates.inc();
             QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.DUPLICATE, null, s -> ctx.output(QUALITY, s));
             return;
         }
         if (e.occurredAt() <= ctx.timerService().currentWatermark()) {
+            lateEvents.inc();
             ctx.output(LATE, e);
             QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.LATE, null, s -> ctx.output(QUALITY, s));
             return;
