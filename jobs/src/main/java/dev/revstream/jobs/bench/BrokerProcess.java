@@ -14,7 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * The embedded Kafka broker in a JVM of its own ({@code revstream kafka}), so that a benchmark's
  * job JVM measures only the job.
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
 
@@ -28,10 +28,15 @@ final class BrokerProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        return start(dataDir, port, log);
+    }
+
+    /** A broker on {@code port} over {@code dataDir}: again after a stop, it comes back with its data (failure tests). */
+    public static BrokerProcess start(Path dataDir, int port, Path log) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(javaBin, "-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.revstream.jobs.cli.Revstream",
                 "kafka", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BrokerProcess broker = new BrokerProcess(p, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -61,7 +66,7 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 

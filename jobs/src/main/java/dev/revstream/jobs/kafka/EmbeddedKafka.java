@@ -50,7 +50,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Properties props = brokerProperties();
             Formatter formatter = new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setClusterId(existingClusterId().orElse(Uuid.randomUuid().toString()))
                     .setNodeId(1)
                     .addDirectory(dataDir.toString())
                     .setMetadataLogDirectory(dataDir.toString())
@@ -67,6 +67,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
         }
+    }
+
+    /** The cluster id of a data directory formatted before: a restart must not present a new one. */
+    private java.util.Optional<String> existingClusterId() throws IOException {
+        Path meta = dataDir.resolve("meta.properties");
+        if (!Files.isRegularFile(meta)) {
+            return java.util.Optional.empty();
+        }
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(meta)) {
+            p.load(in);
+        }
+        return java.util.Optional.ofNullable(p.getProperty("cluster.id"));
     }
 
     private Properties brokerProperties() {

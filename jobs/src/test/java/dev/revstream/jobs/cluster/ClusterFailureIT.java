@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.jobs.generator.GeneratedRecord;
-import dev.revstream.jobs.kafka.EmbeddedKafka;
+import dev.revstream.jobs.bench.BrokerProcess;
 import dev.revstream.jobs.testing.Histories;
 import dev.revstream.jobs.testing.TopicIo;
 import dev.revstream.jobs.testing.TopicIo.Out;
@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The job jar on a real multi-process Flink cluster (a JobManager and TaskManagers as JVMs of their
- * own), submitted with Flink's CLI, through faults in turn: a TaskManager killed with -9 (and a
- * new one started), and a stop with a savepoint followed by the jar started again from it. Each run's outputs, read committed, equal those of an
+ * own), submitted with Flink's CLI, through three faults in turn: a TaskManager killed with -9 (and
+ * a new one started), the Kafka broker (a process of its own) stopped and restarted, and a stop
+ * with a savepoint followed by the jar started again from it. Each run's outputs, read committed, equal those of an
  * undisturbed run of the same input: the same normalized events, dead letters, journey updates,
  * alerts, recommendations and KPI snapshots, none twice and none missing.
  */
@@ -34,7 +35,8 @@ class ClusterFailureIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path JOB_JAR = Path.of(System.getProperty("revstream.jobJar", "target/revstream-job.jar")).toAbsolutePath();
     private static final Path WORK = Path.of("target", "cluster-it").toAbsolutePath();
-    private static EmbeddedKafka kafka;
+    private static BrokerProcess kafka;
+    private static int kafkaPort;
     private static StandaloneCluster cluster;
     private static List<Out> input;
     private static Map<String, List<String>> baseline;
@@ -42,7 +44,10 @@ class ClusterFailureIT {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(WORK);
-        kafka = new EmbeddedKafka(WORK.resolve("kafka"), 0, Map.of()).start();
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            kafkaPort = s.getLocalPort();
+        }
+        kafka = BrokerProcess.start(WORK.resolve("kafka"), kafkaPort, WORK.resolve("kafka.log"));
         List<Path> extra = new ArrayList<>();
         try (Stream<Path> lib = Files.list(Path.of(System.getProperty("revstream.libDir", "target/lib")))) {
             // what a Flink distribution has besides target/flink-dist: commons-lang3 and lz4 are compile dependencies here
@@ -63,7 +68,7 @@ class ClusterFailureIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (cluster != null) {
             cluster.close();
         }
@@ -171,6 +176,16 @@ class ClusterFailureIT {
             cluster.startTaskManager();
             cluster.killTaskManager(0);
             StandaloneCluster.await("the restart", Duration.ofSeconds(90), () -> cluster.restarts(job) > 0);
+            return job;
+        }));
+    }
+
+    @Test
+    void theBrokerStoppedAndRestartedMidStream() throws Exception {
+        assertSameAsBaseline(run("broker-restart", (job, args) -> {
+            StandaloneCluster.await("a checkpoint", Duration.ofSeconds(60), () -> cluster.completedCheckpoints(job) >= 1);
+            kafka.close();
+            kafka = BrokerProcess.start(WORK.resolve("kafka"), kafkaPort, WORK.resolve("kafka.log"));
             return job;
         }));
     }
