@@ -44,7 +44,8 @@ class DockerFilesTest {
                 StateBackendOptions.STATE_BACKEND.key(), CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key(),
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), CheckpointingOptions.SAVEPOINT_DIRECTORY.key(),
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key(), TaskManagerOptions.NUM_TASK_SLOTS.key(),
-                "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port");
+                "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port",
+                org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE.key());
         for (String service : List.of("jobmanager", "taskmanager")) {
             assertThat(services.get(service).get("image").asText()).isEqualTo("revstream:0.1.0");
             assertThat(services.get(service).get("environment").get("FLINK_PROPERTIES").asText())

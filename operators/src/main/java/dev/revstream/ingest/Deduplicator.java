@@ -43,6 +43,7 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
     private transient ValueState<Long> firstSeen;
     private transient org.apache.flink.metrics.Counter duplicates;
     private transient org.apache.flink.metrics.Counter lateEvents;
+    private transient java.util.Map<String, org.apache.flink.metrics.Counter> outBySource;
 
     public Deduplicator(long horizonMillis, Duration ttl) {
         this.horizonMillis = horizonMillis;
@@ -58,6 +59,7 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
         firstSeen = getRuntimeContext().getState(d);
         duplicates = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("duplicates");
         lateEvents = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("lateEvents");
+        outBySource = new java.util.HashMap<>();
     }
 
     @Override
@@ -75,6 +77,8 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
         }
         firstSeen.update(e.occurredAt());
         ctx.timerService().registerEventTimeTimer(expiry(e.occurredAt()));
+        outBySource.computeIfAbsent(e.source(),
+                src -> getRuntimeContext().getMetricGroup().addGroup("revstream").addGroup("source", src).counter("eventsOut")).inc();
         out.collect(e);
     }
 

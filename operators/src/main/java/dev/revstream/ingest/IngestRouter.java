@@ -34,11 +34,16 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
 
     private transient Map<ErrorCode, Counter> deadLettersByCode;
     private transient Counter accepted;
+    private transient MetricGroup metrics;
+    /** Per source, created as sources appear (their number is small and bounded by the mappings). */
+    private transient Map<String, Counter> acceptedBySource;
 
     @Override
     public void open(OpenContext ctx) {
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("revstream");
         accepted = group.counter("eventsAccepted");
+        metrics = group;
+        acceptedBySource = new java.util.HashMap<>();
         deadLettersByCode = new EnumMap<>(ErrorCode.class);
         for (ErrorCode code : ErrorCode.values()) {
             deadLettersByCode.put(code, group.addGroup("deadLetters", code.name()).counter("count"));
@@ -56,6 +61,7 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
         }
         Event e = in.event();
         accepted.inc();
+        acceptedBySource.computeIfAbsent(e.source(), src -> metrics.addGroup("source", src).counter("eventsIn")).inc();
         QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.ACCEPTED, null, s -> ctx.output(QUALITY, s));
         if (in.channelUnmapped()) {
             QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.CHANNEL_UNMAPPED, null, s -> ctx.output(QUALITY, s));

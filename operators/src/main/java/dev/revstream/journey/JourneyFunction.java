@@ -77,6 +77,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient MapState<Long, List<Event>> pending;
     private transient MapState<Long, List<Touch>> touches;
     private transient Counter alertsOut;
+    private transient Map<String, Counter> alertsByType;
     private transient Counter ignoredOut;
     private transient MapState<Long, TouchTally> tallies;
     private transient MapState<String, RuleMark> marks;
@@ -119,6 +120,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         pending = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class))));
         alertsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("alerts");
+        alertsByType = new java.util.HashMap<>();
         ignoredOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ignoredEvents");
         effective = s;
         rules = ruleSet.enabled() ? RuleBook.compile(ruleSet) : null; // validated at start-up already: compiled once here
@@ -413,6 +415,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         @Override
         public void alert(Alert alert) {
             alertsOut.inc();
+            alertsByType.computeIfAbsent(alert.type().name(),
+                    t -> getRuntimeContext().getMetricGroup().addGroup("revstream").addGroup("alertType", t).counter("alerts")).inc();
             ctx.output(ALERTS, alert);
         }
 

@@ -39,6 +39,7 @@ class ClusterFailureIT {
     private static int kafkaPort;
     private static StandaloneCluster cluster;
     private static List<Out> input;
+    private static Map<GeneratedRecord.Kind, Integer> kinds = new java.util.EnumMap<>(GeneratedRecord.Kind.class);
     private static Map<String, List<String>> baseline;
 
     @BeforeAll
@@ -63,6 +64,7 @@ class ClusterFailureIT {
         for (GeneratedRecord r : Histories.generate(5, 150, 40, now)) {
             input.add(new Out(r.deal() ? "deals" : "touchpoints", null, r.key() == null ? null : r.key().getBytes(),
                     r.value()));
+            kinds.merge(r.kind(), 1, Integer::sum);
         }
         baseline = run("baseline", null);
     }
@@ -163,7 +165,10 @@ class ClusterFailureIT {
     }
 
     private static void assertSameAsBaseline(Map<String, List<String>> run) {
-        assertThat(baseline.get("events")).isNotEmpty().doesNotHaveDuplicates();
+        // every input accounted for: each valid record normalized once, each malformed one a dead letter, copies dropped
+        assertThat(baseline.get("events")).hasSize(kinds.get(GeneratedRecord.Kind.VALID)).doesNotHaveDuplicates();
+        assertThat(baseline.get("deadletter")).hasSize(kinds.getOrDefault(GeneratedRecord.Kind.MALFORMED, 0));
+        assertThat(kinds.get(GeneratedRecord.Kind.DUPLICATE)).isPositive();
         assertThat(baseline.get("alerts")).isNotEmpty();
         assertThat(baseline.get("kpis")).isNotEmpty();
         run.forEach((topic, ids) -> assertThat(ids).as(topic).doesNotHaveDuplicates().isEqualTo(baseline.get(topic)));
