@@ -1,5 +1,6 @@
 package dev.revstream.jobs;
 
+import static dev.revstream.jobs.testing.RawEvents.deal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import dev.revstream.jobs.runner.LocalFlink;
 import dev.revstream.jobs.runner.LocalRunner;
 import dev.revstream.jobs.testing.Infra;
 import dev.revstream.jobs.testing.TopicIo;
+import dev.revstream.jobs.testing.RawEvents;
 import dev.revstream.jobs.testing.TopicIo.Out;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,12 +131,6 @@ class ActionsEndToEndTest {
     }
 
     private static Out touch(String topic, String id, String at, String account, String type, String extra) {
-        return Out.json(topic, account, "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + at + "\",\"source\":\"test\","
-                + "\"accountId\":\"" + account + "\",\"type\":\"" + type + "\"" + (extra == null ? "" : "," + extra) + "}");
-    }
-
-    private static Out deal(String topic, String id, String at, String dealId, String account, String type, String extra) {
-        return Out.json(topic, account, "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + at + "\",\"source\":\"crm\",\"dealId\":\""
-                + dealId + "\",\"accountId\":\"" + account + "\",\"type\":\"" + type + "\"" + (extra == null ? "" : "," + extra) + "}");
+        return RawEvents.touch(topic, id, at, account, type, "test", extra);
     }
 }

@@ -1,5 +1,7 @@
 package dev.revstream.jobs;
 
+import static dev.revstream.jobs.testing.RawEvents.deal;
+import static dev.revstream.jobs.testing.RawEvents.touch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -213,14 +215,4 @@ class KpiFixtureTest {
         });
     }
 
-    private static Out touch(String topic, String id, String at, String account, String type, String source, String extra) {
-        return Out.json(topic, account, "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + at + "\",\"source\":\"" + source + "\","
-                + (account == null ? "" : "\"accountId\":\"" + account + "\",") + "\"type\":\"" + type + "\""
-                + (extra == null ? "" : "," + extra) + "}");
-    }
-
-    private static Out deal(String topic, String id, String at, String dealId, String account, String type, String extra) {
-        return Out.json(topic, account, "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + at + "\",\"source\":\"crm\",\"dealId\":\""
-                + dealId + "\",\"accountId\":\"" + account + "\",\"type\":\"" + type + "\"" + (extra == null ? "" : "," + extra) + "}");
-    }
 }

@@ -11,6 +11,7 @@ import dev.revstream.jobs.runner.LocalFlink;
 import dev.revstream.jobs.runner.LocalRunner;
 import dev.revstream.jobs.testing.Infra;
 import dev.revstream.jobs.testing.TopicIo;
+import dev.revstream.jobs.testing.RawEvents;
 import dev.revstream.jobs.testing.TopicIo.Out;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,13 +73,11 @@ public final class SavepointFixtures {
     }
 
     static Out touch(String topic, String id, String at, String account, String type) {
-        return Out.json(topic, account, "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + at + "\",\"source\":\"test\",\"accountId\":\""
-                + account + "\",\"type\":\"" + type + "\"}");
+        return RawEvents.touch(topic, id, at, account, type, "test", null);
     }
 
     static Out deal(String topic, String id, String at, String dealId, String account, String type, String extra) {
-        return Out.json(topic, account, "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + at + "\",\"source\":\"crm\",\"dealId\":\""
-                + dealId + "\",\"accountId\":\"" + account + "\",\"type\":\"" + type + "\"" + (extra == null ? "" : "," + extra) + "}");
+        return RawEvents.deal(topic, id, at, dealId, account, type, extra);
     }
 
     public static void main(String[] args) throws Exception {
