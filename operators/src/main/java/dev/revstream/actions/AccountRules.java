@@ -76,7 +76,7 @@ public final class AccountRules {
      * tick timer is registered a week ahead), with the state as it stood: call it before t's events.
      */
     public void catchUp(long t) throws Exception {
-        if (a.lastRuleTick != null) {
+        if (a.lastRuleTick != null && nextTick(a.lastRuleTick) < t) { // else nothing is due: spare the state reads
             run(nextTick(a.lastRuleTick), t);
         }
     }

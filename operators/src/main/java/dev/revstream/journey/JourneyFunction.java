@@ -309,9 +309,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (effective.asOf() != null) {
             until = Math.min(until, effective.asOf() + 1);
         }
-        for (Long at : pending.keys()) {
-            if (at > t) {
-                until = Math.min(until, at);
+        long nextTick = Math.floorDiv(t, ruleSet.intervalMillis()) * ruleSet.intervalMillis() + ruleSet.intervalMillis();
+        if (until > nextTick) { // only then can a buffered event bound the ticks: read the buffer's times
+            for (Long at : pending.keys()) {
+                if (at > t) {
+                    until = Math.min(until, at);
+                }
             }
         }
         if (until == Long.MAX_VALUE) {

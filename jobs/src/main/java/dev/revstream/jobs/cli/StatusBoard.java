@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.jobs.config.RevstreamConfig;
 import dev.revstream.jobs.kafka.KafkaTopics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Follows revstream's output topics, read committed, and keeps the running totals the demo
@@ -57,13 +55,8 @@ final class StatusBoard implements AutoCloseable {
     private void follow() {
         Properties p = KafkaTopics.committedConsumerProperties(cfg);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(cfg.topics().dataquality(), cfg.topics().events(), cfg.topics().deadletter(), cfg.topics().late(),
-                    cfg.topics().alerts(), cfg.topics().journey(), cfg.topics().kpis(), cfg.topics().actions())) {
-                c.partitionsFor(t, Duration.ofSeconds(30)).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
+            KafkaTopics.assignFromBeginning(c, List.of(cfg.topics().dataquality(), cfg.topics().events(), cfg.topics().deadletter(),
+                    cfg.topics().late(), cfg.topics().alerts(), cfg.topics().journey(), cfg.topics().kpis(), cfg.topics().actions()));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     count(r);

@@ -58,6 +58,17 @@ public final class KafkaTopics {
         }
     }
 
+    /** Assigns {@code consumer} every partition of {@code topics}, from the beginning (consumers that read a whole topic). */
+    public static void assignFromBeginning(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, List<String> topics) {
+        List<org.apache.kafka.common.TopicPartition> parts = new java.util.ArrayList<>();
+        for (String t : topics) {
+            consumer.partitionsFor(t, java.time.Duration.ofSeconds(30))
+                    .forEach(p -> parts.add(new org.apache.kafka.common.TopicPartition(t, p.partition())));
+        }
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+    }
+
     /** Properties of a byte-array consumer of revstream's topics that reads only committed records. */
     public static Properties committedConsumerProperties(RevstreamConfig cfg) {
         Properties p = clientProperties(cfg);

@@ -9,7 +9,6 @@ import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -18,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,12 +79,7 @@ public final class Wallboard implements AutoCloseable {
 
     private void follow() {
         try {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(cfg.topics().kpis(), cfg.topics().alerts(), cfg.topics().journey())) {
-                consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
-            }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
+            KafkaTopics.assignFromBeginning(consumer, List.of(cfg.topics().kpis(), cfg.topics().alerts(), cfg.topics().journey()));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     apply(r);

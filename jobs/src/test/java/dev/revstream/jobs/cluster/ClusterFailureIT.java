@@ -90,9 +90,8 @@ class ClusterFailureIT {
                 "--set", "kafka.group-id=" + name, "--set", "kafka.transactional-id-prefix=" + name,
                 "--set", "kafka.transaction-timeout=60s", "--set", "job.checkpoint-interval=1s",
                 "--set", "time.follow-wall-clock=false", "--set", "time.out-of-orderness=1h", "--set", "ingest.max-future=0"));
-        for (String t : List.of("touchpoints", "deals", "events", "deadletter", "late", "dataquality", "journey", "alerts", "kpis",
-                "attribution", "actions", "alerts-deadletter")) {
-            a.addAll(List.of("--set", "topics." + t + "=" + name + "." + t));
+        for (String set : dev.revstream.jobs.testing.Infra.topicSets(name)) {
+            a.addAll(List.of("--set", set));
         }
         return a;
     }

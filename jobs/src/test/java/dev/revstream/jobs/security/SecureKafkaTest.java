@@ -94,10 +94,7 @@ class SecureKafkaTest {
                 "kafka.properties.config.providers=file",
                 "kafka.properties.config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
                 "kafka.properties.sasl.jaas.config=${file:" + secrets + ":jaas}"));
-        for (String t : List.of("touchpoints", "deals", "events", "deadletter", "late", "dataquality", "journey", "alerts", "kpis",
-                "attribution", "actions", "alerts-deadletter")) {
-            sets.add("topics." + t + "=" + name + "." + t);
-        }
+        sets.addAll(Infra.topicSets(name));
         return ConfigLoader.load(Infra.projectConfig(), sets, Map.of());
     }
 

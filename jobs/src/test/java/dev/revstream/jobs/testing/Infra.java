@@ -87,12 +87,19 @@ public final class Infra {
                 "kafka.transactional-id-prefix=" + id,
                 "job.checkpoint-interval=300ms",
                 "kafka.transaction-timeout=60s"));
-        for (String t : List.of("touchpoints", "deals", "events", "deadletter", "late", "dataquality", "journey",
-                "alerts", "kpis", "attribution", "actions", "alerts-deadletter")) {
-            all.add("topics." + t + "=" + id + "." + t);
-        }
+        all.addAll(topicSets(id));
         all.addAll(Arrays.asList(sets));
         return ConfigLoader.load(projectConfig(), all, Map.of());
+    }
+
+    /** {@code topics.<topic>=<prefix>.<topic>} for every input and output topic: a test's own topic names. */
+    public static List<String> topicSets(String prefix) {
+        List<String> sets = new ArrayList<>();
+        for (String t : List.of("touchpoints", "deals", "events", "deadletter", "late", "dataquality", "journey",
+                "alerts", "kpis", "attribution", "actions", "alerts-deadletter")) {
+            sets.add("topics." + t + "=" + prefix + "." + t);
+        }
+        return sets;
     }
 
     /** The project's {@code config/revstream.yaml}, found from the module or the root directory. */

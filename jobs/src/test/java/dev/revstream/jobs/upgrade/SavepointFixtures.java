@@ -45,10 +45,7 @@ public final class SavepointFixtures {
         List<String> sets = new ArrayList<>(List.of("kafka.bootstrap-servers=" + bootstrap, "kafka.group-id=" + id,
                 "kafka.transactional-id-prefix=" + id, "job.checkpoint-interval=500ms", "kafka.transaction-timeout=60s",
                 "time.follow-wall-clock=false", "time.out-of-orderness=1h", "ingest.max-future=0"));
-        for (String t : List.of("touchpoints", "deals", "events", "deadletter", "late", "dataquality", "journey", "alerts", "kpis",
-                "attribution", "actions", "alerts-deadletter")) {
-            sets.add("topics." + t + "=" + id + "." + t);
-        }
+        sets.addAll(Infra.topicSets(id));
         return ConfigLoader.load(Infra.projectConfig(), sets, Map.of());
     }
 
