@@ -44,6 +44,12 @@ class ClusterFailureIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // a broker directory left by an earlier run would hold that run's topics, and its input twice
+        if (Files.exists(WORK)) {
+            try (Stream<Path> old = Files.walk(WORK)) {
+                old.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         Files.createDirectories(WORK);
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             kafkaPort = s.getLocalPort();
@@ -178,7 +184,7 @@ class ClusterFailureIT {
         assertSameAsBaseline(run("kill-tm", (job, args) -> {
             StandaloneCluster.await("a checkpoint", Duration.ofSeconds(60), () -> cluster.completedCheckpoints(job) >= 1);
             cluster.startTaskManager();
-            cluster.killTaskManager(0);
+            cluster.killTaskManagerRunning(job);
             StandaloneCluster.await("the restart", Duration.ofSeconds(90), () -> cluster.restarts(job) > 0);
             return job;
         }));

@@ -128,14 +128,34 @@ final class StandaloneCluster implements AutoCloseable {
         int before = registeredTaskManagers();
         List<String> args = new ArrayList<>(List.of("--configDir", conf.toString()));
         args.addAll(tmDynamic);
+        // a resource id of our own, so the REST API's "which TaskManager runs this task" names the process
+        args.addAll(List.of("-D", "taskmanager.resource-id=tm-" + taskManagers.size()));
         taskManagers.add(java("taskmanager-" + taskManagers.size(), tmJvmArgs, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                 args));
         await("a TaskManager registered", Duration.ofSeconds(60), () -> registeredTaskManagers() > before);
     }
 
-    /** kill -9 of the i-th TaskManager started. */
-    void killTaskManager(int i) throws Exception {
-        taskManagers.get(i).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    /**
+     * kill -9 of a TaskManager that runs tasks of the job (the scheduler may have put all of them on
+     * one TaskManager, so killing an arbitrary one might hit nothing); returns its index.
+     */
+    int killTaskManagerRunning(String job) throws Exception {
+        JsonNode j = get("/jobs/" + job);
+        if (j == null) {
+            throw new IllegalStateException("job " + job + " unknown to the REST API");
+        }
+        for (JsonNode vertex : j.path("vertices")) {
+            JsonNode tms = get("/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/taskmanagers");
+            for (JsonNode tm : tms == null ? List.<JsonNode>of() : tms.path("taskmanagers")) {
+                String id = tm.path("taskmanager-id").asText();
+                if (id.startsWith("tm-")) {
+                    int i = Integer.parseInt(id.substring(3));
+                    taskManagers.get(i).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                    return i;
+                }
+            }
+        }
+        throw new IllegalStateException("no TaskManager runs a task of job " + job + ": " + j);
     }
 
     int registeredTaskManagers() {
