@@ -47,7 +47,8 @@ public final class Benchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What to run. {@code sets} are configuration overrides. */
-    public record Options(long events, int accounts, long seed, List<String> sets, Path workDir, Consumer<String> progress) {}
+    public record Options(long events, int accounts, int dealsPerAccount, long seed, List<String> sets, Path workDir,
+            Consumer<String> progress) {}
 
     /** One phase's figures. */
     public record Phase(String name, long records, double seconds, double eventsPerSecond, long peakHeapBytes,
@@ -67,9 +68,12 @@ public final class Benchmark {
             RevstreamConfig cfg = ConfigLoader.load(null, sets);
             KafkaTopics.ensure(cfg);
             long t0 = System.nanoTime();
-            long written = preload(cfg, o);
+            java.util.BitSet touched = new java.util.BitSet(o.accounts());
+            long written = preload(cfg, o, touched);
+            long[] accountsWithEvents = {touched.cardinality()};
             double preload = (System.nanoTime() - t0) / 1e9;
-            o.progress().accept(String.format("pre-loaded %,d records in %.1f s (%,.0f/s)", written, preload, written / preload));
+            o.progress().accept(String.format("pre-loaded %,d records of %,d accounts in %.1f s (%,.0f/s)", written, accountsWithEvents[0],
+                    preload, written / preload));
             AsOfScanner.Span span = AsOfScanner.scan(cfg);
             try (LocalFlink flink = LocalFlink.start(o.workDir().resolve("flink"), 1, cfg.job().parallelism(), 0)) {
                 Phase ceiling = phase("ceiling", flink, o, () -> written, () -> {
@@ -88,6 +92,8 @@ public final class Benchmark {
                 ObjectNode json = JSON.createObjectNode();
                 json.put("events", written);
                 json.put("accounts", o.accounts());
+                json.put("dealsPerAccount", o.dealsPerAccount());
+                json.put("accountsWithEvents", accountsWithEvents[0]);
                 json.put("seed", o.seed());
                 json.put("parallelism", cfg.job().parallelism());
                 json.put("checkpointInterval", cfg.job().checkpointInterval().toString());
@@ -184,13 +190,13 @@ public final class Benchmark {
     }
 
     /** Writes the generator's first {@code events} records (business time in the past) into the input topics. */
-    private static long preload(RevstreamConfig cfg, Options o) throws Exception {
+    private static long preload(RevstreamConfig cfg, Options o, java.util.BitSet accounts) throws Exception {
         Properties p = KafkaTopics.producerProperties(cfg);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         long now = System.currentTimeMillis();
-        FunnelGenerator gen = new FunnelGenerator(o.seed(), o.accounts(), now - 700L * 86_400_000L, 0.01, 0.02);
+        FunnelGenerator gen = new FunnelGenerator(o.seed(), o.accounts(), now - 700L * 86_400_000L, 0.01, 0.02, o.dealsPerAccount());
         long written = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             List<Future<RecordMetadata>> window = new ArrayList<>();
@@ -202,6 +208,9 @@ public final class Benchmark {
                 window.add(producer.send(new ProducerRecord<>(r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
                         r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value())));
                 written++;
+                if (r.key() != null && r.key().startsWith("acct-")) {
+                    accounts.set(Integer.parseInt(r.key().substring(5)));
+                }
                 if (window.size() >= 10_000) {
                     for (Future<RecordMetadata> f : window) {
                         f.get(60, TimeUnit.SECONDS);

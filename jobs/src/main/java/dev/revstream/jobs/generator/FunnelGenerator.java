@@ -43,11 +43,24 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
     private final double malformedShare;
     private final double duplicateShare;
     private final Random noise;
+    private final int dealsPerAccount;
     private final PriorityQueue<Pending> queue = new PriorityQueue<>();
     private long sequence;
     private int arrived;
 
     public FunnelGenerator(long seed, int accounts, long startMillis, double malformedShare, double duplicateShare) {
+        this(seed, accounts, startMillis, malformedShare, duplicateShare, 1);
+    }
+
+    /**
+     * @param dealsPerAccount new-business deals an account that reaches SQL opens at once (other product
+     *     lines), at least 1; more than 1 grows deal state per account (the benchmark's knob)
+     */
+    public FunnelGenerator(long seed, int accounts, long startMillis, double malformedShare, double duplicateShare, int dealsPerAccount) {
+        if (dealsPerAccount < 1) {
+            throw new IllegalArgumentException("deals per account must be at least 1, not " + dealsPerAccount);
+        }
+        this.dealsPerAccount = dealsPerAccount;
         this.seed = seed;
         this.accounts = accounts;
         this.start = startMillis;
@@ -311,6 +324,12 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
                 return;
             }
             t += r.nextInt(3) * DAY + r.nextInt(8) * HOUR;
+            long sql = t;
+            for (int extra = 1; extra < dealsPerAccount; extra++) {
+                t = sql + extra * HOUR; // another product line's opportunity, run to its own close
+                newDeal(t, "new_business", baseAmount());
+            }
+            t = sql;
             boolean won = newDeal(t, "new_business", baseAmount());
             if (won) {
                 customer(t);
