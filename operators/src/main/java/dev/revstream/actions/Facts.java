@@ -42,6 +42,7 @@ public class Facts implements CelVariableResolver {
     private final RuleSet set;
     private final Sources sources;
     private final Map<String, Object> values = new HashMap<>();
+    private final Map<String, long[]> lazyMaps = new HashMap<>(4);
 
     /** The account's facts. {@code openDeals} are its open deals. */
     public Facts(String accountId, long t, AccountState a, List<DealState> openDeals, JourneySettings s, RuleSet set, Sources sources) {
@@ -80,8 +81,9 @@ public class Facts implements CelVariableResolver {
 
     /** The fact's value, or null when it is not a fact of this entity. */
     public Object get(String name) {
-        if (values.containsKey(name)) {
-            return values.get(name);
+        Object known = known(name);
+        if (known != null) {
+            return known;
         }
         if (a == null) {
             return null;
@@ -104,6 +106,15 @@ public class Facts implements CelVariableResolver {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the journey state for fact " + name + ": " + e.getMessage(), e);
+        }
+        return known(name);
+    }
+
+    /** A value computed already, building a by-type map on its first read. */
+    private Object known(String name) {
+        long[] counts = lazyMaps.remove(name);
+        if (counts != null) {
+            values.put(name, byType(counts));
         }
         return values.get(name);
     }
@@ -197,6 +208,10 @@ public class Facts implements CelVariableResolver {
         long trendRecent = 0;
         long trendBefore = 0;
         long trend = set.trendDays() * 86_400_000L;
+        long[] widths = new long[n];
+        for (int i = 0; i < n; i++) {
+            widths[i] = windows.get(i) * 86_400_000L;
+        }
         for (Map.Entry<Long, TouchTally> e : sources.tallies()) {
             long at = e.getKey();
             if (at > t) {
@@ -204,7 +219,7 @@ public class Facts implements CelVariableResolver {
             }
             TouchTally tally = e.getValue();
             for (int i = 0; i < n; i++) {
-                long w = windows.get(i) * 86_400_000L;
+                long w = widths[i];
                 if (at > t - w) {
                     add(recent[i], tally.counts);
                     usageRecent[i] += tally.usage;
@@ -221,8 +236,9 @@ public class Facts implements CelVariableResolver {
         }
         for (int i = 0; i < n; i++) {
             int w = windows.get(i);
-            values.put("touches" + w + "d", byType(recent[i]));
-            values.put("touchesPrev" + w + "d", byType(before[i]));
+            // the by-type maps are built when a condition reads them (few do: most read the counts)
+            lazyMaps.put("touches" + w + "d", recent[i]);
+            lazyMaps.put("touchesPrev" + w + "d", before[i]);
             values.put("touchCount" + w + "d", total(recent[i]));
             values.put("touchCountPrev" + w + "d", total(before[i]));
             values.put("salesTouches" + w + "d", sales(recent[i]));

@@ -204,12 +204,29 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             ctx.timerService().registerEventTimeTimer(next);
             a.wakeUp = next;
         }
+        store.flush();
         account.update(a);
     }
 
-    /** Keyed state seen through the rules' store. */
+    /**
+     * Keyed state seen through the journey's and the rules' store. The account's deals and health
+     * signals are read from RocksDB at most once per firing (one iterator each, on first use) and
+     * written back once, by {@link #flush}: a firing reads them several times (wake-ups, health,
+     * the rules' facts), and each read was an iterator and a deserialization of every entry.
+     */
     private final class Store implements JourneyStore {
+        /**
+         * The order RocksDB iterates String map keys in (Flink writes the length first, so shorter
+         * first; then the characters, which for ASCII is their natural order): a deal added in the
+         * firing is seen where a fresh read would put it.
+         */
+        private static final java.util.Comparator<String> ROCKSDB_STRING_ORDER =
+                java.util.Comparator.comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder());
         private final AccountState a;
+        private Map<String, DealState> dealCache;
+        private final Map<String, DealState> dealWrites = new java.util.HashMap<>(); // null: removed
+        private java.util.TreeMap<Long, HealthBucket> signalCache;
+        private final Map<Long, HealthBucket> signalWrites = new java.util.HashMap<>(); // null: removed
 
         Store(AccountState a) {
             this.a = a;
@@ -220,41 +237,81 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             return a;
         }
 
+        private Map<String, DealState> dealMap() throws Exception {
+            if (dealCache == null) {
+                dealCache = new java.util.TreeMap<>(ROCKSDB_STRING_ORDER);
+                for (Map.Entry<String, DealState> e : deals.entries()) {
+                    dealCache.put(e.getKey(), e.getValue());
+                }
+            }
+            return dealCache;
+        }
+
         @Override
         public DealState deal(String dealId) throws Exception {
-            return deals.get(dealId);
+            return dealMap().get(dealId);
         }
 
         @Override
         public void putDeal(DealState deal) throws Exception {
-            deals.put(deal.dealId, deal);
+            dealMap().put(deal.dealId, deal);
+            dealWrites.put(deal.dealId, deal);
         }
 
         @Override
         public void removeDeal(String dealId) throws Exception {
-            deals.remove(dealId);
+            dealMap().remove(dealId);
+            dealWrites.put(dealId, null);
         }
 
         @Override
         public Iterable<DealState> deals() throws Exception {
-            List<DealState> all = new ArrayList<>();
-            deals.values().forEach(all::add);
-            return all;
+            return new ArrayList<>(dealMap().values());
+        }
+
+        private java.util.TreeMap<Long, HealthBucket> signalMap() throws Exception {
+            if (signalCache == null) {
+                signalCache = new java.util.TreeMap<>(); // RocksDB's order: by instant
+                for (Map.Entry<Long, HealthBucket> e : signals.entries()) {
+                    signalCache.put(e.getKey(), e.getValue());
+                }
+            }
+            return signalCache;
         }
 
         @Override
         public HealthBucket signal(long at) throws Exception {
-            return signals.get(at);
+            return signalMap().get(at);
         }
 
         @Override
         public void putSignal(long at, HealthBucket bucket) throws Exception {
-            signals.put(at, bucket);
+            signalMap().put(at, bucket);
+            signalWrites.put(at, bucket);
         }
 
         @Override
         public void removeSignal(long at) throws Exception {
-            signals.remove(at);
+            signalMap().remove(at);
+            signalWrites.put(at, null);
+        }
+
+        /** Writes what the firing changed back to keyed state. */
+        void flush() throws Exception {
+            for (Map.Entry<String, DealState> e : dealWrites.entrySet()) {
+                if (e.getValue() == null) {
+                    deals.remove(e.getKey());
+                } else {
+                    deals.put(e.getKey(), e.getValue());
+                }
+            }
+            for (Map.Entry<Long, HealthBucket> e : signalWrites.entrySet()) {
+                if (e.getValue() == null) {
+                    signals.remove(e.getKey());
+                } else {
+                    signals.put(e.getKey(), e.getValue());
+                }
+            }
         }
 
         @Override
@@ -290,7 +347,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         @Override
         public Iterable<Map.Entry<Long, HealthBucket>> signals() throws Exception {
             List<Map.Entry<Long, HealthBucket>> all = new ArrayList<>();
-            signals.entries().forEach(e -> all.add(Map.entry(e.getKey(), e.getValue())));
+            signalMap().forEach((at, b) -> all.add(Map.entry(at, b)));
             return all;
         }
     }

@@ -75,6 +75,9 @@ public final class Benchmark {
             o.progress().accept(String.format("pre-loaded %,d records of %,d accounts in %.1f s (%,.0f/s)", written, accountsWithEvents[0],
                     preload, written / preload));
             AsOfScanner.Span span = AsOfScanner.scan(cfg);
+            // the work of deadlines, daily health and rule ticks grows with the business time the data spans, not with events
+            double businessDays = span.latest() == null || span.earliest() == null ? 0 : (span.latest() - span.earliest()) / 86_400_000d;
+            o.progress().accept(String.format("the data spans %.0f business days", businessDays));
             try (LocalFlink flink = LocalFlink.start(o.workDir().resolve("flink"), 1, cfg.job().parallelism(), 0)) {
                 Phase ceiling = phase("ceiling", flink, o, () -> written, () -> {
                     StreamExecutionEnvironment env = flink.environment();
@@ -94,6 +97,7 @@ public final class Benchmark {
                 json.put("accounts", o.accounts());
                 json.put("dealsPerAccount", o.dealsPerAccount());
                 json.put("accountsWithEvents", accountsWithEvents[0]);
+                json.put("businessDays", businessDays);
                 json.put("seed", o.seed());
                 json.put("parallelism", cfg.job().parallelism());
                 json.put("checkpointInterval", cfg.job().checkpointInterval().toString());

@@ -26,6 +26,7 @@ class BenchmarkSmokeTest {
         assertThat(r.full().records()).isEqualTo(4_000);
         assertThat(r.accepted()).isPositive().isLessThanOrEqualTo(4_000);
         assertThat(r.json().get("accountsWithEvents").asLong()).isPositive().isLessThanOrEqualTo(400);
+        assertThat(r.json().get("businessDays").asDouble()).isPositive();
         assertThat(r.ceiling().eventsPerSecond()).isPositive();
         assertThat(r.full().eventsPerSecond()).isPositive();
         assertThat(r.full().checkpoints()).isPositive();
