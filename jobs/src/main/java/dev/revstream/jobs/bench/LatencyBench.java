@@ -168,11 +168,17 @@ public final class LatencyBench {
         long startNanos = System.nanoTime();
         measuredFrom[0] = start + o.warmup().toMillis();
         AtomicReference<Exception> writeFailure = new AtomicReference<>();
+        long nextProgress = 5_000_000_000L;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             while (!failed.getAsBoolean() && gen.hasNext()) {
                 long elapsed = System.nanoTime() - startNanos;
                 if (elapsed >= o.duration().toNanos()) {
                     break;
+                }
+                if (elapsed >= nextProgress) {
+                    o.progress().accept(String.format("latency %s: %.0f s, %,d events written", cfg.kafka().delivery().name()
+                            .toLowerCase(java.util.Locale.ROOT).replace('_', '-'), elapsed / 1e9, sent[0]));
+                    nextProgress += 5_000_000_000L;
                 }
                 long due = (long) (elapsed / 1e9 * o.rate());
                 if (sent[0] >= due) {

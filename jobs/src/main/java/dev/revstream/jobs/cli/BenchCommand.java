@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** The reproducible benchmark: ceiling (read + parse) against the full job on the same data. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark the job: pre-load generator data, then measure the read-and-parse ceiling and the full job.")
+        description = {"Benchmark the job: pre-load generator data, then measure the read-and-parse ceiling and the full job.",
+                "With --rate: write events at that rate to the live job and measure event-to-output latency instead."})
 public class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

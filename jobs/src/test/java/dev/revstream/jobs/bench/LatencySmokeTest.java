@@ -33,6 +33,7 @@ class LatencySmokeTest {
             assertThat(journey.p99()).isLessThanOrEqualTo(journey.p999());
             assertThat(journey.p999()).isLessThanOrEqualTo(journey.max());
         }
-        assertThat(progress).anyMatch(l -> l.startsWith("latency at-least-once: writing"));
+        assertThat(progress).anyMatch(l -> l.startsWith("latency at-least-once: writing"))
+                .anyMatch(l -> l.matches("latency exactly-once: \\d+ s, [0-9,]+ events written"));
     }
 }
