@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
@@ -96,8 +97,8 @@ public final class LatencyBench {
             sets.add("topics." + t + "=" + prefix + "." + t);
         }
         sets.add("alerts.lead-sla=5s");
-        for (String stage : List.of("QUALIFICATION", "DISCOVERY", "SOLUTION", "PROPOSAL", "NEGOTIATION")) {
-            sets.add("deals.stage." + stage + ".stall-sla=5s");
+        for (RevstreamConfig.Stage stage : ConfigLoader.load(null, o.sets()).deals().stages()) { // the user's stages
+            sets.add("deals.stage." + stage.name() + ".stall-sla=5s");
         }
         sets.addAll(o.sets()); // the user's settings win
         RevstreamConfig cfg = ConfigLoader.load(null, sets);
@@ -109,8 +110,9 @@ public final class LatencyBench {
         }
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        long[] measuredFrom = {Long.MAX_VALUE};
-        long[] lastOutput = {System.nanoTime()};
+        // shared by the writer, the reader and this thread
+        AtomicLong measuredFrom = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong lastOutput = new AtomicLong(System.nanoTime());
         Thread reader = new Thread(() -> {
             try {
                 read(cfg, sentAt, histograms, stop, measuredFrom, lastOutput);
@@ -137,7 +139,7 @@ public final class LatencyBench {
             long quiet = Math.max(cfg.job().checkpointInterval().toNanos() * 2, Duration.ofSeconds(3).toNanos())
                     + cfg.time().outOfOrderness().toNanos();
             long giveUp = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (System.nanoTime() - lastOutput[0] < quiet && System.nanoTime() < giveUp && failure.get() == null) {
+            while (System.nanoTime() - lastOutput.get() < quiet && System.nanoTime() < giveUp && failure.get() == null) {
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // letting the tail of outputs arrive, bounded above
             }
             stop.set(true);
@@ -159,14 +161,14 @@ public final class LatencyBench {
     }
 
     /** Writes generator records at the rate, each with occurredAt = now; returns the seconds it took. */
-    private static double produce(RevstreamConfig cfg, Options o, Map<String, Long> sentAt, long[] measuredFrom, long[] sent,
+    private static double produce(RevstreamConfig cfg, Options o, Map<String, Long> sentAt, AtomicLong measuredFrom, long[] sent,
             java.util.function.BooleanSupplier failed) throws Exception {
         Properties p = KafkaTopics.producerProperties(cfg);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         long start = System.currentTimeMillis();
         FunnelGenerator gen = new FunnelGenerator(o.seed(), o.accounts(), start - 30L * 86_400_000L, 0, 0);
         long startNanos = System.nanoTime();
-        measuredFrom[0] = start + o.warmup().toMillis();
+        measuredFrom.set(start + o.warmup().toMillis());
         AtomicReference<Exception> writeFailure = new AtomicReference<>();
         long nextProgress = 5_000_000_000L;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
@@ -189,7 +191,7 @@ public final class LatencyBench {
                 ObjectNode n = (ObjectNode) JSON.readTree(r.value());
                 long now = System.currentTimeMillis();
                 n.put("occurredAt", Instant.ofEpochMilli(now).toString());
-                if (now >= measuredFrom[0]) {
+                if (now >= measuredFrom.get()) {
                     sentAt.put(n.path("source").asText() + "|" + n.path("eventId").asText(), now);
                     if (n.hasNonNull("accountId")) {
                         sentAt.put(n.get("accountId").asText() + "|" + now, now);
@@ -214,7 +216,7 @@ public final class LatencyBench {
 
     /** Reads journey updates and alerts as they become visible (read committed) and records their delays. */
     private static void read(RevstreamConfig cfg, Map<String, Long> sentAt, Map<String, Histogram> histograms, AtomicBoolean stop,
-            long[] measuredFrom, long[] lastOutput) throws Exception {
+            AtomicLong measuredFrom, AtomicLong lastOutput) throws Exception {
         Properties p = KafkaTopics.committedConsumerProperties(cfg);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
@@ -223,7 +225,7 @@ public final class LatencyBench {
                 ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(100));
                 long now = System.currentTimeMillis();
                 if (!records.isEmpty()) {
-                    lastOutput[0] = System.nanoTime();
+                    lastOutput.set(System.nanoTime());
                 }
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     JsonNode n = JSON.readTree(r.value());
@@ -237,7 +239,7 @@ public final class LatencyBench {
                         long triggered = Instant.parse(n.path("triggeredAt").asText()).toEpochMilli();
                         if (type.equals("STALLED_DEAL") || type.equals("LEAD_SLA_BREACH")) {
                             kind = DEADLINE_ALERT;
-                            from = triggered >= measuredFrom[0] ? triggered : null;
+                            from = triggered >= measuredFrom.get() ? triggered : null;
                         } else {
                             kind = EVENT_ALERT;
                             from = sentAt.get(n.path("accountId").asText() + "|" + triggered);
