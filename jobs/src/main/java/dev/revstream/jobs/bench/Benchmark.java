@@ -70,9 +70,9 @@ public final class Benchmark {
             long t0 = System.nanoTime();
             java.util.BitSet touched = new java.util.BitSet(o.accounts());
             long written = preload(cfg, o, touched);
-            long[] accountsWithEvents = {touched.cardinality()};
+            long accountsWithEvents = touched.cardinality();
             double preload = (System.nanoTime() - t0) / 1e9;
-            o.progress().accept(String.format("pre-loaded %,d records of %,d accounts in %.1f s (%,.0f/s)", written, accountsWithEvents[0],
+            o.progress().accept(String.format("pre-loaded %,d records of %,d accounts in %.1f s (%,.0f/s)", written, accountsWithEvents,
                     preload, written / preload));
             AsOfScanner.Span span = AsOfScanner.scan(cfg);
             // the work of deadlines, daily health and rule ticks grows with the business time the data spans, not with events
@@ -96,7 +96,7 @@ public final class Benchmark {
                 json.put("events", written);
                 json.put("accounts", o.accounts());
                 json.put("dealsPerAccount", o.dealsPerAccount());
-                json.put("accountsWithEvents", accountsWithEvents[0]);
+                json.put("accountsWithEvents", accountsWithEvents);
                 json.put("businessDays", businessDays);
                 json.put("seed", o.seed());
                 json.put("parallelism", cfg.job().parallelism());

@@ -92,10 +92,7 @@ public final class LatencyBench {
         // watermark, which comes every 50 ms. Flink's network buffer timeout stays at its 100 ms: 25 ms and 5 ms cost
         // so much throughput at 2,000 events/s that p99 rose from 0.6 s to 2.0 s and 4.3 s (see the README)
         sets.addAll(List.of("time.out-of-orderness=0s", "time.watermark-interval=50ms"));
-        for (String t : List.of("touchpoints", "deals", "events", "deadletter", "late", "dataquality", "journey", "alerts", "kpis",
-                "attribution", "actions", "alerts-deadletter")) {
-            sets.add("topics." + t + "=" + prefix + "." + t);
-        }
+        sets.addAll(RevstreamConfig.Topics.prefixedSets(prefix));
         sets.add("alerts.lead-sla=5s");
         for (RevstreamConfig.Stage stage : ConfigLoader.load(null, o.sets()).deals().stages()) { // the user's stages
             sets.add("deals.stage." + stage.name() + ".stall-sla=5s");

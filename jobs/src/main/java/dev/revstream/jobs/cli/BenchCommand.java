@@ -67,9 +67,7 @@ public class BenchCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            try (var walk = Files.walk(work)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            DemoCommand.deleteRecursively(work);
         }
     }
 

@@ -69,6 +69,16 @@ public record RevstreamConfig(
             return List.of(events, deadletter, late, dataquality, journey, alerts, kpis, attribution, actions,
                     alertsDeadletter);
         }
+
+        /** {@code topics.<topic>=<prefix>.<topic>} for every topic: a run on topics of its own (benchmarks, tests). */
+        public static List<String> prefixedSets(String prefix) {
+            List<String> sets = new java.util.ArrayList<>();
+            for (String t : List.of("touchpoints", "deals", "events", "deadletter", "late", "dataquality", "journey",
+                    "alerts", "kpis", "attribution", "actions", "alerts-deadletter")) {
+                sets.add("topics." + t + "=" + prefix + "." + t);
+            }
+            return sets;
+        }
     }
 
     public record Time(Duration outOfOrderness, Duration idleTimeout, boolean followWallClock,

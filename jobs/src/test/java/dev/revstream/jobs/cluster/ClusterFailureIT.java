@@ -45,11 +45,7 @@ class ClusterFailureIT {
     @BeforeAll
     static void start() throws Exception {
         // a broker directory left by an earlier run would hold that run's topics, and its input twice
-        if (Files.exists(WORK)) {
-            try (Stream<Path> old = Files.walk(WORK)) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        dev.revstream.jobs.testing.Infra.deleteQuietly(WORK);
         Files.createDirectories(WORK);
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             kafkaPort = s.getLocalPort();

@@ -94,12 +94,7 @@ public final class Infra {
 
     /** {@code topics.<topic>=<prefix>.<topic>} for every input and output topic: a test's own topic names. */
     public static List<String> topicSets(String prefix) {
-        List<String> sets = new ArrayList<>();
-        for (String t : List.of("touchpoints", "deals", "events", "deadletter", "late", "dataquality", "journey",
-                "alerts", "kpis", "attribution", "actions", "alerts-deadletter")) {
-            sets.add("topics." + t + "=" + prefix + "." + t);
-        }
-        return sets;
+        return dev.revstream.jobs.config.RevstreamConfig.Topics.prefixedSets(prefix);
     }
 
     /** The project's {@code config/revstream.yaml}, found from the module or the root directory. */
@@ -108,7 +103,7 @@ public final class Infra {
         return Files.isRegularFile(p) ? p : Path.of("config", "revstream.yaml");
     }
 
-    static void deleteQuietly(Path dir) {
+    public static void deleteQuietly(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
