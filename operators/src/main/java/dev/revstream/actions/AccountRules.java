@@ -114,10 +114,12 @@ public final class AccountRules {
             a.lastRuleTick = null; // nothing to tick for until an event brings something into scope
             return;
         }
+        dev.revstream.probe.Probe.RUNS.incrementAndGet();
         Sources sources = new Sources(customer);
         CachedMarks cached = new CachedMarks(marks);
         Recommender recommender = new Recommender(book, accountId, cached, out);
-        for (long at = first; at < until; at = nextTick(at)) {
+        for (long at = first; at < until; ) {
+            dev.revstream.probe.Probe.TICKS.incrementAndGet();
             Facts account = new Facts(accountId, at, a, open, s, book.set(), sources.at(at));
             Map<String, Facts> deals = new LinkedHashMap<>();
             for (DealState d : open) {
@@ -129,8 +131,142 @@ public final class AccountRules {
                 a.lastRuleTick = null;
                 break;
             }
+            long next = nextTick(at);
+            if (next < until && cached.noneFailing()) { // a failing rule is evaluated (and counted) at every tick
+                next = nextTurn(at, next, until, open, lead, customer, sources);
+                if (next > nextTick(at)) {
+                    a.lastRuleTick = lastTickBefore(next); // the ticks skipped would have found what `at` found
+                }
+            }
+            at = next;
         }
         cached.flush();
+    }
+
+    /**
+     * The first tick in {@code [from, until)} at which some rule may decide differently for some
+     * entity than at {@code at}, or {@code until}. Between events only time moves the facts: the
+     * counting-window and health facts step where a touch or signal crosses a window edge (ticks
+     * from there on are evaluated in full), and in between a rule whose condition can turn only one
+     * way ({@link Drift}) turned iff its value at the span's last tick differs, found by bisection.
+     * A condition of drift ANY is evaluated tick by tick; one that throws stops the search there.
+     */
+    private long nextTurn(long at, long from, long until, List<DealState> open, boolean lead, boolean customer, Sources sources)
+            throws Exception {
+        long spanEnd = Math.min(until, firstTickFrom(nextWindowEdge(at, sources)));
+        long best = spanEnd;
+        if (spanEnd <= from) {
+            return from;
+        }
+        try {
+            for (RuleBook.Rule rule : book.rules()) {
+                if (rule.drift() == Drift.STEADY) {
+                    continue;
+                }
+                List<DealState> entities = switch (rule.spec().scope()) {
+                    case DEAL -> open;
+                    case LEAD -> lead ? ACCOUNT : List.of();
+                    case CUSTOMER -> customer ? ACCOUNT : List.of();
+                };
+                for (DealState deal : entities) {
+                    boolean now = matches(rule, deal, at, open, sources);
+                    if (rule.drift().monotone()) {
+                        long last = lastTickBefore(best);
+                        if (last < from || matches(rule, deal, last, open, sources) == now) {
+                            continue;
+                        }
+                        long lo = from; // invariant: the turn is in (lo - 1 tick, last]; value at last differs
+                        long hi = last;
+                        while (lo < hi) {
+                            long mid = lastTickBefore(lo + (hi - lo) / 2 + 1);
+                            mid = Math.max(mid, lo);
+                            if (matches(rule, deal, mid, open, sources) != now) {
+                                hi = mid;
+                            } else {
+                                lo = nextTick(mid);
+                            }
+                        }
+                        best = Math.min(best, lo);
+                    } else {
+                        for (long t = from; t < best; t = nextTick(t)) {
+                            if (matches(rule, deal, t, open, sources) != now) {
+                                best = t;
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (Exception e) {
+            return from; // let the tick's full evaluation meet (and report) the failure
+        }
+        return best;
+    }
+
+    /** The account as the one entity of a lead or customer rule (no deal). */
+    private static final List<DealState> ACCOUNT = java.util.Collections.singletonList(null);
+
+    private boolean matches(RuleBook.Rule rule, DealState deal, long at, List<DealState> open, Sources sources) throws Exception {
+        dev.revstream.probe.Probe.CEL.incrementAndGet();
+        Facts account = new Facts(accountId, at, a, open, s, book.set(), sources.at(at));
+        return rule.matches(deal == null ? account : account.forDeal(deal));
+    }
+
+    /**
+     * The first instant after {@code at} at which a counting-window or health fact can step: a
+     * touch tally or health signal entering or leaving one of the windows the facts are counted in.
+     */
+    private long nextWindowEdge(long at, Sources sources) throws Exception {
+        long edge = Long.MAX_VALUE;
+        if (book.readsTallies()) {
+            long day = 86_400_000L;
+            List<Long> widths = new ArrayList<>();
+            for (int w : book.set().windowsDays()) {
+                widths.add(w * day);
+            }
+            widths.add(book.set().trendDays() * day);
+            for (Map.Entry<Long, TouchTally> e : sources.tallyList()) {
+                edge = earliestAfter(at, edge, e.getKey(), widths);
+            }
+        }
+        if (book.readsHealth()) {
+            dev.revstream.journey.HealthSettings h = s.health();
+            List<Long> widths = List.of(h.usageWindowMillis(), h.ticketWindowMillis(), h.npsWindowMillis(), h.championWindowMillis(),
+                    h.paymentWindowMillis());
+            for (Map.Entry<Long, dev.revstream.journey.HealthBucket> e : sources.signalList()) {
+                edge = earliestAfter(at, edge, e.getKey(), widths);
+            }
+        }
+        return edge;
+    }
+
+    /** The earliest of {@code edge} and the edges after {@code at} of an entry at {@code x}: x, x + w and x + 2w. */
+    private static long earliestAfter(long at, long edge, long x, List<Long> widths) {
+        if (x > at) {
+            return Math.min(edge, x);
+        }
+        for (long w : widths) {
+            if (x + w > at) {
+                edge = Math.min(edge, x + w);
+            } else if (x + 2 * w > at) {
+                edge = Math.min(edge, x + 2 * w);
+            }
+        }
+        return edge;
+    }
+
+    /** The first tick at or after {@code t}. */
+    private long firstTickFrom(long t) {
+        if (t == Long.MAX_VALUE) {
+            return t;
+        }
+        long interval = book.set().intervalMillis();
+        return Math.floorDiv(t + interval - 1, interval) * interval;
+    }
+
+    /** The last tick before {@code t}. */
+    private long lastTickBefore(long t) {
+        long interval = book.set().intervalMillis();
+        return Math.floorDiv(t - 1, interval) * interval;
     }
 
     private long nextTick(long after) {
@@ -174,6 +310,22 @@ public final class AccountRules {
             this.customer = customer;
         }
 
+        List<Map.Entry<Long, dev.revstream.journey.HealthBucket>> signalList() throws Exception {
+            if (signals == null) {
+                signals = new ArrayList<>();
+                store.signals().forEach(signals::add);
+            }
+            return signals;
+        }
+
+        List<Map.Entry<Long, TouchTally>> tallyList() throws Exception {
+            if (tallyList == null) {
+                tallyList = new ArrayList<>();
+                tallies.all().forEach(e -> tallyList.add(Map.entry(e.getKey(), e.getValue())));
+            }
+            return tallyList;
+        }
+
         Facts.Sources at(long at) {
             return new Facts.Sources() {
                 @Override
@@ -181,20 +333,12 @@ public final class AccountRules {
                     if (!customer) {
                         return new HealthScore(100, List.of());
                     }
-                    if (signals == null) {
-                        signals = new ArrayList<>();
-                        store.signals().forEach(signals::add);
-                    }
-                    return HealthScore.at(at, signals, s.health());
+                    return HealthScore.at(at, signalList(), s.health());
                 }
 
                 @Override
                 public Iterable<Map.Entry<Long, TouchTally>> tallies() throws Exception {
-                    if (tallyList == null) {
-                        tallyList = new ArrayList<>();
-                        tallies.all().forEach(e -> tallyList.add(Map.entry(e.getKey(), e.getValue())));
-                    }
-                    return tallyList;
+                    return tallyList();
                 }
             };
         }
@@ -243,6 +387,10 @@ public final class AccountRules {
         @Override
         public List<RuleMark> all() throws Exception {
             return new ArrayList<>(load().values());
+        }
+
+        boolean noneFailing() throws Exception {
+            return load().values().stream().noneMatch(m -> m.failing);
         }
 
         void flush() throws Exception {

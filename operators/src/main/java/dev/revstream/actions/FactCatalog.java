@@ -28,7 +28,20 @@ public final class FactCatalog {
     }
 
     /** @param dealOnly only rules of scope {@code deal} can name it */
-    public record Fact(String name, Kind kind, String unit, String description, boolean dealOnly) {}
+    public record Fact(String name, Kind kind, String unit, String description, boolean dealOnly) {
+        /**
+         * How the fact moves while time passes without an event: the "days since" facts rise, the
+         * "days to" facts fall, everything else holds still (the counting-window and health facts
+         * step, but only when a touchpoint or signal crosses a window edge, a known instant).
+         */
+        public Drift drift() {
+            return RISING.contains(name) ? Drift.RISING : FALLING.contains(name) ? Drift.FALLING : Drift.STEADY;
+        }
+    }
+
+    private static final java.util.Set<String> RISING = java.util.Set.of("daysInLifecycle", "daysSinceMql", "daysSinceLastActivity",
+            "daysSinceLastSalesTouch", "daysInStage", "cumulativeDaysInStage", "dealAgeDays", "daysSinceActivity");
+    private static final java.util.Set<String> FALLING = java.util.Set.of("daysToRenewal", "daysToClose");
 
     private FactCatalog() {}
 

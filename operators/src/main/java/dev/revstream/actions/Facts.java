@@ -126,7 +126,7 @@ public class Facts implements CelVariableResolver {
             java.util.regex.Pattern.compile("(touches|touchesPrev|touchCount|touchCountPrev|salesTouches|salesTouchesPrev|usage|usagePrev)[0-9]+d");
     private static final java.util.Map<String, Boolean> WINDOW_FACTS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static boolean isWindowFact(String name) {
+    static boolean isWindowFact(String name) {
         // asked for every fact of every tick: the pattern runs once per name
         return WINDOW_FACTS.computeIfAbsent(name, n -> n.equals("engagementTrend") || WINDOW_FACT.matcher(n).matches());
     }

@@ -78,6 +78,7 @@ public final class Recommender {
                 inScope.put(key, entity.getValue());
                 ruleOf.put(key, rule);
                 try {
+                    dev.revstream.probe.Probe.CEL.incrementAndGet();
                     if (rule.matches(entity.getValue())) {
                         matching.put(key, entity.getValue());
                     }

@@ -36,8 +36,11 @@ public final class RuleBook {
     // int and double facts compare with each other (daysInStage > 30); arithmetic still needs one type (2.0 * x)
     private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
 
-    /** One compiled rule. {@code named} are the facts its condition uses, for the record of why it matched. */
-    public record Rule(RuleSpec spec, CelRuntime.Program program, List<String> named, List<String> placeholders) {
+    /**
+     * One compiled rule. {@code named} are the facts its condition uses, for the record of why it
+     * matched; {@code drift} how the condition can move between events ({@link ConditionDrift}).
+     */
+    public record Rule(RuleSpec spec, CelRuntime.Program program, List<String> named, List<String> placeholders, Drift drift) {
 
         public boolean matches(Facts facts) throws CelEvaluationException {
             return (Boolean) program.eval(facts);
@@ -59,11 +62,26 @@ public final class RuleBook {
     private final List<Rule> rules;
     private final Map<String, Rule> byId;
 
+    private final boolean readsTallies;
+    private final boolean readsHealth;
+
     private RuleBook(RuleSet set, List<Rule> rules) {
         this.set = set;
         this.rules = List.copyOf(rules);
         this.byId = new LinkedHashMap<>();
         rules.forEach(r -> byId.put(r.spec().id(), r));
+        this.readsTallies = rules.stream().anyMatch(r -> r.named().stream().anyMatch(Facts::isWindowFact));
+        this.readsHealth = rules.stream().anyMatch(r -> r.named().contains("healthScore") || r.named().contains("healthSignals"));
+    }
+
+    /** Some condition names a counting-window fact: its value steps when a touch crosses a window edge. */
+    public boolean readsTallies() {
+        return readsTallies;
+    }
+
+    /** Some condition names the health score or its signals: they step when a signal crosses a window edge. */
+    public boolean readsHealth() {
+        return readsHealth;
     }
 
     public RuleSet set() {
@@ -97,6 +115,8 @@ public final class RuleBook {
             problems.add("evaluation-interval: must be at least 1 minute");
         }
         List<FactCatalog.Fact> facts = FactCatalog.facts(set);
+        Map<String, Drift> drifts = new java.util.HashMap<>();
+        facts.forEach(f -> drifts.put(f.name(), f.drift()));
         Map<Scope, CelCompiler> compilers = new EnumMap<>(Scope.class);
         Map<Scope, Set<String>> names = new EnumMap<>(Scope.class);
         for (Scope scope : Scope.values()) {
@@ -154,13 +174,15 @@ public final class RuleBook {
             try {
                 CelAbstractSyntaxTree ast = compilers.get(r.scope()).compile(r.when()).getAst();
                 Set<String> named = new TreeSet<>();
+
                 ast.getReferenceMap().values().forEach(ref -> {
                     if (names.get(r.scope()).contains(ref.name())) {
                         named.add(ref.name());
                     }
                 });
                 if (problems.size() == before) {
-                    compiled.add(new Rule(r, runtime.createProgram(ast), List.copyOf(named), placeholders));
+                    compiled.add(new Rule(r, runtime.createProgram(ast), List.copyOf(named), placeholders,
+                            ConditionDrift.of(ast.getExpr(), drifts)));
                 }
             } catch (CelValidationException e) {
                 for (CelIssue issue : e.getErrors()) {
