@@ -16,9 +16,10 @@ import java.util.Set;
 /**
  * The rule book applied to one account's journey: counts its touchpoints for the counting windows,
  * builds the facts of each entity in scope, runs the {@link Recommender} at the evaluation time and
- * the ticks after it that are already due, and says when the account must be looked at again (the
- * next tick while anything is in scope or open, and when the oldest tally leaves the longest
- * window). Plain Java over the journey's store.
+ * at the ticks after it that are already due and at which some rule may turn (the others would
+ * find nothing new), and says when the account must be looked at again (the next tick while
+ * anything is in scope or open, and when the oldest tally leaves the longest window). Plain Java
+ * over the journey's store.
  */
 public final class AccountRules {
     private static final Set<String> LEAD_STAGES = Set.of("lead", "mql", "sql");
@@ -83,10 +84,11 @@ public final class AccountRules {
 
     /**
      * Evaluates every rule at {@code t} (after the journey has applied t's events and deadlines),
-     * then at every evaluation tick after t and before {@code until}. Nothing but time changes the
+     * then the evaluation ticks after t and before {@code until}. Nothing but time changes the
      * facts before {@code until} (the caller's next buffered event or journey wake-up, or just past
-     * the watermark), so those ticks run here from state read once, instead of one timer each: a
-     * replay of months costs a CEL evaluation per entity and tick, not a timer and state round trip.
+     * the watermark), so those ticks run here from state read once, instead of one timer each, and
+     * in full only where a rule may turn ({@link #nextTurn}): a replay of months costs a few
+     * evaluations per entity and event, not one per tick.
      *
      * @param until exclusive; {@code t + 1} evaluates at t only
      */
@@ -114,12 +116,10 @@ public final class AccountRules {
             a.lastRuleTick = null; // nothing to tick for until an event brings something into scope
             return;
         }
-        dev.revstream.probe.Probe.RUNS.incrementAndGet();
         Sources sources = new Sources(customer);
         CachedMarks cached = new CachedMarks(marks);
         Recommender recommender = new Recommender(book, accountId, cached, out);
         for (long at = first; at < until; ) {
-            dev.revstream.probe.Probe.TICKS.incrementAndGet();
             Facts account = new Facts(accountId, at, a, open, s, book.set(), sources.at(at));
             Map<String, Facts> deals = new LinkedHashMap<>();
             for (DealState d : open) {
@@ -206,7 +206,6 @@ public final class AccountRules {
     private static final List<DealState> ACCOUNT = java.util.Collections.singletonList(null);
 
     private boolean matches(RuleBook.Rule rule, DealState deal, long at, List<DealState> open, Sources sources) throws Exception {
-        dev.revstream.probe.Probe.CEL.incrementAndGet();
         Facts account = new Facts(accountId, at, a, open, s, book.set(), sources.at(at));
         return rule.matches(deal == null ? account : account.forDeal(deal));
     }

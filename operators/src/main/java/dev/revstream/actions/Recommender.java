@@ -78,7 +78,6 @@ public final class Recommender {
                 inScope.put(key, entity.getValue());
                 ruleOf.put(key, rule);
                 try {
-                    dev.revstream.probe.Probe.CEL.incrementAndGet();
                     if (rule.matches(entity.getValue())) {
                         matching.put(key, entity.getValue());
                     }

@@ -152,7 +152,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     @Override
     public void processElement(Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
-        dev.revstream.probe.Probe.ELEMENTS.incrementAndGet();
         List<Event> at = pending.get(e.occurredAt());
         if (at == null) {
             at = new ArrayList<>(1);
@@ -180,9 +179,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         journey.expireTombstones(t);
         List<Event> due = pending.get(t);
-        dev.revstream.probe.Probe.FIRINGS.incrementAndGet();
         if (due != null) {
-            dev.revstream.probe.Probe.WITH_EVENTS.incrementAndGet();
             due.sort(EventOrder.ORDER);
             for (Event e : due) {
                 journey.apply(e);
@@ -209,12 +206,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         store.flush();
         account.update(a);
-    }
-
-    @Override
-    public void close() throws Exception {
-        dev.revstream.probe.Probe.dump("close");
-        super.close();
     }
 
     /**

@@ -312,12 +312,19 @@ class RecommendationsTest {
     // ---- ticks ------------------------------------------------------------------------------------
 
     private List<Recommendation> mixedScenario(long step, Long asOf) throws Exception {
-        open(TestJourneySettings.defaults().withAsOf(asOf), TestRules.defaults(), null);
+        return mixedScenario(step, asOf, TestRules.defaults());
+    }
+
+    private List<Recommendation> mixedScenario(long step, Long asOf, RuleSet rules) throws Exception {
+        open(TestJourneySettings.defaults().withAsOf(asOf), rules, null);
         send(touch("MQL", T0).owner("sdr-1"));
         send(deal("d1", "CREATED", T0 + 5 * DAY).stage("PROPOSAL"));
         send(deal("n1", "CREATED", T0 + 5 * DAY).stage("PROPOSAL"));
         send(deal("n1", "CLOSED_WON", T0 + 6 * DAY).amount(1_000));
         send(touch("PRODUCT_USAGE", T0 + 7 * DAY).amount(10));
+        // a renewal coming within 90 days while the health is poor, until the failed payment leaves its 30-day window
+        send(deal("r1", "CREATED", T0 + 8 * DAY).dealType("renewal").stage("QUALIFICATION").closeDate("2026-05-15").amount(1_000));
+        poorHealth(T0 + 30 * DAY + 7 * 60_000L);
         for (int i = 0; i < 3; i++) {
             salesCall("d1", T0 + 20 * DAY + i * HOUR + 17 * 60_000L);
         }
@@ -348,6 +355,31 @@ class RecommendationsTest {
         assertThat(creeping).extracting(Recommendation::ruleId).contains("reassign-unanswered-lead", "advance-to-closing",
                 "return-to-nurture", "expansion-play");
         assertThat(jumping).containsExactlyElementsOf(creeping);
+    }
+
+    @Test
+    void shouldGiveTheSameRecordsWhenOnlyTheTicksWhereARuleMayTurnAreEvaluated() throws Exception {
+        // the same conditions or'ed with one never true whose drift is unknown (== with a moving value): evaluated at every tick
+        RuleSet everyTick = new RuleSet(TestRules.defaults().rules().stream()
+                .map(r -> new RuleSpec(r.id(), r.description(), r.scope(), "(" + r.when() + ") || daysSinceLastActivity == -7.0",
+                        r.action(), r.priority(),
+                        r.team(), r.message()))
+                .toList(), List.of(14, 30), 30, TestRules.HOURLY);
+        assertThat(RuleBook.compile(everyTick).rules()).extracting(RuleBook.Rule::drift).containsOnly(Drift.ANY);
+        assertThat(RuleBook.compile(TestRules.defaults()).rules()).extracting(RuleBook.Rule::drift).doesNotContain(Drift.ANY);
+        long asOf = T0 + 110 * DAY;
+        for (long step : new long[] {HOUR / 2, 3 * DAY, 40 * DAY}) {
+            for (Long bound : new Long[] {null, asOf}) {
+                List<Recommendation> reference = mixedScenario(step, bound, everyTick);
+                List<Recommendation> skipping = mixedScenario(step, bound, TestRules.defaults());
+                // the facts differ by the one the reference's conditions add
+                assertThat(skipping).as("watermark step %d, as-of %s", step, bound)
+                        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("facts").containsExactlyElementsOf(reference);
+                assertThat(reference).extracting(Recommendation::ruleId).contains("reassign-unanswered-lead", "advance-to-closing",
+                        "return-to-nurture", "expansion-play", "escalate-renewal-at-risk");
+                assertThat(reference).extracting(Recommendation::status).contains(Recommendation.CLOSED);
+            }
+        }
     }
 
     @Test

@@ -31,6 +31,29 @@ class RuleBookTest {
         assertThat(book.rule("advance-to-closing").named()).containsExactly("salesTouches14d", "stage");
     }
 
+    private static Drift drift(String when) {
+        return RuleBook.compile(TestRules.parse(rule("deal", when))).rule("r1").drift();
+    }
+
+    @Test
+    void shouldKnowWhichWayAConditionCanTurnAsTimePasses() {
+        assertThat(drift("amount > 1000.0 && stage == 'PROPOSAL'")).isEqualTo(Drift.STEADY);
+        assertThat(drift("salesTouches14d >= 3 || healthScore < 50")).isEqualTo(Drift.STEADY); // they step at known window edges
+        assertThat(drift("daysInStage > 30.0")).isEqualTo(Drift.RISING);
+        assertThat(drift("stage == 'PROPOSAL' && daysSinceActivity >= 2.0 * stageSlaDays")).isEqualTo(Drift.RISING);
+        assertThat(drift("daysToClose <= 14.0")).isEqualTo(Drift.RISING);
+        assertThat(drift("daysToClose > 14.0")).isEqualTo(Drift.FALLING);
+        assertThat(drift("!(daysInStage > 3.0)")).isEqualTo(Drift.FALLING);
+        assertThat(drift("-daysInStage < -3.0")).isEqualTo(Drift.RISING);
+        assertThat(drift("daysInStage / 7.0 >= 2.0 || dealAgeDays - daysToClose > 60.0")).isEqualTo(Drift.RISING);
+        assertThat(drift("daysInStage * -1.0 > -3.0")).isEqualTo(Drift.FALLING);
+        assertThat(drift("daysInStage * amount > 3.0")).isEqualTo(Drift.ANY); // the sign of amount is not known here
+        assertThat(drift("daysInStage > 5.0 && daysToClose > 3.0")).isEqualTo(Drift.ANY); // true between two instants
+        assertThat(drift("daysInStage == 3.0")).isEqualTo(Drift.ANY);
+        assertThat(drift("[1.0, 2.0].exists(x, x < daysInStage)")).isEqualTo(Drift.ANY);
+        assertThat(drift("[1.0, 2.0].exists(x, x < amount)")).isEqualTo(Drift.STEADY);
+    }
+
     @Test
     void shouldNameTheRuleAndPositionOfASyntaxError() {
         assertThatThrownBy(() -> RuleBook.compile(TestRules.parse(rule("deal", "stage == 'PROPOSAL' &&"))))
