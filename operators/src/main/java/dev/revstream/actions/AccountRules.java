@@ -78,27 +78,37 @@ public final class AccountRules {
      */
     public void catchUp(long t) throws Exception {
         if (a.lastRuleTick != null && nextTick(a.lastRuleTick) < t) { // else nothing is due: spare the state reads
-            run(nextTick(a.lastRuleTick), t);
+            run(nextTick(a.lastRuleTick), t, t, null); // no event is buffered before t: its timer would have fired
         }
     }
 
     /**
      * Evaluates every rule at {@code t} (after the journey has applied t's events and deadlines),
      * then the evaluation ticks after t and before {@code until}. Nothing but time changes the
-     * facts before {@code until} (the caller's next buffered event or journey wake-up, or just past
-     * the watermark), so those ticks run here from state read once, instead of one timer each, and
-     * in full only where a rule may turn ({@link #nextTurn}): a replay of months costs a few
-     * evaluations per entity and event, not one per tick.
+     * facts before {@code until} (the caller's next journey wake-up, or just past the watermark)
+     * unless a buffered event comes first, so those ticks run here from state read once, instead of
+     * one timer each, and in full only where a rule may turn ({@link #nextTurn}): a replay of months
+     * costs a few evaluations per entity and event, not one per tick. The buffer is asked only
+     * before such a turn: a tick at or after the next buffered event is left to that event's firing,
+     * which evaluates anew from its own instant.
      *
      * @param until exclusive; {@code t + 1} evaluates at t only
+     * @param changed events were applied at t: whatever ticks ran ahead before saw an older state
      */
-    public void evaluate(long t, long until) throws Exception {
+    public void evaluate(long t, long until, boolean changed, Buffer buffer) throws Exception {
         // a wake-up registered before the ticks ran past it: those ticks saw this very state already
-        long first = a.lastRuleTick != null && t <= a.lastRuleTick ? nextTick(a.lastRuleTick) : t;
-        run(first, Math.max(until, t + 1));
+        long first = !changed && a.lastRuleTick != null && t <= a.lastRuleTick ? nextTick(a.lastRuleTick) : t;
+        run(first, Math.max(until, t + 1), t, buffer);
     }
 
-    private void run(long first, long until) throws Exception {
+    /** The account's buffered events, as far as the rules need them. */
+    public interface Buffer {
+        /** The instant of the earliest buffered event after {@code t}, or {@link Long#MAX_VALUE}. */
+        long nextEventAfter(long t) throws Exception;
+    }
+
+    /** @param now the firing's instant; {@code buffer} (null: none) bounds the ticks after it */
+    private void run(long first, long until, long now, Buffer buffer) throws Exception {
         List<DealState> open = new ArrayList<>();
         for (DealState d : store.deals()) {
             if (d.isOpen()) {
@@ -119,7 +129,16 @@ public final class AccountRules {
         Sources sources = new Sources(customer);
         CachedMarks cached = new CachedMarks(marks);
         Recommender recommender = new Recommender(book, accountId, cached, out);
+        long nextEvent = Long.MAX_VALUE; // read from the buffer before the first evaluation after `now`
+        boolean bufferRead = buffer == null;
         for (long at = first; at < until; ) {
+            if (at > now && !bufferRead) {
+                nextEvent = buffer.nextEventAfter(now);
+                bufferRead = true;
+            }
+            if (at >= nextEvent) {
+                break; // the event's firing evaluates from its instant on (what the ticks passed over saw then is moot)
+            }
             Facts account = new Facts(accountId, at, a, open, s, book.set(), sources.at(at));
             Map<String, Facts> deals = new LinkedHashMap<>();
             for (DealState d : open) {

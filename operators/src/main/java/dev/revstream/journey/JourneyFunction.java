@@ -192,7 +192,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         journey.advanceTo(t);
         Long next = journey.nextWakeUp(t);
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
-            accountRules.evaluate(t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()));
+            accountRules.evaluate(t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, new Buffer());
             Long rulesNext = accountRules.nextWakeUp(effective.asOf());
             boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && effective.asOf() == null;
             if (rulesNext != null && !endOfInput) {
@@ -353,12 +353,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     }
 
     /**
-     * Up to when (exclusive) the rules may tick within this firing: before the account's next
-     * buffered event and the journey's next wake-up (either can change the facts), at most to the
-     * watermark (every event up to it is buffered already: later ones are routed away as late) and
-     * the as-of time.
+     * Up to when (exclusive) the rules may tick within this firing: before the journey's next
+     * wake-up (it can change the facts), at most to the watermark (every event up to it is
+     * buffered already: later ones are routed away as late) and the as-of time. A buffered event
+     * before that bounds the ticks too, but the rules ask the buffer only when a rule turns.
      */
-    private long ruleTicksUntil(long t, Long journeyNext, long watermark) throws Exception {
+    private long ruleTicksUntil(long t, Long journeyNext, long watermark) {
         long until = watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark + 1;
         if (journeyNext != null) {
             until = Math.min(until, journeyNext);
@@ -366,18 +366,24 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (effective.asOf() != null) {
             until = Math.min(until, effective.asOf() + 1);
         }
-        long nextTick = Math.floorDiv(t, ruleSet.intervalMillis()) * ruleSet.intervalMillis() + ruleSet.intervalMillis();
-        if (until > nextTick) { // only then can a buffered event bound the ticks: read the buffer's times
-            for (Long at : pending.keys()) {
-                if (at > t) {
-                    until = Math.min(until, at);
-                }
-            }
-        }
         if (until == Long.MAX_VALUE) {
             return t + 1; // the end of input without an as-of time: nothing after it is due
         }
         return Math.max(until, t + 1);
+    }
+
+    /** The account's buffered events, read (one iterator) only when the rules ask. */
+    private final class Buffer implements AccountRules.Buffer {
+        @Override
+        public long nextEventAfter(long t) throws Exception {
+            long next = Long.MAX_VALUE;
+            for (Long at : pending.keys()) {
+                if (at > t) {
+                    next = Math.min(next, at);
+                }
+            }
+            return next;
+        }
     }
 
     /** Touch tallies in keyed state. */
