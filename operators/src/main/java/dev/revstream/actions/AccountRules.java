@@ -70,11 +70,14 @@ public final class AccountRules {
         if (a.oldestTallyAt == null || e.occurredAt() < a.oldestTallyAt) {
             a.oldestTallyAt = e.occurredAt();
         }
+        if (a.newestTallyAt == null || e.occurredAt() > a.newestTallyAt) {
+            a.newestTallyAt = e.occurredAt();
+        }
     }
 
     /**
      * Evaluates the ticks due before {@code t} that no firing has run yet (in bounded replays the
-     * tick timer is registered a week ahead), with the state as it stood: call it before t's events.
+     * tick timer is registered four weeks ahead), with the state as it stood: call it before t's events.
      */
     public void catchUp(long t) throws Exception {
         if (a.lastRuleTick != null && nextTick(a.lastRuleTick) < t) { // else nothing is due: spare the state reads
@@ -247,12 +250,7 @@ public final class AccountRules {
             }
         }
         if (book.readsHealth()) {
-            dev.revstream.journey.HealthSettings h = s.health();
-            List<Long> widths = List.of(h.usageWindowMillis(), h.ticketWindowMillis(), h.npsWindowMillis(), h.championWindowMillis(),
-                    h.paymentWindowMillis());
-            for (Map.Entry<Long, dev.revstream.journey.HealthBucket> e : sources.signalList()) {
-                edge = earliestAfter(at, edge, e.getKey(), widths);
-            }
+            edge = Math.min(edge, HealthScore.nextChange(at, sources.signalList(), s.health()));
         }
         return edge;
     }
@@ -294,7 +292,7 @@ public final class AccountRules {
 
     /**
      * The next instant the account needs a firing for its rules (the next tick, or in a bounded
-     * replay with an as-of time a week of ticks later, capped at the last tick at or before the
+     * replay with an as-of time four weeks of ticks later, capped at the last tick at or before the
      * as-of time: {@link #catchUp} runs the ones in between) or for pruning its tallies; or null.
      */
     public Long nextWakeUp(Long asOf) {
@@ -309,14 +307,15 @@ public final class AccountRules {
             }
         }
         if (a.oldestTallyAt != null) {
-            long expiry = a.oldestTallyAt + book.set().retentionMillis() + 1;
+            // one wake-up when the newest expires: older ones go at whichever firing comes first
+            long expiry = (a.newestTallyAt == null ? a.oldestTallyAt : a.newestTallyAt) + book.set().retentionMillis() + 1;
             next = next == null ? expiry : Math.min(next, expiry);
         }
         return next;
     }
 
     /** How far apart a bounded replay's tick firings are (ticks in between run in the next firing). */
-    static final long REPLAY_BATCH_MILLIS = 7 * 86_400_000L;
+    static final long REPLAY_BATCH_MILLIS = 28 * 86_400_000L;
 
     /** Signals and tallies read from state once per firing, on first use. */
     private final class Sources {
@@ -439,5 +438,8 @@ public final class AccountRules {
             tallies.remove(at);
         }
         a.oldestTallyAt = oldest;
+        if (oldest == null) {
+            a.newestTallyAt = null;
+        }
     }
 }

@@ -54,6 +54,8 @@ public class AccountState {
     public Long lastRuleTick;
     /** The oldest touch tally kept for the rules' counting windows. */
     public Long oldestTallyAt;
+    /** The newest touch tally: when it expires every tally has (older ones go at any firing before). */
+    public Long newestTallyAt;
     /** The wake-up timer already registered, so it is not registered again. */
     public Long wakeUp;
 

@@ -62,4 +62,23 @@ public record HealthScore(int score, List<String> signals) {
         }
         return new HealthScore(score, why);
     }
+
+    /**
+     * The first instant after {@code t} at which the score of {@link #at} can change with no new
+     * signal: a signal leaving one of the windows (usage leaves the recent window, then the one
+     * before). Long.MAX_VALUE when none is left.
+     */
+    public static long nextChange(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h) {
+        long next = Long.MAX_VALUE;
+        for (Map.Entry<Long, HealthBucket> e : buckets) {
+            long at = e.getKey();
+            for (long edge : new long[] {at, at + h.usageWindowMillis(), at + 2 * h.usageWindowMillis(), at + h.ticketWindowMillis(),
+                    at + h.npsWindowMillis(), at + h.championWindowMillis(), at + h.paymentWindowMillis()}) {
+                if (edge > t && edge < next) {
+                    next = edge;
+                }
+            }
+        }
+        return next;
+    }
 }

@@ -526,10 +526,26 @@ public final class Journey {
         return a.oldestTouchAt == null ? null : a.oldestTouchAt + s.attribution().windowMillis() + 1;
     }
 
-    private void schedule(long t) {
-        // day boundaries matter while a signal can still change the score, or to re-arm a disarmed alert
-        if (a.nextDayBoundary == null && a.isCustomer() && (a.oldestSignalAt != null || !a.churnArmed)) {
-            a.nextDayBoundary = nextMidnight(t);
+    /**
+     * Plans the next day boundary at which the health score is evaluated: it matters while a signal
+     * can still change the score, or to re-arm a disarmed alert. The score moves only where a signal
+     * leaves a window, so the boundary is the first midnight at or after that (every midnight in
+     * between would find the score it has now): a customer wakes up a few times per signal, not
+     * every day.
+     */
+    private void schedule(long t) throws Exception {
+        if (!a.isCustomer() || a.oldestSignalAt == null && a.churnArmed) {
+            return;
+        }
+        if (a.nextDayBoundary != null && a.nextDayBoundary <= t) {
+            return; // due: advanceTo evaluates it and plans the next
+        }
+        long change = HealthScore.nextChange(t, store.signals(), s.health());
+        if (change != Long.MAX_VALUE) {
+            long boundary = nextMidnight(Math.max(t, change - 1));
+            if (a.nextDayBoundary == null || boundary < a.nextDayBoundary) {
+                a.nextDayBoundary = boundary;
+            }
         }
     }
 
