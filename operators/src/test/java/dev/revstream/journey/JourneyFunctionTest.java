@@ -258,6 +258,24 @@ class JourneyFunctionTest {
     }
 
     @Test
+    void shouldAlertChurnRiskAtTheFirstDayBoundaryAfterASignalLeavesItsWindowWithNothingBetween() throws Exception {
+        open();
+        send(deal("d1", "CREATED", T0 - DAY).stage("NEGOTIATION").amount(50_000));
+        send(deal("d1", "CLOSED_WON", T0));
+        send(touch("PRODUCT_USAGE", T0 + DAY + 10 * HOUR).amount(100));
+        for (int i = 0; i < 3; i++) {
+            send(touch("SUPPORT_TICKET", T0 + 10 * DAY + i * HOUR)); // -20 for 14 days
+        }
+        send(touch("PAYMENT_FAILED", T0 + 10 * DAY + 5 * HOUR)); // -15 for 30 days: 65, no alert
+        // day 15 10:00: the usage leaves the last 14 days, under half of the 14 before (-30): 35, seen at the next midnight
+        watermark(T0 + 16 * DAY - 1);
+        assertThat(alerts(AlertType.CHURN_RISK)).isEmpty();
+        watermark(T0 + 40 * DAY);
+        assertThat(alerts(AlertType.CHURN_RISK)).extracting(Alert::triggeredAt, Alert::healthScore)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(T0 + 16 * DAY, 35));
+    }
+
+    @Test
     void shouldForgetHealthSignalsOnceNoWindowCanSeeThem() throws Exception {
         open();
         send(touch("SUPPORT_TICKET", T0)); // not a customer: no score, but the signal is kept for a while
