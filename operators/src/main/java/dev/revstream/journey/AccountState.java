@@ -42,6 +42,8 @@ public class AccountState {
     public Long nextStallCheck;
     public Long nextTombstoneExpiry;
     public Long oldestSignalAt;
+    /** The newest health signal: when it leaves every window all have (older ones go at any firing before). */
+    public Long newestSignalAt;
     /** The last attributable touch applied, and the lead-creation touch candidates (attribution). */
     public dev.revstream.attribution.Touch lastTouch;
     public boolean leadMarkerSeen;

@@ -166,6 +166,9 @@ public final class Journey {
         if (a.oldestSignalAt == null || t < a.oldestSignalAt) {
             a.oldestSignalAt = t;
         }
+        if (a.newestSignalAt == null || t > a.newestSignalAt) {
+            a.newestSignalAt = t;
+        }
     }
 
     private void applyDeal(Event e, long t) throws Exception {
@@ -512,7 +515,8 @@ public final class Journey {
     public Long nextWakeUp(long t) {
         Long w = null;
         for (Long c : new Long[] {a.leadDeadline, a.nextStallCheck, a.nextDayBoundary, a.nextTombstoneExpiry,
-                a.oldestSignalAt == null ? null : a.oldestSignalAt + s.health().retentionMillis() + 1,
+                // state cleaning: one wake-up when the newest signal or touch expires (older ones go at any firing before)
+                a.oldestSignalAt == null ? null : (a.newestSignalAt == null ? a.oldestSignalAt : a.newestSignalAt) + s.health().retentionMillis() + 1,
                 touchExpiry()}) {
             if (c != null && c > t && (w == null || c < w)) {
                 w = c;
@@ -521,17 +525,21 @@ public final class Journey {
         return w;
     }
 
-    /** When the oldest touch leaves the attribution window (an open deal may still keep it). */
+    /** When the newest touch leaves the attribution window (an open deal may still keep older ones). */
     private Long touchExpiry() {
-        return a.oldestTouchAt == null ? null : a.oldestTouchAt + s.attribution().windowMillis() + 1;
+        if (a.oldestTouchAt == null) {
+            return null;
+        }
+        long newest = a.lastTouch == null ? a.oldestTouchAt : Math.max(a.oldestTouchAt, a.lastTouch.at);
+        return newest + s.attribution().windowMillis() + 1;
     }
 
     /**
      * Plans the next day boundary at which the health score is evaluated: it matters while a signal
      * can still change the score, or to re-arm a disarmed alert. The score moves only where a signal
-     * leaves a window, so the boundary is the first midnight at or after that (every midnight in
-     * between would find the score it has now): a customer wakes up a few times per signal, not
-     * every day.
+     * leaves a window, so between two such edges every midnight finds the same score: the boundary
+     * is the first midnight after an edge at which the score would fire the alert (or re-arm it).
+     * A customer wakes up when something is to be said, not every day; a new signal plans anew.
      */
     private void schedule(long t) throws Exception {
         if (!a.isCustomer() || a.oldestSignalAt == null && a.churnArmed) {
@@ -540,12 +548,23 @@ public final class Journey {
         if (a.nextDayBoundary != null && a.nextDayBoundary <= t) {
             return; // due: advanceTo evaluates it and plans the next
         }
-        long change = HealthScore.nextChange(t, store.signals(), s.health());
-        if (change != Long.MAX_VALUE) {
-            long boundary = nextMidnight(Math.max(t, change - 1));
-            if (a.nextDayBoundary == null || boundary < a.nextDayBoundary) {
-                a.nextDayBoundary = boundary;
+        Iterable<Map.Entry<Long, HealthBucket>> signals = store.signals();
+        long from = t;
+        while (true) {
+            long change = HealthScore.nextChange(from, signals, s.health());
+            if (change == Long.MAX_VALUE) {
+                return;
             }
+            long boundary = nextMidnight(Math.max(t, change - 1));
+            if (a.nextDayBoundary != null && boundary >= a.nextDayBoundary) {
+                return; // planned already, as early
+            }
+            int score = HealthScore.at(boundary, signals, s.health()).score();
+            if (a.churnArmed ? score < s.health().churnBelow() : score >= s.health().rearmAt()) {
+                a.nextDayBoundary = boundary;
+                return;
+            }
+            from = boundary; // nothing to say at this boundary: the next edge after it
         }
     }
 
@@ -573,6 +592,9 @@ public final class Journey {
             store.removeSignal(at);
         }
         a.oldestSignalAt = oldest;
+        if (oldest == null) {
+            a.newestSignalAt = null;
+        }
     }
 
     private void recomputeDealWakeUps() throws Exception {
