@@ -13,6 +13,15 @@ import java.util.Map;
 public record HealthScore(int score, List<String> signals) {
 
     public static HealthScore at(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h) {
+        return compute(t, buckets, h, true);
+    }
+
+    /** The score alone (no sentences: they cost more than the score, and most evaluations fire nothing). */
+    public static int scoreAt(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h) {
+        return compute(t, buckets, h, false).score();
+    }
+
+    private static HealthScore compute(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h, boolean explain) {
         double usageRecent = 0;
         double usageBefore = 0;
         int tickets = 0;
@@ -38,27 +47,27 @@ public record HealthScore(int score, List<String> signals) {
             payment |= b.paymentFailed > 0 && at > t - h.paymentWindowMillis();
         }
         int score = 100;
-        List<String> why = new ArrayList<>();
+        List<String> why = explain ? new ArrayList<>() : List.of();
         if (usageBefore > 0 && usageRecent < h.usageDropRatio() * usageBefore) {
             score -= h.usageDropPoints();
-            why.add(String.format("product usage %.0f in the last %s, under %.0f%% of the %.0f before (-%d)",
+            if (explain) why.add(String.format("product usage %.0f in the last %s, under %.0f%% of the %.0f before (-%d)",
                     usageRecent, Durations.days(h.usageWindowMillis()), h.usageDropRatio() * 100, usageBefore, h.usageDropPoints()));
         }
         if (tickets >= h.ticketCount()) {
             score -= h.ticketPoints();
-            why.add(String.format("%d support tickets in the last %s (-%d)", tickets, Durations.days(h.ticketWindowMillis()), h.ticketPoints()));
+            if (explain) why.add(String.format("%d support tickets in the last %s (-%d)", tickets, Durations.days(h.ticketWindowMillis()), h.ticketPoints()));
         }
         if (lowNps) {
             score -= h.npsPoints();
-            why.add(String.format("an NPS of %d or less in the last %s (-%d)", h.npsMaxScore(), Durations.days(h.npsWindowMillis()), h.npsPoints()));
+            if (explain) why.add(String.format("an NPS of %d or less in the last %s (-%d)", h.npsMaxScore(), Durations.days(h.npsWindowMillis()), h.npsPoints()));
         }
         if (champion) {
             score -= h.championPoints();
-            why.add(String.format("the champion left in the last %s (-%d)", Durations.days(h.championWindowMillis()), h.championPoints()));
+            if (explain) why.add(String.format("the champion left in the last %s (-%d)", Durations.days(h.championWindowMillis()), h.championPoints()));
         }
         if (payment) {
             score -= h.paymentPoints();
-            why.add(String.format("a failed payment in the last %s (-%d)", Durations.days(h.paymentWindowMillis()), h.paymentPoints()));
+            if (explain) why.add(String.format("a failed payment in the last %s (-%d)", Durations.days(h.paymentWindowMillis()), h.paymentPoints()));
         }
         return new HealthScore(score, why);
     }

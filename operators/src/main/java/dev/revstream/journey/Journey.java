@@ -559,7 +559,7 @@ public final class Journey {
             if (a.nextDayBoundary != null && boundary >= a.nextDayBoundary) {
                 return; // planned already, as early
             }
-            int score = HealthScore.at(boundary, signals, s.health()).score();
+            int score = HealthScore.scoreAt(boundary, signals, s.health());
             if (a.churnArmed ? score < s.health().churnBelow() : score >= s.health().rearmAt()) {
                 a.nextDayBoundary = boundary;
                 return;
@@ -625,11 +625,11 @@ public final class Journey {
         if (!a.isCustomer()) {
             return;
         }
-        HealthScore h = HealthScore.at(t, store.signals(), s.health());
-        if (a.churnArmed && h.score() < s.health().churnBelow()) {
+        int score = HealthScore.scoreAt(t, store.signals(), s.health());
+        if (a.churnArmed && score < s.health().churnBelow()) {
             a.churnArmed = false;
-            churnAlert(h, t);
-        } else if (!a.churnArmed && h.score() >= s.health().rearmAt()) {
+            churnAlert(HealthScore.at(t, store.signals(), s.health()), t);
+        } else if (!a.churnArmed && score >= s.health().rearmAt()) {
             a.churnArmed = true;
         }
     }
