@@ -154,7 +154,8 @@ public final class AccountRules {
                 break;
             }
             long next = nextTick(at);
-            if (next < until && cached.noneFailing()) { // a failing rule is evaluated (and counted) at every tick
+            // a failing rule is evaluated (and counted) at every tick; a few ticks cost less evaluated than searched
+            if (next < until && cached.noneFailing() && (until - next) / book.set().intervalMillis() >= SEARCH_FROM_TICKS) {
                 next = nextTurn(at, next, until, open, lead, customer, sources);
                 if (next > nextTick(at)) {
                     a.lastRuleTick = lastTickBefore(next); // the ticks skipped would have found what `at` found
@@ -223,6 +224,12 @@ public final class AccountRules {
         }
         return best;
     }
+
+    /**
+     * How many ticks ahead must be due before they are searched for a turn rather than evaluated:
+     * the search costs about two evaluations per rule and entity, and a read of the tallies.
+     */
+    static final long SEARCH_FROM_TICKS = 4;
 
     /** The account as the one entity of a lead or customer rule (no deal). */
     private static final List<DealState> ACCOUNT = java.util.Collections.singletonList(null);

@@ -45,15 +45,17 @@ import org.apache.flink.util.OutputTag;
  * exactly as event time says.
  *
  * <p>State and its cleaning: the buffer entry goes when its timer fires; a closed deal shrinks to
- * a tombstone removed by a wake-up timer {@code tombstone} after its close; health signals are
- * removed by a wake-up timer once older than the longest health window. The account value and
+ * a tombstone removed by a wake-up timer {@code tombstone} after its close; health signals and
+ * attribution touches are removed once older than the longest window that can see them, at any
+ * firing, and at the latest by a wake-up timer when the newest one is. The account value and
  * open deals live as long as the account does; a processing-time TTL ({@code ttl}) is only a
  * safety net for accounts that go silent forever.
  *
  * <p>With a rule book, every firing also evaluates the rules ({@link AccountRules}) after the
  * journey has moved, and the account wakes up at each evaluation tick while anything is in a
  * rule's scope or open; touch tallies go once older than twice the longest counting window, rule
- * marks once nothing is open or failing for them. Without rules none of that state exists.
+ * marks once nothing is open or failing for them (tallies likewise at any firing, at the latest when
+ * the newest expires). Without rules none of that state exists.
  */
 public class JourneyFunction extends KeyedProcessFunction<String, Event, JourneyUpdate> {
     private static final long serialVersionUID = 1L;
