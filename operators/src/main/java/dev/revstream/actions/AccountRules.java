@@ -77,7 +77,7 @@ public final class AccountRules {
 
     /**
      * Evaluates the ticks due before {@code t} that no firing has run yet (in bounded replays the
-     * tick timer is registered four weeks ahead), with the state as it stood: call it before t's events.
+     * tick timer is registered a week ahead), with the state as it stood: call it before t's events.
      */
     public void catchUp(long t) throws Exception {
         if (a.lastRuleTick != null && nextTick(a.lastRuleTick) < t) { // else nothing is due: spare the state reads
@@ -299,7 +299,7 @@ public final class AccountRules {
 
     /**
      * The next instant the account needs a firing for its rules (the next tick, or in a bounded
-     * replay with an as-of time four weeks of ticks later, capped at the last tick at or before the
+     * replay with an as-of time a week of ticks later, capped at the last tick at or before the
      * as-of time: {@link #catchUp} runs the ones in between) or for pruning its tallies; or null.
      */
     public Long nextWakeUp(Long asOf) {
@@ -322,7 +322,7 @@ public final class AccountRules {
     }
 
     /** How far apart a bounded replay's tick firings are (ticks in between run in the next firing). */
-    static final long REPLAY_BATCH_MILLIS = 28 * 86_400_000L;
+    static final long REPLAY_BATCH_MILLIS = 7 * 86_400_000L;
 
     /** Signals and tallies read from state once per firing, on first use. */
     private final class Sources {

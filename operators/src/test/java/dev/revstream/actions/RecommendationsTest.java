@@ -383,7 +383,7 @@ class RecommendationsTest {
     }
 
     @Test
-    void shouldGiveTheSameRecordsInABoundedReplayWhoseTickTimersAreWeeksApart() throws Exception {
+    void shouldGiveTheSameRecordsInABoundedReplayWhoseTickTimersAreAWeekApart() throws Exception {
         long asOf = T0 + 100 * DAY + 30 * 60_000L;
         List<Recommendation> live = mixedScenario(HOUR / 2, null).stream().filter(r -> r.at() <= asOf).toList();
         List<Recommendation> replay = mixedScenario(DAY / 3, asOf);
