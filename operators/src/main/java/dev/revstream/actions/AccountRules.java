@@ -7,6 +7,7 @@ import dev.revstream.journey.JourneySettings;
 import dev.revstream.journey.JourneyStore;
 import dev.revstream.model.Event;
 import dev.revstream.model.TouchpointType;
+import dev.revstream.time.WindowEdges;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -246,33 +247,10 @@ public final class AccountRules {
     private long nextWindowEdge(long at, Sources sources) throws Exception {
         long edge = Long.MAX_VALUE;
         if (book.readsTallies()) {
-            long day = 86_400_000L;
-            List<Long> widths = new ArrayList<>();
-            for (int w : book.set().windowsDays()) {
-                widths.add(w * day);
-            }
-            widths.add(book.set().trendDays() * day);
-            for (Map.Entry<Long, TouchTally> e : sources.tallyList()) {
-                edge = earliestAfter(at, edge, e.getKey(), widths);
-            }
+            edge = WindowEdges.next(at, sources.tallyList(), book.tallyWindowEdges());
         }
         if (book.readsHealth()) {
             edge = Math.min(edge, HealthScore.nextChange(at, sources.signalList(), s.health()));
-        }
-        return edge;
-    }
-
-    /** The earliest of {@code edge} and the edges after {@code at} of an entry at {@code x}: x, x + w and x + 2w. */
-    private static long earliestAfter(long at, long edge, long x, List<Long> widths) {
-        if (x > at) {
-            return Math.min(edge, x);
-        }
-        for (long w : widths) {
-            if (x + w > at) {
-                edge = Math.min(edge, x + w);
-            } else if (x + 2 * w > at) {
-                edge = Math.min(edge, x + 2 * w);
-            }
         }
         return edge;
     }

@@ -64,6 +64,7 @@ public final class RuleBook {
 
     private final boolean readsTallies;
     private final boolean readsHealth;
+    private final long[] tallyWindowEdges;
 
     private RuleBook(RuleSet set, List<Rule> rules) {
         this.set = set;
@@ -72,6 +73,19 @@ public final class RuleBook {
         rules.forEach(r -> byId.put(r.spec().id(), r));
         this.readsTallies = rules.stream().anyMatch(r -> r.named().stream().anyMatch(Facts::isWindowFact));
         this.readsHealth = rules.stream().anyMatch(r -> r.named().contains("healthScore") || r.named().contains("healthSignals"));
+        java.util.List<Long> edges = new java.util.ArrayList<>();
+        for (int days : set.windowsDays()) {
+            edges.add(days * 86_400_000L);
+            edges.add(2 * days * 86_400_000L);
+        }
+        edges.add(set.trendDays() * 86_400_000L);
+        edges.add(2 * set.trendDays() * 86_400_000L);
+        this.tallyWindowEdges = edges.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** How long after it a touch tally leaves each counting window (the last N days, the N before; the trend's too). */
+    long[] tallyWindowEdges() {
+        return tallyWindowEdges;
     }
 
     /** Some condition names a counting-window fact: its value steps when a touch crosses a window edge. */
@@ -174,7 +188,6 @@ public final class RuleBook {
             try {
                 CelAbstractSyntaxTree ast = compilers.get(r.scope()).compile(r.when()).getAst();
                 Set<String> named = new TreeSet<>();
-
                 ast.getReferenceMap().values().forEach(ref -> {
                     if (names.get(r.scope()).contains(ref.name())) {
                         named.add(ref.name());

@@ -78,16 +78,6 @@ public record HealthScore(int score, List<String> signals) {
      * before). Long.MAX_VALUE when none is left.
      */
     public static long nextChange(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h) {
-        long next = Long.MAX_VALUE;
-        for (Map.Entry<Long, HealthBucket> e : buckets) {
-            long at = e.getKey();
-            for (long edge : new long[] {at, at + h.usageWindowMillis(), at + 2 * h.usageWindowMillis(), at + h.ticketWindowMillis(),
-                    at + h.npsWindowMillis(), at + h.championWindowMillis(), at + h.paymentWindowMillis()}) {
-                if (edge > t && edge < next) {
-                    next = edge;
-                }
-            }
-        }
-        return next;
+        return dev.revstream.time.WindowEdges.next(t, buckets, h.windowEdges());
     }
 }

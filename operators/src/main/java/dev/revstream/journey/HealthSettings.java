@@ -26,6 +26,12 @@ public record HealthSettings(
         long paymentWindowMillis)
         implements Serializable {
 
+    /** How long after it a signal leaves each window the score counts (usage: the last window, then the one before). */
+    public long[] windowEdges() {
+        return new long[] {usageWindowMillis, 2 * usageWindowMillis, ticketWindowMillis, npsWindowMillis, championWindowMillis,
+                paymentWindowMillis};
+    }
+
     /** The longest window: signals older than this can never count again. */
     public long retentionMillis() {
         return Math.max(Math.max(2 * usageWindowMillis, ticketWindowMillis),

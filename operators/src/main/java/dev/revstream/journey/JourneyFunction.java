@@ -125,6 +125,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         alertsByType = new java.util.HashMap<>();
         ignoredOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ignoredEvents");
         effective = s;
+        buffer = new Buffer();
         rules = ruleSet.enabled() ? RuleBook.compile(ruleSet) : null; // validated at start-up already: compiled once here
         if (rules != null) {
             MapStateDescriptor<Long, TouchTally> talliesDesc = new MapStateDescriptor<>("touch-tallies", Types.LONG, Types.POJO(TouchTally.class));
@@ -141,6 +142,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     }
 
     private transient JourneySettings effective;
+    private transient Buffer buffer;
 
     /** The as-of time of a bounded run arrives as a global job parameter. */
     private JourneySettings settingsWithAsOf() {
@@ -194,7 +196,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         journey.advanceTo(t);
         Long next = journey.nextWakeUp(t);
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
-            accountRules.evaluate(t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, new Buffer());
+            accountRules.evaluate(t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, buffer);
             Long rulesNext = accountRules.nextWakeUp(effective.asOf());
             boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && effective.asOf() == null;
             if (rulesNext != null && !endOfInput) {
