@@ -1,0 +1,167 @@
+package dev.revstream.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.revstream.model.Channel;
+import dev.revstream.model.TouchpointType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    private static RevstreamConfig load(String... sets) {
+        return ConfigLoader.load(ProjectConfig.mainFile(), List.of(sets), Map.of());
+    }
+
+    @Test
+    void loadsTheDefaultConfigurationAndItsMappings() {
+        RevstreamConfig cfg = load();
+        assertThat(cfg.topics().touchpoints()).isEqualTo("revops.touchpoints");
+        assertThat(cfg.time().outOfOrderness()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(cfg.ingest().maxValueBytes()).isEqualTo(1024 * 1024);
+        assertThat(cfg.ingest().deadletterMaxPayload()).isEqualTo(512 * 1024);
+        assertThat(cfg.kafka().transactionTimeout()).isLessThan(Duration.ofMinutes(15));
+        assertThat(cfg.deals().stages()).extracting(RevstreamConfig.Stage::name)
+                .containsExactly("QUALIFICATION", "DISCOVERY", "SOLUTION", "PROPOSAL", "NEGOTIATION");
+        assertThat(cfg.deals().stages().get(4).stallSla()).isEqualTo(Duration.ofDays(7));
+        assertThat(cfg.deals().stages().get(3).winProbability()).isEqualTo(0.6);
+        assertThat(cfg.mappings().type("marketo", "Open Email")).isEqualTo(TouchpointType.EMAIL_OPEN);
+        assertThat(cfg.mappings().type("salesforce", "Call")).isEqualTo(TouchpointType.SALES_CALL);
+        assertThat(cfg.mappings().type("zendesk", "ticket.created")).isEqualTo(TouchpointType.SUPPORT_TICKET);
+        assertThat(cfg.mappings().stage("hubspot", "contractsent")).isEqualTo("NEGOTIATION");
+        assertThat(cfg.mappings().stage("salesforce", "Proposal/Price Quote")).isEqualTo("PROPOSAL");
+        assertThat(cfg.mappings().stage("pipedrive", "won")).isEqualTo("CLOSED_WON");
+        assertThat(cfg.mappings().channel("anything", "cpc")).isEqualTo(Channel.PAID_SEARCH);
+        assertThat(cfg.ingest().currencyRates()).containsKey("EUR");
+    }
+
+    @Test
+    void setAndEnvironmentOverrideTheFileInThatOrder() {
+        RevstreamConfig env = ConfigLoader.load(ProjectConfig.mainFile(), List.of(),
+                Map.of("REVSTREAM_KAFKA_BOOTSTRAP_SERVERS", "envhost:1", "REVSTREAM_TIME_OUT_OF_ORDERNESS", "5s"));
+        assertThat(env.kafka().bootstrapServers()).isEqualTo("envhost:1");
+        assertThat(env.time().outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        RevstreamConfig both = ConfigLoader.load(ProjectConfig.mainFile(), List.of("kafka.bootstrap-servers=sethost:2"),
+                Map.of("REVSTREAM_KAFKA_BOOTSTRAP_SERVERS", "envhost:1"));
+        assertThat(both.kafka().bootstrapServers()).isEqualTo("sethost:2");
+        assertThat(load("kafka.properties.security.protocol=SASL_SSL").kafka().properties())
+                .containsEntry("security.protocol", "SASL_SSL");
+        assertThat(load("flink.state.backend.rocksdb.timer-service.factory=HEAP").flinkOptions())
+                .containsEntry("state.backend.rocksdb.timer-service.factory", "HEAP");
+        assertThat(load("deals.stage.PROPOSAL.stall-sla=3d").deals().stages().get(3).stallSla()).isEqualTo(Duration.ofDays(3));
+    }
+
+    @Test
+    void readsTheAlertThresholdsIntoTheJourneySettings() {
+        RevstreamConfig cfg = load("alerts.lead-sla-mode=business-hours", "alerts.business-days=MON,TUE,wed",
+                "alerts.business-hours=08:30-18:00", "alerts.segment.enterprise.lead-sla=48h",
+                "deals.segment.enterprise.stall-sla.PROPOSAL=20d", "alerts.health.churn-below=40");
+        var js = cfg.journeySettings();
+        assertThat(js.leadSlaMillis()).isEqualTo(Duration.ofHours(24).toMillis());
+        assertThat(js.businessCalendar()).isNotNull();
+        assertThat(js.leadSlaBySegment()).containsEntry("enterprise", Duration.ofHours(48).toMillis());
+        assertThat(js.stallSla(3, "enterprise")).isEqualTo(Duration.ofDays(20).toMillis());
+        assertThat(js.stallSla(3, "smb")).isEqualTo(Duration.ofDays(10).toMillis());
+        assertThat(js.health().churnBelow()).isEqualTo(40);
+        assertThat(js.tombstoneMillis()).isEqualTo(Duration.ofDays(400).toMillis());
+        assertThat(js.criticalStage()).isEqualTo("NEGOTIATION");
+        assertThat(load().journeySettings().businessCalendar()).isNull();
+        assertThatThrownBy(() -> load("alerts.business-hours=18:00-08:00", "alerts.business-days=FUNDAY",
+                "alerts.health.rearm-at=10", "alerts.stall-critical-stage=CLOSING", "deals.segment.smb.stall-sla.WAITING=3d"))
+                .hasMessageContaining("alerts.business-hours")
+                .hasMessageContaining("alerts.business-days: 'FUNDAY'")
+                .hasMessageContaining("alerts.health.rearm-at")
+                .hasMessageContaining("alerts.stall-critical-stage")
+                .hasMessageContaining("deals.segment.smb.stall-sla.WAITING");
+    }
+
+    @Test
+    void readsKpiWindowsAndAttributionShares() {
+        RevstreamConfig cfg = load("kpi.windows=1d, 1Q, 1y", "kpi.fiscal-year-start-month=4", "attribution.u-shaped=0.5, 0.5",
+                "time.zone=Europe/Berlin");
+        assertThat(cfg.kpi().windows()).extracting(dev.revstream.kpi.KpiWindow::name).containsExactly("1d", "1Q", "1y");
+        assertThat(cfg.kpi().windows().get(1).fiscalStartMonth()).isEqualTo(4);
+        assertThat(cfg.kpi().windows().get(0).zone()).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+        assertThat(cfg.journeySettings().attribution().uFirst()).isEqualTo(0.5);
+        assertThat(cfg.journeySettings().attribution().windowMillis()).isEqualTo(Duration.ofDays(180).toMillis());
+        assertThatThrownBy(() -> load("kpi.windows=1d, 2w", "attribution.w-shaped=0.5, 0.5, 0.5", "kpi.gross-margin=2"))
+                .hasMessageContaining("kpi.windows: '2w' is not a window size")
+                .hasMessageContaining("attribution.w-shaped")
+                .hasMessageContaining("kpi.gross-margin");
+    }
+
+    @Test
+    void namesEveryBadKeyAndWhatIsAllowed() {
+        assertThatThrownBy(() -> load("time.out-of-ordernes=5s", "kafka.delivery=twice", "time.idle-timeout=soon",
+                "kafka.transaction-timeout=20m", "job.parallelism=0", "time.zone=Mars/Base"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("time.out-of-ordernes: unknown key; the keys under 'time.' are")
+                .hasMessageContaining("time.out-of-orderness")
+                .hasMessageContaining("kafka.delivery: 'twice' is not one of [exactly-once, at-least-once]")
+                .hasMessageContaining("time.idle-timeout: 'soon' is not a duration such as 500ms, 90s, 5m, 2h or 7d")
+                .hasMessageContaining("kafka.transaction-timeout: '20m' must be between 1s and 15m")
+                .hasMessageContaining("job.parallelism: '0' must be a whole number from 1 to 1024")
+                .hasMessageContaining("time.zone: 'Mars/Base' is not a time zone");
+        assertThatThrownBy(() -> load("ingest.currency-rates.EUR=-1")).hasMessageContaining("ingest.currency-rates.EUR");
+        assertThatThrownBy(() -> load("deals.stage.CLOSING.stall-sla=3d")).hasMessageContaining("not listed in deals.stages");
+        assertThatThrownBy(() -> load("topics.deals=revops.touchpoints")).hasMessageContaining("topics.deals");
+        assertThatThrownBy(() -> load("job.checkpoint-interval=10m", "kafka.transaction-timeout=15m"))
+                .hasMessageContaining("at least twice job.checkpoint-interval");
+    }
+
+    @Test
+    void reportsABadMappingFileByName(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("main.yaml"), Files.readString(ProjectConfig.mainFile()).replace("mappings/default.yaml", "bad.yaml"));
+        Files.writeString(dir.resolve("bad.yaml"), "sources:\n  crm:\n    stages:\n      Won: VICTORY\n");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("main.yaml"), List.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ingest.mappings")
+                .hasMessageContaining("VICTORY");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), List.of(), Map.of()))
+                .hasMessageContaining("no such file");
+    }
+
+    @Test
+    void readsTheDefaultRulesAndRejectsABadRuleFileAtStartUpNamingRuleAndPosition(@TempDir Path dir) throws Exception {
+        RevstreamConfig cfg = load();
+        assertThat(cfg.rules().rules()).hasSize(5);
+        assertThat(cfg.rules().intervalMillis()).isEqualTo(Duration.ofHours(1).toMillis());
+        assertThat(load("actions.rules=", "actions.evaluation-interval=15m").rules().isEmpty()).isTrue();
+        Files.writeString(dir.resolve("rules.yaml"), """
+                rules:
+                  - id: typo
+                    scope: deal
+                    when: "stage == 'PROPOSAL' && amonut > 5"
+                    action: ESCALATE
+                    team: sales
+                  - id: not-bool
+                    scope: customer
+                    when: "arr * 2.0"
+                    action: ESCALATE
+                    team: sales
+                """);
+        assertThatThrownBy(() -> load("actions.rules=" + dir.resolve("rules.yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("actions.rules: " + dir.resolve("rules.yaml") + " has 2 problem(s)")
+                .hasMessageContaining("rule 'typo': condition at line 1, column 24: undeclared reference to 'amonut'")
+                .hasMessageContaining("rule 'not-bool': condition");
+        assertThatThrownBy(() -> load("actions.rules=" + dir.resolve("none.yaml")))
+                .hasMessageContaining("actions.rules: no such file");
+        assertThatThrownBy(() -> load("actions.evaluation-interval=5s"))
+                .hasMessageContaining("actions.evaluation-interval");
+    }
+
+    @Test
+    void fallsBackToTheCopyInsideTheJar() {
+        // the module directory has no config/ folder: the bundled copy is read
+        assertThat(Files.exists(ConfigLoader.DEFAULT_FILE)).isFalse();
+        RevstreamConfig cfg = ConfigLoader.load(null, List.of(), Map.of());
+        assertThat(cfg.mappings().type("marketo", "Fill Out Form")).isEqualTo(TouchpointType.FORM_SUBMIT);
+    }
+}

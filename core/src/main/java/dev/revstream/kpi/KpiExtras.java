@@ -1,0 +1,33 @@
+package dev.revstream.kpi;
+
+
+import java.math.BigDecimal;
+
+/**
+ * The figures that running totals cannot give, computed by {@code KpiFunction} from its small
+ * per-window books.
+ *
+ * @param mqlsInLookback accounts whose first MQL is in the lookback
+ * @param mqlsWithSql those of them whose first SQL is before the end
+ * @param customersAtStart customers at the window's start
+ * @param churnedOfThose distinct customers at the start that churned in the window
+ * @param customersAtLookbackStart customers at end - L
+ * @param churnedInLookback of those, the ones that churned in L
+ * @param lookbackDays L in days
+ * @param forecast F: open deals at the start expected to close in the window, weighted (null: not defined)
+ * @param retentionBase ARR at end - R of the accounts that were customers then
+ * @param retentionNow their ARR at the end
+ * @param retentionGross their ARR at the end, each capped at its ARR at end - R
+ */
+public record KpiExtras(
+        long mqlsInLookback,
+        long mqlsWithSql,
+        long customersAtStart,
+        long churnedOfThose,
+        long customersAtLookbackStart,
+        long churnedInLookback,
+        double lookbackDays,
+        BigDecimal forecast,
+        BigDecimal retentionBase,
+        BigDecimal retentionNow,
+        BigDecimal retentionGross) {}

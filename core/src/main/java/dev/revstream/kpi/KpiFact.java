@@ -1,0 +1,52 @@
+package dev.revstream.kpi;
+
+
+import java.math.BigDecimal;
+
+/**
+ * One KPI-relevant happening, emitted by the journey in event time and aggregated per dimension
+ * value by {@code KpiFunction}. Fields not used by a kind are null or zero.
+ *
+ * @param dimension the dimension it is counted under once fanned out ({@code all}, {@code segment}, ...), null before
+ * @param stage the stage (STAGE_EXIT), or the ARR class (ARR_FLOW: new, expansion, contraction, churn)
+ * @param count a count delta (OPEN: ±1 deal; ARR_LEVEL: ±1 customer)
+ * @param amount an amount, or an amount delta (OPEN, ARR_LEVEL)
+ * @param weighted the weighted-pipeline delta (OPEN)
+ * @param millis a duration: time in stage (STAGE_EXIT), sales cycle (DEAL_WON; -1 when adopted)
+ * @param forward STAGE_EXIT: a move to a later stage or to CLOSED_WON
+ * @param accountId the account (funnel and ARR facts)
+ * @param dealId the deal (OPEN), for the forecast's book of open deals
+ * @param expectedCloseDate the open deal's expected close date (OPEN), or null
+ * @param since FIRST_MQL: the account's first SQL if earlier, FIRST_SQL: its first MQL, ARR_FLOW churn:
+ *     when the customer spell began; else -1
+ */
+public record KpiFact(
+        FactKind kind,
+        long at,
+        String dimension,
+        String dimensionValue,
+        String segment,
+        String region,
+        String ownerId,
+        String dealType,
+        String stage,
+        String channel,
+        long count,
+        BigDecimal amount,
+        BigDecimal weighted,
+        long millis,
+        boolean forward,
+        String accountId,
+        String dealId,
+        String expectedCloseDate,
+        long since) {
+
+    public KpiFact under(String dimension, String value) {
+        return new KpiFact(kind, at, dimension, value, segment, region, ownerId, dealType, stage, channel, count, amount,
+                weighted, millis, forward, accountId, dealId, expectedCloseDate, since);
+    }
+
+    public String key() {
+        return dimension + "=" + dimensionValue;
+    }
+}

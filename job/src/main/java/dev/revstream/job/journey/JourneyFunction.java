@@ -1,0 +1,517 @@
+package dev.revstream.job.journey;
+
+import dev.revstream.job.settings.JobParameters;
+
+import dev.revstream.journey.AccountState;
+import dev.revstream.journey.DealState;
+import dev.revstream.journey.EventOrder;
+import dev.revstream.journey.HealthBucket;
+import dev.revstream.journey.Journey;
+import dev.revstream.journey.JourneyOutput;
+import dev.revstream.journey.JourneySettings;
+import dev.revstream.journey.JourneyStore;
+import dev.revstream.journey.JourneyUpdate;
+
+import dev.revstream.actions.AccountRules;
+import dev.revstream.actions.Recommendation;
+import dev.revstream.actions.Recommender;
+import dev.revstream.actions.RuleBook;
+import dev.revstream.actions.RuleMark;
+import dev.revstream.actions.RuleSet;
+import dev.revstream.actions.RuleSpec;
+import dev.revstream.actions.TouchTally;
+import dev.revstream.alerts.Alert;
+import dev.revstream.model.DeadLetter;
+import dev.revstream.model.ErrorCode;
+import dev.revstream.attribution.AttributionRecord;
+import dev.revstream.attribution.Touch;
+import dev.revstream.kpi.KpiFact;
+import dev.revstream.model.Event;
+import dev.revstream.quality.QualityOutcome;
+import dev.revstream.quality.QualitySample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per-account journey state in keyed state (RocksDB in the job), with the rules of
+ * {@link Journey} applied in the account's event-time order.
+ *
+ * <p>Keyed by account. Assumes no input is behind the watermark (the de-duplication stage routes
+ * late events away). Each event waits in a buffer keyed by its {@code occurredAt} until the
+ * watermark passes it; one event-time timer per distinct time applies that time's events sorted
+ * by {@link EventOrder}, then lets time pass to it (deadlines, day boundaries), then registers the
+ * next wake-up the rules ask for (none past a bounded run's as-of time: nothing after it is emitted). Timers fire in time order, so events and deadlines interleave
+ * exactly as event time says.
+ *
+ * <p>State and its cleaning: the buffer entry goes when its timer fires; a closed deal shrinks to
+ * a tombstone removed by a wake-up timer {@code tombstone} after its close; health signals and
+ * attribution touches are removed once older than the longest window that can see them, at any
+ * firing, and at the latest by a wake-up timer when the newest one is. The account value and
+ * open deals live as long as the account does; a processing-time TTL ({@code ttl}) is only a
+ * safety net for accounts that go silent forever.
+ *
+ * <p>With a rule book, every firing also evaluates the rules ({@link AccountRules}) after the
+ * journey has moved, and the account wakes up at each evaluation tick while anything is in a
+ * rule's scope or open; touch tallies go once older than twice the longest counting window, rule
+ * marks once nothing is open or failing for them (tallies likewise at any firing, at the latest when
+ * the newest expires). Without rules none of that state exists.
+ */
+public class JourneyFunction extends KeyedProcessFunction<String, Event, JourneyUpdate> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", Types.POJO(Alert.class)) {};
+    public static final OutputTag<QualitySample> QUALITY = new OutputTag<>("journey-quality", Types.POJO(QualitySample.class)) {};
+    public static final OutputTag<KpiFact> FACTS = new OutputTag<>("kpi-facts", Types.POJO(KpiFact.class)) {};
+    public static final OutputTag<AttributionRecord> ATTRIBUTION =
+            new OutputTag<>("attribution", Types.POJO(AttributionRecord.class)) {};
+    public static final OutputTag<Recommendation> ACTIONS = new OutputTag<>("actions", Types.POJO(Recommendation.class)) {};
+    /** Rule failures, once per failing spell of a (rule, entity), as dead letters. */
+    public static final OutputTag<DeadLetter> RULE_FAILURES = new OutputTag<>("rule-failures", Types.POJO(DeadLetter.class)) {};
+
+    private final JourneySettings settings;
+    private final Duration ttl;
+    private final RuleSet ruleSet;
+
+    private transient ValueState<AccountState> account;
+    private transient MapState<String, DealState> deals;
+    private transient MapState<Long, HealthBucket> signals;
+    private transient MapState<Long, List<Event>> pending;
+    private transient MapState<Long, List<Touch>> touches;
+    private transient Counter alertsOut;
+    private transient Map<String, Counter> alertsByType;
+    private transient Counter ignoredOut;
+    private transient MapState<Long, TouchTally> tallies;
+    private transient MapState<String, RuleMark> marks;
+    private transient RuleBook rules;
+    private transient Counter actionsOut;
+    private transient Counter ruleFailures;
+
+    public JourneyFunction(JourneySettings settings, Duration ttl) {
+        this(settings, ttl, RuleSet.none());
+    }
+
+    /** @param ruleSet the recommendation rules; {@link RuleSet#none()} for none */
+    public JourneyFunction(JourneySettings settings, Duration ttl, RuleSet ruleSet) {
+        this.settings = settings;
+        this.ttl = ttl;
+        this.ruleSet = ruleSet;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        JourneySettings s = settingsWithAsOf();
+        ValueStateDescriptor<AccountState> accountDesc = new ValueStateDescriptor<>("account", Types.POJO(AccountState.class));
+        MapStateDescriptor<String, DealState> dealsDesc = new MapStateDescriptor<>("deals", Types.STRING, Types.POJO(DealState.class));
+        MapStateDescriptor<Long, HealthBucket> signalsDesc = new MapStateDescriptor<>("health-signals", Types.LONG, Types.POJO(HealthBucket.class));
+        if (ttl != null && !ttl.isZero()) {
+            StateTtlConfig cfg = StateTtlConfig.newBuilder(ttl).build();
+            accountDesc.enableTimeToLive(cfg);
+            dealsDesc.enableTimeToLive(cfg);
+            signalsDesc.enableTimeToLive(cfg);
+        }
+        account = getRuntimeContext().getState(accountDesc);
+        deals = getRuntimeContext().getMapState(dealsDesc);
+        signals = getRuntimeContext().getMapState(signalsDesc);
+        MapStateDescriptor<Long, List<Touch>> touchesDesc =
+                new MapStateDescriptor<>("touches", Types.LONG, Types.LIST(Types.POJO(Touch.class)));
+        if (ttl != null && !ttl.isZero()) {
+            touchesDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+        }
+        touches = getRuntimeContext().getMapState(touchesDesc);
+        pending = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class))));
+        alertsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("alerts");
+        alertsByType = new java.util.HashMap<>();
+        ignoredOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ignoredEvents");
+        effective = s;
+        buffer = new Buffer();
+        rules = ruleSet.enabled() ? RuleBook.compile(ruleSet) : null; // validated at start-up already: compiled once here
+        if (rules != null) {
+            MapStateDescriptor<Long, TouchTally> talliesDesc = new MapStateDescriptor<>("touch-tallies", Types.LONG, Types.POJO(TouchTally.class));
+            MapStateDescriptor<String, RuleMark> marksDesc = new MapStateDescriptor<>("rule-marks", Types.STRING, Types.POJO(RuleMark.class));
+            if (ttl != null && !ttl.isZero()) {
+                talliesDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+                marksDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+            }
+            tallies = getRuntimeContext().getMapState(talliesDesc);
+            marks = getRuntimeContext().getMapState(marksDesc);
+        }
+        actionsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recommendations");
+        ruleFailures = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
+    }
+
+    private transient JourneySettings effective;
+    private transient Buffer buffer;
+
+    /** The as-of time of a bounded run arrives as a global job parameter. */
+    private JourneySettings settingsWithAsOf() {
+        Long asOf = JobParameters.of(getRuntimeContext()).asOf();
+        return asOf == null ? settings : settings.withAsOf(asOf);
+    }
+
+    @Override
+    public void processElement(Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
+        List<Event> at = pending.get(e.occurredAt());
+        if (at == null) {
+            at = new ArrayList<>(1);
+            ctx.timerService().registerEventTimeTimer(e.occurredAt());
+        }
+        at.add(e);
+        pending.put(e.occurredAt(), at);
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<JourneyUpdate> out) throws Exception {
+        AccountState a = account.value();
+        if (a == null) {
+            a = new AccountState();
+        }
+        if (a.wakeUp != null && a.wakeUp <= t) {
+            a.wakeUp = null;
+        }
+        Store store = new Store(a);
+        Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx, out));
+        AccountRules accountRules = rules == null ? null
+                : new AccountRules(rules, effective, ctx.getCurrentKey(), store, new Tallies(), new Marks(), new RuleOutput(ctx));
+        if (accountRules != null) {
+            accountRules.catchUp(Math.min(t, effective.asOf() == null ? t : effective.asOf() + 1));
+        }
+        journey.expireTombstones(t);
+        List<Event> due = pending.get(t);
+        if (due != null) {
+            due.sort(EventOrder.ORDER);
+            for (Event e : due) {
+                journey.apply(e);
+                if (accountRules != null) {
+                    accountRules.record(e);
+                }
+            }
+            pending.remove(t);
+        }
+        journey.advanceTo(t);
+        Long next = journey.nextWakeUp(t);
+        if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
+            accountRules.evaluate(t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, buffer);
+            Long rulesNext = accountRules.nextWakeUp(effective.asOf());
+            boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && effective.asOf() == null;
+            if (rulesNext != null && !endOfInput) {
+                next = next == null ? rulesNext : Math.min(next, rulesNext);
+            }
+        }
+        boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
+        if (next != null && next > t && !afterAsOf && (a.wakeUp == null || next < a.wakeUp)) {
+            ctx.timerService().registerEventTimeTimer(next);
+            a.wakeUp = next;
+        }
+        store.flush();
+        account.update(a);
+    }
+
+    /**
+     * Keyed state seen through the journey's and the rules' store. The account's deals and health
+     * signals are read from RocksDB at most once per firing (one iterator each, on first use) and
+     * written back once, by {@link #flush}: a firing reads them several times (wake-ups, health,
+     * the rules' facts), and each read was an iterator and a deserialization of every entry.
+     */
+    private final class Store implements JourneyStore {
+        /**
+         * The order RocksDB iterates String map keys in (Flink writes the length first, so shorter
+         * first; then the characters, which for ASCII is their natural order): a deal added in the
+         * firing is seen where a fresh read would put it.
+         */
+        private static final java.util.Comparator<String> ROCKSDB_STRING_ORDER =
+                java.util.Comparator.comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder());
+        private final AccountState a;
+        private Map<String, DealState> dealCache;
+        private final Map<String, DealState> dealWrites = new java.util.HashMap<>(); // null: removed
+        private java.util.TreeMap<Long, HealthBucket> signalCache;
+        private final Map<Long, HealthBucket> signalWrites = new java.util.HashMap<>(); // null: removed
+
+        Store(AccountState a) {
+            this.a = a;
+        }
+
+        @Override
+        public AccountState account() {
+            return a;
+        }
+
+        private Map<String, DealState> dealMap() throws Exception {
+            if (dealCache == null) {
+                dealCache = new java.util.TreeMap<>(ROCKSDB_STRING_ORDER);
+                for (Map.Entry<String, DealState> e : deals.entries()) {
+                    dealCache.put(e.getKey(), e.getValue());
+                }
+            }
+            return dealCache;
+        }
+
+        @Override
+        public DealState deal(String dealId) throws Exception {
+            return dealMap().get(dealId);
+        }
+
+        @Override
+        public void putDeal(DealState deal) throws Exception {
+            dealMap().put(deal.dealId, deal);
+            dealWrites.put(deal.dealId, deal);
+        }
+
+        @Override
+        public void removeDeal(String dealId) throws Exception {
+            dealMap().remove(dealId);
+            dealWrites.put(dealId, null);
+        }
+
+        @Override
+        public Iterable<DealState> deals() throws Exception {
+            return new ArrayList<>(dealMap().values());
+        }
+
+        private java.util.TreeMap<Long, HealthBucket> signalMap() throws Exception {
+            if (signalCache == null) {
+                signalCache = new java.util.TreeMap<>(); // RocksDB's order: by instant
+                for (Map.Entry<Long, HealthBucket> e : signals.entries()) {
+                    signalCache.put(e.getKey(), e.getValue());
+                }
+            }
+            return signalCache;
+        }
+
+        @Override
+        public HealthBucket signal(long at) throws Exception {
+            return signalMap().get(at);
+        }
+
+        @Override
+        public void putSignal(long at, HealthBucket bucket) throws Exception {
+            signalMap().put(at, bucket);
+            signalWrites.put(at, bucket);
+        }
+
+        @Override
+        public void removeSignal(long at) throws Exception {
+            signalMap().remove(at);
+            signalWrites.put(at, null);
+        }
+
+        /** Writes what the firing changed back to keyed state. */
+        void flush() throws Exception {
+            for (Map.Entry<String, DealState> e : dealWrites.entrySet()) {
+                if (e.getValue() == null) {
+                    deals.remove(e.getKey());
+                } else {
+                    deals.put(e.getKey(), e.getValue());
+                }
+            }
+            for (Map.Entry<Long, HealthBucket> e : signalWrites.entrySet()) {
+                if (e.getValue() == null) {
+                    signals.remove(e.getKey());
+                } else {
+                    signals.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+
+        @Override
+        public void addTouch(Touch touch) throws Exception {
+            List<Touch> at = touches.get(touch.at);
+            at = at == null ? new ArrayList<>(1) : at;
+            at.add(touch);
+            touches.put(touch.at, at);
+        }
+
+        @Override
+        public Iterable<Touch> touches() throws Exception {
+            List<Touch> all = new ArrayList<>();
+            for (List<Touch> at : touches.values()) {
+                all.addAll(at);
+            }
+            return all;
+        }
+
+        @Override
+        public void removeTouchesBefore(long t) throws Exception {
+            List<Long> old = new ArrayList<>();
+            for (Long at : touches.keys()) {
+                if (at < t) {
+                    old.add(at);
+                }
+            }
+            for (Long at : old) {
+                touches.remove(at);
+            }
+        }
+
+        @Override
+        public Iterable<Map.Entry<Long, HealthBucket>> signals() throws Exception {
+            List<Map.Entry<Long, HealthBucket>> all = new ArrayList<>();
+            signalMap().forEach((at, b) -> all.add(Map.entry(at, b)));
+            return all;
+        }
+    }
+
+    /**
+     * Up to when (exclusive) the rules may tick within this firing: before the journey's next
+     * wake-up (it can change the facts), at most to the watermark (every event up to it is
+     * buffered already: later ones are routed away as late) and the as-of time. A buffered event
+     * before that bounds the ticks too, but the rules ask the buffer only when a rule turns.
+     */
+    private long ruleTicksUntil(long t, Long journeyNext, long watermark) {
+        long until = watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark + 1;
+        if (journeyNext != null) {
+            until = Math.min(until, journeyNext);
+        }
+        if (effective.asOf() != null) {
+            until = Math.min(until, effective.asOf() + 1);
+        }
+        if (until == Long.MAX_VALUE) {
+            return t + 1; // the end of input without an as-of time: nothing after it is due
+        }
+        return Math.max(until, t + 1);
+    }
+
+    /** The account's buffered events, read (one iterator) only when the rules ask. */
+    private final class Buffer implements AccountRules.Buffer {
+        @Override
+        public long nextEventAfter(long t) throws Exception {
+            long next = Long.MAX_VALUE;
+            for (Long at : pending.keys()) {
+                if (at > t) {
+                    next = Math.min(next, at);
+                }
+            }
+            return next;
+        }
+    }
+
+    /** Touch tallies in keyed state. */
+    private final class Tallies implements AccountRules.Tallies {
+        @Override
+        public TouchTally get(long at) throws Exception {
+            return tallies.get(at);
+        }
+
+        @Override
+        public void put(long at, TouchTally tally) throws Exception {
+            tallies.put(at, tally);
+        }
+
+        @Override
+        public void remove(long at) throws Exception {
+            tallies.remove(at);
+        }
+
+        @Override
+        public Iterable<Map.Entry<Long, TouchTally>> all() throws Exception {
+            return tallies.entries();
+        }
+    }
+
+    /** Open recommendations and failing rules in keyed state. */
+    private final class Marks implements Recommender.Marks {
+        @Override
+        public RuleMark get(String key) throws Exception {
+            return marks.get(key);
+        }
+
+        @Override
+        public void put(String key, RuleMark mark) throws Exception {
+            marks.put(key, mark);
+        }
+
+        @Override
+        public void remove(String key) throws Exception {
+            marks.remove(key);
+        }
+
+        @Override
+        public List<RuleMark> all() throws Exception {
+            List<RuleMark> all = new ArrayList<>();
+            marks.values().forEach(all::add);
+            return all;
+        }
+    }
+
+    /** Recommendations and rule failures on side outputs. */
+    private final class RuleOutput implements Recommender.Output {
+        private final OnTimerContext ctx;
+
+        RuleOutput(OnTimerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void recommendation(Recommendation r) {
+            actionsOut.inc();
+            ctx.output(ACTIONS, r);
+        }
+
+        @Override
+        public void failure(RuleSpec rule, String accountId, String dealId, long at, String error, String facts, boolean first) {
+            ruleFailures.inc();
+            if (first) {
+                byte[] payload = facts.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String entity = accountId + (dealId == null || dealId.isEmpty() ? "" : "/" + dealId);
+                ctx.output(RULE_FAILURES, new DeadLetter(ErrorCode.RULE_FAILED, "rule:" + rule.id(), entity,
+                        "rule '" + rule.id() + "' failed for " + entity + " at " + java.time.Instant.ofEpochMilli(at) + ": " + error
+                                + " (reported once until it works again; the payload holds the facts it named)",
+                        "revstream-rules", System.currentTimeMillis(), null, -1, -1, null, at, payload, payload.length,
+                        null, false));
+            }
+        }
+    }
+
+    /** Journey updates on the main output, alerts and ignored-event samples on side outputs. */
+    private final class Output implements JourneyOutput {
+        private final OnTimerContext ctx;
+        private final Collector<JourneyUpdate> out;
+
+        Output(OnTimerContext ctx, Collector<JourneyUpdate> out) {
+            this.ctx = ctx;
+            this.out = out;
+        }
+
+        @Override
+        public void update(JourneyUpdate update) {
+            out.collect(update);
+        }
+
+        @Override
+        public void alert(Alert alert) {
+            alertsOut.inc();
+            alertsByType.computeIfAbsent(alert.type().name(),
+                    t -> getRuntimeContext().getMetricGroup().addGroup("revstream").addGroup("alertType", t).counter("alerts")).inc();
+            ctx.output(ALERTS, alert);
+        }
+
+        @Override
+        public void attribution(AttributionRecord record) {
+            ctx.output(ATTRIBUTION, record);
+        }
+
+        @Override
+        public void fact(KpiFact fact) {
+            ctx.output(FACTS, fact);
+        }
+
+        @Override
+        public void ignored(Event e) {
+            ignoredOut.inc();
+            QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.IGNORED, null, s -> ctx.output(QUALITY, s));
+        }
+    }
+}

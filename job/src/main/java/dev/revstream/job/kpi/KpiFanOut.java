@@ -1,0 +1,54 @@
+package dev.revstream.job.kpi;
+
+import dev.revstream.kpi.FactKind;
+import dev.revstream.kpi.KpiFact;
+
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Sends each fact to every dimension value it is counted under: deal facts under {@code all},
+ * their segment, region, owner and deal type (missing values as {@code unknown}); funnel facts under
+ * {@code all}; spend under {@code all} and its channel; attribution credits under their channel only;
+ * ARR under {@code all} and the account's segment. Stateless.
+ */
+public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
+    private static final long serialVersionUID = 1L;
+    public static final String UNKNOWN = "unknown";
+
+    @Override
+    public void flatMap(KpiFact f, Collector<KpiFact> out) {
+        if (f.kind() == FactKind.ATTRIBUTED) {
+            out.collect(f.under("channel", f.channel()));
+            return;
+        }
+        out.collect(f.under("all", "all"));
+        if (f.kind() == FactKind.SPEND) {
+            out.collect(f.under("channel", f.channel()));
+        }
+        switch (f.kind()) {
+            case DEAL_CREATED, DEAL_ADOPTED, DEAL_WON, DEAL_LOST, STAGE_EXIT, OPEN -> {
+                out.collect(f.under("segment", orUnknown(f.segment())));
+                out.collect(f.under("region", orUnknown(f.region())));
+                out.collect(f.under("ownerId", orUnknown(f.ownerId())));
+                out.collect(f.under("dealType", orUnknown(f.dealType())));
+            }
+            case ARR_LEVEL, ARR_FLOW -> out.collect(f.under("segment", orUnknown(f.segment())));
+            case ARR_ACCOUNT -> {
+                out.collect(f.under("segment", orUnknown(f.segment())));
+                if (f.stage() != null || f.segment() == null) {
+                    // it left a segment: that segment's retention cohort sees where its ARR went
+                    String left = orUnknown(f.stage());
+                    if (!left.equals(orUnknown(f.segment()))) {
+                        out.collect(f.under("segment", left));
+                    }
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static String orUnknown(String v) {
+        return v == null ? UNKNOWN : v;
+    }
+}

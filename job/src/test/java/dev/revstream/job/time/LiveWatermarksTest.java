@@ -1,0 +1,96 @@
+package dev.revstream.job.time;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.junit.jupiter.api.Test;
+
+class LiveWatermarksTest {
+    private long now = 1_000_000;
+    private final Recorder out = new Recorder();
+
+    static final class Recorder implements WatermarkOutput {
+        final List<Long> watermarks = new ArrayList<>();
+        boolean idle;
+
+        @Override
+        public void emitWatermark(Watermark w) {
+            watermarks.add(w.getTimestamp());
+            idle = false;
+        }
+
+        @Override
+        public void markIdle() {
+            idle = true;
+        }
+
+        @Override
+        public void markActive() {
+            idle = false;
+        }
+
+        long last() {
+            return watermarks.get(watermarks.size() - 1);
+        }
+    }
+
+    @Test
+    void shouldTrailTheLargestValidTimeByTheOutOfOrderness() {
+        LiveWatermarks<String> g = new LiveWatermarks<>(30_000, 0, false, () -> now);
+        g.onEvent("a", 100_000, out);
+        g.onEvent("b", 90_000, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(100_000 - 30_000 - 1);
+    }
+
+    @Test
+    void shouldIgnoreRecordsWithoutAValidTime() {
+        LiveWatermarks<String> g = new LiveWatermarks<>(0, 0, false, () -> now);
+        g.onEvent("valid", 100_000, out);
+        g.onEvent("dead letter", Long.MIN_VALUE, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(99_999L);
+    }
+
+    @Test
+    void shouldFollowTheWallClockOnceQuietWhenLive() {
+        LiveWatermarks<String> g = new LiveWatermarks<>(1_000, 5_000, true, () -> now);
+        g.onEvent("a", 500_000, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(498_999);
+        now += 4_999;
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks).hasSize(1);
+        now += 1;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(now - 1_000 - 1);
+        assertThat(out.idle).isFalse();
+    }
+
+    @Test
+    void shouldMarkAQuietPartitionIdleWithoutMovingEventTimeWhenNotFollowing() {
+        LiveWatermarks<String> g = new LiveWatermarks<>(1_000, 5_000, false, () -> now);
+        g.onEvent("a", 500_000, out);
+        g.onPeriodicEmit(out);
+        now += 5_000;
+        g.onPeriodicEmit(out);
+        assertThat(out.idle).isTrue();
+        assertThat(out.watermarks).containsExactly(498_999L);
+        g.onEvent("b", 400_000, out);
+        assertThat(out.idle).isFalse();
+    }
+
+    @Test
+    void shouldNeverGoBackwards() {
+        LiveWatermarks<String> g = new LiveWatermarks<>(0, 1_000, true, () -> now);
+        now += 2_000;
+        g.onPeriodicEmit(out); // follows the wall clock: now - 1
+        long followed = out.last();
+        g.onEvent("old", 5_000, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(followed);
+    }
+}

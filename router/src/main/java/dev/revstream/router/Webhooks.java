@@ -1,0 +1,57 @@
+package dev.revstream.router;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.revstream.config.RevstreamConfig.Channel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/** What a channel receives for an alert, and which alerts a channel receives. */
+final class Webhooks {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
+
+    private Webhooks() {}
+
+    /** The channel's routing rules: type, lowest severity, segment and owner (an empty list allows all). */
+    static boolean routes(Channel c, JsonNode alert) {
+        if (!c.types().isEmpty() && !c.types().contains(alert.path("type").asText())) {
+            return false;
+        }
+        int severity = SEVERITIES.indexOf(alert.path("severity").asText().toLowerCase(Locale.ROOT));
+        if (severity < SEVERITIES.indexOf(c.minSeverity())) {
+            return false;
+        }
+        if (!c.segments().isEmpty() && !c.segments().contains(alert.path("segment").asText())) {
+            return false;
+        }
+        return c.owners().isEmpty() || c.owners().contains(alert.path("ownerId").asText());
+    }
+
+    /** The request body: Slack's incoming-webhook message, or the alert as it is in a generic envelope. */
+    static byte[] body(Channel c, JsonNode alert) {
+        String id = alert.path("alertId").asText();
+        ObjectNode o = JSON.createObjectNode();
+        if ("slack".equals(c.format())) {
+            String severity = alert.path("severity").asText().toUpperCase(Locale.ROOT);
+            String who = alert.path("accountId").asText() + (alert.hasNonNull("dealId") ? " · deal " + alert.get("dealId").asText() : "");
+            o.put("text", "[" + severity + "] " + alert.path("type").asText() + " " + who + ": " + alert.path("reason").asText());
+            ArrayNode blocks = o.putArray("blocks");
+            ObjectNode section = blocks.addObject().put("type", "section");
+            section.putObject("text").put("type", "mrkdwn")
+                    .put("text", "*" + severity + "* · " + alert.path("type").asText() + " · " + who + "\n" + alert.path("reason").asText());
+            ObjectNode context = blocks.addObject().put("type", "context");
+            context.putArray("elements").addObject().put("type", "mrkdwn").put("text",
+                    "owner " + alert.path("ownerId").asText("unknown") + " · triggered " + alert.path("triggeredAt").asText()
+                            + " · alert " + id);
+        } else {
+            o.put("channel", c.name());
+            o.set("alert", alert);
+        }
+        o.put("idempotencyKey", id);
+        return o.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.revstream.tools.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.revstream.config.RevstreamConfig;
+import dev.revstream.kafka.KafkaTopics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * Follows revstream's output topics, read committed, and keeps the running totals the demo
+ * prints: the data-quality counts (summed over the {@code all} windows of {@code revops.dataquality}),
+ * the records in each output topic, alerts by type and the alerts not shown yet.
+ */
+final class StatusBoard implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // numbers as written
+
+    final AtomicLong accepted = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong late = new AtomicLong();
+    final AtomicLong channelsUnmapped = new AtomicLong();
+    final AtomicLong eventsOut = new AtomicLong();
+    final AtomicLong deadLettersOut = new AtomicLong();
+    final AtomicLong lateOut = new AtomicLong();
+    final AtomicLong journeyOut = new AtomicLong();
+    final AtomicLong kpisOut = new AtomicLong();
+    /** KPI snapshots (dimension all) not printed yet. */
+    final java.util.concurrent.ConcurrentLinkedQueue<String> newKpis = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final java.util.Map<String, AtomicLong> alertsByType = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Recommendations open now (opened minus closed), by action. */
+    final java.util.Map<String, AtomicLong> openActions = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Recommendations opened, not printed yet, oldest first. */
+    final java.util.concurrent.ConcurrentLinkedQueue<String> newActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Alerts not printed yet, oldest first. */
+    final java.util.concurrent.ConcurrentLinkedQueue<String> newAlerts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private final RevstreamConfig cfg;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    StatusBoard(RevstreamConfig cfg) {
+        this.cfg = cfg;
+        this.thread = new Thread(this::follow, "revstream-status");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void follow() {
+        Properties p = KafkaTopics.committedConsumerProperties(cfg);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            KafkaTopics.assignFromBeginning(c, List.of(cfg.topics().dataquality(), cfg.topics().events(), cfg.topics().deadletter(),
+                    cfg.topics().late(), cfg.topics().alerts(), cfg.topics().journey(), cfg.topics().kpis(), cfg.topics().actions()));
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    count(r);
+                }
+            }
+        } catch (RuntimeException e) {
+            if (running.get()) {
+                System.err.println("status: stopped following the output topics: " + e.getMessage());
+            }
+        }
+    }
+
+    private void count(ConsumerRecord<byte[], byte[]> r) {
+        String t = r.topic();
+        if (t.equals(cfg.topics().events())) {
+            eventsOut.incrementAndGet();
+        } else if (t.equals(cfg.topics().deadletter())) {
+            deadLettersOut.incrementAndGet();
+        } else if (t.equals(cfg.topics().late())) {
+            lateOut.incrementAndGet();
+        } else if (t.equals(cfg.topics().journey())) {
+            journeyOut.incrementAndGet();
+        } else if (t.equals(cfg.topics().kpis())) {
+            kpisOut.incrementAndGet();
+            try {
+                JsonNode n = JSON.readTree(r.value());
+                if ("all".equals(n.path("dimension").asText())) {
+                    newKpis.add(String.format(java.util.Locale.ROOT,
+                            "  KPI %s %s: open pipeline %s (%d deals), created %d, won %d (%s), win rate %s, cycle %s d, ARR %s,"
+                                    + " customers %d, net new ARR %s, NRR %s",
+                            n.path("windowSize").asText(), n.path("windowStart").asText().substring(0, 10),
+                            plain(n, "openPipelineAmount"), n.path("openDeals").asLong(), n.path("dealsCreated").asLong(),
+                            n.path("dealsWon").asLong(), plain(n, "wonAmount"), plain(n, "winRate"),
+                            plain(n, "avgSalesCycleDays"), plain(n, "arr"), n.path("customers").asLong(),
+                            plain(n, "netNewArr"), plain(n, "netRevenueRetention")));
+                }
+            } catch (java.io.IOException e) {
+                System.err.println("status: unreadable KPI snapshot at offset " + r.offset());
+            }
+        } else if (t.equals(cfg.topics().actions())) {
+            try {
+                JsonNode n = JSON.readTree(r.value());
+                boolean open = "OPEN".equals(n.path("status").asText());
+                openActions.computeIfAbsent(n.path("action").asText(), k -> new AtomicLong()).addAndGet(open ? 1 : -1);
+                if (open) {
+                    newActions.add(String.format("  P%d %-18s -> %-16s %s", n.path("priority").asInt(), n.path("action").asText(),
+                            n.path("team").asText(), n.path("message").asText()));
+                }
+            } catch (java.io.IOException e) {
+                System.err.println("status: unreadable recommendation at offset " + r.offset());
+            }
+        } else if (t.equals(cfg.topics().alerts())) {
+            try {
+                JsonNode n = JSON.readTree(r.value());
+                alertsByType.computeIfAbsent(n.path("type").asText(), k -> new AtomicLong()).incrementAndGet();
+                newAlerts.add(String.format("  %-8s %-15s %s", n.path("severity").asText().toUpperCase(java.util.Locale.ROOT),
+                        n.path("type").asText(), n.path("reason").asText()));
+            } catch (java.io.IOException e) {
+                System.err.println("status: unreadable alert at offset " + r.offset());
+            }
+        } else {
+            try {
+                JsonNode n = JSON.readTree(r.value());
+                if ("all".equals(n.path("dimensionValue").asText())) {
+                    accepted.addAndGet(n.path("eventsAccepted").asLong());
+                    rejected.addAndGet(n.path("eventsRejected").asLong());
+                    duplicates.addAndGet(n.path("duplicates").asLong());
+                    late.addAndGet(n.path("lateEvents").asLong());
+                    channelsUnmapped.addAndGet(n.path("channelsUnmapped").asLong());
+                }
+            } catch (java.io.IOException e) {
+                System.err.println("status: unreadable data-quality record at offset " + r.offset());
+            }
+        }
+    }
+
+    /** A number as written (no exponent), or null. */
+    private static String plain(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isNumber() ? v.decimalValue().toPlainString() : "null";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(5_000);
+    }
+}

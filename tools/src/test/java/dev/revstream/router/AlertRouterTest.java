@@ -1,0 +1,275 @@
+package dev.revstream.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.revstream.config.RevstreamConfig;
+import dev.revstream.kafka.KafkaTopics;
+import dev.revstream.tools.testing.Infra;
+import dev.revstream.tools.testing.TopicIo;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alert router as users run it (its own process, `revstream alert-router`) against a real
+ * broker and a real HTTP server that fails every first attempt, is slower than the timeout on
+ * some second attempts, and has one channel that always fails. A graceful restart in the middle
+ * re-sends nothing; a kill -9 re-sends only what was in flight, under the same idempotency key;
+ * old alerts are skipped; the failing channel fills the alerts dead-letter topic.
+ */
+class AlertRouterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] TYPES = {"STALLED_DEAL", "LEAD_SLA_BREACH", "DEAL_SLIPPAGE", "CHURN_RISK"};
+    private static final String[] SEVERITIES = {"info", "warning", "critical"};
+    private static final int IN_FLIGHT = 10;
+
+    private HttpServer server;
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    /** channel path -> alertIds answered 2xx, in order (a repeat is a re-send). */
+    private final Map<String, List<String>> delivered = new ConcurrentHashMap<>();
+    private final AtomicInteger timedOut = new AtomicInteger();
+    private final List<String> keyMismatches = Collections.synchronizedList(new ArrayList<>());
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        processes.forEach(Process::destroyForcibly);
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private void startServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(16));
+        for (String path : List.of("/slack", "/ops", "/broken")) {
+            server.createContext(path, exchange -> {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                JsonNode n = JSON.readTree(body);
+                String key = n.path("idempotencyKey").asText();
+                String header = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+                if (!key.equals(header)) {
+                    keyMismatches.add(path + " " + header + " " + key);
+                }
+                int attempt = attempts.computeIfAbsent(path + key, k -> new AtomicInteger()).incrementAndGet();
+                int status;
+                if (path.equals("/broken") || attempt == 1) {
+                    status = 503;
+                } else if (attempt == 2 && Math.floorMod(key.hashCode(), 4) == 0) {
+                    // slower than the router's 500 ms timeout: the router has given up on this answer and tries again
+                    sleep(900);
+                    timedOut.incrementAndGet();
+                    status = 200;
+                } else {
+                    status = 200;
+                    delivered.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(key);
+                }
+                exchange.sendResponseHeaders(status, -1);
+                exchange.close();
+            });
+        }
+        server.start();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms); // the slow webhook itself, not test synchronization
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Process router(RevstreamConfig cfg, Path stateDir, Path out) throws IOException {
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.revstream.tools.cli.Revstream", "alert-router",
+                "--config", Infra.projectConfig().toString()));
+        for (String set : List.of("kafka.bootstrap-servers=" + cfg.kafka().bootstrapServers(),
+                "topics.alerts=" + cfg.topics().alerts(), "topics.alerts-deadletter=" + cfg.topics().alertsDeadletter(),
+                "router.group-id=" + cfg.kafka().groupId() + "-router", "router.state-dir=" + stateDir,
+                "router.attempts=3", "router.initial-backoff=50ms", "router.max-backoff=200ms", "router.request-timeout=500ms",
+                "router.in-flight=" + IN_FLIGHT, "router.max-alert-age=10m",
+                "router.channels.slack.url-file=" + writeSecret(stateDir.getParent(), base + "/slack"),
+                "router.channels.slack.format=slack", "router.channels.slack.types=STALLED_DEAL, CHURN_RISK",
+                "router.channels.ops.url-env=OPS_WEBHOOK", "router.channels.ops.format=json",
+                "router.channels.broken.url=" + base + "/broken", "router.channels.broken.min-severity=critical")) {
+            cmd.add("--set");
+            cmd.add(set);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        pb.environment().put("OPS_WEBHOOK", base + "/ops");
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private static Path writeSecret(Path dir, String url) throws IOException {
+        Path f = dir.resolve("slack-url.secret");
+        Files.writeString(f, url + "\n");
+        return f;
+    }
+
+    private static List<String> alerts(String prefix, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add("{\"alertId\":\"" + prefix + "-" + i + "\",\"type\":\"" + TYPES[i % 4] + "\",\"severity\":\"" + SEVERITIES[i % 3]
+                    + "\",\"accountId\":\"acct-" + i + "\",\"ownerId\":\"rep-" + (i % 2) + "\",\"triggeredAt\":\"2026-11-22T10:00:00Z\","
+                    + "\"reason\":\"alert " + i + "\",\"segment\":\"smb\"}");
+        }
+        return out;
+    }
+
+    private static void produce(String bootstrap, String topic, List<String> values, long timestamp) throws Exception {
+        try (KafkaProducer<byte[], byte[]> p = TopicIo.producer(bootstrap)) {
+            for (String v : values) {
+                p.send(new ProducerRecord<>(topic, null, timestamp, null, v.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The (channel, alertId) pairs the routing rules send somewhere that can succeed. */
+    private static Set<String> routed(List<String> values) throws IOException {
+        Set<String> pairs = new HashSet<>();
+        for (String v : values) {
+            JsonNode a = JSON.readTree(v);
+            String id = a.get("alertId").asText();
+            pairs.add("/ops " + id);
+            if (a.get("type").asText().equals("STALLED_DEAL") || a.get("type").asText().equals("CHURN_RISK")) {
+                pairs.add("/slack " + id);
+            }
+        }
+        return pairs;
+    }
+
+    private Set<String> deliveredPairs() {
+        Set<String> pairs = new HashSet<>();
+        delivered.forEach((path, ids) -> {
+            synchronized (ids) {
+                ids.forEach(id -> pairs.add(path + " " + id));
+            }
+        });
+        return pairs;
+    }
+
+    private int deliveries() {
+        return delivered.values().stream().mapToInt(List::size).sum();
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // polling a condition, bounded above
+        }
+    }
+
+    @Test
+    void deliversEveryAlertOnceAcrossAGracefulRestartAndOnlyInFlightOnesAgainAfterAKill(@TempDir Path dir) throws Exception {
+        startServer();
+        RevstreamConfig cfg = Infra.config("router");
+        KafkaTopics.ensure(cfg);
+        String bootstrap = cfg.kafka().bootstrapServers();
+        Path state = dir.resolve("state");
+        Path out = dir.resolve("router.log");
+
+        // old alerts (written two hours ago) first, then fresh ones
+        List<String> old = alerts("old", 4);
+        produce(bootstrap, cfg.topics().alerts(), old, System.currentTimeMillis() - Duration.ofHours(2).toMillis());
+        List<String> first = alerts("a", 60);
+        produce(bootstrap, cfg.topics().alerts(), first, System.currentTimeMillis());
+        Set<String> expected = routed(first);
+
+        // 1. a graceful restart (SIGTERM) in the middle re-sends nothing
+        Process p1 = router(cfg, state, out);
+        await("some deliveries", Duration.ofSeconds(60), () -> deliveries() >= 20);
+        p1.destroy();
+        assertThat(p1.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        int beforeRestart = deliveries();
+        assertThat(beforeRestart).isLessThan(expected.size());
+        Process p2 = router(cfg, state, out);
+        await("every routed alert", Duration.ofSeconds(90), () -> deliveredPairs().containsAll(expected));
+        assertThat(deliveries()).as("a graceful restart re-sends nothing").isEqualTo(expected.size());
+        assertThat(deliveredPairs()).isEqualTo(expected); // nothing old, nothing unrouted
+
+        // 2. kill -9 in the middle: only what was in flight goes again, with its key
+        List<String> second = alerts("b", 60);
+        produce(bootstrap, cfg.topics().alerts(), second, System.currentTimeMillis());
+        Set<String> all = new HashSet<>(expected);
+        all.addAll(routed(second));
+        await("some of the second batch", Duration.ofSeconds(60), () -> deliveries() >= expected.size() + 15);
+        p2.destroyForcibly();
+        assertThat(p2.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        router(cfg, state, out);
+        await("every routed alert of both", Duration.ofSeconds(90), () -> deliveredPairs().containsAll(all));
+        int resent = deliveries() - all.size();
+        assertThat(resent).as("re-sent after kill -9").isBetween(0, IN_FLIGHT * 2);
+        assertThat(deliveredPairs()).isEqualTo(all);
+        assertThat(keyMismatches).as("header and body carry the same key").isEmpty();
+        assertThat(timedOut.get()).as("slow answers the router gave up on").isGreaterThan(0);
+
+        // 3. the channel that always fails: every critical alert is in the dead-letter topic with the last error
+        Set<String> critical = new HashSet<>();
+        for (String v : first) {
+            if (JSON.readTree(v).get("severity").asText().equals("critical")) {
+                critical.add(JSON.readTree(v).get("alertId").asText());
+            }
+        }
+        for (String v : second) {
+            if (JSON.readTree(v).get("severity").asText().equals("critical")) {
+                critical.add(JSON.readTree(v).get("alertId").asText());
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicIo.readUntil(bootstrap, cfg.topics().alertsDeadletter(), false,
+                Duration.ofSeconds(60), rs -> ids(rs).containsAll(critical));
+        assertThat(ids(dead)).isEqualTo(critical);
+        JsonNode d = JSON.readTree(dead.get(0).value());
+        assertThat(d.get("channel").asText()).isEqualTo("broken");
+        assertThat(d.get("error").asText()).isEqualTo("HTTP 503 after 3 attempts");
+        assertThat(d.get("alert").get("alertId").asText()).isEqualTo(d.get("alertId").asText());
+
+        // 4. old alerts skipped and said so; the secret URLs never printed
+        String log = Files.readString(out);
+        for (int i = 0; i < old.size(); i++) {
+            assertThat(log).contains("skipped alert old-" + i);
+        }
+        assertThat(log).doesNotContain("/slack").doesNotContain("/ops").doesNotContain("/broken");
+        Map<String, Integer> perPath = new HashMap<>();
+        delivered.forEach((k, v) -> perPath.put(k, v.size()));
+        assertThat(perPath).doesNotContainKey("/broken");
+    }
+
+    private static Set<String> ids(List<ConsumerRecord<byte[], byte[]>> records) {
+        Set<String> ids = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                ids.add(JSON.readTree(r.value()).get("alertId").asText());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.revstream.tools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class RevstreamCliTest {
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cl = Revstream.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"demo", "run", "kafka", "generate"})
+    void everyCommandHasHelpWithTheCommonOptions(String command) {
+        Result r = run(command, "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("--config", "--set", "--bootstrap");
+    }
+
+    @Test
+    void theTopLevelHelpListsTheCommands() {
+        Result r = run("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("demo", "run", "kafka", "generate");
+    }
+
+    @Test
+    void aBadConfigurationKeyIsAClearErrorNotAStackTrace() {
+        Result r = run("generate", "--duration", "1s", "--set", "kafka.bootstrap-server=x:1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("kafka.bootstrap-server: unknown key").doesNotContain("at dev.revstream");
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrors() {
+        assertThat(run("demo", "--duration", "soon").code()).isEqualTo(2);
+        assertThat(run("run", "--bounded", "--as-of", "tomorrow").code()).isEqualTo(2);
+        assertThat(run("run", "--as-of", "2026-01-01T00:00:00Z").err()).contains("--as-of needs --bounded");
+    }
+}

@@ -1,0 +1,137 @@
+package dev.revstream.tools.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.revstream.ingest.EventParser;
+import dev.revstream.config.RevstreamConfig;
+import dev.revstream.tools.generator.GeneratedRecord;
+import dev.revstream.kafka.KafkaTopics;
+import dev.revstream.job.AsOfScanner;
+import dev.revstream.tools.runner.LocalFlink;
+import dev.revstream.tools.runner.LocalRunner;
+import dev.revstream.tools.testing.Histories;
+import dev.revstream.tools.testing.Infra;
+import dev.revstream.tools.testing.TopicIo;
+import dev.revstream.tools.testing.TopicIo.Out;
+import dev.revstream.model.Event;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.flink.api.common.JobID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated funnels (two seeds: 1,500 accounts over 200 days, 600 over 520 days; 3 partitions, parallelism 2) replayed with
+ * bounded runs: every KPI snapshot, of every dimension value and window size, must equal the one a
+ * straightforward reference computation ({@link ReferenceKpis}) finds over the same event records.
+ */
+class KpiRandomizedTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void everySnapshotEqualsTheReferenceComputation() throws Exception {
+        check(5, 1_500, 200);
+        // a longer history with fewer accounts: renewals, contractions and churn happen after a year
+        check(17, 600, 520);
+    }
+
+    private void check(long seed, int accounts, int days) throws Exception {
+        long now = System.currentTimeMillis();
+        List<GeneratedRecord> records = Histories.generate(seed, accounts, days, now);
+        RevstreamConfig cfg = Infra.config("kpi-random-" + seed, "kpi.windows=1d,1w,1M", "kpi.lookback=30d",
+                "kpi.retention-lookback=30d");
+        KafkaTopics.ensure(cfg);
+        List<Out> out = new ArrayList<>();
+        for (GeneratedRecord r : records) {
+            out.add(new Out(r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(), null,
+                    r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+        }
+        TopicIo.produce(cfg.kafka().bootstrapServers(), out);
+        LocalFlink flink = Infra.flink();
+        AsOfScanner.Span span = AsOfScanner.scan(cfg);
+        JobID job = LocalRunner.submitBounded(flink, cfg, span, null, null);
+        assertThat(flink.awaitResult(job, Duration.ofMinutes(5)).isSuccess()).isTrue();
+
+        Map<String, JsonNode> actual = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(cfg.kafka().bootstrapServers(), cfg.topics().kpis())) {
+            JsonNode n = JSON.readTree(r.value());
+            String key = n.get("windowSize").asText() + " " + n.get("windowStart").asText() + " " + n.get("dimension").asText()
+                    + "=" + n.get("dimensionValue").asText();
+            assertThat(actual.put(key, n)).as("one snapshot per window and value: %s", key).isNull();
+        }
+
+        EventParser parser = new EventParser(cfg.ingestSettings());
+        Set<String> seen = new HashSet<>();
+        Map<String, List<Event>> byAccount = new TreeMap<>();
+        ReferenceKpis ref = new ReferenceKpis(cfg.deals().stages().stream().map(RevstreamConfig.Stage::name).toList(),
+                cfg.deals().stages().stream().mapToDouble(RevstreamConfig.Stage::winProbability).toArray(),
+                cfg.kpi().lookback().toMillis(), cfg.kpi().retentionLookback().toMillis());
+        for (GeneratedRecord r : records) {
+            Event e = parser.parse(r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(), 0, 0, null, r.value(), 0, now).event();
+            if (e == null || !seen.add(e.dedupKey())) {
+                continue;
+            }
+            if (e.type().equals("SPEND")) {
+                ref.spend(e);
+            }
+            if (e.accountId() != null) {
+                byAccount.computeIfAbsent(e.accountId(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        byAccount.forEach(ref::account);
+        Map<String, Map<String, BigDecimal>> expected = ref.snapshots(cfg.kpi().windows(), span.earliest(), span.latest());
+
+        List<String> differences = new ArrayList<>();
+        Set<String> missing = new HashSet<>(expected.keySet());
+        missing.removeAll(actual.keySet());
+        Set<String> extra = new HashSet<>(actual.keySet());
+        extra.removeAll(expected.keySet());
+        missing.stream().sorted().limit(5).forEach(k -> differences.add("missing " + k));
+        extra.stream().sorted().limit(5).forEach(k -> differences.add("unexpected " + k + " " + actual.get(k)));
+        int metrics = 0;
+        for (Map.Entry<String, Map<String, BigDecimal>> e : expected.entrySet()) {
+            JsonNode n = actual.get(e.getKey());
+            if (n == null) {
+                continue;
+            }
+            Set<String> names = new HashSet<>();
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                names.add(it.next());
+            }
+            names.removeAll(List.of("windowSize", "windowStart", "windowEnd", "dimension", "dimensionValue"));
+            if (!names.equals(e.getValue().keySet())) {
+                differences.add(e.getKey() + ": metrics " + names + " vs expected " + e.getValue().keySet());
+            }
+            for (Map.Entry<String, BigDecimal> m : e.getValue().entrySet()) {
+                metrics++;
+                JsonNode v = n.get(m.getKey());
+                boolean same = m.getValue() == null ? v != null && v.isNull()
+                        : v != null && v.isNumber() && v.decimalValue().compareTo(m.getValue()) == 0;
+                if (!same && differences.size() < 30) {
+                    differences.add(e.getKey() + " " + m.getKey() + ": job " + v + ", reference " + m.getValue());
+                }
+            }
+        }
+        System.out.printf("KPI randomized seed %d: %d records, %d snapshots, %d metric values compared, %d differences%n",
+                seed, records.size(), expected.size(), metrics, differences.size());
+        assertThat(differences).isEmpty();
+        assertThat(expected.keySet()).anyMatch(k -> k.contains(" channel="));
+        assertThat(expected.keySet()).anyMatch(k -> k.startsWith("1M "));
+        if (days > 400) {
+            // the long history exercises retention and churn
+            assertThat(expected.values()).anyMatch(m -> m.get("churnedArr") != null && m.get("churnedArr").signum() > 0);
+            assertThat(expected.values()).anyMatch(m -> m.get("netRevenueRetention") != null);
+            assertThat(expected.values()).anyMatch(m -> m.get("clv") != null);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.revstream.wallboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the wallboard shows, kept in memory: the latest KPI windows of every series (window size,
+ * dimension, value), the recent alerts and journey changes. Built from the topics at start-up
+ * (the KPI topic is compacted: reading it from the start is the current picture) and kept up to
+ * date as records arrive. Bounded: {@value #WINDOWS} windows per series, {@value #ALERTS} alerts,
+ * {@value #CHANGES} journey changes.
+ */
+final class Picture {
+    static final int WINDOWS = 30;
+    static final int ALERTS = 100;
+    static final int CHANGES = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, NavigableMap<Long, JsonNode>> series = new TreeMap<>();
+    private final Deque<JsonNode> alerts = new ArrayDeque<>();
+    private final Set<String> alertIds = new HashSet<>();
+    private final Deque<JsonNode> changes = new ArrayDeque<>();
+    private long lastRecordAt;
+
+    /** The series a snapshot belongs to: {@code 1d|segment|smb}. */
+    static String seriesKey(JsonNode kpi) {
+        return kpi.path("windowSize").asText() + "|" + kpi.path("dimension").asText() + "|" + kpi.path("dimensionValue").asText();
+    }
+
+    synchronized void kpi(JsonNode k, long now) {
+        lastRecordAt = now;
+        NavigableMap<Long, JsonNode> windows = series.computeIfAbsent(seriesKey(k), s -> new TreeMap<>());
+        windows.put(Instant.parse(k.path("windowStart").asText()).toEpochMilli(), k);
+        while (windows.size() > WINDOWS) {
+            windows.pollFirstEntry();
+        }
+    }
+
+    /** @return false for an alert already shown */
+    synchronized boolean alert(JsonNode a, long now) {
+        lastRecordAt = now;
+        if (!alertIds.add(a.path("alertId").asText())) {
+            return false;
+        }
+        alerts.addFirst(a);
+        while (alerts.size() > ALERTS) {
+            alertIds.remove(alerts.removeLast().path("alertId").asText());
+        }
+        return true;
+    }
+
+    synchronized void change(JsonNode u, long now) {
+        lastRecordAt = now;
+        changes.addFirst(u);
+        while (changes.size() > CHANGES) {
+            changes.removeLast();
+        }
+    }
+
+    synchronized long lastRecordAt() {
+        return lastRecordAt;
+    }
+
+    /** The whole picture, for a browser that has just connected. */
+    synchronized String toJson() {
+        ObjectNode o = JSON.createObjectNode();
+        ObjectNode s = o.putObject("series");
+        series.forEach((key, windows) -> {
+            ArrayNode a = s.putArray(key);
+            windows.values().forEach(a::add);
+        });
+        ArrayNode al = o.putArray("alerts");
+        alerts.forEach(al::add);
+        ArrayNode ch = o.putArray("changes");
+        changes.forEach(ch::add);
+        o.put("lastRecordAt", lastRecordAt);
+        return o.toString();
+    }
+}

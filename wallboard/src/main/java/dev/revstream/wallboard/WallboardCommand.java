@@ -1,0 +1,47 @@
+package dev.revstream.wallboard;
+
+import dev.revstream.cli.CommandLines;
+import dev.revstream.cli.CommonOptions;
+
+import dev.revstream.config.RevstreamConfig;
+import dev.revstream.kafka.KafkaTopics;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Serves the live wallboard until stopped. */
+@Command(name = "wallboard", mixinStandardHelpOptions = true,
+        description = "Serve the live wallboard (KPI tiles, funnel, trend, alert feed) from the output topics until stopped.")
+public class WallboardCommand implements Callable<Integer> {
+    /** The deployable's own entry point ({@code java -jar revstream-wallboard.jar [options]}); the CLI runs it as a subcommand. */
+    public static void main(String[] args) {
+        System.exit(CommandLines.of(new WallboardCommand()).execute(args));
+    }
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 serves the network: the board is read-only)")
+    String host;
+
+    @Override
+    public Integer call() throws Exception {
+        RevstreamConfig cfg = common.load();
+        KafkaTopics.ensure(cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Wallboard board = new Wallboard(cfg, host, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            board.close();
+            stopped.countDown();
+        }));
+        System.out.println("wallboard: http://" + host + ":" + board.port() + "/  (Ctrl-C stops it)");
+        stopped.await();
+        return 0;
+    }
+}
