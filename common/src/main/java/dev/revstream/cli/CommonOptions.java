@@ -9,14 +9,19 @@ import picocli.CommandLine.Option;
 
 /** {@code --config}, {@code --set} and {@code --bootstrap}, on every command. */
 public class CommonOptions {
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "main configuration file (default: config/revstream.yaml, else the copy in the jar)")
     public Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override one configuration key; repeatable")
     public List<String> sets = new ArrayList<>();
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "shorthand for --set kafka.bootstrap-servers=HOST:PORT")
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "shorthand for --set kafka.bootstrap-servers=HOST:PORT")
     public String bootstrap;
 
     /** Loads the configuration; {@code defaults} apply before the user's own {@code --set}s. */

@@ -24,6 +24,7 @@ import java.util.StringJoiner;
 public final class ConfigLoader {
     /** Where the jar keeps its copy of {@code config/}. */
     static final String BUNDLED = "revstream-default-config/";
+
     static final Path DEFAULT_FILE = Path.of("config", "revstream.yaml");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -97,8 +98,9 @@ public final class ConfigLoader {
     }
 
     private static void copy(JsonNode table, String source, Map<String, Map<String, String>> into) {
-        table.fields().forEachRemaining(e -> into.computeIfAbsent(source, k -> new LinkedHashMap<>())
-                .put(e.getKey(), e.getValue().asText()));
+        table.fields()
+                .forEachRemaining(e -> into.computeIfAbsent(source, k -> new LinkedHashMap<>())
+                        .put(e.getKey(), e.getValue().asText()));
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
@@ -106,7 +108,9 @@ public final class ConfigLoader {
             return;
         }
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
+            node.fields()
+                    .forEachRemaining(
+                            e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
         } else if (node.isArray()) {
             StringJoiner j = new StringJoiner(",");
             node.forEach(n -> j.add(n.asText()));
@@ -121,10 +125,13 @@ public final class ConfigLoader {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("--config: no such file " + file.toAbsolutePath());
             }
-            return new Source(file.toAbsolutePath().getParent(), file.getFileName().toString());
+            return new Source(
+                    file.toAbsolutePath().getParent(), file.getFileName().toString());
         }
         if (Files.isRegularFile(DEFAULT_FILE)) {
-            return new Source(DEFAULT_FILE.toAbsolutePath().getParent(), DEFAULT_FILE.getFileName().toString());
+            return new Source(
+                    DEFAULT_FILE.toAbsolutePath().getParent(),
+                    DEFAULT_FILE.getFileName().toString());
         }
         return new Source(null, "revstream.yaml");
     }
@@ -149,7 +156,8 @@ public final class ConfigLoader {
                 }
                 try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(BUNDLED + name)) {
                     if (in == null) {
-                        throw new ConfigException("no configuration file: " + name + " is neither in ./config nor in the jar");
+                        throw new ConfigException(
+                                "no configuration file: " + name + " is neither in ./config nor in the jar");
                     }
                     JsonNode n = YAML.readTree(in);
                     return n == null ? YAML.createObjectNode() : n;
@@ -159,5 +167,4 @@ public final class ConfigLoader {
             }
         }
     }
-
 }

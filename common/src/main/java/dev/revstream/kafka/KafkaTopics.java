@@ -1,6 +1,7 @@
 package dev.revstream.kafka;
 
 import dev.revstream.config.RevstreamConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,9 +10,13 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates revstream's topics when they are missing; existing topics are left as they are. */
@@ -43,27 +48,28 @@ public final class KafkaTopics {
 
     /** New topics are usable once every partition has a leader; writing earlier only earns retries. */
     private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!topics.isEmpty() && System.nanoTime() < deadline) {
             try {
                 boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                        .allMatch(d -> d.partitions().stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
                 if (ready) {
                     return;
                 }
             } catch (ExecutionException e) {
                 // a topic created a moment ago may not be known to the metadata yet: ask again
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // polling the broker's metadata, bounded above
+            LockSupport.parkNanos(50_000_000L); // polling the broker's metadata, bounded above
         }
     }
 
     /** Assigns {@code consumer} every partition of {@code topics}, from the beginning (consumers that read a whole topic). */
-    public static void assignFromBeginning(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, List<String> topics) {
-        List<org.apache.kafka.common.TopicPartition> parts = new java.util.ArrayList<>();
+    public static void assignFromBeginning(Consumer<?, ?> consumer, List<String> topics) {
+        List<TopicPartition> parts = new ArrayList<>();
         for (String t : topics) {
-            consumer.partitionsFor(t, java.time.Duration.ofSeconds(30))
-                    .forEach(p -> parts.add(new org.apache.kafka.common.TopicPartition(t, p.partition())));
+            consumer.partitionsFor(t, Duration.ofSeconds(30))
+                    .forEach(p -> parts.add(new TopicPartition(t, p.partition())));
         }
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
@@ -92,10 +98,15 @@ public final class KafkaTopics {
         }
         // the KPI topic is a table of the latest snapshot per (window size, start, dimension, value)
         wanted.put(cfg.topics().kpis(), Map.of("max.message.bytes", maxBytes, "cleanup.policy", "compact"));
-        return ensure(clientProperties(cfg), wanted, cfg.kafka().topicPartitions(), cfg.kafka().topicReplication());
+        return ensure(
+                clientProperties(cfg),
+                wanted,
+                cfg.kafka().topicPartitions(),
+                cfg.kafka().topicReplication());
     }
 
-    public static List<String> ensure(Properties client, Map<String, Map<String, String>> topics, int partitions, short replication) {
+    public static List<String> ensure(
+            Properties client, Map<String, Map<String, String>> topics, int partitions, short replication) {
         try (Admin admin = Admin.create(client)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
@@ -105,7 +116,8 @@ public final class KafkaTopics {
                 }
             });
             List<String> created = new ArrayList<>();
-            for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : admin.createTopics(missing).values().entrySet()) {
+            for (Map.Entry<String, KafkaFuture<Void>> e :
+                    admin.createTopics(missing).values().entrySet()) {
                 try {
                     e.getValue().get(30, TimeUnit.SECONDS);
                     created.add(e.getKey());
@@ -121,8 +133,10 @@ public final class KafkaTopics {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create topics on " + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create topics on " + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

@@ -16,6 +16,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -27,7 +29,9 @@ import java.util.Locale;
  */
 public final class OutputJson {
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
             .build();
 
     private OutputJson() {}
@@ -55,7 +59,8 @@ public final class OutputJson {
             g.writeStringField("kind", e.kind().name().toLowerCase(Locale.ROOT));
             g.writeStringField("eventId", e.eventId());
             g.writeStringField("source", e.source());
-            g.writeStringField("occurredAt", Instant.ofEpochMilli(e.occurredAt()).toString());
+            g.writeStringField(
+                    "occurredAt", Instant.ofEpochMilli(e.occurredAt()).toString());
             str(g, "accountId", e.accountId());
             str(g, "contactId", e.contactId());
             str(g, "dealId", e.dealId());
@@ -96,7 +101,8 @@ public final class OutputJson {
             str(g, "value", d.value());
             g.writeStringField("message", d.message());
             str(g, "source", d.source());
-            g.writeStringField("rejectedAt", Instant.ofEpochMilli(d.rejectedAt()).toString());
+            g.writeStringField(
+                    "rejectedAt", Instant.ofEpochMilli(d.rejectedAt()).toString());
             if (d.topic() != null) {
                 g.writeStringField("topic", d.topic());
                 g.writeNumberField("partition", d.partition());
@@ -111,7 +117,9 @@ public final class OutputJson {
                 }
             }
             // a rule failure is no input record: its time is the event time of the evaluation
-            g.writeStringField(d.topic() == null ? "evaluatedAt" : "ingestedAt", Instant.ofEpochMilli(d.ingestedAt()).toString());
+            g.writeStringField(
+                    d.topic() == null ? "evaluatedAt" : "ingestedAt",
+                    Instant.ofEpochMilli(d.ingestedAt()).toString());
             g.writeNumberField("payloadLength", d.payloadLength());
             str(g, "payloadSha256", d.payloadSha256());
             g.writeBooleanField("truncated", d.truncated());
@@ -130,7 +138,8 @@ public final class OutputJson {
     /** A data-quality window on {@code revops.dataquality}. */
     public static byte[] quality(QualityReport r, String windowSize) {
         return object(g -> {
-            g.writeStringField("windowStart", Instant.ofEpochMilli(r.windowStart()).toString());
+            g.writeStringField(
+                    "windowStart", Instant.ofEpochMilli(r.windowStart()).toString());
             g.writeStringField("windowEnd", Instant.ofEpochMilli(r.windowEnd()).toString());
             g.writeStringField("windowSize", windowSize);
             g.writeStringField("timeBasis", "ingestion");
@@ -163,7 +172,8 @@ public final class OutputJson {
             g.writeStringField("accountId", a.accountId());
             str(g, "dealId", a.dealId());
             str(g, "ownerId", a.ownerId());
-            g.writeStringField("triggeredAt", Instant.ofEpochMilli(a.triggeredAt()).toString());
+            g.writeStringField(
+                    "triggeredAt", Instant.ofEpochMilli(a.triggeredAt()).toString());
             g.writeStringField("reason", a.reason());
             num(g, "amount", a.amount());
             str(g, "stage", a.stage());
@@ -172,7 +182,9 @@ public final class OutputJson {
             }
             str(g, "lastActivity", a.lastActivity());
             if (a.lastActivityAt() != null) {
-                g.writeStringField("lastActivityAt", Instant.ofEpochMilli(a.lastActivityAt()).toString());
+                g.writeStringField(
+                        "lastActivityAt",
+                        Instant.ofEpochMilli(a.lastActivityAt()).toString());
             }
             g.writeStringField("rule", a.rule());
             g.writeStringField("threshold", a.threshold());
@@ -235,7 +247,8 @@ public final class OutputJson {
         String metrics = k.metricsJson();
         return object(g -> {
             g.writeStringField("windowSize", k.windowSize());
-            g.writeStringField("windowStart", Instant.ofEpochMilli(k.windowStart()).toString());
+            g.writeStringField(
+                    "windowStart", Instant.ofEpochMilli(k.windowStart()).toString());
             g.writeStringField("windowEnd", Instant.ofEpochMilli(k.windowEnd()).toString());
             g.writeStringField("dimension", k.dimension());
             g.writeStringField("dimensionValue", k.dimensionValue());
@@ -261,7 +274,8 @@ public final class OutputJson {
                 g.writeNumberField("daysInFromStage", Math.round(u.timeInStageMillis() / 86_400.0) / 1000.0);
             }
             if (u.cumulativeInStageMillis() != null) {
-                g.writeNumberField("cumulativeDaysInFromStage", Math.round(u.cumulativeInStageMillis() / 86_400.0) / 1000.0);
+                g.writeNumberField(
+                        "cumulativeDaysInFromStage", Math.round(u.cumulativeInStageMillis() / 86_400.0) / 1000.0);
             }
             if (u.forward() != null) {
                 g.writeBooleanField("forward", u.forward());
@@ -295,10 +309,12 @@ public final class OutputJson {
     /** The bytes as a string when they are valid UTF-8, else null. */
     static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
             return null;
         }
     }
-
 }

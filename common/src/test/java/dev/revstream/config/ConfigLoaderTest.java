@@ -3,11 +3,13 @@ package dev.revstream.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.revstream.kpi.KpiWindow;
 import dev.revstream.model.Channel;
 import dev.revstream.model.TouchpointType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,8 @@ class ConfigLoaderTest {
         assertThat(cfg.ingest().maxValueBytes()).isEqualTo(1024 * 1024);
         assertThat(cfg.ingest().deadletterMaxPayload()).isEqualTo(512 * 1024);
         assertThat(cfg.kafka().transactionTimeout()).isLessThan(Duration.ofMinutes(15));
-        assertThat(cfg.deals().stages()).extracting(RevstreamConfig.Stage::name)
+        assertThat(cfg.deals().stages())
+                .extracting(RevstreamConfig.Stage::name)
                 .containsExactly("QUALIFICATION", "DISCOVERY", "SOLUTION", "PROPOSAL", "NEGOTIATION");
         assertThat(cfg.deals().stages().get(4).stallSla()).isEqualTo(Duration.ofDays(7));
         assertThat(cfg.deals().stages().get(3).winProbability()).isEqualTo(0.6);
@@ -43,37 +46,56 @@ class ConfigLoaderTest {
 
     @Test
     void setAndEnvironmentOverrideTheFileInThatOrder() {
-        RevstreamConfig env = ConfigLoader.load(ProjectConfig.mainFile(), List.of(),
+        RevstreamConfig env = ConfigLoader.load(
+                ProjectConfig.mainFile(),
+                List.of(),
                 Map.of("REVSTREAM_KAFKA_BOOTSTRAP_SERVERS", "envhost:1", "REVSTREAM_TIME_OUT_OF_ORDERNESS", "5s"));
         assertThat(env.kafka().bootstrapServers()).isEqualTo("envhost:1");
         assertThat(env.time().outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
-        RevstreamConfig both = ConfigLoader.load(ProjectConfig.mainFile(), List.of("kafka.bootstrap-servers=sethost:2"),
+        RevstreamConfig both = ConfigLoader.load(
+                ProjectConfig.mainFile(),
+                List.of("kafka.bootstrap-servers=sethost:2"),
                 Map.of("REVSTREAM_KAFKA_BOOTSTRAP_SERVERS", "envhost:1"));
         assertThat(both.kafka().bootstrapServers()).isEqualTo("sethost:2");
         assertThat(load("kafka.properties.security.protocol=SASL_SSL").kafka().properties())
                 .containsEntry("security.protocol", "SASL_SSL");
-        assertThat(load("flink.state.backend.rocksdb.timer-service.factory=HEAP").flinkOptions())
+        assertThat(load("flink.state.backend.rocksdb.timer-service.factory=HEAP")
+                        .flinkOptions())
                 .containsEntry("state.backend.rocksdb.timer-service.factory", "HEAP");
-        assertThat(load("deals.stage.PROPOSAL.stall-sla=3d").deals().stages().get(3).stallSla()).isEqualTo(Duration.ofDays(3));
+        assertThat(load("deals.stage.PROPOSAL.stall-sla=3d")
+                        .deals()
+                        .stages()
+                        .get(3)
+                        .stallSla())
+                .isEqualTo(Duration.ofDays(3));
     }
 
     @Test
     void readsTheAlertThresholdsIntoTheJourneySettings() {
-        RevstreamConfig cfg = load("alerts.lead-sla-mode=business-hours", "alerts.business-days=MON,TUE,wed",
-                "alerts.business-hours=08:30-18:00", "alerts.segment.enterprise.lead-sla=48h",
-                "deals.segment.enterprise.stall-sla.PROPOSAL=20d", "alerts.health.churn-below=40");
+        RevstreamConfig cfg = load(
+                "alerts.lead-sla-mode=business-hours",
+                "alerts.business-days=MON,TUE,wed",
+                "alerts.business-hours=08:30-18:00",
+                "alerts.segment.enterprise.lead-sla=48h",
+                "deals.segment.enterprise.stall-sla.PROPOSAL=20d",
+                "alerts.health.churn-below=40");
         var js = cfg.journeySettings();
         assertThat(js.leadSlaMillis()).isEqualTo(Duration.ofHours(24).toMillis());
         assertThat(js.businessCalendar()).isNotNull();
-        assertThat(js.leadSlaBySegment()).containsEntry("enterprise", Duration.ofHours(48).toMillis());
+        assertThat(js.leadSlaBySegment())
+                .containsEntry("enterprise", Duration.ofHours(48).toMillis());
         assertThat(js.stallSla(3, "enterprise")).isEqualTo(Duration.ofDays(20).toMillis());
         assertThat(js.stallSla(3, "smb")).isEqualTo(Duration.ofDays(10).toMillis());
         assertThat(js.health().churnBelow()).isEqualTo(40);
         assertThat(js.tombstoneMillis()).isEqualTo(Duration.ofDays(400).toMillis());
         assertThat(js.criticalStage()).isEqualTo("NEGOTIATION");
         assertThat(load().journeySettings().businessCalendar()).isNull();
-        assertThatThrownBy(() -> load("alerts.business-hours=18:00-08:00", "alerts.business-days=FUNDAY",
-                "alerts.health.rearm-at=10", "alerts.stall-critical-stage=CLOSING", "deals.segment.smb.stall-sla.WAITING=3d"))
+        assertThatThrownBy(() -> load(
+                        "alerts.business-hours=18:00-08:00",
+                        "alerts.business-days=FUNDAY",
+                        "alerts.health.rearm-at=10",
+                        "alerts.stall-critical-stage=CLOSING",
+                        "deals.segment.smb.stall-sla.WAITING=3d"))
                 .hasMessageContaining("alerts.business-hours")
                 .hasMessageContaining("alerts.business-days: 'FUNDAY'")
                 .hasMessageContaining("alerts.health.rearm-at")
@@ -83,13 +105,17 @@ class ConfigLoaderTest {
 
     @Test
     void readsKpiWindowsAndAttributionShares() {
-        RevstreamConfig cfg = load("kpi.windows=1d, 1Q, 1y", "kpi.fiscal-year-start-month=4", "attribution.u-shaped=0.5, 0.5",
+        RevstreamConfig cfg = load(
+                "kpi.windows=1d, 1Q, 1y",
+                "kpi.fiscal-year-start-month=4",
+                "attribution.u-shaped=0.5, 0.5",
                 "time.zone=Europe/Berlin");
-        assertThat(cfg.kpi().windows()).extracting(dev.revstream.kpi.KpiWindow::name).containsExactly("1d", "1Q", "1y");
+        assertThat(cfg.kpi().windows()).extracting(KpiWindow::name).containsExactly("1d", "1Q", "1y");
         assertThat(cfg.kpi().windows().get(1).fiscalStartMonth()).isEqualTo(4);
-        assertThat(cfg.kpi().windows().get(0).zone()).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+        assertThat(cfg.kpi().windows().get(0).zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(cfg.journeySettings().attribution().uFirst()).isEqualTo(0.5);
-        assertThat(cfg.journeySettings().attribution().windowMillis()).isEqualTo(Duration.ofDays(180).toMillis());
+        assertThat(cfg.journeySettings().attribution().windowMillis())
+                .isEqualTo(Duration.ofDays(180).toMillis());
         assertThatThrownBy(() -> load("kpi.windows=1d, 2w", "attribution.w-shaped=0.5, 0.5, 0.5", "kpi.gross-margin=2"))
                 .hasMessageContaining("kpi.windows: '2w' is not a window size")
                 .hasMessageContaining("attribution.w-shaped")
@@ -98,8 +124,13 @@ class ConfigLoaderTest {
 
     @Test
     void namesEveryBadKeyAndWhatIsAllowed() {
-        assertThatThrownBy(() -> load("time.out-of-ordernes=5s", "kafka.delivery=twice", "time.idle-timeout=soon",
-                "kafka.transaction-timeout=20m", "job.parallelism=0", "time.zone=Mars/Base"))
+        assertThatThrownBy(() -> load(
+                        "time.out-of-ordernes=5s",
+                        "kafka.delivery=twice",
+                        "time.idle-timeout=soon",
+                        "kafka.transaction-timeout=20m",
+                        "job.parallelism=0",
+                        "time.zone=Mars/Base"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("time.out-of-ordernes: unknown key; the keys under 'time.' are")
                 .hasMessageContaining("time.out-of-orderness")
@@ -108,8 +139,10 @@ class ConfigLoaderTest {
                 .hasMessageContaining("kafka.transaction-timeout: '20m' must be between 1s and 15m")
                 .hasMessageContaining("job.parallelism: '0' must be a whole number from 1 to 1024")
                 .hasMessageContaining("time.zone: 'Mars/Base' is not a time zone");
-        assertThatThrownBy(() -> load("ingest.currency-rates.EUR=-1")).hasMessageContaining("ingest.currency-rates.EUR");
-        assertThatThrownBy(() -> load("deals.stage.CLOSING.stall-sla=3d")).hasMessageContaining("not listed in deals.stages");
+        assertThatThrownBy(() -> load("ingest.currency-rates.EUR=-1"))
+                .hasMessageContaining("ingest.currency-rates.EUR");
+        assertThatThrownBy(() -> load("deals.stage.CLOSING.stall-sla=3d"))
+                .hasMessageContaining("not listed in deals.stages");
         assertThatThrownBy(() -> load("topics.deals=revops.touchpoints")).hasMessageContaining("topics.deals");
         assertThatThrownBy(() -> load("job.checkpoint-interval=10m", "kafka.transaction-timeout=15m"))
                 .hasMessageContaining("at least twice job.checkpoint-interval");
@@ -117,7 +150,9 @@ class ConfigLoaderTest {
 
     @Test
     void reportsABadMappingFileByName(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("main.yaml"), Files.readString(ProjectConfig.mainFile()).replace("mappings/default.yaml", "bad.yaml"));
+        Files.writeString(
+                dir.resolve("main.yaml"),
+                Files.readString(ProjectConfig.mainFile()).replace("mappings/default.yaml", "bad.yaml"));
         Files.writeString(dir.resolve("bad.yaml"), "sources:\n  crm:\n    stages:\n      Won: VICTORY\n");
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("main.yaml"), List.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -132,7 +167,10 @@ class ConfigLoaderTest {
         RevstreamConfig cfg = load();
         assertThat(cfg.rules().rules()).hasSize(5);
         assertThat(cfg.rules().intervalMillis()).isEqualTo(Duration.ofHours(1).toMillis());
-        assertThat(load("actions.rules=", "actions.evaluation-interval=15m").rules().isEmpty()).isTrue();
+        assertThat(load("actions.rules=", "actions.evaluation-interval=15m")
+                        .rules()
+                        .isEmpty())
+                .isTrue();
         Files.writeString(dir.resolve("rules.yaml"), """
                 rules:
                   - id: typo

@@ -2,6 +2,7 @@ package dev.revstream.actions;
 
 import dev.revstream.journey.AccountState;
 import dev.revstream.journey.DealState;
+import dev.revstream.journey.HealthBucket;
 import dev.revstream.journey.HealthScore;
 import dev.revstream.journey.JourneySettings;
 import dev.revstream.journey.JourneyStore;
@@ -9,6 +10,9 @@ import dev.revstream.model.Event;
 import dev.revstream.model.TouchpointType;
 import dev.revstream.time.WindowEdges;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +50,14 @@ public final class AccountRules {
     private final Recommender.Output out;
     private boolean inScope;
 
-    public AccountRules(RuleBook book, JourneySettings settings, String accountId, JourneyStore store, Tallies tallies,
-            Recommender.Marks marks, Recommender.Output out) {
+    public AccountRules(
+            RuleBook book,
+            JourneySettings settings,
+            String accountId,
+            JourneyStore store,
+            Tallies tallies,
+            Recommender.Marks marks,
+            Recommender.Output out) {
         this.book = book;
         this.s = settings;
         this.accountId = accountId;
@@ -156,7 +166,9 @@ public final class AccountRules {
             }
             long next = nextTick(at);
             // a failing rule is evaluated (and counted) at every tick; a few ticks cost less evaluated than searched
-            if (next < until && cached.noneFailing() && (until - next) / book.set().intervalMillis() >= SEARCH_FROM_TICKS) {
+            if (next < until
+                    && cached.noneFailing()
+                    && (until - next) / book.set().intervalMillis() >= SEARCH_FROM_TICKS) {
                 next = nextTurn(at, next, until, open, lead, customer, sources);
                 if (next > nextTick(at)) {
                     a.lastRuleTick = lastTickBefore(next); // the ticks skipped would have found what `at` found
@@ -175,7 +187,8 @@ public final class AccountRules {
      * way ({@link Drift}) turned iff its value at the span's last tick differs, found by bisection.
      * A condition of drift ANY is evaluated tick by tick; one that throws stops the search there.
      */
-    private long nextTurn(long at, long from, long until, List<DealState> open, boolean lead, boolean customer, Sources sources)
+    private long nextTurn(
+            long at, long from, long until, List<DealState> open, boolean lead, boolean customer, Sources sources)
             throws Exception {
         long spanEnd = Math.min(until, firstTickFrom(nextWindowEdge(at, sources)));
         long best = spanEnd;
@@ -233,9 +246,10 @@ public final class AccountRules {
     static final long SEARCH_FROM_TICKS = 4;
 
     /** The account as the one entity of a lead or customer rule (no deal). */
-    private static final List<DealState> ACCOUNT = java.util.Collections.singletonList(null);
+    private static final List<DealState> ACCOUNT = Collections.singletonList(null);
 
-    private boolean matches(RuleBook.Rule rule, DealState deal, long at, List<DealState> open, Sources sources) throws Exception {
+    private boolean matches(RuleBook.Rule rule, DealState deal, long at, List<DealState> open, Sources sources)
+            throws Exception {
         Facts account = new Facts(accountId, at, a, open, s, book.set(), sources.at(at));
         return rule.matches(deal == null ? account : account.forDeal(deal));
     }
@@ -293,7 +307,9 @@ public final class AccountRules {
         }
         if (a.oldestTallyAt != null) {
             // one wake-up when the newest expires: older ones go at whichever firing comes first
-            long expiry = (a.newestTallyAt == null ? a.oldestTallyAt : a.newestTallyAt) + book.set().retentionMillis() + 1;
+            long expiry = (a.newestTallyAt == null ? a.oldestTallyAt : a.newestTallyAt)
+                    + book.set().retentionMillis()
+                    + 1;
             next = next == null ? expiry : Math.min(next, expiry);
         }
         return next;
@@ -305,14 +321,14 @@ public final class AccountRules {
     /** Signals and tallies read from state once per firing, on first use. */
     private final class Sources {
         private final boolean customer;
-        private List<Map.Entry<Long, dev.revstream.journey.HealthBucket>> signals;
+        private List<Map.Entry<Long, HealthBucket>> signals;
         private List<Map.Entry<Long, TouchTally>> tallyList;
 
         Sources(boolean customer) {
             this.customer = customer;
         }
 
-        List<Map.Entry<Long, dev.revstream.journey.HealthBucket>> signalList() throws Exception {
+        List<Map.Entry<Long, HealthBucket>> signalList() throws Exception {
             if (signals == null) {
                 signals = new ArrayList<>();
                 store.signals().forEach(signals::add);
@@ -350,8 +366,8 @@ public final class AccountRules {
     private static final class CachedMarks implements Recommender.Marks {
         private final Recommender.Marks state;
         private Map<String, RuleMark> all;
-        private final Map<String, RuleMark> changed = new java.util.HashMap<>();
-        private final java.util.Set<String> removed = new java.util.HashSet<>();
+        private final Map<String, RuleMark> changed = new HashMap<>();
+        private final Set<String> removed = new HashSet<>();
 
         CachedMarks(Recommender.Marks state) {
             this.state = state;

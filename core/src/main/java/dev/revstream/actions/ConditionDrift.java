@@ -96,7 +96,9 @@ final class ConditionDrift {
 
     /** A numeric literal (possibly negated), or null. */
     private static Double literal(CelExpr e) {
-        if (e.getKind() == CelExpr.ExprKind.Kind.CALL && e.call().function().equals("-_") && e.call().args().size() == 1) {
+        if (e.getKind() == CelExpr.ExprKind.Kind.CALL
+                && e.call().function().equals("-_")
+                && e.call().args().size() == 1) {
             Double inner = literal(e.call().args().get(0));
             return inner == null ? null : -inner;
         }
@@ -118,13 +120,18 @@ final class ConditionDrift {
             case IDENT -> facts.getOrDefault(e.ident().name(), Drift.STEADY) != Drift.STEADY;
             case CONSTANT, NOT_SET -> false;
             case SELECT -> moves(e.select().operand());
-            case CALL -> e.call().target().map(this::moves).orElse(false) || e.call().args().stream().anyMatch(this::moves);
+            case CALL ->
+                e.call().target().map(this::moves).orElse(false)
+                        || e.call().args().stream().anyMatch(this::moves);
             case LIST -> e.list().elements().stream().anyMatch(this::moves);
             case MAP -> e.map().entries().stream().anyMatch(x -> moves(x.key()) || moves(x.value()));
             case STRUCT -> e.struct().entries().stream().anyMatch(x -> moves(x.value()));
-            case COMPREHENSION -> moves(e.comprehension().iterRange()) || moves(e.comprehension().accuInit())
-                    || moves(e.comprehension().loopCondition()) || moves(e.comprehension().loopStep())
-                    || moves(e.comprehension().result());
+            case COMPREHENSION ->
+                moves(e.comprehension().iterRange())
+                        || moves(e.comprehension().accuInit())
+                        || moves(e.comprehension().loopCondition())
+                        || moves(e.comprehension().loopStep())
+                        || moves(e.comprehension().result());
         };
     }
 }

@@ -7,7 +7,10 @@ package dev.revstream.actions;
  * from true to false, STEADY not at all, and ANY means either, any number of times.
  */
 public enum Drift {
-    STEADY, RISING, FALLING, ANY;
+    STEADY,
+    RISING,
+    FALLING,
+    ANY;
 
     /** The drift of a value that moves with both (a sum, an and). */
     Drift with(Drift other) {

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * The values of {@link FactCatalog}'s facts for one entity at an instant t, computed from the
@@ -45,12 +48,27 @@ public class Facts implements CelVariableResolver {
     private final Map<String, long[]> lazyMaps = new HashMap<>(4);
 
     /** The account's facts. {@code openDeals} are its open deals. */
-    public Facts(String accountId, long t, AccountState a, List<DealState> openDeals, JourneySettings s, RuleSet set, Sources sources) {
+    public Facts(
+            String accountId,
+            long t,
+            AccountState a,
+            List<DealState> openDeals,
+            JourneySettings s,
+            RuleSet set,
+            Sources sources) {
         this(null, accountId, t, a, null, openDeals, s, set, sources);
     }
 
-    private Facts(Facts account, String accountId, long t, AccountState a, DealState deal, List<DealState> openDeals, JourneySettings s,
-            RuleSet set, Sources sources) {
+    private Facts(
+            Facts account,
+            String accountId,
+            long t,
+            AccountState a,
+            DealState deal,
+            List<DealState> openDeals,
+            JourneySettings s,
+            RuleSet set,
+            Sources sources) {
         this.account = account;
         this.accountId = accountId;
         this.t = t;
@@ -105,7 +123,8 @@ public class Facts implements CelVariableResolver {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the journey state for fact " + name + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the journey state for fact " + name + ": " + e.getMessage(), e);
         }
         return known(name);
     }
@@ -119,16 +138,19 @@ public class Facts implements CelVariableResolver {
         return values.get(name);
     }
 
-    private static final java.util.Set<String> DEAL_FACTS = java.util.Set.copyOf(
-            FactCatalog.fixed().stream().filter(FactCatalog.Fact::dealOnly).map(FactCatalog.Fact::name).toList());
+    private static final Set<String> DEAL_FACTS = Set.copyOf(FactCatalog.fixed().stream()
+            .filter(FactCatalog.Fact::dealOnly)
+            .map(FactCatalog.Fact::name)
+            .toList());
 
-    private static final java.util.regex.Pattern WINDOW_FACT =
-            java.util.regex.Pattern.compile("(touches|touchesPrev|touchCount|touchCountPrev|salesTouches|salesTouchesPrev|usage|usagePrev)[0-9]+d");
-    private static final java.util.Map<String, Boolean> WINDOW_FACTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Pattern WINDOW_FACT = Pattern.compile(
+            "(touches|touchesPrev|touchCount|touchCountPrev|salesTouches|salesTouchesPrev|usage|usagePrev)[0-9]+d");
+    private static final Map<String, Boolean> WINDOW_FACTS = new ConcurrentHashMap<>();
 
     static boolean isWindowFact(String name) {
         // asked for every fact of every tick: the pattern runs once per name
-        return WINDOW_FACTS.computeIfAbsent(name, n -> n.equals("engagementTrend") || WINDOW_FACT.matcher(n).matches());
+        return WINDOW_FACTS.computeIfAbsent(
+                name, n -> n.equals("engagementTrend") || WINDOW_FACT.matcher(n).matches());
     }
 
     private void computeAccount(String name) throws Exception {
@@ -141,8 +163,11 @@ public class Facts implements CelVariableResolver {
             case "region" -> text(a.region);
             case "daysSinceMql" -> a.firstMqlAt == null ? -1d : days(t - a.firstMqlAt);
             case "salesTouchesSinceMql" -> (long) a.salesTouchesSinceMql;
-            case "leadSlaDays" -> (a.segment != null && s.leadSlaBySegment().containsKey(a.segment)
-                    ? s.leadSlaBySegment().get(a.segment) : s.leadSlaMillis()) / DAY;
+            case "leadSlaDays" ->
+                (a.segment != null && s.leadSlaBySegment().containsKey(a.segment)
+                                ? s.leadSlaBySegment().get(a.segment)
+                                : s.leadSlaMillis())
+                        / DAY;
             case "daysSinceLastActivity" -> a.lastActivityAt == null ? -1d : days(t - a.lastActivityAt);
             case "daysSinceLastSalesTouch" -> a.lastSalesTouchAt == null ? -1d : days(t - a.lastSalesTouchAt);
             case "healthScore", "healthSignals" -> {
@@ -311,7 +336,9 @@ public class Facts implements CelVariableResolver {
             return one.endsWith(".0") ? one.substring(0, one.length() - 2) : one;
         }
         if (v instanceof List<?> l) {
-            return l.isEmpty() ? "none" : String.join("; ", l.stream().map(Facts::format).toList());
+            return l.isEmpty()
+                    ? "none"
+                    : String.join("; ", l.stream().map(Facts::format).toList());
         }
         return v.toString();
     }

@@ -41,7 +41,8 @@ public final class Recommender {
         void recommendation(Recommendation r);
 
         /** @param first the first failure of this (rule, entity) since it last worked: report it */
-        void failure(RuleSpec rule, String accountId, String dealId, long at, String error, String facts, boolean first);
+        void failure(
+                RuleSpec rule, String accountId, String dealId, long at, String error, String facts, boolean first);
     }
 
     /**
@@ -73,7 +74,8 @@ public final class Recommender {
         Map<String, Facts> inScope = new HashMap<>();
         List<String> failed = new ArrayList<>();
         for (RuleBook.Rule rule : book.rules()) {
-            for (Map.Entry<String, Facts> entity : entities(rule.spec().scope(), in).entrySet()) {
+            for (Map.Entry<String, Facts> entity :
+                    entities(rule.spec().scope(), in).entrySet()) {
                 String key = RuleMark.key(rule.spec().id(), entity.getKey());
                 inScope.put(key, entity.getValue());
                 ruleOf.put(key, rule);
@@ -85,7 +87,14 @@ public final class Recommender {
                     failed.add(key);
                     RuleMark mark = marks.get(key);
                     boolean first = mark == null || !mark.failing;
-                    out.failure(rule.spec(), accountId, entity.getKey(), t, describe(e), factsJson(rule.named(), entity.getValue()), first);
+                    out.failure(
+                            rule.spec(),
+                            accountId,
+                            entity.getKey(),
+                            t,
+                            describe(e),
+                            factsJson(rule.named(), entity.getValue()),
+                            first);
                     if (first) {
                         mark = mark == null ? newMark(rule.spec(), entity.getKey()) : mark;
                         mark.failing = true;
@@ -102,13 +111,20 @@ public final class Recommender {
                 continue;
             }
             if (mark.isOpen() && !matching.containsKey(key)) {
-                String reason = book.rule(mark.ruleId) == null ? RULE_REMOVED
-                        : mark.dealId != null && !in.deals().containsKey(mark.dealId) ? DEAL_CLOSED
-                        : !inScope.containsKey(key) ? OUT_OF_SCOPE : CONDITION_FALSE;
+                String reason = book.rule(mark.ruleId) == null
+                        ? RULE_REMOVED
+                        : mark.dealId != null && !in.deals().containsKey(mark.dealId)
+                                ? DEAL_CLOSED
+                                : !inScope.containsKey(key) ? OUT_OF_SCOPE : CONDITION_FALSE;
                 Facts facts = inScope.get(key);
                 RuleBook.Rule rule = ruleOf.get(key);
-                out.recommendation(record(mark, Recommendation.CLOSED, t, closing(reason, mark),
-                        rule == null || facts == null ? "{}" : factsJson(rule.named(), facts), reason));
+                out.recommendation(record(
+                        mark,
+                        Recommendation.CLOSED,
+                        t,
+                        closing(reason, mark),
+                        rule == null || facts == null ? "{}" : factsJson(rule.named(), facts),
+                        reason));
                 mark.actionId = null;
             }
             mark.failing = false;
@@ -129,11 +145,14 @@ public final class Recommender {
             String dealId = rule.spec().scope() == Scope.DEAL ? (String) facts.get("dealId") : null;
             mark = mark == null ? newMark(rule.spec(), dealId) : mark;
             mark.openedAt = t;
-            mark.ownerId = emptyToNull((String) (rule.spec().scope() == Scope.DEAL ? facts.get("ownerId") : facts.get("accountOwnerId")));
-            mark.actionId = uuid("action|" + mark.ruleId + "|" + accountId + "|" + (dealId == null ? "" : dealId) + "|" + t);
+            mark.ownerId = emptyToNull(
+                    (String) (rule.spec().scope() == Scope.DEAL ? facts.get("ownerId") : facts.get("accountOwnerId")));
+            mark.actionId =
+                    uuid("action|" + mark.ruleId + "|" + accountId + "|" + (dealId == null ? "" : dealId) + "|" + t);
             mark.failing = false;
             marks.put(m.getKey(), mark);
-            out.recommendation(record(mark, Recommendation.OPEN, t, rule.render(facts), factsJson(rule.named(), facts), null));
+            out.recommendation(
+                    record(mark, Recommendation.OPEN, t, rule.render(facts), factsJson(rule.named(), facts), null));
             if (mark.isOpen()) {
                 kept++;
             }
@@ -161,8 +180,23 @@ public final class Recommender {
     }
 
     private Recommendation record(RuleMark m, String status, long t, String message, String facts, String reason) {
-        return new Recommendation(uuid(m.actionId + "|" + status + "|" + t), m.actionId, status, m.ruleId, m.action, m.team,
-                m.priority, m.scope, accountId, m.dealId, m.ownerId, t, m.openedAt, message, facts, reason);
+        return new Recommendation(
+                uuid(m.actionId + "|" + status + "|" + t),
+                m.actionId,
+                status,
+                m.ruleId,
+                m.action,
+                m.team,
+                m.priority,
+                m.scope,
+                accountId,
+                m.dealId,
+                m.ownerId,
+                t,
+                m.openedAt,
+                message,
+                facts,
+                reason);
     }
 
     private String closing(String reason, RuleMark m) {

@@ -13,6 +13,7 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,18 +30,21 @@ import java.util.regex.Pattern;
  */
 public final class RuleBook {
     /** The built-in actions; any other upper-case name is the user's own. */
-    public static final List<String> ACTIONS = List.of("ADVANCE_TO_CLOSING", "RETURN_TO_NURTURE", "ESCALATE", "EXPANSION_PLAY",
-            "REASSIGN_OWNER");
+    public static final List<String> ACTIONS =
+            List.of("ADVANCE_TO_CLOSING", "RETURN_TO_NURTURE", "ESCALATE", "EXPANSION_PLAY", "REASSIGN_OWNER");
+
     public static final List<String> TEAMS = List.of("marketing", "sales", "customer-success");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
     // int and double facts compare with each other (daysInStage > 30); arithmetic still needs one type (2.0 * x)
-    private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+    private static final CelOptions OPTIONS =
+            CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
 
     /**
      * One compiled rule. {@code named} are the facts its condition uses, for the record of why it
      * matched; {@code drift} how the condition can move between events ({@link ConditionDrift}).
      */
-    public record Rule(RuleSpec spec, CelRuntime.Program program, List<String> named, List<String> placeholders, Drift drift) {
+    public record Rule(
+            RuleSpec spec, CelRuntime.Program program, List<String> named, List<String> placeholders, Drift drift) {
 
         public boolean matches(Facts facts) throws CelEvaluationException {
             return (Boolean) program.eval(facts);
@@ -72,8 +76,9 @@ public final class RuleBook {
         this.byId = new LinkedHashMap<>();
         rules.forEach(r -> byId.put(r.spec().id(), r));
         this.readsTallies = rules.stream().anyMatch(r -> r.named().stream().anyMatch(Facts::isWindowFact));
-        this.readsHealth = rules.stream().anyMatch(r -> r.named().contains("healthScore") || r.named().contains("healthSignals"));
-        java.util.List<Long> edges = new java.util.ArrayList<>();
+        this.readsHealth = rules.stream()
+                .anyMatch(r -> r.named().contains("healthScore") || r.named().contains("healthSignals"));
+        List<Long> edges = new ArrayList<>();
         for (int days : set.windowsDays()) {
             edges.add(days * 86_400_000L);
             edges.add(2 * days * 86_400_000L);
@@ -129,13 +134,15 @@ public final class RuleBook {
             problems.add("evaluation-interval: must be at least 1 minute");
         }
         List<FactCatalog.Fact> facts = FactCatalog.facts(set);
-        Map<String, Drift> drifts = new java.util.HashMap<>();
+        Map<String, Drift> drifts = new HashMap<>();
         facts.forEach(f -> drifts.put(f.name(), f.drift()));
         Map<Scope, CelCompiler> compilers = new EnumMap<>(Scope.class);
         Map<Scope, Set<String>> names = new EnumMap<>(Scope.class);
         for (Scope scope : Scope.values()) {
-            CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS)
-                    .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS).setResultType(SimpleType.BOOL);
+            CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
+                    .setOptions(OPTIONS)
+                    .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+                    .setResultType(SimpleType.BOOL);
             Set<String> declared = new TreeSet<>();
             for (FactCatalog.Fact f : facts) {
                 if (!f.dealOnly() || scope == Scope.DEAL) {
@@ -146,7 +153,8 @@ public final class RuleBook {
             compilers.put(scope, b.build());
             names.put(scope, declared);
         }
-        CelRuntime runtime = CelRuntimeFactory.plannerRuntimeBuilder().setOptions(OPTIONS).build();
+        CelRuntime runtime =
+                CelRuntimeFactory.plannerRuntimeBuilder().setOptions(OPTIONS).build();
         List<Rule> compiled = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         int index = 0;
@@ -163,7 +171,8 @@ public final class RuleBook {
                 problems.add(who + ": scope must be one of deal, lead, customer");
             }
             if (r.action() == null || !r.action().matches("[A-Z][A-Z0-9_]{0,63}")) {
-                problems.add(who + ": action must be upper case letters, digits and _ (built in: " + String.join(", ", ACTIONS) + ")");
+                problems.add(who + ": action must be upper case letters, digits and _ (built in: "
+                        + String.join(", ", ACTIONS) + ")");
             }
             if (r.priority() < 1 || r.priority() > 5) {
                 problems.add(who + ": priority must be 1 (most urgent) to 5, not " + r.priority());
@@ -181,12 +190,14 @@ public final class RuleBook {
             Matcher m = PLACEHOLDER.matcher(r.message() == null ? "" : r.message());
             while (m.find()) {
                 if (!names.get(r.scope()).contains(m.group(1))) {
-                    problems.add(who + ": message names {" + m.group(1) + "}, which is not a fact of scope " + r.scope().wireName());
+                    problems.add(who + ": message names {" + m.group(1) + "}, which is not a fact of scope "
+                            + r.scope().wireName());
                 }
                 placeholders.add(m.group(1));
             }
             try {
-                CelAbstractSyntaxTree ast = compilers.get(r.scope()).compile(r.when()).getAst();
+                CelAbstractSyntaxTree ast =
+                        compilers.get(r.scope()).compile(r.when()).getAst();
                 Set<String> named = new TreeSet<>();
                 ast.getReferenceMap().values().forEach(ref -> {
                     if (names.get(r.scope()).contains(ref.name())) {
@@ -194,12 +205,17 @@ public final class RuleBook {
                     }
                 });
                 if (problems.size() == before) {
-                    compiled.add(new Rule(r, runtime.createProgram(ast), List.copyOf(named), placeholders,
+                    compiled.add(new Rule(
+                            r,
+                            runtime.createProgram(ast),
+                            List.copyOf(named),
+                            placeholders,
                             ConditionDrift.of(ast.getExpr(), drifts)));
                 }
             } catch (CelValidationException e) {
                 for (CelIssue issue : e.getErrors()) {
-                    problems.add(who + ": condition " + position(issue) + ": " + issue.getMessage() + hint(issue, r.scope()));
+                    problems.add(who + ": condition " + position(issue) + ": " + issue.getMessage()
+                            + hint(issue, r.scope()));
                 }
             } catch (CelEvaluationException e) {
                 problems.add(who + ": condition cannot be planned: " + e.getMessage());
@@ -216,15 +232,18 @@ public final class RuleBook {
         return loc == null || loc.getLine() < 0 ? "" : "at line " + loc.getLine() + ", column " + (loc.getColumn() + 1);
     }
 
-    private static final java.util.Set<String> DEAL_FACTS = java.util.Set.copyOf(
-            FactCatalog.fixed().stream().filter(FactCatalog.Fact::dealOnly).map(FactCatalog.Fact::name).toList());
+    private static final Set<String> DEAL_FACTS = Set.copyOf(FactCatalog.fixed().stream()
+            .filter(FactCatalog.Fact::dealOnly)
+            .map(FactCatalog.Fact::name)
+            .toList());
 
     private static String hint(CelIssue issue, Scope scope) {
         String msg = issue.getMessage();
         Matcher name = Pattern.compile("undeclared reference to '([^']*)'").matcher(msg);
         if (name.find()) {
             return scope != Scope.DEAL && DEAL_FACTS.contains(name.group(1))
-                    ? " (a deal fact: only rules of scope deal have it)" : " (not a fact: see the README's list of facts)";
+                    ? " (a deal fact: only rules of scope deal have it)"
+                    : " (not a fact: see the README's list of facts)";
         }
         if (msg.contains("expected type 'bool'") || msg.contains("result type")) {
             return " (a condition must be true or false)";

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads a rule file's tree (YAML or JSON, already parsed by the caller) into a {@link RuleSet},
@@ -13,7 +14,8 @@ import java.util.Set;
  */
 public final class RuleFiles {
     private static final Set<String> TOP = Set.of("windows", "trend-window", "rules");
-    private static final Set<String> RULE = Set.of("id", "description", "scope", "when", "action", "priority", "team", "message");
+    private static final Set<String> RULE =
+            Set.of("id", "description", "scope", "when", "action", "priority", "team", "message");
 
     private RuleFiles() {}
 
@@ -21,7 +23,8 @@ public final class RuleFiles {
     public static RuleSet fromTree(JsonNode root, long intervalMillis) {
         List<String> problems = new ArrayList<>();
         if (root == null || !root.isObject()) {
-            throw new RuleException(List.of("the rule file must be a map with 'rules' (and optionally 'windows', 'trend-window')"));
+            throw new RuleException(
+                    List.of("the rule file must be a map with 'rules' (and optionally 'windows', 'trend-window')"));
         }
         unknown(root, TOP, "", problems);
         List<Integer> windows = new ArrayList<>();
@@ -68,10 +71,19 @@ public final class RuleFiles {
                 }
                 int priority = 3;
                 if (r.has("priority")) {
-                    priority = r.path("priority").isIntegralNumber() ? r.path("priority").intValue() : -1;
+                    priority = r.path("priority").isIntegralNumber()
+                            ? r.path("priority").intValue()
+                            : -1;
                 }
-                rules.add(new RuleSpec(id, r.path("description").asText(""), scope, r.path("when").asText(null),
-                        r.path("action").asText(null), priority, r.path("team").asText(null), r.path("message").asText("")));
+                rules.add(new RuleSpec(
+                        id,
+                        r.path("description").asText(""),
+                        scope,
+                        r.path("when").asText(null),
+                        r.path("action").asText(null),
+                        priority,
+                        r.path("team").asText(null),
+                        r.path("message").asText("")));
             }
         }
         if (!problems.isEmpty()) {
@@ -84,7 +96,8 @@ public final class RuleFiles {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!known.contains(k)) {
-                problems.add(prefix + "unknown key '" + k + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+                problems.add(
+                        prefix + "unknown key '" + k + "' (allowed: " + String.join(", ", new TreeSet<>(known)) + ")");
             }
         }
     }

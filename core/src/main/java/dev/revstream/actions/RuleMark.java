@@ -12,6 +12,7 @@ public class RuleMark {
     public String dealId;
     /** null while nothing is open. */
     public String actionId;
+
     public long openedAt;
     public String action;
     public String team;

@@ -13,7 +13,8 @@ import java.util.List;
  * @param enabled false when no rule file is configured: no rule state, no timers. A rule file with
  *     no rules is enabled: it closes whatever is still open.
  */
-public record RuleSet(List<RuleSpec> rules, List<Integer> windowsDays, int trendDays, long intervalMillis, boolean enabled)
+public record RuleSet(
+        List<RuleSpec> rules, List<Integer> windowsDays, int trendDays, long intervalMillis, boolean enabled)
         implements Serializable {
 
     public RuleSet(List<RuleSpec> rules, List<Integer> windowsDays, int trendDays, long intervalMillis) {

@@ -14,5 +14,13 @@ import java.io.Serializable;
  * @param team marketing, sales or customer-success
  * @param message a text where {@code {fact}} is replaced by the fact's value
  */
-public record RuleSpec(String id, String description, Scope scope, String when, String action, int priority, String team,
-        String message) implements Serializable {}
+public record RuleSpec(
+        String id,
+        String description,
+        Scope scope,
+        String when,
+        String action,
+        int priority,
+        String team,
+        String message)
+        implements Serializable {}

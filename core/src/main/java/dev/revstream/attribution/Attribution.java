@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +27,10 @@ public final class Attribution {
      * @param createdAt the deal's creation (or adoption)
      * @param closedAt the close
      */
-    public static List<Credit> credit(BigDecimal amount, List<Touch> credited, Touch lead, long createdAt, long closedAt,
-            AttributionSettings s) {
-        long total = amount.setScale(2, RoundingMode.HALF_EVEN).movePointRight(2).longValueExact();
+    public static List<Credit> credit(
+            BigDecimal amount, List<Touch> credited, Touch lead, long createdAt, long closedAt, AttributionSettings s) {
+        long total =
+                amount.setScale(2, RoundingMode.HALF_EVEN).movePointRight(2).longValueExact();
         List<Credit> out = new ArrayList<>();
         if (credited.isEmpty()) {
             for (AttributionModel m : AttributionModel.values()) {
@@ -58,13 +60,28 @@ public final class Attribution {
             switch (m) {
                 case FIRST_TOUCH -> shares[0] = 1;
                 case LAST_TOUCH -> shares[n - 1] = 1;
-                case LINEAR -> java.util.Arrays.fill(shares, 1.0 / n);
-                case U_SHAPED -> positions(shares, touches, new Touch[] {first, leadTouch}, new double[] {s.uFirst(), s.uLead()},
-                        1 - s.uFirst() - s.uLead());
-                case W_SHAPED -> positions(shares, touches, new Touch[] {first, leadTouch, beforeCreation},
-                        new double[] {s.wFirst(), s.wLead(), s.wCreation()}, 1 - s.wFirst() - s.wLead() - s.wCreation());
-                case FULL_PATH -> positions(shares, touches, new Touch[] {first, leadTouch, beforeCreation, last},
-                        new double[] {s.fullPathEach(), s.fullPathEach(), s.fullPathEach(), s.fullPathEach()}, 1 - 4 * s.fullPathEach());
+                case LINEAR -> Arrays.fill(shares, 1.0 / n);
+                case U_SHAPED ->
+                    positions(
+                            shares,
+                            touches,
+                            new Touch[] {first, leadTouch},
+                            new double[] {s.uFirst(), s.uLead()},
+                            1 - s.uFirst() - s.uLead());
+                case W_SHAPED ->
+                    positions(
+                            shares,
+                            touches,
+                            new Touch[] {first, leadTouch, beforeCreation},
+                            new double[] {s.wFirst(), s.wLead(), s.wCreation()},
+                            1 - s.wFirst() - s.wLead() - s.wCreation());
+                case FULL_PATH ->
+                    positions(
+                            shares,
+                            touches,
+                            new Touch[] {first, leadTouch, beforeCreation, last},
+                            new double[] {s.fullPathEach(), s.fullPathEach(), s.fullPathEach(), s.fullPathEach()},
+                            1 - 4 * s.fullPathEach());
                 case TIME_DECAY -> {
                     double sum = 0;
                     for (int i = 0; i < n; i++) {
@@ -132,7 +149,9 @@ public final class Attribution {
         for (int i = 0; i < n; i++) {
             order.add(i);
         }
-        order.sort(Comparator.<Integer, BigDecimal>comparing(i -> rem[i]).reversed().thenComparing(i -> i));
+        order.sort(Comparator.<Integer, BigDecimal>comparing(i -> rem[i])
+                .reversed()
+                .thenComparing(i -> i));
         for (int k = 0; given < total; k = (k + 1) % n) {
             out[order.get(k)]++;
             given++;

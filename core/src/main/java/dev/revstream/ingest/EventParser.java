@@ -1,5 +1,6 @@
 package dev.revstream.ingest;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -50,10 +51,11 @@ public final class EventParser implements Serializable {
 
     static final int MAX_EVENT_ID_LENGTH = 128;
     private static final long MIN_TIME = Instant.parse("1900-01-01T00:00:00Z").toEpochMilli();
-    private static final long MAX_TIME = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+    private static final long MAX_TIME =
+            Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
     private static final BigDecimal NPS_MAX = BigDecimal.TEN;
 
-    private static final ObjectMapper JSON = JsonMapper.builder(new com.fasterxml.jackson.core.JsonFactoryBuilder()
+    private static final ObjectMapper JSON = JsonMapper.builder(new JsonFactoryBuilder()
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNestingDepth(64)
                             .maxNumberLength(400)
@@ -80,7 +82,8 @@ public final class EventParser implements Serializable {
      * @param ingestedAt the Kafka record timestamp
      * @param now the wall clock, for the future-time check
      */
-    public Ingested parse(String topic, int partition, long offset, byte[] key, byte[] value, long ingestedAt, long now) {
+    public Ingested parse(
+            String topic, int partition, long offset, byte[] key, byte[] value, long ingestedAt, long now) {
         Context ctx = new Context(topic, partition, offset, key, value, ingestedAt);
         try {
             return read(ctx, now);
@@ -95,8 +98,10 @@ public final class EventParser implements Serializable {
             throw new Rejection(ErrorCode.NOT_JSON, null, "the record has no value (a tombstone)");
         }
         if (value.length > settings.maxValueBytes()) {
-            throw new Rejection(ErrorCode.TOO_LARGE, null, "the value is " + value.length
-                    + " bytes, more than the limit of " + settings.maxValueBytes());
+            throw new Rejection(
+                    ErrorCode.TOO_LARGE,
+                    null,
+                    "the value is " + value.length + " bytes, more than the limit of " + settings.maxValueBytes());
         }
         ObjectNode root = readObject(value);
         ctx.source = optionalString(root, "source");
@@ -104,7 +109,9 @@ public final class EventParser implements Serializable {
 
         String eventId = requiredString(root, "eventId");
         if (eventId.isEmpty() || eventId.length() > MAX_EVENT_ID_LENGTH) {
-            throw new Rejection(ErrorCode.INVALID_VALUE, "eventId",
+            throw new Rejection(
+                    ErrorCode.INVALID_VALUE,
+                    "eventId",
                     "eventId must have 1 to " + MAX_EVENT_ID_LENGTH + " characters, it has " + eventId.length());
         }
         long occurredAt = time(root, now);
@@ -122,17 +129,43 @@ public final class EventParser implements Serializable {
         String rawType = requiredString(root, "type");
         TouchpointType type = settings.mappings().type(f.source, rawType);
         if (type == null) {
-            throw new Rejection(ErrorCode.UNMAPPED_TYPE, "type", rawType, "source '" + f.source
-                    + "' has no mapping for touchpoint type '" + rawType + "'");
+            throw new Rejection(
+                    ErrorCode.UNMAPPED_TYPE,
+                    "type",
+                    rawType,
+                    "source '" + f.source + "' has no mapping for touchpoint type '" + rawType + "'");
         }
         if (type == TouchpointType.HEARTBEAT) {
             // a heartbeat only moves event time: everything but its identity and time is ignored
-            return Ingested.accepted(f.event(EventKind.TOUCHPOINT, null, null, null, null, type.name(), rawType,
-                    null, null, null, null, null, null, null, null, null, null, null, null, null, null), false);
+            return Ingested.accepted(
+                    f.event(
+                            EventKind.TOUCHPOINT,
+                            null,
+                            null,
+                            null,
+                            null,
+                            type.name(),
+                            rawType,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null),
+                    false);
         }
         String accountId = optionalString(root, "accountId");
         if (accountId == null && type != TouchpointType.SPEND) {
-            throw new Rejection(ErrorCode.MISSING_FIELD, "accountId", "accountId is required for a " + type + " touchpoint");
+            throw new Rejection(
+                    ErrorCode.MISSING_FIELD, "accountId", "accountId is required for a " + type + " touchpoint");
         }
         String rawChannel = optionalString(root, "channel");
         Channel channel = null;
@@ -149,7 +182,8 @@ public final class EventParser implements Serializable {
             throw new Rejection(ErrorCode.MISSING_FIELD, "amount", "a SPEND touchpoint needs an amount");
         }
         if (type == TouchpointType.NPS && rawAmount != null && rawAmount.compareTo(NPS_MAX) > 0) {
-            throw new Rejection(ErrorCode.INVALID_VALUE, "amount", "an NPS score is 0 to 10, not " + rawAmount.toPlainString());
+            throw new Rejection(
+                    ErrorCode.INVALID_VALUE, "amount", "an NPS score is 0 to 10, not " + rawAmount.toPlainString());
         }
         String currency = optionalString(root, "currency");
         BigDecimal amount = rawAmount;
@@ -159,10 +193,27 @@ public final class EventParser implements Serializable {
             sourceCurrency = currency(currency);
             amount = convert(rawAmount, sourceCurrency);
         }
-        Event e = f.event(EventKind.TOUCHPOINT, accountId, optionalString(root, "contactId"),
-                optionalString(root, "dealId"), optionalString(root, "ownerId"), type.name(), rawType,
-                channel == null ? null : channel.wireName(), rawChannel, optionalString(root, "campaign"),
-                amount, rawAmount, sourceCurrency, null, null, null, null, null, null, null,
+        Event e = f.event(
+                EventKind.TOUCHPOINT,
+                accountId,
+                optionalString(root, "contactId"),
+                optionalString(root, "dealId"),
+                optionalString(root, "ownerId"),
+                type.name(),
+                rawType,
+                channel == null ? null : channel.wireName(),
+                rawChannel,
+                optionalString(root, "campaign"),
+                amount,
+                rawAmount,
+                sourceCurrency,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
                 attributes(root));
         return Ingested.accepted(e, channelUnmapped);
     }
@@ -179,16 +230,23 @@ public final class EventParser implements Serializable {
         String rawType = requiredString(root, "type");
         DealEventType type = DealEventType.parse(rawType);
         if (type == null) {
-            throw new Rejection(ErrorCode.UNKNOWN_DEAL_TYPE, "type", rawType, "deal event type '" + rawType
-                    + "' is not one of CREATED, STAGE_CHANGED, UPDATED, CLOSED_WON, CLOSED_LOST");
+            throw new Rejection(
+                    ErrorCode.UNKNOWN_DEAL_TYPE,
+                    "type",
+                    rawType,
+                    "deal event type '" + rawType
+                            + "' is not one of CREATED, STAGE_CHANGED, UPDATED, CLOSED_WON, CLOSED_LOST");
         }
         String rawStage = optionalString(root, "stage");
         String stage = null;
         if (rawStage != null) {
             stage = settings.mappings().stage(f.source, rawStage);
             if (stage == null) {
-                throw new Rejection(ErrorCode.UNMAPPED_STAGE, "stage", rawStage, "source '" + f.source
-                        + "' has no mapping for deal stage '" + rawStage + "'");
+                throw new Rejection(
+                        ErrorCode.UNMAPPED_STAGE,
+                        "stage",
+                        rawStage,
+                        "source '" + f.source + "' has no mapping for deal stage '" + rawStage + "'");
             }
         } else if (type == DealEventType.CREATED || type == DealEventType.STAGE_CHANGED) {
             throw new Rejection(ErrorCode.MISSING_FIELD, "stage", "a " + type + " deal event needs a stage");
@@ -211,7 +269,10 @@ public final class EventParser implements Serializable {
             try {
                 LocalDate.parse(expectedCloseDate, DateTimeFormatter.ISO_LOCAL_DATE);
             } catch (DateTimeParseException e) {
-                throw new Rejection(ErrorCode.INVALID_VALUE, "expectedCloseDate", expectedCloseDate,
+                throw new Rejection(
+                        ErrorCode.INVALID_VALUE,
+                        "expectedCloseDate",
+                        expectedCloseDate,
                         "expectedCloseDate must be a date YYYY-MM-DD, not '" + expectedCloseDate + "'");
             }
         }
@@ -220,15 +281,36 @@ public final class EventParser implements Serializable {
         if (rawDealType != null) {
             DealType dt = DealType.parse(rawDealType);
             if (dt == null) {
-                throw new Rejection(ErrorCode.INVALID_VALUE, "dealType", rawDealType, "dealType '" + rawDealType
-                        + "' is not one of new_business, expansion, renewal, contraction");
+                throw new Rejection(
+                        ErrorCode.INVALID_VALUE,
+                        "dealType",
+                        rawDealType,
+                        "dealType '" + rawDealType + "' is not one of new_business, expansion, renewal, contraction");
             }
             dealType = dt.wireName();
         }
-        Event e = f.event(EventKind.DEAL, accountId, null, dealId, optionalString(root, "ownerId"), type.name(),
-                rawType, null, null, null, convert(rawAmount, sourceCurrency), rawAmount, sourceCurrency, stage,
-                rawStage, expectedCloseDate, dealType, optionalString(root, "segment"),
-                optionalString(root, "region"), optionalString(root, "lostReason"), attributes(root));
+        Event e = f.event(
+                EventKind.DEAL,
+                accountId,
+                null,
+                dealId,
+                optionalString(root, "ownerId"),
+                type.name(),
+                rawType,
+                null,
+                null,
+                null,
+                convert(rawAmount, sourceCurrency),
+                rawAmount,
+                sourceCurrency,
+                stage,
+                rawStage,
+                expectedCloseDate,
+                dealType,
+                optionalString(root, "segment"),
+                optionalString(root, "region"),
+                optionalString(root, "lostReason"),
+                attributes(root));
         return Ingested.accepted(e, false);
     }
 
@@ -243,7 +325,9 @@ public final class EventParser implements Serializable {
             node = JSON.readTree(value);
         } catch (MismatchedInputException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
-                throw new Rejection(ErrorCode.DUPLICATE_FIELD, fieldOf(e.getOriginalMessage()),
+                throw new Rejection(
+                        ErrorCode.DUPLICATE_FIELD,
+                        fieldOf(e.getOriginalMessage()),
                         "a field is given twice: " + firstLine(e.getOriginalMessage()));
             }
             throw notJson(value, e);
@@ -256,7 +340,11 @@ public final class EventParser implements Serializable {
             throw new Rejection(ErrorCode.NOT_JSON, null, "the value is empty");
         }
         if (!node.isObject()) {
-            throw new Rejection(ErrorCode.NOT_OBJECT, null, "the value is JSON but not an object: it is " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+            throw new Rejection(
+                    ErrorCode.NOT_OBJECT,
+                    null,
+                    "the value is JSON but not an object: it is "
+                            + node.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return (ObjectNode) node;
     }
@@ -303,34 +391,56 @@ public final class EventParser implements Serializable {
         if (n.isTextual()) {
             String text = n.textValue().trim();
             try {
-                millis = DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from).toEpochMilli();
+                millis = DateTimeFormatter.ISO_OFFSET_DATE_TIME
+                        .parse(text, Instant::from)
+                        .toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
-                throw new Rejection(ErrorCode.INVALID_TIME, "occurredAt", text,
-                        "occurredAt '" + abbreviate(text) + "' is not an ISO-8601 instant such as 2026-03-01T10:15:00Z");
+                throw new Rejection(
+                        ErrorCode.INVALID_TIME,
+                        "occurredAt",
+                        text,
+                        "occurredAt '" + abbreviate(text)
+                                + "' is not an ISO-8601 instant such as 2026-03-01T10:15:00Z");
             }
         } else if (n.isNumber()) {
             if (!isFinite(n)) {
-                throw new Rejection(ErrorCode.INVALID_TIME, "occurredAt", "occurredAt must be a finite number of epoch milliseconds");
+                throw new Rejection(
+                        ErrorCode.INVALID_TIME,
+                        "occurredAt",
+                        "occurredAt must be a finite number of epoch milliseconds");
             }
             BigDecimal d = n.decimalValue();
             try {
                 millis = d.longValueExact();
             } catch (ArithmeticException e) {
-                throw new Rejection(ErrorCode.INVALID_TIME, "occurredAt", abbreviate(d.toPlainString()),
-                        "occurredAt as a number must be whole epoch milliseconds, not " + abbreviate(d.toPlainString()));
+                throw new Rejection(
+                        ErrorCode.INVALID_TIME,
+                        "occurredAt",
+                        abbreviate(d.toPlainString()),
+                        "occurredAt as a number must be whole epoch milliseconds, not "
+                                + abbreviate(d.toPlainString()));
             }
         } else {
-            throw new Rejection(ErrorCode.WRONG_TYPE, "occurredAt",
+            throw new Rejection(
+                    ErrorCode.WRONG_TYPE,
+                    "occurredAt",
                     "occurredAt must be an ISO-8601 string or epoch milliseconds, not " + describe(n));
         }
         if (millis < MIN_TIME || millis > MAX_TIME) {
-            throw new Rejection(ErrorCode.INVALID_TIME, "occurredAt", Long.toString(millis),
+            throw new Rejection(
+                    ErrorCode.INVALID_TIME,
+                    "occurredAt",
+                    Long.toString(millis),
                     "occurredAt " + millis + " is outside the years 1900 to 9999");
         }
         if (settings.maxFutureMillis() > 0 && millis > now + settings.maxFutureMillis()) {
-            throw new Rejection(ErrorCode.FUTURE_TIME, "occurredAt", Instant.ofEpochMilli(millis).toString(),
-                    "occurredAt " + Instant.ofEpochMilli(millis) + " is more than " + (settings.maxFutureMillis() / 1000)
-                            + " s ahead of the wall clock (" + Instant.ofEpochMilli(now) + ")");
+            throw new Rejection(
+                    ErrorCode.FUTURE_TIME,
+                    "occurredAt",
+                    Instant.ofEpochMilli(millis).toString(),
+                    "occurredAt " + Instant.ofEpochMilli(millis) + " is more than "
+                            + (settings.maxFutureMillis() / 1000) + " s ahead of the wall clock ("
+                            + Instant.ofEpochMilli(now) + ")");
         }
         return millis;
     }
@@ -348,7 +458,11 @@ public final class EventParser implements Serializable {
         }
         BigDecimal d = n.decimalValue();
         if (d.signum() < 0) {
-            throw new Rejection(ErrorCode.NEGATIVE_AMOUNT, "amount", d.toPlainString(), "amount must not be negative, it is " + abbreviate(d.toPlainString()));
+            throw new Rejection(
+                    ErrorCode.NEGATIVE_AMOUNT,
+                    "amount",
+                    d.toPlainString(),
+                    "amount must not be negative, it is " + abbreviate(d.toPlainString()));
         }
         return d;
     }
@@ -374,9 +488,13 @@ public final class EventParser implements Serializable {
             return settings.reportingCurrency();
         }
         String code = given.toUpperCase(Locale.ROOT);
-        if (!code.equals(settings.reportingCurrency()) && !settings.currencyRates().containsKey(code)) {
-            throw new Rejection(ErrorCode.UNKNOWN_CURRENCY, "currency", given, "currency '" + given
-                    + "' has no configured rate to " + settings.reportingCurrency());
+        if (!code.equals(settings.reportingCurrency())
+                && !settings.currencyRates().containsKey(code)) {
+            throw new Rejection(
+                    ErrorCode.UNKNOWN_CURRENCY,
+                    "currency",
+                    given,
+                    "currency '" + given + "' has no configured rate to " + settings.reportingCurrency());
         }
         return code;
     }
@@ -405,9 +523,22 @@ public final class EventParser implements Serializable {
         byte[] payload = ctx.value == null ? new byte[0] : ctx.value;
         int keep = Math.min(payload.length, settings.deadLetterMaxPayloadBytes());
         byte[] kept = keep == payload.length ? payload : Arrays.copyOf(payload, keep);
-        return new DeadLetter(code, field, value == null ? null : abbreviate(value), message, ctx.source, now,
-                ctx.topic, ctx.partition, ctx.offset, ctx.key, ctx.ingestedAt, kept, payload.length,
-                sha256(payload), keep < payload.length);
+        return new DeadLetter(
+                code,
+                field,
+                value == null ? null : abbreviate(value),
+                message,
+                ctx.source,
+                now,
+                ctx.topic,
+                ctx.partition,
+                ctx.offset,
+                ctx.key,
+                ctx.ingestedAt,
+                kept,
+                payload.length,
+                sha256(payload),
+                keep < payload.length);
     }
 
     static String sha256(byte[] bytes) {
@@ -422,8 +553,9 @@ public final class EventParser implements Serializable {
 
     /** JSON text starts with an ASCII character: zero bytes among the first four mean UTF-16 or UTF-32. */
     private static boolean looksLikeUtf8(byte[] value) {
-        if (value.length >= 2 && ((value[0] == (byte) 0xFE && value[1] == (byte) 0xFF)
-                || (value[0] == (byte) 0xFF && value[1] == (byte) 0xFE))) {
+        if (value.length >= 2
+                && ((value[0] == (byte) 0xFE && value[1] == (byte) 0xFF)
+                        || (value[0] == (byte) 0xFF && value[1] == (byte) 0xFE))) {
             return false;
         }
         for (int i = 0; i < Math.min(4, value.length); i++) {
@@ -436,7 +568,8 @@ public final class EventParser implements Serializable {
 
     static boolean validUtf8(byte[] value) {
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(value));
@@ -501,15 +634,57 @@ public final class EventParser implements Serializable {
 
     /** The fields every event has, to build the record in one place. */
     private record Fields(Context ctx, String eventId, String source, long occurredAt) {
-        Event event(EventKind kind, String accountId, String contactId, String dealId, String ownerId, String type,
-                String sourceType, String channel, String sourceChannel, String campaign, BigDecimal amount,
-                BigDecimal sourceAmount, String sourceCurrency, String stage, String sourceStage,
-                String expectedCloseDate, String dealType, String segment, String region, String lostReason,
+        Event event(
+                EventKind kind,
+                String accountId,
+                String contactId,
+                String dealId,
+                String ownerId,
+                String type,
+                String sourceType,
+                String channel,
+                String sourceChannel,
+                String campaign,
+                BigDecimal amount,
+                BigDecimal sourceAmount,
+                String sourceCurrency,
+                String stage,
+                String sourceStage,
+                String expectedCloseDate,
+                String dealType,
+                String segment,
+                String region,
+                String lostReason,
                 String attributes) {
-            return new Event(kind, eventId, source, occurredAt, accountId, contactId, dealId, ownerId, type,
-                    sourceType, channel, sourceChannel, campaign, amount, sourceAmount, sourceCurrency, stage,
-                    sourceStage, expectedCloseDate, dealType, segment, region, lostReason, attributes, ctx.topic,
-                    ctx.partition, ctx.offset, ctx.ingestedAt);
+            return new Event(
+                    kind,
+                    eventId,
+                    source,
+                    occurredAt,
+                    accountId,
+                    contactId,
+                    dealId,
+                    ownerId,
+                    type,
+                    sourceType,
+                    channel,
+                    sourceChannel,
+                    campaign,
+                    amount,
+                    sourceAmount,
+                    sourceCurrency,
+                    stage,
+                    sourceStage,
+                    expectedCloseDate,
+                    dealType,
+                    segment,
+                    region,
+                    lostReason,
+                    attributes,
+                    ctx.topic,
+                    ctx.partition,
+                    ctx.offset,
+                    ctx.ingestedAt);
         }
     }
 }

@@ -42,8 +42,9 @@ public final class SourceMappings implements Serializable {
         types.forEach((source, table) -> table.forEach((raw, canonical) -> {
             TouchpointType t = TouchpointType.canonical(canonical);
             if (t == null) {
-                throw new IllegalArgumentException("mapping for source '" + source + "' maps type '" + raw
-                        + "' to '" + canonical + "', which is not a canonical touchpoint type " + List.of(TouchpointType.values()));
+                throw new IllegalArgumentException(
+                        "mapping for source '" + source + "' maps type '" + raw + "' to '" + canonical
+                                + "', which is not a canonical touchpoint type " + List.of(TouchpointType.values()));
             }
             this.types.computeIfAbsent(norm(source), k -> new HashMap<>()).put(norm(raw), t);
         }));
@@ -51,8 +52,8 @@ public final class SourceMappings implements Serializable {
         channels.forEach((source, table) -> table.forEach((raw, canonical) -> {
             Channel c = Channel.canonical(canonical);
             if (c == null) {
-                throw new IllegalArgumentException("mapping for source '" + source + "' maps channel '" + raw
-                        + "' to '" + canonical + "', which is not a canonical channel");
+                throw new IllegalArgumentException("mapping for source '" + source + "' maps channel '" + raw + "' to '"
+                        + canonical + "', which is not a canonical channel");
             }
             this.channels.computeIfAbsent(norm(source), k -> new HashMap<>()).put(norm(raw), c);
         }));
@@ -60,8 +61,8 @@ public final class SourceMappings implements Serializable {
         stages.forEach((source, table) -> table.forEach((raw, canonical) -> {
             String stage = canonicalStage(canonical);
             if (stage == null) {
-                throw new IllegalArgumentException("mapping for source '" + source + "' maps stage '" + raw
-                        + "' to '" + canonical + "', which is not a configured stage " + this.canonicalStages);
+                throw new IllegalArgumentException("mapping for source '" + source + "' maps stage '" + raw + "' to '"
+                        + canonical + "', which is not a configured stage " + this.canonicalStages);
             }
             this.stages.computeIfAbsent(norm(source), k -> new HashMap<>()).put(norm(raw), stage);
         }));

@@ -1,5 +1,6 @@
 package dev.revstream.journey;
 
+import dev.revstream.attribution.Touch;
 import java.math.BigDecimal;
 
 /**
@@ -10,6 +11,7 @@ import java.math.BigDecimal;
 public class AccountState {
     /** {@code lead}, {@code mql}, {@code sql}, {@code opportunity}, {@code customer}, {@code churned}; null before any. */
     public String lifecycle;
+
     public long lifecycleSince;
     public Long firstLeadAt;
     public Long firstMqlAt;
@@ -21,10 +23,12 @@ public class AccountState {
     public Long firstNewBusinessWonAt;
     /** The hand-off deadline of the first MQL while no sales touch has answered it. */
     public Long leadDeadline;
+
     public String mqlOwnerId;
     public Long lastSalesTouchAt;
     /** Sales touches at or after the first MQL (a rule fact). */
     public int salesTouchesSinceMql;
+
     public BigDecimal arr = BigDecimal.ZERO;
     /** When the current customer spell began (ARR went above 0), or null. */
     public Long customerSince;
@@ -32,12 +36,14 @@ public class AccountState {
     public String segment;
     /** The segment of the latest won deal (ARR is reported by it). */
     public String arrSegment;
+
     public String region;
     public String ownerId;
     public String lastActivity;
     public Long lastActivityAt;
     /** CHURN_RISK fires when armed and the score drops below the threshold; it re-arms at the re-arm score. */
     public boolean churnArmed = true;
+
     public Long nextDayBoundary;
     public Long nextStallCheck;
     public Long nextTombstoneExpiry;
@@ -45,10 +51,11 @@ public class AccountState {
     /** The newest health signal: when it leaves every window all have (older ones go at any firing before). */
     public Long newestSignalAt;
     /** The last attributable touch applied, and the lead-creation touch candidates (attribution). */
-    public dev.revstream.attribution.Touch lastTouch;
+    public Touch lastTouch;
+
     public boolean leadMarkerSeen;
-    public dev.revstream.attribution.Touch leadTouch;
-    public dev.revstream.attribution.Touch firstFormTouch;
+    public Touch leadTouch;
+    public Touch firstFormTouch;
     public Long oldestTouchAt;
     /** How many (rule, entity) marks the account keeps: open recommendations and failing rules. */
     public int ruleMarks;

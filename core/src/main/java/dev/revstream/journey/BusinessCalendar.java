@@ -24,7 +24,8 @@ public final class BusinessCalendar implements Serializable {
 
     public BusinessCalendar(Set<DayOfWeek> days, LocalTime open, LocalTime close, ZoneId zone) {
         if (days.isEmpty() || !open.isBefore(close)) {
-            throw new IllegalArgumentException("business hours need at least one day and an opening before the closing time");
+            throw new IllegalArgumentException(
+                    "business hours need at least one day and an opening before the closing time");
         }
         this.days = EnumSet.copyOf(days);
         this.open = open;
@@ -42,7 +43,8 @@ public final class BusinessCalendar implements Serializable {
             ZonedDateTime dayClose = day.atTime(close).atZone(zone);
             if (days.contains(day.getDayOfWeek()) && t.isBefore(dayClose)) {
                 ZonedDateTime from = t.isBefore(dayOpen) ? dayOpen : t;
-                long available = dayClose.toInstant().toEpochMilli() - from.toInstant().toEpochMilli();
+                long available =
+                        dayClose.toInstant().toEpochMilli() - from.toInstant().toEpochMilli();
                 if (left <= available) {
                     return from.toInstant().toEpochMilli() + left;
                 }

@@ -13,12 +13,14 @@ public class DealState {
     public int stage;
     /** null while open, else CLOSED_WON or CLOSED_LOST. */
     public String outcome;
+
     public Long closedAt;
     public long createdAt;
     public boolean adopted;
     public long stageEnteredAt;
     /** Cumulative time in each open stage (by index), including earlier visits. */
     public long[] timeInStage;
+
     public BigDecimal amount;
     public String expectedCloseDate;
     public int slips;

@@ -1,5 +1,6 @@
 package dev.revstream.journey;
 
+import dev.revstream.time.WindowEdges;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ public record HealthScore(int score, List<String> signals) {
         return compute(t, buckets, h, false).score();
     }
 
-    private static HealthScore compute(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h, boolean explain) {
+    private static HealthScore compute(
+            long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h, boolean explain) {
         double usageRecent = 0;
         double usageBefore = 0;
         int tickets = 0;
@@ -50,24 +52,42 @@ public record HealthScore(int score, List<String> signals) {
         List<String> why = explain ? new ArrayList<>() : List.of();
         if (usageBefore > 0 && usageRecent < h.usageDropRatio() * usageBefore) {
             score -= h.usageDropPoints();
-            if (explain) why.add(String.format("product usage %.0f in the last %s, under %.0f%% of the %.0f before (-%d)",
-                    usageRecent, Durations.days(h.usageWindowMillis()), h.usageDropRatio() * 100, usageBefore, h.usageDropPoints()));
+            if (explain)
+                why.add(String.format(
+                        "product usage %.0f in the last %s, under %.0f%% of the %.0f before (-%d)",
+                        usageRecent,
+                        Durations.days(h.usageWindowMillis()),
+                        h.usageDropRatio() * 100,
+                        usageBefore,
+                        h.usageDropPoints()));
         }
         if (tickets >= h.ticketCount()) {
             score -= h.ticketPoints();
-            if (explain) why.add(String.format("%d support tickets in the last %s (-%d)", tickets, Durations.days(h.ticketWindowMillis()), h.ticketPoints()));
+            if (explain)
+                why.add(String.format(
+                        "%d support tickets in the last %s (-%d)",
+                        tickets, Durations.days(h.ticketWindowMillis()), h.ticketPoints()));
         }
         if (lowNps) {
             score -= h.npsPoints();
-            if (explain) why.add(String.format("an NPS of %d or less in the last %s (-%d)", h.npsMaxScore(), Durations.days(h.npsWindowMillis()), h.npsPoints()));
+            if (explain)
+                why.add(String.format(
+                        "an NPS of %d or less in the last %s (-%d)",
+                        h.npsMaxScore(), Durations.days(h.npsWindowMillis()), h.npsPoints()));
         }
         if (champion) {
             score -= h.championPoints();
-            if (explain) why.add(String.format("the champion left in the last %s (-%d)", Durations.days(h.championWindowMillis()), h.championPoints()));
+            if (explain)
+                why.add(String.format(
+                        "the champion left in the last %s (-%d)",
+                        Durations.days(h.championWindowMillis()), h.championPoints()));
         }
         if (payment) {
             score -= h.paymentPoints();
-            if (explain) why.add(String.format("a failed payment in the last %s (-%d)", Durations.days(h.paymentWindowMillis()), h.paymentPoints()));
+            if (explain)
+                why.add(String.format(
+                        "a failed payment in the last %s (-%d)",
+                        Durations.days(h.paymentWindowMillis()), h.paymentPoints()));
         }
         return new HealthScore(score, why);
     }
@@ -78,6 +98,6 @@ public record HealthScore(int score, List<String> signals) {
      * before). Long.MAX_VALUE when none is left.
      */
     public static long nextChange(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h) {
-        return dev.revstream.time.WindowEdges.next(t, buckets, h.windowEdges());
+        return WindowEdges.next(t, buckets, h.windowEdges());
     }
 }

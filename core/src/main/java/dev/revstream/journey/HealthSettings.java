@@ -28,13 +28,20 @@ public record HealthSettings(
 
     /** How long after it a signal leaves each window the score counts (usage: the last window, then the one before). */
     public long[] windowEdges() {
-        return new long[] {usageWindowMillis, 2 * usageWindowMillis, ticketWindowMillis, npsWindowMillis, championWindowMillis,
-                paymentWindowMillis};
+        return new long[] {
+            usageWindowMillis,
+            2 * usageWindowMillis,
+            ticketWindowMillis,
+            npsWindowMillis,
+            championWindowMillis,
+            paymentWindowMillis
+        };
     }
 
     /** The longest window: signals older than this can never count again. */
     public long retentionMillis() {
-        return Math.max(Math.max(2 * usageWindowMillis, ticketWindowMillis),
+        return Math.max(
+                Math.max(2 * usageWindowMillis, ticketWindowMillis),
                 Math.max(npsWindowMillis, Math.max(championWindowMillis, paymentWindowMillis)));
     }
 }

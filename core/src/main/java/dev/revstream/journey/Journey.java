@@ -14,12 +14,16 @@ import dev.revstream.model.DealType;
 import dev.revstream.model.Event;
 import dev.revstream.model.TouchpointType;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -35,12 +39,26 @@ import java.util.UUID;
  * due at or before t), so that activity at exactly a deadline counts as in time.
  */
 public final class Journey {
-    private static final Set<TouchpointType> DEAL_ACTIVITY = EnumSet.of(TouchpointType.SALES_EMAIL,
-            TouchpointType.SALES_CALL, TouchpointType.MEETING, TouchpointType.DEMO, TouchpointType.CHAT);
-    private static final Set<TouchpointType> ATTRIBUTABLE = EnumSet.of(TouchpointType.AD_CLICK, TouchpointType.WEB_VISIT,
-            TouchpointType.CONTENT_DOWNLOAD, TouchpointType.FORM_SUBMIT, TouchpointType.EMAIL_CLICK, TouchpointType.WEBINAR_ATTEND,
-            TouchpointType.EVENT_ATTEND, TouchpointType.CHAT, TouchpointType.TRIAL_START, TouchpointType.SALES_EMAIL,
-            TouchpointType.SALES_CALL, TouchpointType.MEETING, TouchpointType.DEMO);
+    private static final Set<TouchpointType> DEAL_ACTIVITY = EnumSet.of(
+            TouchpointType.SALES_EMAIL,
+            TouchpointType.SALES_CALL,
+            TouchpointType.MEETING,
+            TouchpointType.DEMO,
+            TouchpointType.CHAT);
+    private static final Set<TouchpointType> ATTRIBUTABLE = EnumSet.of(
+            TouchpointType.AD_CLICK,
+            TouchpointType.WEB_VISIT,
+            TouchpointType.CONTENT_DOWNLOAD,
+            TouchpointType.FORM_SUBMIT,
+            TouchpointType.EMAIL_CLICK,
+            TouchpointType.WEBINAR_ATTEND,
+            TouchpointType.EVENT_ATTEND,
+            TouchpointType.CHAT,
+            TouchpointType.TRIAL_START,
+            TouchpointType.SALES_EMAIL,
+            TouchpointType.SALES_CALL,
+            TouchpointType.MEETING,
+            TouchpointType.DEMO);
     private static final List<String> LIFECYCLE = List.of("lead", "mql", "sql", "opportunity", "customer", "churned");
 
     private final JourneySettings s;
@@ -79,7 +97,8 @@ public final class Journey {
         a.lastActivity = type.name();
         a.lastActivityAt = t;
         if (ATTRIBUTABLE.contains(type)) {
-            Touch touch = new Touch(t, e.source(), e.eventId(), type.name(), e.channel() == null ? "other" : e.channel());
+            Touch touch =
+                    new Touch(t, e.source(), e.eventId(), type.name(), e.channel() == null ? "other" : e.channel());
             store.addTouch(touch);
             a.lastTouch = touch;
             if (a.oldestTouchAt == null) {
@@ -122,7 +141,8 @@ public final class Journey {
                 }
                 advanceLifecycle("sql", t, e);
             }
-            case PRODUCT_USAGE -> signal(t, b -> b.usage += e.amount() == null ? 0 : e.amount().doubleValue());
+            case PRODUCT_USAGE ->
+                signal(t, b -> b.usage += e.amount() == null ? 0 : e.amount().doubleValue());
             case SUPPORT_TICKET -> signal(t, b -> b.tickets++);
             case NPS -> {
                 if (e.amount() != null && e.amount().doubleValue() <= s.health().npsMaxScore()) {
@@ -131,7 +151,7 @@ public final class Journey {
             }
             case CHAMPION_LEFT -> signal(t, b -> b.championLeft++);
             case PAYMENT_FAILED -> signal(t, b -> b.paymentFailed++);
-            default -> { }
+            default -> {}
         }
         if (TouchpointType.SALES_TOUCHES.contains(type)) {
             a.lastSalesTouchAt = t;
@@ -221,7 +241,14 @@ public final class Journey {
                 a.firstDealAt = t;
                 funnel(FactKind.FIRST_DEAL, t, -1);
             }
-            dealFact(d.adopted ? FactKind.DEAL_ADOPTED : FactKind.DEAL_CREATED, d, t, d.adopted ? null : d.amount, 0, null, false);
+            dealFact(
+                    d.adopted ? FactKind.DEAL_ADOPTED : FactKind.DEAL_CREATED,
+                    d,
+                    t,
+                    d.adopted ? null : d.amount,
+                    0,
+                    null,
+                    false);
             update("DEAL_STAGE", d, null, stageName(d.stage), t, null, null, null, e);
             activity(d, t, type.name());
             advanceLifecycle("opportunity", t, e);
@@ -243,7 +270,16 @@ public final class Journey {
                     long spent = t - d.stageEnteredAt;
                     d.timeInStage[d.stage] += spent;
                     dealFact(FactKind.STAGE_EXIT, d, t, null, spent, stageName(d.stage), target > d.stage);
-                    update("DEAL_STAGE", d, stageName(d.stage), stageName(target), t, spent, d.timeInStage[d.stage], target > d.stage, e);
+                    update(
+                            "DEAL_STAGE",
+                            d,
+                            stageName(d.stage),
+                            stageName(target),
+                            t,
+                            spent,
+                            d.timeInStage[d.stage],
+                            target > d.stage,
+                            e);
                     d.stage = target;
                     d.stageEnteredAt = t;
                     activity(d, t, type.name());
@@ -270,9 +306,24 @@ public final class Journey {
         d.timeInStage[d.stage] += spent;
         boolean won = type == DealEventType.CLOSED_WON;
         dealFact(FactKind.STAGE_EXIT, d, t, null, spent, stageName(d.stage), won);
-        dealFact(won ? FactKind.DEAL_WON : FactKind.DEAL_LOST, d, t, won ? d.amount : null,
-                d.adopted ? -1 : t - d.createdAt, null, false);
-        update("DEAL_STAGE", d, stageName(d.stage), type.name(), t, spent, d.timeInStage[d.stage], type == DealEventType.CLOSED_WON, e);
+        dealFact(
+                won ? FactKind.DEAL_WON : FactKind.DEAL_LOST,
+                d,
+                t,
+                won ? d.amount : null,
+                d.adopted ? -1 : t - d.createdAt,
+                null,
+                false);
+        update(
+                "DEAL_STAGE",
+                d,
+                stageName(d.stage),
+                type.name(),
+                t,
+                spent,
+                d.timeInStage[d.stage],
+                type == DealEventType.CLOSED_WON,
+                e);
         String dealType = d.dealType == null ? DealType.NEW_BUSINESS.wireName() : d.dealType;
         BigDecimal before = a.arr;
         String segmentBefore = a.arrSegment;
@@ -323,23 +374,55 @@ public final class Journey {
                 credited.add(touch);
             }
         }
-        if (lead != null && credited.stream().noneMatch(x -> x.at == lead.at && x.source.equals(lead.source)
-                && x.eventId.equals(lead.eventId))) {
+        if (lead != null
+                && credited.stream()
+                        .noneMatch(x ->
+                                x.at == lead.at && x.source.equals(lead.source) && x.eventId.equals(lead.eventId))) {
             credited.add(lead);
         }
-        BigDecimal dealAmount = amount.setScale(2, java.math.RoundingMode.HALF_EVEN);
+        BigDecimal dealAmount = amount.setScale(2, RoundingMode.HALF_EVEN);
         for (Credit c : Attribution.credit(amount, credited, lead, d.createdAt, t, s.attribution())) {
             BigDecimal credit = BigDecimal.valueOf(c.cents(), 2);
             Touch x = c.touch();
-            String id = UUID.nameUUIDFromBytes((d.dealId + "|" + c.model() + "|" + (x == null ? "" : x.source + "|" + x.eventId))
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+            String id = UUID.nameUUIDFromBytes(
+                            (d.dealId + "|" + c.model() + "|" + (x == null ? "" : x.source + "|" + x.eventId))
+                                    .getBytes(StandardCharsets.UTF_8))
+                    .toString();
             if (s.asOf() == null || t <= s.asOf()) {
-                out.attribution(new AttributionRecord(id, accountId, d.dealId, c.model().name(), t, dealAmount,
-                        x == null ? null : x.at, x == null ? null : x.source, x == null ? null : x.eventId,
-                        x == null ? null : x.type, c.channel(), credit));
+                out.attribution(new AttributionRecord(
+                        id,
+                        accountId,
+                        d.dealId,
+                        c.model().name(),
+                        t,
+                        dealAmount,
+                        x == null ? null : x.at,
+                        x == null ? null : x.source,
+                        x == null ? null : x.eventId,
+                        x == null ? null : x.type,
+                        c.channel(),
+                        credit));
             }
-            out.fact(new KpiFact(FactKind.ATTRIBUTED, t, null, null, null, null, null, null, c.model().name(), c.channel(),
-                    c.cents(), credit, null, 0, false, accountId, d.dealId, null, -1));
+            out.fact(new KpiFact(
+                    FactKind.ATTRIBUTED,
+                    t,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    c.model().name(),
+                    c.channel(),
+                    c.cents(),
+                    credit,
+                    null,
+                    0,
+                    false,
+                    accountId,
+                    d.dealId,
+                    null,
+                    -1));
         }
     }
 
@@ -350,7 +433,8 @@ public final class Journey {
         }
         long keepFrom = t - s.attribution().windowMillis();
         for (DealState d : store.deals()) {
-            if (d.isOpen() && (d.dealType == null || DealType.NEW_BUSINESS.wireName().equals(d.dealType))) {
+            if (d.isOpen()
+                    && (d.dealType == null || DealType.NEW_BUSINESS.wireName().equals(d.dealType))) {
                 keepFrom = Math.min(keepFrom, d.createdAt - s.attribution().windowMillis());
             }
         }
@@ -365,33 +449,74 @@ public final class Journey {
     // ---- KPI facts -----------------------------------------------------------------------------
 
     private void funnel(FactKind kind, long t, long since) {
-        out.fact(new KpiFact(kind, t, null, null, null, null, null, null, null, null, 1, null, null, 0, false, accountId, null,
-                null, since));
+        out.fact(new KpiFact(
+                kind, t, null, null, null, null, null, null, null, null, 1, null, null, 0, false, accountId, null, null,
+                since));
     }
 
-    private void dealFact(FactKind kind, DealState d, long t, BigDecimal amount, long millis, String stage, boolean forward) {
-        out.fact(new KpiFact(kind, t, null, null, d.segment, d.region, d.ownerId, dealTypeOf(d), stage, null, 1, amount,
-                null, millis, forward, accountId, d.dealId, null, -1));
+    private void dealFact(
+            FactKind kind, DealState d, long t, BigDecimal amount, long millis, String stage, boolean forward) {
+        out.fact(new KpiFact(
+                kind,
+                t,
+                null,
+                null,
+                d.segment,
+                d.region,
+                d.ownerId,
+                dealTypeOf(d),
+                stage,
+                null,
+                1,
+                amount,
+                null,
+                millis,
+                forward,
+                accountId,
+                d.dealId,
+                null,
+                -1));
     }
 
     /** The open-pipeline contribution of a deal ({@code sign} -1 to take it away), under its values. */
     private KpiFact open(DealState d, long t, int sign) {
         BigDecimal amount = d.amount == null ? BigDecimal.ZERO : d.amount;
-        BigDecimal weighted = amount.multiply(BigDecimal.valueOf(s.stages().get(d.stage).winProbability()));
+        BigDecimal weighted =
+                amount.multiply(BigDecimal.valueOf(s.stages().get(d.stage).winProbability()));
         BigDecimal k = BigDecimal.valueOf(sign);
-        return new KpiFact(FactKind.OPEN, t, null, null, d.segment, d.region, d.ownerId, dealTypeOf(d),
-                stageName(d.stage), null, sign, amount.multiply(k), weighted.multiply(k), 0, false, accountId, d.dealId,
-                d.expectedCloseDate, -1);
+        return new KpiFact(
+                FactKind.OPEN,
+                t,
+                null,
+                null,
+                d.segment,
+                d.region,
+                d.ownerId,
+                dealTypeOf(d),
+                stageName(d.stage),
+                null,
+                sign,
+                amount.multiply(k),
+                weighted.multiply(k),
+                0,
+                false,
+                accountId,
+                d.dealId,
+                d.expectedCloseDate,
+                -1);
     }
 
     private static boolean sameOpen(KpiFact before, KpiFact after) {
         if (before == null || after == null) {
             return before == after;
         }
-        return java.util.Objects.equals(before.segment(), after.segment()) && java.util.Objects.equals(before.region(), after.region())
-                && java.util.Objects.equals(before.ownerId(), after.ownerId()) && before.dealType().equals(after.dealType())
-                && before.stage().equals(after.stage()) && before.amount().negate().compareTo(after.amount()) == 0
-                && java.util.Objects.equals(before.expectedCloseDate(), after.expectedCloseDate());
+        return Objects.equals(before.segment(), after.segment())
+                && Objects.equals(before.region(), after.region())
+                && Objects.equals(before.ownerId(), after.ownerId())
+                && before.dealType().equals(after.dealType())
+                && before.stage().equals(after.stage())
+                && before.amount().negate().compareTo(after.amount()) == 0
+                && Objects.equals(before.expectedCloseDate(), after.expectedCloseDate());
     }
 
     private static String dealTypeOf(DealState d) {
@@ -404,7 +529,7 @@ public final class Journey {
         String segmentAfter = a.arrSegment;
         int customersBefore = before.signum() > 0 ? 1 : 0;
         int customersAfter = after.signum() > 0 ? 1 : 0;
-        if (java.util.Objects.equals(segmentBefore, segmentAfter)) {
+        if (Objects.equals(segmentBefore, segmentAfter)) {
             if (after.compareTo(before) != 0 || customersAfter != customersBefore) {
                 out.fact(arrLevel(segmentAfter, after.subtract(before), customersAfter - customersBefore, t));
             }
@@ -418,20 +543,73 @@ public final class Journey {
         if (cmp == 0) {
             return;
         }
-        String kind = cmp > 0 ? (won && DealType.NEW_BUSINESS.wireName().equals(dealType) ? "new" : "expansion")
+        String kind = cmp > 0
+                ? (won && DealType.NEW_BUSINESS.wireName().equals(dealType) ? "new" : "expansion")
                 : (after.signum() == 0 ? "churn" : "contraction");
-        out.fact(new KpiFact(FactKind.ARR_FLOW, t, null, null, segmentAfter, null, null, null, kind, null, 0,
-                after.subtract(before).abs(), null, 0, false, accountId, null, null,
+        out.fact(new KpiFact(
+                FactKind.ARR_FLOW,
+                t,
+                null,
+                null,
+                segmentAfter,
+                null,
+                null,
+                null,
+                kind,
+                null,
+                0,
+                after.subtract(before).abs(),
+                null,
+                0,
+                false,
+                accountId,
+                null,
+                null,
                 a.customerSince == null ? -1 : a.customerSince));
         // the account's ARR as it now stands, for retention; stage names the segment it left
-        out.fact(new KpiFact(FactKind.ARR_ACCOUNT, t, null, null, segmentAfter, null, null, null,
-                java.util.Objects.equals(segmentBefore, segmentAfter) ? null : segmentBefore, null, 0, after, null, 0, false,
-                accountId, null, null, -1));
+        out.fact(new KpiFact(
+                FactKind.ARR_ACCOUNT,
+                t,
+                null,
+                null,
+                segmentAfter,
+                null,
+                null,
+                null,
+                Objects.equals(segmentBefore, segmentAfter) ? null : segmentBefore,
+                null,
+                0,
+                after,
+                null,
+                0,
+                false,
+                accountId,
+                null,
+                null,
+                -1));
     }
 
     private KpiFact arrLevel(String segment, BigDecimal delta, int customers, long t) {
-        return new KpiFact(FactKind.ARR_LEVEL, t, null, null, segment, null, null, null, null, null, customers, delta, null, 0,
-                false, accountId, null, null, -1);
+        return new KpiFact(
+                FactKind.ARR_LEVEL,
+                t,
+                null,
+                null,
+                segment,
+                null,
+                null,
+                null,
+                null,
+                null,
+                customers,
+                delta,
+                null,
+                0,
+                false,
+                accountId,
+                null,
+                null,
+                -1);
     }
 
     private void activity(DealState d, long t, String what) {
@@ -457,8 +635,25 @@ public final class Journey {
         Long spent = from == null ? null : t - a.lifecycleSince;
         a.lifecycle = to;
         a.lifecycleSince = t;
-        emitUpdate(new JourneyUpdate(updateId("LIFECYCLE", null, to, t), "LIFECYCLE", accountId, null, from, to, t, spent,
-                null, null, false, null, null, a.ownerId, a.segment, a.region, cause.source(), cause.eventId()));
+        emitUpdate(new JourneyUpdate(
+                updateId("LIFECYCLE", null, to, t),
+                "LIFECYCLE",
+                accountId,
+                null,
+                from,
+                to,
+                t,
+                spent,
+                null,
+                null,
+                false,
+                null,
+                null,
+                a.ownerId,
+                a.segment,
+                a.region,
+                cause.source(),
+                cause.eventId()));
     }
 
     // ---- time ----------------------------------------------------------------------------------
@@ -514,10 +709,19 @@ public final class Journey {
      */
     public Long nextWakeUp(long t) {
         Long w = null;
-        for (Long c : new Long[] {a.leadDeadline, a.nextStallCheck, a.nextDayBoundary, a.nextTombstoneExpiry,
-                // state cleaning: one wake-up when the newest signal or touch expires (older ones go at any firing before)
-                a.oldestSignalAt == null ? null : (a.newestSignalAt == null ? a.oldestSignalAt : a.newestSignalAt) + s.health().retentionMillis() + 1,
-                touchExpiry()}) {
+        for (Long c : new Long[] {
+            a.leadDeadline,
+            a.nextStallCheck,
+            a.nextDayBoundary,
+            a.nextTombstoneExpiry,
+            // state cleaning: one wake-up when the newest signal or touch expires (older ones go at any firing before)
+            a.oldestSignalAt == null
+                    ? null
+                    : (a.newestSignalAt == null ? a.oldestSignalAt : a.newestSignalAt)
+                            + s.health().retentionMillis()
+                            + 1,
+            touchExpiry()
+        }) {
             if (c != null && c > t && (w == null || c < w)) {
                 w = c;
             }
@@ -560,7 +764,9 @@ public final class Journey {
                 return; // planned already, as early
             }
             int score = HealthScore.scoreAt(boundary, signals, s.health());
-            if (a.churnArmed ? score < s.health().churnBelow() : score >= s.health().rearmAt()) {
+            if (a.churnArmed
+                    ? score < s.health().churnBelow()
+                    : score >= s.health().rearmAt()) {
                 a.nextDayBoundary = boundary;
                 return;
             }
@@ -571,7 +777,9 @@ public final class Journey {
     private long nextMidnight(long t) {
         LocalDate day = Instant.ofEpochMilli(t).atZone(s.zone()).toLocalDate();
         long midnight = day.atStartOfDay(s.zone()).toInstant().toEpochMilli();
-        return midnight > t ? midnight : day.plusDays(1).atStartOfDay(s.zone()).toInstant().toEpochMilli();
+        return midnight > t
+                ? midnight
+                : day.plusDays(1).atStartOfDay(s.zone()).toInstant().toEpochMilli();
     }
 
     private void pruneSignals(long t) throws Exception {
@@ -641,44 +849,123 @@ public final class Journey {
         String stage = stageName(d.stage);
         boolean critical = d.stage >= s.stageIndex(s.criticalStage()) && s.stageIndex(s.criticalStage()) >= 0
                 || d.amount != null && d.amount.doubleValue() >= s.criticalAmount();
-        String reason = String.format("Deal %s of %s (%s) has had no activity in %s for %s, since %s on %s; the stall SLA of %s is %s.",
-                d.dealId, accountId, money(d.amount), stage, Durations.fractionalDays(at - d.lastActivityAt), d.lastActivity,
-                Instant.ofEpochMilli(d.lastActivityAt), stage, Durations.days(sla));
-        emitAlert(new Alert(Alert.id(AlertType.STALLED_DEAL, accountId, d.dealId, at), AlertType.STALLED_DEAL,
-                critical ? Severity.CRITICAL : Severity.WARNING, accountId, d.dealId, d.ownerId != null ? d.ownerId : a.ownerId,
-                at, reason, d.amount, stage, at - d.lastActivityAt, d.lastActivity, d.lastActivityAt,
-                "no activity within the stall SLA of " + stage, Durations.days(sla), null, null, d.segment, d.region));
+        String reason = String.format(
+                "Deal %s of %s (%s) has had no activity in %s for %s, since %s on %s; the stall SLA of %s is %s.",
+                d.dealId,
+                accountId,
+                money(d.amount),
+                stage,
+                Durations.fractionalDays(at - d.lastActivityAt),
+                d.lastActivity,
+                Instant.ofEpochMilli(d.lastActivityAt),
+                stage,
+                Durations.days(sla));
+        emitAlert(new Alert(
+                Alert.id(AlertType.STALLED_DEAL, accountId, d.dealId, at),
+                AlertType.STALLED_DEAL,
+                critical ? Severity.CRITICAL : Severity.WARNING,
+                accountId,
+                d.dealId,
+                d.ownerId != null ? d.ownerId : a.ownerId,
+                at,
+                reason,
+                d.amount,
+                stage,
+                at - d.lastActivityAt,
+                d.lastActivity,
+                d.lastActivityAt,
+                "no activity within the stall SLA of " + stage,
+                Durations.days(sla),
+                null,
+                null,
+                d.segment,
+                d.region));
     }
 
     private void leadAlert(long at) {
         long waited = at - a.firstMqlAt;
-        String reason = String.format("%s became an MQL on %s and has had no sales touch for %s; the hand-off SLA is %s.",
-                accountId, Instant.ofEpochMilli(a.firstMqlAt), Durations.fractionalDays(waited), Durations.days(waited));
-        emitAlert(new Alert(Alert.id(AlertType.LEAD_SLA_BREACH, accountId, null, at), AlertType.LEAD_SLA_BREACH, Severity.WARNING,
-                accountId, null, a.mqlOwnerId != null ? a.mqlOwnerId : a.ownerId, at, reason, null, a.lifecycle, waited,
-                "MQL", a.firstMqlAt, "a sales touch (email, call, meeting, demo) within the hand-off SLA after the first MQL",
-                s.businessCalendar() == null ? Durations.days(s.leadSlaMillis()) : Durations.days(s.leadSlaMillis()) + " of business hours",
-                null, null, a.segment, a.region));
+        String reason = String.format(
+                "%s became an MQL on %s and has had no sales touch for %s; the hand-off SLA is %s.",
+                accountId,
+                Instant.ofEpochMilli(a.firstMqlAt),
+                Durations.fractionalDays(waited),
+                Durations.days(waited));
+        emitAlert(new Alert(
+                Alert.id(AlertType.LEAD_SLA_BREACH, accountId, null, at),
+                AlertType.LEAD_SLA_BREACH,
+                Severity.WARNING,
+                accountId,
+                null,
+                a.mqlOwnerId != null ? a.mqlOwnerId : a.ownerId,
+                at,
+                reason,
+                null,
+                a.lifecycle,
+                waited,
+                "MQL",
+                a.firstMqlAt,
+                "a sales touch (email, call, meeting, demo) within the hand-off SLA after the first MQL",
+                s.businessCalendar() == null
+                        ? Durations.days(s.leadSlaMillis())
+                        : Durations.days(s.leadSlaMillis()) + " of business hours",
+                null,
+                null,
+                a.segment,
+                a.region));
     }
 
     private void slippageAlert(DealState d, String previous, long at) {
         Severity sev = d.slips >= s.slippageWarningFrom() ? Severity.WARNING : Severity.INFO;
-        String reason = String.format("Deal %s of %s (%s) slipped its expected close date from %s to %s: slip number %d.",
+        String reason = String.format(
+                "Deal %s of %s (%s) slipped its expected close date from %s to %s: slip number %d.",
                 d.dealId, accountId, money(d.amount), previous, d.expectedCloseDate, d.slips);
-        emitAlert(new Alert(Alert.id(AlertType.DEAL_SLIPPAGE, accountId, d.dealId, at), AlertType.DEAL_SLIPPAGE, sev, accountId,
-                d.dealId, d.ownerId != null ? d.ownerId : a.ownerId, at, reason, d.amount, stageName(d.stage), 0,
-                d.lastActivity, d.lastActivityAt, "expected close date moved later", ordinal(s.slippageAlertFrom()) + " slip",
-                null, previous + " -> " + d.expectedCloseDate + " (slip " + d.slips + ")", d.segment, d.region));
+        emitAlert(new Alert(
+                Alert.id(AlertType.DEAL_SLIPPAGE, accountId, d.dealId, at),
+                AlertType.DEAL_SLIPPAGE,
+                sev,
+                accountId,
+                d.dealId,
+                d.ownerId != null ? d.ownerId : a.ownerId,
+                at,
+                reason,
+                d.amount,
+                stageName(d.stage),
+                0,
+                d.lastActivity,
+                d.lastActivityAt,
+                "expected close date moved later",
+                ordinal(s.slippageAlertFrom()) + " slip",
+                null,
+                previous + " -> " + d.expectedCloseDate + " (slip " + d.slips + ")",
+                d.segment,
+                d.region));
     }
 
     private void churnAlert(HealthScore h, long at) {
         Severity sev = h.score() < s.health().criticalBelow() ? Severity.CRITICAL : Severity.WARNING;
-        String reason = String.format("Customer %s (ARR %s) has a health score of %d, under %d: %s.", accountId, money(a.arr),
-                h.score(), s.health().churnBelow(), String.join("; ", h.signals()));
-        emitAlert(new Alert(Alert.id(AlertType.CHURN_RISK, accountId, null, at), AlertType.CHURN_RISK, sev, accountId, null,
-                a.ownerId, at, reason, a.arr, a.lifecycle, 0, a.lastActivity, a.lastActivityAt,
-                "health score below " + s.health().churnBelow(), Integer.toString(s.health().churnBelow()), h.score(),
-                String.join("; ", h.signals()), a.arrSegment, a.region));
+        String reason = String.format(
+                "Customer %s (ARR %s) has a health score of %d, under %d: %s.",
+                accountId, money(a.arr), h.score(), s.health().churnBelow(), String.join("; ", h.signals()));
+        emitAlert(new Alert(
+                Alert.id(AlertType.CHURN_RISK, accountId, null, at),
+                AlertType.CHURN_RISK,
+                sev,
+                accountId,
+                null,
+                a.ownerId,
+                at,
+                reason,
+                a.arr,
+                a.lifecycle,
+                0,
+                a.lastActivity,
+                a.lastActivityAt,
+                "health score below " + s.health().churnBelow(),
+                Integer.toString(s.health().churnBelow()),
+                h.score(),
+                String.join("; ", h.signals()),
+                a.arrSegment,
+                a.region));
     }
 
     private void emitAlert(Alert alert) {
@@ -687,10 +974,35 @@ public final class Journey {
         }
     }
 
-    private void update(String kind, DealState d, String from, String to, long t, Long spent, Long cumulative, Boolean forward, Event cause) {
-        emitUpdate(new JourneyUpdate(updateId(kind, d.dealId, to, t), kind, accountId, d.dealId, from, to, t, spent, cumulative,
-                forward, from == null && d.adopted, d.dealType == null ? DealType.NEW_BUSINESS.wireName() : d.dealType, d.amount,
-                d.ownerId, d.segment, d.region, cause.source(), cause.eventId()));
+    private void update(
+            String kind,
+            DealState d,
+            String from,
+            String to,
+            long t,
+            Long spent,
+            Long cumulative,
+            Boolean forward,
+            Event cause) {
+        emitUpdate(new JourneyUpdate(
+                updateId(kind, d.dealId, to, t),
+                kind,
+                accountId,
+                d.dealId,
+                from,
+                to,
+                t,
+                spent,
+                cumulative,
+                forward,
+                from == null && d.adopted,
+                d.dealType == null ? DealType.NEW_BUSINESS.wireName() : d.dealType,
+                d.amount,
+                d.ownerId,
+                d.segment,
+                d.region,
+                cause.source(),
+                cause.eventId()));
     }
 
     private void emitUpdate(JourneyUpdate u) {
@@ -701,7 +1013,7 @@ public final class Journey {
 
     private String updateId(String kind, String dealId, String to, long t) {
         String name = kind + "|" + accountId + "|" + (dealId == null ? "" : dealId) + "|" + to + "|" + t;
-        return UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private String stageName(int index) {
@@ -709,15 +1021,18 @@ public final class Journey {
     }
 
     private static String money(BigDecimal amount) {
-        return amount == null ? "no amount" : String.format(java.util.Locale.ROOT, "%,.2f", amount);
+        return amount == null ? "no amount" : String.format(Locale.ROOT, "%,.2f", amount);
     }
 
     private static String ordinal(int n) {
-        return n + (n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
-            case 1 -> "st";
-            case 2 -> "nd";
-            case 3 -> "rd";
-            default -> "th";
-        });
+        return n
+                + (n % 100 >= 11 && n % 100 <= 13
+                        ? "th"
+                        : switch (n % 10) {
+                            case 1 -> "st";
+                            case 2 -> "nd";
+                            case 3 -> "rd";
+                            default -> "th";
+                        });
     }
 }

@@ -1,6 +1,7 @@
 package dev.revstream.journey;
 
 import dev.revstream.alerts.Alert;
+import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.model.Event;
 
@@ -17,5 +18,5 @@ public interface JourneyOutput {
     void fact(KpiFact fact);
 
     /** A model's credit to a touch of a won new-business deal. */
-    void attribution(dev.revstream.attribution.AttributionRecord record);
+    void attribution(AttributionRecord record);
 }

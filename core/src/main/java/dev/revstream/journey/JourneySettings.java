@@ -1,5 +1,6 @@
 package dev.revstream.journey;
 
+import dev.revstream.attribution.AttributionSettings;
 import java.io.Serializable;
 import java.time.ZoneId;
 import java.util.List;
@@ -35,7 +36,7 @@ public record JourneySettings(
         long tombstoneMillis,
         ZoneId zone,
         HealthSettings health,
-        dev.revstream.attribution.AttributionSettings attribution,
+        AttributionSettings attribution,
         Long asOf)
         implements Serializable {
 
@@ -63,12 +64,27 @@ public record JourneySettings(
 
     /** The hand-off deadline of an MQL at {@code mqlAt} for an account of a segment. */
     public long leadDeadline(long mqlAt, String segment) {
-        long sla = segment != null && leadSlaBySegment.containsKey(segment) ? leadSlaBySegment.get(segment) : leadSlaMillis;
+        long sla = segment != null && leadSlaBySegment.containsKey(segment)
+                ? leadSlaBySegment.get(segment)
+                : leadSlaMillis;
         return businessCalendar == null ? mqlAt + sla : businessCalendar.add(mqlAt, sla);
     }
 
     public JourneySettings withAsOf(Long asOf) {
-        return new JourneySettings(stages, stallSlaBySegment, leadSlaMillis, leadSlaBySegment, businessCalendar,
-                slippageAlertFrom, slippageWarningFrom, criticalStage, criticalAmount, tombstoneMillis, zone, health, attribution, asOf);
+        return new JourneySettings(
+                stages,
+                stallSlaBySegment,
+                leadSlaMillis,
+                leadSlaBySegment,
+                businessCalendar,
+                slippageAlertFrom,
+                slippageWarningFrom,
+                criticalStage,
+                criticalAmount,
+                tombstoneMillis,
+                zone,
+                health,
+                attribution,
+                asOf);
     }
 }

@@ -1,5 +1,6 @@
 package dev.revstream.journey;
 
+import dev.revstream.attribution.Touch;
 import java.util.Map;
 
 /**
@@ -26,9 +27,9 @@ public interface JourneyStore {
     Iterable<Map.Entry<Long, HealthBucket>> signals() throws Exception;
 
     /** Attributable touches, for attribution. */
-    void addTouch(dev.revstream.attribution.Touch touch) throws Exception;
+    void addTouch(Touch touch) throws Exception;
 
-    Iterable<dev.revstream.attribution.Touch> touches() throws Exception;
+    Iterable<Touch> touches() throws Exception;
 
     /** Removes the touches before {@code t}. */
     void removeTouchesBefore(long t) throws Exception;

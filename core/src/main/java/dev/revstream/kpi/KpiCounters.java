@@ -1,5 +1,6 @@
 package dev.revstream.kpi;
 
+import dev.revstream.attribution.AttributionModel;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +31,7 @@ public class KpiCounters {
     public long newMqls;
     /** First MQLs of accounts whose first SQL came earlier. */
     public long newMqlsSqlBefore;
+
     public long newSqls;
     public long newOpportunities;
     public long newCustomers;
@@ -142,11 +144,11 @@ public class KpiCounters {
                 }
             }
             case SPEND -> spend = spend.add(amount);
-            case ARR_ACCOUNT -> { }
+            case ARR_ACCOUNT -> {}
             case ATTRIBUTED -> {
-                int m = dev.revstream.attribution.AttributionModel.valueOf(f.stage()).ordinal();
+                int m = AttributionModel.valueOf(f.stage()).ordinal();
                 if (attributedCents.length <= m) {
-                    attributedCents = Arrays.copyOf(attributedCents, dev.revstream.attribution.AttributionModel.values().length);
+                    attributedCents = Arrays.copyOf(attributedCents, AttributionModel.values().length);
                 }
                 attributedCents[m] += f.count();
             }

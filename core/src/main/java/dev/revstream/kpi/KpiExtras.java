@@ -1,6 +1,5 @@
 package dev.revstream.kpi;
 
-
 import java.math.BigDecimal;
 
 /**

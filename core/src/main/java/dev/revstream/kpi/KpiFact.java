@@ -1,6 +1,5 @@
 package dev.revstream.kpi;
 
-
 import java.math.BigDecimal;
 
 /**
@@ -42,8 +41,26 @@ public record KpiFact(
         long since) {
 
     public KpiFact under(String dimension, String value) {
-        return new KpiFact(kind, at, dimension, value, segment, region, ownerId, dealType, stage, channel, count, amount,
-                weighted, millis, forward, accountId, dealId, expectedCloseDate, since);
+        return new KpiFact(
+                kind,
+                at,
+                dimension,
+                value,
+                segment,
+                region,
+                ownerId,
+                dealType,
+                stage,
+                channel,
+                count,
+                amount,
+                weighted,
+                millis,
+                forward,
+                accountId,
+                dealId,
+                expectedCloseDate,
+                since);
     }
 
     public String key() {

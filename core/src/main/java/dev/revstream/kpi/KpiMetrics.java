@@ -2,6 +2,7 @@ package dev.revstream.kpi;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.revstream.attribution.AttributionModel;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -27,8 +28,16 @@ public final class KpiMetrics {
      * @param funnel whether it has funnel metrics (all)
      * @param revenue whether it has revenue metrics (all, segment)
      */
-    public static String json(KpiCounters start, KpiCounters end, KpiCounters lookbackStart, List<String> stages,
-            boolean deals, boolean funnel, boolean revenue, KpiExtras x, double grossMargin) {
+    public static String json(
+            KpiCounters start,
+            KpiCounters end,
+            KpiCounters lookbackStart,
+            List<String> stages,
+            boolean deals,
+            boolean funnel,
+            boolean revenue,
+            KpiExtras x,
+            double grossMargin) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
@@ -40,7 +49,8 @@ public final class KpiMetrics {
                 BigDecimal won = end.wonAmount.subtract(start.wonAmount);
                 BigDecimal accuracy = null;
                 if (x.forecast() != null && !(won.signum() == 0 && x.forecast().signum() == 0)) {
-                    accuracy = BigDecimal.ONE.subtract(won.subtract(x.forecast()).abs().divide(won.max(x.forecast()), MC));
+                    accuracy = BigDecimal.ONE.subtract(
+                            won.subtract(x.forecast()).abs().divide(won.max(x.forecast()), MC));
                 }
                 ratio(g, "forecastAccuracy", accuracy);
             }
@@ -50,8 +60,13 @@ public final class KpiMetrics {
                 g.writeNumberField("newSqls", end.newSqls - start.newSqls);
                 g.writeNumberField("newOpportunities", end.newOpportunities - start.newOpportunities);
                 g.writeNumberField("newCustomers", end.newCustomers - start.newCustomers);
-                ratio(g, "mqlToSqlRate", x.mqlsInLookback() == 0 ? null
-                        : BigDecimal.valueOf(x.mqlsWithSql()).divide(BigDecimal.valueOf(x.mqlsInLookback()), MC));
+                ratio(
+                        g,
+                        "mqlToSqlRate",
+                        x.mqlsInLookback() == 0
+                                ? null
+                                : BigDecimal.valueOf(x.mqlsWithSql())
+                                        .divide(BigDecimal.valueOf(x.mqlsInLookback()), MC));
             }
             if (revenue) {
                 money(g, "arr", end.arr);
@@ -64,9 +79,17 @@ public final class KpiMetrics {
                 money(g, "expansionArr", expansion);
                 money(g, "contractionArr", contraction);
                 money(g, "churnedArr", churned);
-                money(g, "netNewArr", newArr.add(expansion).subtract(contraction).subtract(churned));
-                ratio(g, "logoChurnRate", x.customersAtStart() == 0 ? null
-                        : BigDecimal.valueOf(x.churnedOfThose()).divide(BigDecimal.valueOf(x.customersAtStart()), MC));
+                money(
+                        g,
+                        "netNewArr",
+                        newArr.add(expansion).subtract(contraction).subtract(churned));
+                ratio(
+                        g,
+                        "logoChurnRate",
+                        x.customersAtStart() == 0
+                                ? null
+                                : BigDecimal.valueOf(x.churnedOfThose())
+                                        .divide(BigDecimal.valueOf(x.customersAtStart()), MC));
                 boolean base = x.retentionBase() != null && x.retentionBase().signum() != 0;
                 ratio(g, "netRevenueRetention", base ? x.retentionNow().divide(x.retentionBase(), MC) : null);
                 ratio(g, "grossRevenueRetention", base ? x.retentionGross().divide(x.retentionBase(), MC) : null);
@@ -74,8 +97,11 @@ public final class KpiMetrics {
                 if (end.customers != 0 && x.customersAtLookbackStart() != 0 && x.churnedInLookback() != 0) {
                     BigDecimal annualChurn = BigDecimal.valueOf(x.churnedInLookback())
                             .divide(BigDecimal.valueOf(x.customersAtLookbackStart()), MC)
-                            .multiply(BigDecimal.valueOf(365)).divide(BigDecimal.valueOf(x.lookbackDays()), MC);
-                    clv = end.arr.divide(BigDecimal.valueOf(end.customers), MC).multiply(BigDecimal.valueOf(grossMargin))
+                            .multiply(BigDecimal.valueOf(365))
+                            .divide(BigDecimal.valueOf(x.lookbackDays()), MC);
+                    clv = end.arr
+                            .divide(BigDecimal.valueOf(end.customers), MC)
+                            .multiply(BigDecimal.valueOf(grossMargin))
                             .divide(annualChurn, MC);
                 }
                 money(g, "clv", clv);
@@ -93,7 +119,8 @@ public final class KpiMetrics {
         return w.toString();
     }
 
-    private static void deals(JsonGenerator g, KpiCounters s, KpiCounters e, KpiCounters l, List<String> stages) throws IOException {
+    private static void deals(JsonGenerator g, KpiCounters s, KpiCounters e, KpiCounters l, List<String> stages)
+            throws IOException {
         g.writeNumberField("dealsCreated", e.dealsCreated - s.dealsCreated);
         g.writeNumberField("dealsAdopted", e.dealsAdopted - s.dealsAdopted);
         money(g, "pipelineCreatedAmount", e.pipelineCreated.subtract(s.pipelineCreated));
@@ -106,24 +133,39 @@ public final class KpiMetrics {
 
         long won = e.dealsWon - l.dealsWon;
         long lost = e.dealsLost - l.dealsLost;
-        BigDecimal winRate = won + lost == 0 ? null : BigDecimal.valueOf(won).divide(BigDecimal.valueOf(won + lost), MC);
-        BigDecimal avgDealSize = won == 0 ? null : e.wonAmount.subtract(l.wonAmount).divide(BigDecimal.valueOf(won), MC);
+        BigDecimal winRate =
+                won + lost == 0 ? null : BigDecimal.valueOf(won).divide(BigDecimal.valueOf(won + lost), MC);
+        BigDecimal avgDealSize =
+                won == 0 ? null : e.wonAmount.subtract(l.wonAmount).divide(BigDecimal.valueOf(won), MC);
         long cycles = e.cycleCount - l.cycleCount;
-        BigDecimal cycleDays = cycles == 0 ? null
-                : BigDecimal.valueOf(e.cycleMillis - l.cycleMillis).divide(DAY_MILLIS, MC).divide(BigDecimal.valueOf(cycles), MC);
+        BigDecimal cycleDays = cycles == 0
+                ? null
+                : BigDecimal.valueOf(e.cycleMillis - l.cycleMillis)
+                        .divide(DAY_MILLIS, MC)
+                        .divide(BigDecimal.valueOf(cycles), MC);
         ratio(g, "winRate", winRate);
         money(g, "avgDealSize", avgDealSize);
         ratio(g, "avgSalesCycleDays", cycleDays);
-        BigDecimal velocity = winRate == null || avgDealSize == null || cycleDays == null || cycleDays.signum() == 0 ? null
-                : BigDecimal.valueOf(e.openDeals).multiply(avgDealSize).multiply(winRate).divide(cycleDays, MC);
+        BigDecimal velocity = winRate == null || avgDealSize == null || cycleDays == null || cycleDays.signum() == 0
+                ? null
+                : BigDecimal.valueOf(e.openDeals)
+                        .multiply(avgDealSize)
+                        .multiply(winRate)
+                        .divide(cycleDays, MC);
         money(g, "pipelineVelocityPerDay", velocity);
         for (int i = 0; i < stages.size(); i++) {
             long exits = e.exits(i) - l.exits(i);
             if (exits > 0) {
-                ratio(g, "stageConversion." + stages.get(i),
+                ratio(
+                        g,
+                        "stageConversion." + stages.get(i),
                         BigDecimal.valueOf(e.forward(i) - l.forward(i)).divide(BigDecimal.valueOf(exits), MC));
-                ratio(g, "avgDaysInStage." + stages.get(i),
-                        BigDecimal.valueOf(e.millis(i) - l.millis(i)).divide(DAY_MILLIS, MC).divide(BigDecimal.valueOf(exits), MC));
+                ratio(
+                        g,
+                        "avgDaysInStage." + stages.get(i),
+                        BigDecimal.valueOf(e.millis(i) - l.millis(i))
+                                .divide(DAY_MILLIS, MC)
+                                .divide(BigDecimal.valueOf(exits), MC));
             }
         }
     }
@@ -131,10 +173,10 @@ public final class KpiMetrics {
     /** Attribution by channel: credits of deals won in the window per model, spend, and ROI (W-shaped over spend). */
     private static void channel(JsonGenerator g, KpiCounters s, KpiCounters e) throws IOException {
         BigDecimal wShaped = BigDecimal.ZERO;
-        for (dev.revstream.attribution.AttributionModel m : dev.revstream.attribution.AttributionModel.values()) {
+        for (AttributionModel m : AttributionModel.values()) {
             BigDecimal revenue = BigDecimal.valueOf(e.attributed(m.ordinal()) - s.attributed(m.ordinal()), 2);
             money(g, "attributedRevenue." + m.name(), revenue);
-            if (m == dev.revstream.attribution.AttributionModel.W_SHAPED) {
+            if (m == AttributionModel.W_SHAPED) {
                 wShaped = revenue;
             }
         }

@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
+import java.util.List;
 
 /**
  * A window size of METRICS.md: {@code 1h} (whole UTC hours), {@code 1d} (a calendar day),
@@ -16,7 +17,7 @@ import java.time.temporal.TemporalAdjusters;
 public record KpiWindow(String name, ZoneId zone, int fiscalStartMonth) implements Serializable {
 
     public KpiWindow {
-        if (!java.util.List.of("1h", "1d", "1w", "1M", "1Q", "1y").contains(name)) {
+        if (!List.of("1h", "1d", "1w", "1M", "1Q", "1y").contains(name)) {
             throw new IllegalArgumentException("'" + name + "' is not a window size: 1h, 1d, 1w, 1M, 1Q or 1y");
         }
     }

@@ -1,6 +1,7 @@
 package dev.revstream.model;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
 /** The canonical touchpoint vocabulary of the contract; every source's own names map onto these. */
@@ -38,7 +39,7 @@ public enum TouchpointType {
         if (name == null) {
             return null;
         }
-        String upper = name.trim().toUpperCase(java.util.Locale.ROOT);
+        String upper = name.trim().toUpperCase(Locale.ROOT);
         for (TouchpointType t : values()) {
             if (t.name().equals(upper)) {
                 return t;

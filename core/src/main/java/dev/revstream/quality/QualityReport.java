@@ -23,12 +23,16 @@ public record QualityReport(
         boolean correction) {
 
     /** Builds a report from the counter layout of {@link QualityTally}. */
-    public static QualityReport of(long windowStart, long windowEnd, String dimension, long[] tally, boolean correction) {
+    public static QualityReport of(
+            long windowStart, long windowEnd, String dimension, long[] tally, boolean correction) {
         long[] byCode = new long[ErrorCode.values().length];
         for (int i = 0; i < byCode.length; i++) {
             byCode[i] = QualityTally.rejected(tally, ErrorCode.values()[i]);
         }
-        return new QualityReport(windowStart, windowEnd, dimension,
+        return new QualityReport(
+                windowStart,
+                windowEnd,
+                dimension,
                 QualityTally.get(tally, QualityOutcome.ACCEPTED),
                 QualityTally.get(tally, QualityOutcome.REJECTED),
                 byCode,

@@ -18,7 +18,8 @@ public record QualitySample(String dimension, long ingestedAt, QualityOutcome ou
     public static final String UNKNOWN_SOURCE = "unknown";
 
     /** Emits one sample for the record's source and one for {@link #ALL}. */
-    public static void emit(String source, long ingestedAt, QualityOutcome outcome, ErrorCode code, Consumer<QualitySample> out) {
+    public static void emit(
+            String source, long ingestedAt, QualityOutcome outcome, ErrorCode code, Consumer<QualitySample> out) {
         out.accept(new QualitySample(source == null ? UNKNOWN_SOURCE : source, ingestedAt, outcome, code, 1));
         out.accept(new QualitySample(ALL, ingestedAt, outcome, code, 1));
     }

@@ -1,6 +1,7 @@
 package dev.revstream.quality;
 
 import dev.revstream.model.ErrorCode;
+import java.util.Arrays;
 
 /**
  * The counts of one window as a flat {@code long[]} (a type Flink serializes natively): one slot
@@ -14,7 +15,7 @@ public final class QualityTally {
     private QualityTally() {}
 
     public static long[] add(long[] tally, QualitySample s) {
-        long[] t = tally == null ? new long[SIZE] : tally.length < SIZE ? java.util.Arrays.copyOf(tally, SIZE) : tally;
+        long[] t = tally == null ? new long[SIZE] : tally.length < SIZE ? Arrays.copyOf(tally, SIZE) : tally;
         t[s.outcome().ordinal()] += s.count();
         if (s.code() != null) {
             t[OUTCOMES + s.code().ordinal()] += s.count();

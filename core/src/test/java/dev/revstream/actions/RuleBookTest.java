@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +27,14 @@ class RuleBookTest {
     @Test
     void shouldCompileTheDefaultRulesOnce() {
         RuleBook book = RuleBook.compile(TestRules.defaults());
-        assertThat(book.rules()).extracting(r -> r.spec().id()).containsExactly("advance-to-closing", "return-to-nurture",
-                "escalate-renewal-at-risk", "expansion-play", "reassign-unanswered-lead");
+        assertThat(book.rules())
+                .extracting(r -> r.spec().id())
+                .containsExactly(
+                        "advance-to-closing",
+                        "return-to-nurture",
+                        "escalate-renewal-at-risk",
+                        "expansion-play",
+                        "reassign-unanswered-lead");
         assertThat(book.rule("advance-to-closing").named()).containsExactly("salesTouches14d", "stage");
     }
 
@@ -38,14 +45,17 @@ class RuleBookTest {
     @Test
     void shouldKnowWhichWayAConditionCanTurnAsTimePasses() {
         assertThat(drift("amount > 1000.0 && stage == 'PROPOSAL'")).isEqualTo(Drift.STEADY);
-        assertThat(drift("salesTouches14d >= 3 || healthScore < 50")).isEqualTo(Drift.STEADY); // they step at known window edges
+        assertThat(drift("salesTouches14d >= 3 || healthScore < 50"))
+                .isEqualTo(Drift.STEADY); // they step at known window edges
         assertThat(drift("daysInStage > 30.0")).isEqualTo(Drift.RISING);
-        assertThat(drift("stage == 'PROPOSAL' && daysSinceActivity >= 2.0 * stageSlaDays")).isEqualTo(Drift.RISING);
+        assertThat(drift("stage == 'PROPOSAL' && daysSinceActivity >= 2.0 * stageSlaDays"))
+                .isEqualTo(Drift.RISING);
         assertThat(drift("daysToClose <= 14.0")).isEqualTo(Drift.RISING);
         assertThat(drift("daysToClose > 14.0")).isEqualTo(Drift.FALLING);
         assertThat(drift("!(daysInStage > 3.0)")).isEqualTo(Drift.FALLING);
         assertThat(drift("-daysInStage < -3.0")).isEqualTo(Drift.RISING);
-        assertThat(drift("daysInStage / 7.0 >= 2.0 || dealAgeDays - daysToClose > 60.0")).isEqualTo(Drift.RISING);
+        assertThat(drift("daysInStage / 7.0 >= 2.0 || dealAgeDays - daysToClose > 60.0"))
+                .isEqualTo(Drift.RISING);
         assertThat(drift("daysInStage * -1.0 > -3.0")).isEqualTo(Drift.FALLING);
         assertThat(drift("daysInStage * amount > 3.0")).isEqualTo(Drift.ANY); // the sign of amount is not known here
         assertThat(drift("daysInStage > 5.0 && daysToClose > 3.0")).isEqualTo(Drift.ANY); // true between two instants
@@ -78,14 +88,15 @@ class RuleBookTest {
 
     @Test
     void shouldOfferTheStandardMacrosAndStringFunctions() throws Exception {
-        RuleBook book = RuleBook.compile(TestRules.parse(rule("customer",
+        RuleBook book = RuleBook.compile(TestRules.parse(rule(
+                "customer",
                 "healthSignals.exists(s, s.contains('champion')) && engagementTrend < 0.5 && size(accountId) > 0")));
         Map<String, Object> facts = new HashMap<>();
-        facts.put("healthSignals", java.util.List.of("the champion left in the last 90d (-25)"));
+        facts.put("healthSignals", List.of("the champion left in the last 90d (-25)"));
         facts.put("engagementTrend", 0.25);
         facts.put("accountId", "acme");
         assertThat(book.rules().get(0).matches(Facts.of(facts))).isTrue();
-        facts.put("healthSignals", java.util.List.of());
+        facts.put("healthSignals", List.of());
         assertThat(book.rules().get(0).matches(Facts.of(facts))).isFalse();
     }
 
@@ -131,15 +142,20 @@ class RuleBookTest {
                 .hasMessageContaining("unknown key 'colour'")
                 .hasMessageContaining("rule 'a': unknown key 'wen'")
                 .hasMessageContaining("scope 'galaxy'");
-        String valid = yaml.replace("colour: blue\n", "").replace("    wen: \"typo\"\n", "").replace("galaxy", "lead");
+        String valid = yaml.replace("colour: blue\n", "")
+                .replace("    wen: \"typo\"\n", "")
+                .replace("galaxy", "lead");
         assertThatThrownBy(() -> RuleBook.compile(TestRules.parse(valid)))
-                .isInstanceOfSatisfying(RuleException.class, e -> assertThat(e.problems()).contains(
-                        "windows: 0 is not a number of days from 1 to 366",
-                        "rule 'a': action must be upper case letters, digits and _ (built in: ADVANCE_TO_CLOSING, RETURN_TO_NURTURE, ESCALATE, EXPANSION_PLAY, REASSIGN_OWNER)",
-                        "rule 'a': priority must be 1 (most urgent) to 5, not 9",
-                        "rule 'a': team must be one of marketing, sales, customer-success",
-                        "rule 'a': message names {nothing}, which is not a fact of scope deal",
-                        "rule 'a': id is used by an earlier rule"));
+                .isInstanceOfSatisfying(
+                        RuleException.class,
+                        e -> assertThat(e.problems())
+                                .contains(
+                                        "windows: 0 is not a number of days from 1 to 366",
+                                        "rule 'a': action must be upper case letters, digits and _ (built in: ADVANCE_TO_CLOSING, RETURN_TO_NURTURE, ESCALATE, EXPANSION_PLAY, REASSIGN_OWNER)",
+                                        "rule 'a': priority must be 1 (most urgent) to 5, not 9",
+                                        "rule 'a': team must be one of marketing, sales, customer-success",
+                                        "rule 'a': message names {nothing}, which is not a fact of scope deal",
+                                        "rule 'a': id is used by an earlier rule"));
     }
 
     @Test
@@ -150,7 +166,7 @@ class RuleBookTest {
         facts.put("daysSinceMql", 2.5);
         facts.put("salesTouchesSinceMql", 0L);
         facts.put("accountId", "acme");
-        facts.put("healthSignals", java.util.List.of("a", "b"));
+        facts.put("healthSignals", List.of("a", "b"));
         RuleBook.Rule r = book.rules().get(0);
         assertThat(r.matches(Facts.of(facts))).isTrue();
         assertThat(r.render(Facts.of(facts))).isEqualTo("acme waited 2.5 days; a; b");

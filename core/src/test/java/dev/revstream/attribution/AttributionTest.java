@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -16,15 +17,21 @@ class AttributionTest {
     private static final Touch T4 = new Touch(30 * DAY, "salesforce", "d", "SALES_CALL", "outbound");
 
     private static Map<String, List<Long>> byModel(List<Credit> credits) {
-        return credits.stream().collect(Collectors.groupingBy(c -> c.model().name(), java.util.TreeMap::new,
-                Collectors.mapping(Credit::cents, Collectors.toList())));
+        return credits.stream()
+                .collect(Collectors.groupingBy(
+                        c -> c.model().name(), TreeMap::new, Collectors.mapping(Credit::cents, Collectors.toList())));
     }
 
     @Test
     void splitsAWinOverItsTouchesByEveryModel() {
         // lead-creation touch T2, deal created on day 25 (T3 is the last touch before it), closed on day 40
-        Map<String, List<Long>> m = byModel(Attribution.credit(new BigDecimal("1000.00"), List.of(T1, T2, T3, T4), T2, 25 * DAY,
-                40 * DAY, AttributionSettings.defaults()));
+        Map<String, List<Long>> m = byModel(Attribution.credit(
+                new BigDecimal("1000.00"),
+                List.of(T1, T2, T3, T4),
+                T2,
+                25 * DAY,
+                40 * DAY,
+                AttributionSettings.defaults()));
         assertThat(m.get("FIRST_TOUCH")).containsExactly(100_000L, 0L, 0L, 0L);
         assertThat(m.get("LAST_TOUCH")).containsExactly(0L, 0L, 0L, 100_000L);
         assertThat(m.get("LINEAR")).containsExactly(25_000L, 25_000L, 25_000L, 25_000L);
@@ -39,32 +46,49 @@ class AttributionTest {
         for (int i = 0; i < 4; i++) {
             assertThat((double) decay.get(i)).isCloseTo(100_000 * w[i] / sum, org.assertj.core.data.Offset.offset(1.0));
         }
-        m.values().forEach(credits -> assertThat(credits.stream().mapToLong(Long::longValue).sum()).isEqualTo(100_000L));
+        m.values()
+                .forEach(credits -> assertThat(
+                                credits.stream().mapToLong(Long::longValue).sum())
+                        .isEqualTo(100_000L));
     }
 
     @Test
     void aPositionWithoutATouchIsSpreadOverAllTouches() {
         // no lead-creation touch: U-shaped's 40 % for it goes a quarter to each
-        Map<String, List<Long>> m = byModel(Attribution.credit(new BigDecimal("1000"), List.of(T1, T2, T3, T4), null, 25 * DAY,
-                40 * DAY, AttributionSettings.defaults()));
+        Map<String, List<Long>> m = byModel(Attribution.credit(
+                new BigDecimal("1000"),
+                List.of(T1, T2, T3, T4),
+                null,
+                25 * DAY,
+                40 * DAY,
+                AttributionSettings.defaults()));
         // T1: 40 + 10 = 50 %; the rest: 10 % + 20 %/3 each
         assertThat(m.get("U_SHAPED")).containsExactly(50_000L, 16_667L, 16_667L, 16_666L);
     }
 
     @Test
     void namedPositionsOnOneTouchAddUpAndCentsGoByLargestRemainderToTheEarlierTouch() {
-        Map<String, List<Long>> single = byModel(Attribution.credit(new BigDecimal("99.99"), List.of(T3), T3, 25 * DAY, 40 * DAY,
-                AttributionSettings.defaults()));
+        Map<String, List<Long>> single = byModel(Attribution.credit(
+                new BigDecimal("99.99"), List.of(T3), T3, 25 * DAY, 40 * DAY, AttributionSettings.defaults()));
         single.values().forEach(credits -> assertThat(credits).containsExactly(9_999L));
-        Map<String, List<Long>> thirds = byModel(Attribution.credit(new BigDecimal("100.005"), List.of(T1, T2, T3), null, 25 * DAY,
-                40 * DAY, AttributionSettings.defaults()));
-        assertThat(thirds.get("LINEAR")).as("100.005 rounds half to even to 100.00").containsExactly(3_334L, 3_333L, 3_333L);
+        Map<String, List<Long>> thirds = byModel(Attribution.credit(
+                new BigDecimal("100.005"),
+                List.of(T1, T2, T3),
+                null,
+                25 * DAY,
+                40 * DAY,
+                AttributionSettings.defaults()));
+        assertThat(thirds.get("LINEAR"))
+                .as("100.005 rounds half to even to 100.00")
+                .containsExactly(3_334L, 3_333L, 3_333L);
     }
 
     @Test
     void aWinWithoutAttributableTouchesGoesToNone() {
-        List<Credit> credits = Attribution.credit(new BigDecimal("10"), List.of(), null, 0, DAY, AttributionSettings.defaults());
-        assertThat(credits).hasSize(AttributionModel.values().length)
+        List<Credit> credits =
+                Attribution.credit(new BigDecimal("10"), List.of(), null, 0, DAY, AttributionSettings.defaults());
+        assertThat(credits)
+                .hasSize(AttributionModel.values().length)
                 .allMatch(c -> c.channel().equals(Credit.NONE) && c.cents() == 1_000 && c.touch() == null);
     }
 }

@@ -48,13 +48,16 @@ class EventParserTest {
 
     @Test
     void acceptsATouchpointInTheSourcesOwnVocabulary() {
-        Event e = accepted(touchpoint("{\"eventId\":\"e1\"," + T + ",\"accountId\":\"acct-1\",\"type\":\"OPEN\","
-                + "\"channel\":\"EMAIL_MARKETING\",\"contactId\":\"c-1\",\"attributes\":{\"subject\":\"Hi\",\"n\":[1,2]},\"unknownField\":1}"));
+        Event e = accepted(
+                touchpoint(
+                        "{\"eventId\":\"e1\"," + T + ",\"accountId\":\"acct-1\",\"type\":\"OPEN\","
+                                + "\"channel\":\"EMAIL_MARKETING\",\"contactId\":\"c-1\",\"attributes\":{\"subject\":\"Hi\",\"n\":[1,2]},\"unknownField\":1}"));
         assertThat(e.kind()).isEqualTo(EventKind.TOUCHPOINT);
         assertThat(e.type()).isEqualTo("EMAIL_OPEN");
         assertThat(e.sourceType()).isEqualTo("OPEN");
         assertThat(e.channel()).isEqualTo("email");
-        assertThat(e.occurredAt()).isEqualTo(Instant.parse("2026-06-01T10:00:00Z").toEpochMilli());
+        assertThat(e.occurredAt())
+                .isEqualTo(Instant.parse("2026-06-01T10:00:00Z").toEpochMilli());
         assertThat(e.attributes()).isEqualTo("{\"subject\":\"Hi\",\"n\":[1,2]}");
         assertThat(e.topic()).isEqualTo(TestSettings.TOUCHPOINTS);
         assertThat(e.partition()).isEqualTo(2);
@@ -77,15 +80,17 @@ class EventParserTest {
                 + "\"accountId\":\"a\",\"type\":\"CHAT\",\"channel\":\"referral\"}"));
         assertThat(e.type()).isEqualTo("CHAT");
         assertThat(e.channel()).isEqualTo("referral");
-        Event d = accepted(deal("{\"eventId\":\"d1\",\"occurredAt\":1780000000000,\"source\":\"newcrm\",\"dealId\":\"d\","
-                + "\"accountId\":\"a\",\"type\":\"created\",\"stage\":\"discovery\",\"amount\":5}"));
+        Event d =
+                accepted(deal("{\"eventId\":\"d1\",\"occurredAt\":1780000000000,\"source\":\"newcrm\",\"dealId\":\"d\","
+                        + "\"accountId\":\"a\",\"type\":\"created\",\"stage\":\"discovery\",\"amount\":5}"));
         assertThat(d.stage()).isEqualTo("DISCOVERY");
         assertThat(d.type()).isEqualTo("CREATED");
     }
 
     @Test
     void anUnmappedChannelBecomesOtherAndIsFlagged() {
-        Ingested in = touchpoint("{\"eventId\":\"e1\"," + T + ",\"accountId\":\"a\",\"type\":\"OPEN\",\"channel\":\"tiktok\"}");
+        Ingested in = touchpoint(
+                "{\"eventId\":\"e1\"," + T + ",\"accountId\":\"a\",\"type\":\"OPEN\",\"channel\":\"tiktok\"}");
         assertThat(accepted(in).channel()).isEqualTo("other");
         assertThat(accepted(in).sourceChannel()).isEqualTo("tiktok");
         assertThat(in.channelUnmapped()).isTrue();
@@ -94,26 +99,37 @@ class EventParserTest {
     @Test
     void readsTimesAsIsoWithOffsetsOrEpochMillis() {
         long expected = Instant.parse("2026-06-01T08:00:00Z").toEpochMilli();
-        assertThat(accepted(touchpoint("{\"eventId\":\"e\",\"occurredAt\":\"2026-06-01T10:00:00+02:00\",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}")).occurredAt())
+        assertThat(accepted(
+                                touchpoint(
+                                        "{\"eventId\":\"e\",\"occurredAt\":\"2026-06-01T10:00:00+02:00\",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}"))
+                        .occurredAt())
                 .isEqualTo(expected);
-        assertThat(accepted(touchpoint("{\"eventId\":\"e\",\"occurredAt\":" + expected + ",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}")).occurredAt())
+        assertThat(accepted(touchpoint("{\"eventId\":\"e\",\"occurredAt\":" + expected
+                                + ",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}"))
+                        .occurredAt())
                 .isEqualTo(expected);
-        assertThat(accepted(touchpoint("{\"eventId\":\"e\",\"occurredAt\":\"2026-06-01T08:00:00.000Z\",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}")).occurredAt())
+        assertThat(accepted(
+                                touchpoint(
+                                        "{\"eventId\":\"e\",\"occurredAt\":\"2026-06-01T08:00:00.000Z\",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}"))
+                        .occurredAt())
                 .isEqualTo(expected);
     }
 
     @Test
     void convertsMoneyToTheReportingCurrencyAndKeepsTheOriginal() {
-        Event d = accepted(deal("{\"eventId\":\"d1\"," + SF + ",\"dealId\":\"d\",\"accountId\":\"a\",\"type\":\"CREATED\","
-                + "\"stage\":\"Proposal/Price Quote\",\"amount\":1000.50,\"currency\":\"eur\"}"));
+        Event d = accepted(
+                deal("{\"eventId\":\"d1\"," + SF + ",\"dealId\":\"d\",\"accountId\":\"a\",\"type\":\"CREATED\","
+                        + "\"stage\":\"Proposal/Price Quote\",\"amount\":1000.50,\"currency\":\"eur\"}"));
         assertThat(d.amount()).isEqualByComparingTo("1080.54");
         assertThat(d.sourceAmount()).isEqualByComparingTo("1000.50");
         assertThat(d.sourceCurrency()).isEqualTo("EUR");
         assertThat(d.stage()).isEqualTo("PROPOSAL");
-        Event usd = accepted(deal("{\"eventId\":\"d2\"," + T + ",\"dealId\":\"d\",\"accountId\":\"a\",\"type\":\"UPDATED\",\"amount\":7}"));
+        Event usd = accepted(deal("{\"eventId\":\"d2\"," + T
+                + ",\"dealId\":\"d\",\"accountId\":\"a\",\"type\":\"UPDATED\",\"amount\":7}"));
         assertThat(usd.amount()).isEqualByComparingTo("7");
         assertThat(usd.sourceCurrency()).isEqualTo("USD");
-        Event spend = accepted(touchpoint("{\"eventId\":\"s\"," + T + ",\"type\":\"spend\",\"channel\":\"cpc\",\"amount\":100,\"currency\":\"GBP\"}"));
+        Event spend = accepted(touchpoint("{\"eventId\":\"s\"," + T
+                + ",\"type\":\"spend\",\"channel\":\"cpc\",\"amount\":100,\"currency\":\"GBP\"}"));
         assertThat(spend.amount()).isEqualByComparingTo("127");
         assertThat(spend.accountId()).isNull();
         assertThat(spend.routingKey()).isEqualTo("channel:paid_search");
@@ -121,29 +137,34 @@ class EventParserTest {
 
     @Test
     void usageAndScoresAreNotMoney() {
-        Event usage = accepted(touchpoint("{\"eventId\":\"u\"," + T + ",\"accountId\":\"a\",\"type\":\"PRODUCT_USAGE\",\"amount\":12,\"currency\":\"XYZ\"}"));
+        Event usage = accepted(touchpoint("{\"eventId\":\"u\"," + T
+                + ",\"accountId\":\"a\",\"type\":\"PRODUCT_USAGE\",\"amount\":12,\"currency\":\"XYZ\"}"));
         assertThat(usage.amount()).isEqualByComparingTo("12");
         assertThat(usage.sourceCurrency()).isNull();
     }
 
     @Test
     void aStageChangeIntoATerminalStageIsTheTerminalEvent() {
-        Event d = accepted(deal("{\"eventId\":\"d\"," + SF + ",\"dealId\":\"d\",\"accountId\":\"a\",\"type\":\"STAGE_CHANGED\",\"stage\":\"Closed Won\"}"));
+        Event d = accepted(deal("{\"eventId\":\"d\"," + SF
+                + ",\"dealId\":\"d\",\"accountId\":\"a\",\"type\":\"STAGE_CHANGED\",\"stage\":\"Closed Won\"}"));
         assertThat(d.type()).isEqualTo("CLOSED_WON");
         assertThat(d.sourceType()).isEqualTo("STAGE_CHANGED");
     }
 
     @Test
     void aHeartbeatNeedsOnlyIdentityAndTime() {
-        Ingested in = touchpoint("{\"eventId\":\"hb\",\"occurredAt\":1780000000000,\"source\":\"revstream\",\"type\":\"HEARTBEAT\"}");
+        Ingested in = touchpoint(
+                "{\"eventId\":\"hb\",\"occurredAt\":1780000000000,\"source\":\"revstream\",\"type\":\"HEARTBEAT\"}");
         assertThat(accepted(in).isHeartbeat()).isTrue();
         assertThat(in.eventTime()).isEqualTo(1780000000000L);
     }
 
     @Test
     void keepsDealFields() {
-        Event d = accepted(deal("{\"eventId\":\"d\"," + T + ",\"dealId\":\"d-7\",\"accountId\":\"a\",\"type\":\"CLOSED_LOST\","
-                + "\"dealType\":\"Renewal\",\"segment\":\"smb\",\"region\":\"emea\",\"ownerId\":\"rep-1\",\"lostReason\":\"price\",\"expectedCloseDate\":\"2026-07-01\",\"segmentX\":1}"));
+        Event d = accepted(
+                deal(
+                        "{\"eventId\":\"d\"," + T + ",\"dealId\":\"d-7\",\"accountId\":\"a\",\"type\":\"CLOSED_LOST\","
+                                + "\"dealType\":\"Renewal\",\"segment\":\"smb\",\"region\":\"emea\",\"ownerId\":\"rep-1\",\"lostReason\":\"price\",\"expectedCloseDate\":\"2026-07-01\",\"segmentX\":1}"));
         assertThat(d.dealType()).isEqualTo("renewal");
         assertThat(List.of(d.segment(), d.region(), d.ownerId(), d.lostReason(), d.expectedCloseDate(), d.dealId()))
                 .containsExactly("smb", "emea", "rep-1", "price", "2026-07-01", "d-7");
@@ -221,9 +242,15 @@ class EventParserTest {
 
     @Test
     void rejectsBytesThatAreNotUtf8() {
-        rejected(parse(TestSettings.TOUCHPOINTS, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'}), ErrorCode.NOT_UTF8);
-        rejected(parse(TestSettings.TOUCHPOINTS, "{\"eventId\":\"e\"}".getBytes(StandardCharsets.UTF_16LE)), ErrorCode.NOT_UTF8);
-        rejected(parse(TestSettings.TOUCHPOINTS, "{\"eventId\":\"e\"}".getBytes(StandardCharsets.UTF_16)), ErrorCode.NOT_UTF8);
+        rejected(
+                parse(TestSettings.TOUCHPOINTS, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'}),
+                ErrorCode.NOT_UTF8);
+        rejected(
+                parse(TestSettings.TOUCHPOINTS, "{\"eventId\":\"e\"}".getBytes(StandardCharsets.UTF_16LE)),
+                ErrorCode.NOT_UTF8);
+        rejected(
+                parse(TestSettings.TOUCHPOINTS, "{\"eventId\":\"e\"}".getBytes(StandardCharsets.UTF_16)),
+                ErrorCode.NOT_UTF8);
     }
 
     @Test
@@ -235,7 +262,9 @@ class EventParserTest {
 
     @Test
     void namesTheSourceAndValueOfAnUnmappedName() {
-        DeadLetter dl = rejected(touchpoint("{\"eventId\":\"e\"," + T + ",\"accountId\":\"a\",\"type\":\"SOMETHING_NEW\"}"), ErrorCode.UNMAPPED_TYPE);
+        DeadLetter dl = rejected(
+                touchpoint("{\"eventId\":\"e\"," + T + ",\"accountId\":\"a\",\"type\":\"SOMETHING_NEW\"}"),
+                ErrorCode.UNMAPPED_TYPE);
         assertThat(dl.source()).isEqualTo("hubspot");
         assertThat(dl.field()).isEqualTo("type");
         assertThat(dl.value()).isEqualTo("SOMETHING_NEW");
@@ -246,7 +275,8 @@ class EventParserTest {
     void rejectsValuesOverTheSizeLimitAndCapsTheStoredPayload() {
         EventParser small = new EventParser(TestSettings.ingest(3_600_000L, 100));
         byte[] big = ("{\"eventId\":\"e\",\"x\":\"" + "y".repeat(1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
-        DeadLetter dl = small.parse(TestSettings.TOUCHPOINTS, 0, 0, null, big, 0, NOW).deadLetter();
+        DeadLetter dl =
+                small.parse(TestSettings.TOUCHPOINTS, 0, 0, null, big, 0, NOW).deadLetter();
         assertThat(dl.errorCode()).isEqualTo(ErrorCode.TOO_LARGE);
         assertThat(dl.payload()).hasSize(100);
         assertThat(dl.payloadLength()).isEqualTo(big.length);
@@ -262,19 +292,29 @@ class EventParserTest {
     @Test
     void theFutureCheckCanBeTurnedOff() {
         EventParser noCheck = new EventParser(TestSettings.ingest(0, 512));
-        Ingested in = noCheck.parse(TestSettings.TOUCHPOINTS, 0, 0, null,
+        Ingested in = noCheck.parse(
+                TestSettings.TOUCHPOINTS,
+                0,
+                0,
+                null,
                 "{\"eventId\":\"e\",\"occurredAt\":\"2030-01-01T00:00:00Z\",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}"
-                        .getBytes(StandardCharsets.UTF_8), 0, NOW);
+                        .getBytes(StandardCharsets.UTF_8),
+                0,
+                NOW);
         assertThat(in.event()).isNotNull();
     }
 
     @Test
     void mappingsToNonCanonicalNamesFailAtConstruction() {
-        assertThatThrownBy(() -> new SourceMappings(Map.of("x", Map.of("a", "NOT_A_TYPE")), Map.of(), Map.of(), TestSettings.STAGES))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NOT_A_TYPE");
-        assertThatThrownBy(() -> new SourceMappings(Map.of(), Map.of("x", Map.of("a", "tv")), Map.of(), TestSettings.STAGES))
+        assertThatThrownBy(() -> new SourceMappings(
+                        Map.of("x", Map.of("a", "NOT_A_TYPE")), Map.of(), Map.of(), TestSettings.STAGES))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NOT_A_TYPE");
+        assertThatThrownBy(() ->
+                        new SourceMappings(Map.of(), Map.of("x", Map.of("a", "tv")), Map.of(), TestSettings.STAGES))
                 .hasMessageContaining("tv");
-        assertThatThrownBy(() -> new SourceMappings(Map.of(), Map.of(), Map.of("x", Map.of("a", "WON")), TestSettings.STAGES))
+        assertThatThrownBy(() ->
+                        new SourceMappings(Map.of(), Map.of(), Map.of("x", Map.of("a", "WON")), TestSettings.STAGES))
                 .hasMessageContaining("WON");
     }
 }

@@ -15,14 +15,25 @@ public final class TestSettings {
 
     public static SourceMappings mappings() {
         return new SourceMappings(
-                Map.of("hubspot", Map.of("OPEN", "EMAIL_OPEN", "lifecyclestage_marketingqualifiedlead", "MQL"),
-                        "marketo", Map.of("Open Email", "EMAIL_OPEN"),
-                        "salesforce", Map.of("Call", "SALES_CALL"),
-                        SourceMappings.ANY_SOURCE, Map.of("spend", "SPEND")),
-                Map.of("hubspot", Map.of("EMAIL_MARKETING", "email"),
-                        SourceMappings.ANY_SOURCE, Map.of("cpc", "paid_search")),
-                Map.of("salesforce", Map.of("Proposal/Price Quote", "PROPOSAL", "Closed Won", "CLOSED_WON"),
-                        "hubspot", Map.of("contractsent", "NEGOTIATION")),
+                Map.of(
+                        "hubspot",
+                        Map.of("OPEN", "EMAIL_OPEN", "lifecyclestage_marketingqualifiedlead", "MQL"),
+                        "marketo",
+                        Map.of("Open Email", "EMAIL_OPEN"),
+                        "salesforce",
+                        Map.of("Call", "SALES_CALL"),
+                        SourceMappings.ANY_SOURCE,
+                        Map.of("spend", "SPEND")),
+                Map.of(
+                        "hubspot",
+                        Map.of("EMAIL_MARKETING", "email"),
+                        SourceMappings.ANY_SOURCE,
+                        Map.of("cpc", "paid_search")),
+                Map.of(
+                        "salesforce",
+                        Map.of("Proposal/Price Quote", "PROPOSAL", "Closed Won", "CLOSED_WON"),
+                        "hubspot",
+                        Map.of("contractsent", "NEGOTIATION")),
                 STAGES);
     }
 
@@ -31,7 +42,13 @@ public final class TestSettings {
     }
 
     public static IngestSettings ingest(long maxFutureMillis, int deadLetterMaxPayload) {
-        return new IngestSettings(TOUCHPOINTS, 1024 * 1024, maxFutureMillis, deadLetterMaxPayload, "USD",
-                Map.of("EUR", new BigDecimal("1.08"), "GBP", new BigDecimal("1.27")), mappings());
+        return new IngestSettings(
+                TOUCHPOINTS,
+                1024 * 1024,
+                maxFutureMillis,
+                deadLetterMaxPayload,
+                "USD",
+                Map.of("EUR", new BigDecimal("1.08"), "GBP", new BigDecimal("1.27")),
+                mappings());
     }
 }

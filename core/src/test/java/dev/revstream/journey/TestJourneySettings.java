@@ -1,5 +1,6 @@
 package dev.revstream.journey;
 
+import dev.revstream.attribution.AttributionSettings;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +14,30 @@ public final class TestJourneySettings {
     private TestJourneySettings() {}
 
     public static HealthSettings health() {
-        return new HealthSettings(50, 60, 30, 30, 0.5, 14 * DAY, 20, 3, 14 * DAY, 20, 6, 90 * DAY, 25, 90 * DAY, 15, 30 * DAY);
+        return new HealthSettings(
+                50, 60, 30, 30, 0.5, 14 * DAY, 20, 3, 14 * DAY, 20, 6, 90 * DAY, 25, 90 * DAY, 15, 30 * DAY);
     }
 
     public static JourneySettings defaults() {
         return new JourneySettings(
-                List.of(new StageConfig("QUALIFICATION", 14 * DAY, 0.1), new StageConfig("DISCOVERY", 14 * DAY, 0.2),
-                        new StageConfig("SOLUTION", 14 * DAY, 0.4), new StageConfig("PROPOSAL", 10 * DAY, 0.6),
+                List.of(
+                        new StageConfig("QUALIFICATION", 14 * DAY, 0.1),
+                        new StageConfig("DISCOVERY", 14 * DAY, 0.2),
+                        new StageConfig("SOLUTION", 14 * DAY, 0.4),
+                        new StageConfig("PROPOSAL", 10 * DAY, 0.6),
                         new StageConfig("NEGOTIATION", 7 * DAY, 0.8)),
-                Map.of(), 24 * HOUR, Map.of(), null, 2, 3, "NEGOTIATION", 100_000, 400 * DAY, ZoneOffset.UTC, health(), dev.revstream.attribution.AttributionSettings.defaults(), null);
+                Map.of(),
+                24 * HOUR,
+                Map.of(),
+                null,
+                2,
+                3,
+                "NEGOTIATION",
+                100_000,
+                400 * DAY,
+                ZoneOffset.UTC,
+                health(),
+                AttributionSettings.defaults(),
+                null);
     }
 }

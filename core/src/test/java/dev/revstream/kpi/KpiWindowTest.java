@@ -26,9 +26,11 @@ class KpiWindowTest {
     @Test
     void weeksRunMondayToMondayAndHoursAreUtcHours() {
         KpiWindow week = new KpiWindow("1w", ZoneOffset.UTC, 1);
-        assertThat(Instant.ofEpochMilli(week.startOf(t("2026-11-22T12:00:00Z")))).isEqualTo(Instant.parse("2026-11-16T00:00:00Z"));
+        assertThat(Instant.ofEpochMilli(week.startOf(t("2026-11-22T12:00:00Z"))))
+                .isEqualTo(Instant.parse("2026-11-16T00:00:00Z"));
         KpiWindow hour = new KpiWindow("1h", ZoneId.of("Asia/Kolkata"), 1);
-        assertThat(Instant.ofEpochMilli(hour.startOf(t("2026-11-22T12:34:56Z")))).isEqualTo(Instant.parse("2026-11-22T12:00:00Z"));
+        assertThat(Instant.ofEpochMilli(hour.startOf(t("2026-11-22T12:34:56Z"))))
+                .isEqualTo(Instant.parse("2026-11-22T12:00:00Z"));
     }
 
     @Test
@@ -37,11 +39,14 @@ class KpiWindowTest {
         long s = q.startOf(t("2026-03-15T00:00:00Z"));
         assertThat(Instant.ofEpochMilli(s)).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(Instant.ofEpochMilli(q.endOf(s))).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
-        assertThat(Instant.ofEpochMilli(q.startOf(t("2026-05-15T00:00:00Z")))).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
+        assertThat(Instant.ofEpochMilli(q.startOf(t("2026-05-15T00:00:00Z"))))
+                .isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
         KpiWindow y = new KpiWindow("1y", ZoneOffset.UTC, 4);
-        assertThat(Instant.ofEpochMilli(y.startOf(t("2026-03-15T00:00:00Z")))).isEqualTo(Instant.parse("2025-04-01T00:00:00Z"));
+        assertThat(Instant.ofEpochMilli(y.startOf(t("2026-03-15T00:00:00Z"))))
+                .isEqualTo(Instant.parse("2025-04-01T00:00:00Z"));
         assertThat(Instant.ofEpochMilli(new KpiWindow("1M", ZoneOffset.UTC, 1).endOf(t("2026-02-01T00:00:00Z"))))
                 .isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
-        assertThatThrownBy(() -> new KpiWindow("2d", ZoneOffset.UTC, 1)).hasMessageContaining("1h, 1d, 1w, 1M, 1Q or 1y");
+        assertThatThrownBy(() -> new KpiWindow("2d", ZoneOffset.UTC, 1))
+                .hasMessageContaining("1h, 1d, 1w, 1M, 1Q or 1y");
     }
 }

@@ -37,23 +37,96 @@ public final class EventBuilder {
         return b;
     }
 
-    public EventBuilder account(String a) { accountId = a; return this; }
-    public EventBuilder id(String id) { eventId = id; return this; }
-    public EventBuilder source(String s) { source = s; return this; }
-    public EventBuilder dealId(String d) { dealId = d; return this; }
-    public EventBuilder owner(String o) { ownerId = o; return this; }
-    public EventBuilder amount(double a) { amount = BigDecimal.valueOf(a); return this; }
-    public EventBuilder stage(String s) { stage = s; return this; }
-    public EventBuilder closeDate(String d) { expectedCloseDate = d; return this; }
-    public EventBuilder dealType(String t) { dealType = t; return this; }
-    public EventBuilder segment(String s) { segment = s; return this; }
-    public EventBuilder region(String r) { region = r; return this; }
-    public EventBuilder channel(String c) { channel = c; return this; }
+    public EventBuilder account(String a) {
+        accountId = a;
+        return this;
+    }
+
+    public EventBuilder id(String id) {
+        eventId = id;
+        return this;
+    }
+
+    public EventBuilder source(String s) {
+        source = s;
+        return this;
+    }
+
+    public EventBuilder dealId(String d) {
+        dealId = d;
+        return this;
+    }
+
+    public EventBuilder owner(String o) {
+        ownerId = o;
+        return this;
+    }
+
+    public EventBuilder amount(double a) {
+        amount = BigDecimal.valueOf(a);
+        return this;
+    }
+
+    public EventBuilder stage(String s) {
+        stage = s;
+        return this;
+    }
+
+    public EventBuilder closeDate(String d) {
+        expectedCloseDate = d;
+        return this;
+    }
+
+    public EventBuilder dealType(String t) {
+        dealType = t;
+        return this;
+    }
+
+    public EventBuilder segment(String s) {
+        segment = s;
+        return this;
+    }
+
+    public EventBuilder region(String r) {
+        region = r;
+        return this;
+    }
+
+    public EventBuilder channel(String c) {
+        channel = c;
+        return this;
+    }
 
     public Event build() {
         String id = eventId != null ? eventId : "e-" + (++sequence);
-        return new Event(kind, id, source, occurredAt, accountId, null, dealId, ownerId, type, type, channel, channel, null,
-                amount, amount, null, stage, stage, expectedCloseDate, dealType, segment, region, null, null,
-                kind == EventKind.DEAL ? "revops.deals" : "revops.touchpoints", 0, 0, occurredAt);
+        return new Event(
+                kind,
+                id,
+                source,
+                occurredAt,
+                accountId,
+                null,
+                dealId,
+                ownerId,
+                type,
+                type,
+                channel,
+                channel,
+                null,
+                amount,
+                amount,
+                null,
+                stage,
+                stage,
+                expectedCloseDate,
+                dealType,
+                segment,
+                region,
+                null,
+                null,
+                kind == EventKind.DEAL ? "revops.deals" : "revops.touchpoints",
+                0,
+                0,
+                occurredAt);
     }
 }

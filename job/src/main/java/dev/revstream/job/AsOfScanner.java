@@ -1,7 +1,7 @@
 package dev.revstream.job;
 
-import dev.revstream.ingest.EventParser;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.ingest.EventParser;
 import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.model.Event;
 import dev.revstream.model.Ingested;
@@ -26,7 +26,12 @@ public final class AsOfScanner {
     private AsOfScanner() {}
 
     /** The scan's findings; the times are null when no event was accepted. */
-    public record Span(Long earliest, Long latest, long accepted, long rejected, long duplicates,
+    public record Span(
+            Long earliest,
+            Long latest,
+            long accepted,
+            long rejected,
+            long duplicates,
             Map<TopicPartition, Long> endOffsets) {}
 
     public static Span scan(RevstreamConfig cfg) {
@@ -43,7 +48,8 @@ public final class AsOfScanner {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String topic : cfg.topics().inputs()) {
-                c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+                c.partitionsFor(topic, Duration.ofSeconds(30))
+                        .forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
             }
             c.assign(parts);
             c.seekToBeginning(parts);
@@ -53,7 +59,8 @@ public final class AsOfScanner {
                     if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
                         continue; // written after the scan started: not part of this run
                     }
-                    Ingested in = parser.parse(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp(), now);
+                    Ingested in =
+                            parser.parse(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp(), now);
                     Event e = in.event();
                     if (e == null) {
                         rejected++;

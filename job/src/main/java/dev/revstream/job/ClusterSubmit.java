@@ -2,13 +2,15 @@ package dev.revstream.job;
 
 import dev.revstream.cli.CommonOptions;
 import dev.revstream.cli.InstantConverter;
-
-import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.kafka.KafkaTopics;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +19,9 @@ import picocli.CommandLine.Option;
  * The job jar's entry point on a Flink cluster ({@code flink run revstream-job.jar ...}): the same
  * configuration options as the CLI, the same job graph, on the cluster's execution environment.
  */
-@Command(name = "revstream-job", mixinStandardHelpOptions = true,
+@Command(
+        name = "revstream-job",
+        mixinStandardHelpOptions = true,
         description = "Submit revstream to the Flink cluster this runs on (flink run revstream-job.jar [options]).")
 public class ClusterSubmit implements Callable<Integer> {
     @Mixin
@@ -29,7 +33,11 @@ public class ClusterSubmit implements Callable<Integer> {
     @Option(names = "--as-of", converter = InstantConverter.class, description = "with --bounded: the as-of time")
     Instant asOf;
 
-    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--create-topics",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "create missing topics before submitting (default: ${DEFAULT-VALUE})")
     boolean createTopics;
 
@@ -46,7 +54,7 @@ public class ClusterSubmit implements Callable<Integer> {
         RunKind kind = bounded ? RunKind.BOUNDED : RunKind.LIVE;
         Long at = null;
         Long earliest = null;
-        java.util.Map<org.apache.kafka.common.TopicPartition, Long> stopAt = null;
+        Map<TopicPartition, Long> stopAt = null;
         if (bounded) {
             AsOfScanner.Span span = AsOfScanner.scan(cfg);
             at = asOf != null ? Long.valueOf(asOf.toEpochMilli()) : span.latest();
@@ -56,7 +64,7 @@ public class ClusterSubmit implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         RevstreamJob.configure(env, cfg, at, earliest);
         RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind, stopAt));
-        env.execute("revstream-" + kind.name().toLowerCase(java.util.Locale.ROOT));
+        env.execute("revstream-" + kind.name().toLowerCase(Locale.ROOT));
         return 0;
     }
 }

@@ -1,38 +1,38 @@
 package dev.revstream.job;
 
-import dev.revstream.job.settings.JobParameters;
-
 import dev.revstream.actions.Recommendation;
 import dev.revstream.alerts.Alert;
-import dev.revstream.job.warehouse.KpiRow;
-import dev.revstream.job.warehouse.KpiRows;
-import dev.revstream.job.warehouse.WarehouseSinks;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import dev.revstream.attribution.AttributionRecord;
-import dev.revstream.job.ingest.Deduplicator;
-import dev.revstream.job.journey.JourneyFunction;
-import dev.revstream.journey.JourneyUpdate;
-import dev.revstream.kpi.FactKind;
-import dev.revstream.kpi.KpiFact;
-import dev.revstream.job.kpi.KpiFanOut;
-import dev.revstream.job.kpi.KpiFunction;
-import dev.revstream.kpi.KpiSnapshot;
-import dev.revstream.model.Channel;
-import dev.revstream.model.TouchpointType;
-import dev.revstream.job.ingest.IngestRouter;
+import dev.revstream.cli.CommandLines;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.config.RevstreamConfig.Delivery;
 import dev.revstream.config.Units;
+import dev.revstream.job.ingest.Deduplicator;
+import dev.revstream.job.ingest.IngestRouter;
+import dev.revstream.job.journey.JourneyFunction;
 import dev.revstream.job.kafka.IngestDeserializer;
 import dev.revstream.job.kafka.JsonRecords;
+import dev.revstream.job.kpi.KpiFanOut;
+import dev.revstream.job.kpi.KpiFunction;
+import dev.revstream.job.quality.DataQualityCounter;
+import dev.revstream.job.settings.JobParameters;
+import dev.revstream.job.time.LiveWatermarks;
+import dev.revstream.job.warehouse.KpiRow;
+import dev.revstream.job.warehouse.KpiRows;
+import dev.revstream.job.warehouse.WarehouseSinks;
+import dev.revstream.journey.JourneyUpdate;
 import dev.revstream.kafka.OutputJson;
+import dev.revstream.kpi.FactKind;
+import dev.revstream.kpi.KpiFact;
+import dev.revstream.kpi.KpiSnapshot;
+import dev.revstream.model.Channel;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.Event;
 import dev.revstream.model.Ingested;
-import dev.revstream.job.quality.DataQualityCounter;
+import dev.revstream.model.TouchpointType;
 import dev.revstream.quality.QualityReport;
 import dev.revstream.quality.QualitySample;
-import dev.revstream.job.time.LiveWatermarks;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -52,9 +52,11 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * revstream's one job graph: a single Kafka source over both input topics (parsed and validated
@@ -67,8 +69,7 @@ public final class RevstreamJob {
 
     /** The job jar's entry point on a Flink cluster; see {@link dev.revstream.job.ClusterSubmit}. */
     public static void main(String[] args) {
-        int code = dev.revstream.cli.CommandLines.of(new ClusterSubmit())
-                .execute(args);
+        int code = CommandLines.of(new ClusterSubmit()).execute(args);
         if (code != 0) {
             // no System.exit: in application mode this main runs inside the JobManager
             throw new IllegalStateException("revstream-job exited with code " + code);
@@ -97,7 +98,7 @@ public final class RevstreamJob {
             Sink<KpiSnapshot> kpis,
             Sink<AttributionRecord> attribution,
             Sink<Recommendation> actions,
-            dev.revstream.job.warehouse.WarehouseSinks warehouse) {}
+            WarehouseSinks warehouse) {}
 
     /** Settings every environment of this job gets, local or cluster. */
     public static void configure(StreamExecutionEnvironment env, RevstreamConfig cfg, Long asOf) {
@@ -129,38 +130,58 @@ public final class RevstreamJob {
 
     /** Wires the graph onto {@code env}. */
     public static void build(StreamExecutionEnvironment env, RevstreamConfig cfg, RunKind kind, Io io) {
-        DataStream<Ingested> ingested = env.fromSource(io.input(), watermarks(cfg, kind), "kafka-input")
-                .uid("kafka-input");
+        DataStream<Ingested> ingested =
+                env.fromSource(io.input(), watermarks(cfg, kind), "kafka-input").uid("kafka-input");
 
-        SingleOutputStreamOperator<Event> accepted = ingested
-                .process(new IngestRouter())
-                .uid("ingest-router")
-                .name("ingest-router");
+        SingleOutputStreamOperator<Event> accepted =
+                ingested.process(new IngestRouter()).uid("ingest-router").name("ingest-router");
 
-        SingleOutputStreamOperator<Event> unique = accepted
-                .keyBy(Event::dedupKey, Types.STRING)
-                .process(new Deduplicator(cfg.ingest().dedupHorizon().toMillis(), cfg.ingest().dedupTtl()))
+        SingleOutputStreamOperator<Event> unique = accepted.keyBy(Event::dedupKey, Types.STRING)
+                .process(new Deduplicator(
+                        cfg.ingest().dedupHorizon().toMillis(), cfg.ingest().dedupTtl()))
                 .uid("dedup")
                 .name("dedup");
         unique.sinkTo(io.events()).uid("events-sink").name("events-sink");
-        unique.getSideOutput(Deduplicator.LATE).sinkTo(io.late()).uid("late-sink").name("late-sink");
+        unique.getSideOutput(Deduplicator.LATE)
+                .sinkTo(io.late())
+                .uid("late-sink")
+                .name("late-sink");
 
-        SingleOutputStreamOperator<JourneyUpdate> journey = unique
-                .filter(e -> e.accountId() != null)
+        SingleOutputStreamOperator<JourneyUpdate> journey = unique.filter(e -> e.accountId() != null)
                 .name("with-account")
                 .keyBy(Event::accountId, Types.STRING)
                 .process(new JourneyFunction(cfg.journeySettings(), cfg.alerts().journeyStateTtl(), cfg.rules()))
                 .uid("journey")
                 .name("journey");
         journey.sinkTo(io.journey()).uid("journey-sink").name("journey-sink");
-        journey.getSideOutput(JourneyFunction.ATTRIBUTION).sinkTo(io.attribution()).uid("attribution-sink").name("attribution-sink");
+        journey.getSideOutput(JourneyFunction.ATTRIBUTION)
+                .sinkTo(io.attribution())
+                .uid("attribution-sink")
+                .name("attribution-sink");
 
-        DataStream<KpiFact> spend = unique
-                .filter(e -> TouchpointType.SPEND.name().equals(e.type()))
+        DataStream<KpiFact> spend = unique.filter(
+                        e -> TouchpointType.SPEND.name().equals(e.type()))
                 .name("spend")
-                .map(e -> new KpiFact(FactKind.SPEND, e.occurredAt(), null, null, null, null, null, null, null,
-                        e.channel() == null ? Channel.OTHER.wireName() : e.channel(), 1, e.amount(), null, 0, false,
-                        e.accountId(), null, null, -1))
+                .map(e -> new KpiFact(
+                        FactKind.SPEND,
+                        e.occurredAt(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        e.channel() == null ? Channel.OTHER.wireName() : e.channel(),
+                        1,
+                        e.amount(),
+                        null,
+                        0,
+                        false,
+                        e.accountId(),
+                        null,
+                        null,
+                        -1))
                 .returns(Types.POJO(KpiFact.class))
                 .name("spend-facts");
         SingleOutputStreamOperator<KpiSnapshot> kpis = journey.getSideOutput(JourneyFunction.FACTS)
@@ -169,23 +190,43 @@ public final class RevstreamJob {
                 .returns(Types.POJO(KpiFact.class))
                 .name("kpi-dimensions")
                 .keyBy(KpiFact::key, Types.STRING)
-                .process(new KpiFunction(cfg.kpi().windows(), cfg.deals().stages().stream().map(RevstreamConfig.Stage::name).toList(),
-                        cfg.kpi().lookback().toMillis(), cfg.kpi().retentionLookback().toMillis(), cfg.kpi().grossMargin(), null))
+                .process(new KpiFunction(
+                        cfg.kpi().windows(),
+                        cfg.deals().stages().stream()
+                                .map(RevstreamConfig.Stage::name)
+                                .toList(),
+                        cfg.kpi().lookback().toMillis(),
+                        cfg.kpi().retentionLookback().toMillis(),
+                        cfg.kpi().grossMargin(),
+                        null))
                 .uid("kpis")
                 .name("kpis");
-        kpis.sinkTo(io.kpis())
-                .uid("kpis-sink")
-                .name("kpis-sink");
-        journey.getSideOutput(JourneyFunction.ALERTS).sinkTo(io.alerts()).uid("alerts-sink").name("alerts-sink");
-        journey.getSideOutput(JourneyFunction.ACTIONS).sinkTo(io.actions()).uid("actions-sink").name("actions-sink");
+        kpis.sinkTo(io.kpis()).uid("kpis-sink").name("kpis-sink");
+        journey.getSideOutput(JourneyFunction.ALERTS)
+                .sinkTo(io.alerts())
+                .uid("alerts-sink")
+                .name("alerts-sink");
+        journey.getSideOutput(JourneyFunction.ACTIONS)
+                .sinkTo(io.actions())
+                .uid("actions-sink")
+                .name("actions-sink");
         if (io.warehouse() != null) {
             WarehouseSinks w = io.warehouse();
             unique.sinkTo(w.events()).uid("warehouse-events").name("warehouse-events");
-            journey.getSideOutput(JourneyFunction.ALERTS).sinkTo(w.alerts()).uid("warehouse-alerts").name("warehouse-alerts");
-            journey.getSideOutput(JourneyFunction.ATTRIBUTION).sinkTo(w.attribution()).uid("warehouse-attribution")
+            journey.getSideOutput(JourneyFunction.ALERTS)
+                    .sinkTo(w.alerts())
+                    .uid("warehouse-alerts")
+                    .name("warehouse-alerts");
+            journey.getSideOutput(JourneyFunction.ATTRIBUTION)
+                    .sinkTo(w.attribution())
+                    .uid("warehouse-attribution")
                     .name("warehouse-attribution");
-            kpis.flatMap(new KpiRows()).returns(KpiRow.class).name("kpi-rows")
-                    .sinkTo(w.kpis()).uid("warehouse-kpis").name("warehouse-kpis");
+            kpis.flatMap(new KpiRows())
+                    .returns(KpiRow.class)
+                    .name("kpi-rows")
+                    .sinkTo(w.kpis())
+                    .uid("warehouse-kpis")
+                    .name("warehouse-kpis");
         }
         // rejected input and failing rules share the dead-letter topic (rules as errorCode RULE_FAILED)
         accepted.getSideOutput(IngestRouter.DEAD_LETTERS)
@@ -197,8 +238,11 @@ public final class RevstreamJob {
         accepted.getSideOutput(IngestRouter.QUALITY)
                 .union(unique.getSideOutput(Deduplicator.QUALITY), journey.getSideOutput(JourneyFunction.QUALITY))
                 .keyBy(QualitySample::dimension, Types.STRING)
-                .process(new DataQualityCounter(cfg.dataQuality().window().toMillis(),
-                        cfg.dataQuality().grace().toMillis(), kind == RunKind.LIVE, cfg.time().idleTimeout().toMillis()))
+                .process(new DataQualityCounter(
+                        cfg.dataQuality().window().toMillis(),
+                        cfg.dataQuality().grace().toMillis(),
+                        kind == RunKind.LIVE,
+                        cfg.time().idleTimeout().toMillis()))
                 .uid("data-quality")
                 .name("data-quality")
                 .sinkTo(io.quality())
@@ -212,7 +256,8 @@ public final class RevstreamJob {
         boolean live = kind == RunKind.LIVE;
         long idle = live ? cfg.time().idleTimeout().toMillis() : 0;
         boolean follow = live && cfg.time().followWallClock();
-        return WatermarkStrategy.<Ingested>forGenerator(ctx -> new LiveWatermarks<>(outOfOrderness, idle, follow, System::currentTimeMillis))
+        return WatermarkStrategy.<Ingested>forGenerator(
+                        ctx -> new LiveWatermarks<>(outOfOrderness, idle, follow, System::currentTimeMillis))
                 .withTimestampAssigner((e, ts) -> e.eventTime());
     }
 
@@ -225,30 +270,73 @@ public final class RevstreamJob {
     public static Io kafkaIo(RevstreamConfig cfg, RunKind kind, Map<TopicPartition, Long> stopAt) {
         return new Io(
                 kafkaSource(cfg, kind, stopAt),
-                kafkaSink(cfg, kind, "events", new JsonRecords<>(cfg.topics().events(), Event::routingKey, OutputJson::event)),
-                kafkaSink(cfg, kind, "deadletter", new JsonRecords<>(cfg.topics().deadletter(),
-                        d -> d.key() == null ? null : new String(d.key(), java.nio.charset.StandardCharsets.UTF_8), OutputJson::deadLetter)),
-                kafkaSink(cfg, kind, "late", new JsonRecords<>(cfg.topics().late(), Event::routingKey, OutputJson::event)),
-                kafkaSink(cfg, kind, "dataquality", new JsonRecords<>(cfg.topics().dataquality(),
-                        r -> r.dimension() + "|" + r.windowStart(), qualityJson(Units.format(cfg.dataQuality().window())))),
-                kafkaSink(cfg, kind, "journey", new JsonRecords<>(cfg.topics().journey(), JourneyUpdate::accountId, OutputJson::journey)),
-                kafkaSink(cfg, kind, "alerts", new JsonRecords<>(cfg.topics().alerts(), Alert::accountId, OutputJson::alert)),
+                kafkaSink(
+                        cfg,
+                        kind,
+                        "events",
+                        new JsonRecords<>(cfg.topics().events(), Event::routingKey, OutputJson::event)),
+                kafkaSink(
+                        cfg,
+                        kind,
+                        "deadletter",
+                        new JsonRecords<>(
+                                cfg.topics().deadletter(),
+                                d -> d.key() == null ? null : new String(d.key(), StandardCharsets.UTF_8),
+                                OutputJson::deadLetter)),
+                kafkaSink(
+                        cfg,
+                        kind,
+                        "late",
+                        new JsonRecords<>(cfg.topics().late(), Event::routingKey, OutputJson::event)),
+                kafkaSink(
+                        cfg,
+                        kind,
+                        "dataquality",
+                        new JsonRecords<>(
+                                cfg.topics().dataquality(),
+                                r -> r.dimension() + "|" + r.windowStart(),
+                                qualityJson(Units.format(cfg.dataQuality().window())))),
+                kafkaSink(
+                        cfg,
+                        kind,
+                        "journey",
+                        new JsonRecords<>(cfg.topics().journey(), JourneyUpdate::accountId, OutputJson::journey)),
+                kafkaSink(
+                        cfg,
+                        kind,
+                        "alerts",
+                        new JsonRecords<>(cfg.topics().alerts(), Alert::accountId, OutputJson::alert)),
                 kafkaSink(cfg, kind, "kpis", new JsonRecords<>(cfg.topics().kpis(), KpiSnapshot::key, OutputJson::kpi)),
-                kafkaSink(cfg, kind, "attribution", new JsonRecords<>(cfg.topics().attribution(), AttributionRecord::accountId,
-                        OutputJson::attribution)),
-                kafkaSink(cfg, kind, "actions", new JsonRecords<>(cfg.topics().actions(), Recommendation::accountId,
-                        OutputJson::recommendation)),
-                cfg.warehouse().enabled() ? WarehouseSinks.create(cfg.warehouse().path(), CompressionCodecName.fromConf(
-                        "none".equals(cfg.warehouse().compression()) ? "UNCOMPRESSED" : cfg.warehouse().compression().toUpperCase(Locale.ROOT)))
+                kafkaSink(
+                        cfg,
+                        kind,
+                        "attribution",
+                        new JsonRecords<>(
+                                cfg.topics().attribution(), AttributionRecord::accountId, OutputJson::attribution)),
+                kafkaSink(
+                        cfg,
+                        kind,
+                        "actions",
+                        new JsonRecords<>(
+                                cfg.topics().actions(), Recommendation::accountId, OutputJson::recommendation)),
+                cfg.warehouse().enabled()
+                        ? WarehouseSinks.create(
+                                cfg.warehouse().path(),
+                                CompressionCodecName.fromConf(
+                                        "none".equals(cfg.warehouse().compression())
+                                                ? "UNCOMPRESSED"
+                                                : cfg.warehouse().compression().toUpperCase(Locale.ROOT)))
                         : null);
     }
 
-    private static org.apache.flink.util.function.SerializableFunction<QualityReport, byte[]> qualityJson(String size) {
+    private static SerializableFunction<QualityReport, byte[]> qualityJson(String size) {
         return r -> OutputJson.quality(r, size);
     }
 
     static KafkaSource<Ingested> kafkaSource(RevstreamConfig cfg, RunKind kind, Map<TopicPartition, Long> stopAt) {
-        OffsetsInitializer start = switch (kind == RunKind.BOUNDED ? RevstreamConfig.StartingOffsets.EARLIEST : cfg.kafka().startingOffsets()) {
+        OffsetsInitializer start = switch (kind == RunKind.BOUNDED
+                ? RevstreamConfig.StartingOffsets.EARLIEST
+                : cfg.kafka().startingOffsets()) {
             case EARLIEST -> OffsetsInitializer.earliest();
             case LATEST -> OffsetsInitializer.latest();
             case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
@@ -274,16 +362,19 @@ public final class RevstreamJob {
     static <T> KafkaSink<T> kafkaSink(RevstreamConfig cfg, RunKind kind, String name, JsonRecords<T> records) {
         Properties props = new Properties();
         props.putAll(cfg.kafka().properties());
-        props.put("transaction.timeout.ms", Long.toString(cfg.kafka().transactionTimeout().toMillis()));
+        props.put(
+                "transaction.timeout.ms",
+                Long.toString(cfg.kafka().transactionTimeout().toMillis()));
         props.put("max.request.size", Integer.toString(cfg.kafka().maxRecordBytes()));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(cfg.kafka().bootstrapServers())
                 .setRecordSerializer(records)
-                .setDeliveryGuarantee(cfg.kafka().delivery() == Delivery.EXACTLY_ONCE
-                        ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setDeliveryGuarantee(
+                        cfg.kafka().delivery() == Delivery.EXACTLY_ONCE
+                                ? DeliveryGuarantee.EXACTLY_ONCE
+                                : DeliveryGuarantee.AT_LEAST_ONCE)
                 .setTransactionalIdPrefix(String.join("-", cfg.kafka().transactionalIdPrefix(), kind.id(), name))
                 .setKafkaProducerConfig(props)
                 .build();
     }
-
 }

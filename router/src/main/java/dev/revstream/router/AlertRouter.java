@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -78,7 +79,8 @@ public final class AlertRouter implements AutoCloseable {
         this.cfg = cfg;
         RevstreamConfig.Router r = cfg.router();
         if (r.channels().isEmpty()) {
-            throw new ConfigException("router.channels: no channel configured; add router.channels.<name>.url-env (see config/revstream.yaml)");
+            throw new ConfigException(
+                    "router.channels: no channel configured; add router.channels.<name>.url-env (see config/revstream.yaml)");
         }
         for (Channel c : r.channels()) {
             channels.put(c, url(c, env));
@@ -89,15 +91,20 @@ public final class AlertRouter implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Duration keep = r.maxAlertAge().isZero() ? Duration.ofDays(30) : r.maxAlertAge().multipliedBy(2).plusDays(1);
+        Duration keep = r.maxAlertAge().isZero()
+                ? Duration.ofDays(30)
+                : r.maxAlertAge().multipliedBy(2).plusDays(1);
         this.log = new DeliveredLog(Path.of(r.stateDir()), keep, System.currentTimeMillis());
         Properties p = KafkaTopics.committedConsumerProperties(cfg);
         p.put("group.id", r.groupId());
         p.put("auto.offset.reset", "earliest");
         p.put("max.poll.records", Integer.toString(r.inFlight()));
         // a slow webhook must not cost the group membership: a batch may take all its retries
-        p.put("max.poll.interval.ms", Long.toString(Math.max(300_000L, r.maxBackoff().toMillis() * r.attempts() * 2)));
-        // after a crash the restarted router waits this long for its old self's partitions (kafka.properties can override)
+        p.put(
+                "max.poll.interval.ms",
+                Long.toString(Math.max(300_000L, r.maxBackoff().toMillis() * r.attempts() * 2)));
+        // after a crash the restarted router waits this long for its old self's partitions (kafka.properties can
+        // override)
         p.putIfAbsent("session.timeout.ms", "10000");
         this.consumer = new KafkaConsumer<>(p);
         this.deadLetters = new KafkaProducer<>(KafkaTopics.producerProperties(cfg));
@@ -114,9 +121,11 @@ public final class AlertRouter implements AutoCloseable {
             }
         } else if (c.urlFile() != null) {
             try {
-                value = Files.readString(Path.of(c.urlFile()), StandardCharsets.UTF_8).trim();
+                value = Files.readString(Path.of(c.urlFile()), StandardCharsets.UTF_8)
+                        .trim();
             } catch (IOException e) {
-                throw new ConfigException(where + ".url-file: cannot read " + c.urlFile() + ": " + e.getClass().getSimpleName());
+                throw new ConfigException(where + ".url-file: cannot read " + c.urlFile() + ": "
+                        + e.getClass().getSimpleName());
             }
         } else {
             value = c.url();
@@ -128,7 +137,8 @@ public final class AlertRouter implements AutoCloseable {
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(where + ": the URL is not an http(s) URL (its value is not shown: it is a secret)");
+            throw new ConfigException(
+                    where + ": the URL is not an http(s) URL (its value is not shown: it is a secret)");
         }
     }
 
@@ -139,8 +149,12 @@ public final class AlertRouter implements AutoCloseable {
     /** Polls, delivers and commits until {@link #stop()}. */
     public void run() {
         consumer.subscribe(List.of(cfg.topics().alerts()));
-        LOG.info("alert router: {} channel(s) {}, reading {} as group {}", channels.size(),
-                channels.keySet().stream().map(Channel::name).toList(), cfg.topics().alerts(), cfg.router().groupId());
+        LOG.info(
+                "alert router: {} channel(s) {}, reading {} as group {}",
+                channels.size(),
+                channels.keySet().stream().map(Channel::name).toList(),
+                cfg.topics().alerts(),
+                cfg.router().groupId());
         try {
             while (running.get()) {
                 var records = consumer.poll(Duration.ofMillis(500));
@@ -160,11 +174,16 @@ public final class AlertRouter implements AutoCloseable {
             // stop() during a poll: the batch in hand was committed already
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("alert delivery failed unexpectedly", e.getCause());
         } finally {
-            LOG.info("alert router stopped: delivered {}, retries {}, dead-lettered {}, skipped as too old {}, already delivered {}",
-                    stats.delivered, stats.retries, stats.deadLettered, stats.skippedOld, stats.alreadyDone);
+            LOG.info(
+                    "alert router stopped: delivered {}, retries {}, dead-lettered {}, skipped as too old {}, already delivered {}",
+                    stats.delivered,
+                    stats.retries,
+                    stats.deadLettered,
+                    stats.skippedOld,
+                    stats.alreadyDone);
         }
     }
 
@@ -183,8 +202,12 @@ public final class AlertRouter implements AutoCloseable {
         Duration maxAge = cfg.router().maxAlertAge();
         if (!maxAge.isZero() && age > maxAge.toMillis()) {
             stats.skippedOld.incrementAndGet();
-            LOG.warn("skipped alert {} ({}): written {} ago, more than router.max-alert-age {}", alert.get("alertId").asText(),
-                    alert.path("type").asText(), Duration.ofMillis(age).withNanos(0), maxAge);
+            LOG.warn(
+                    "skipped alert {} ({}): written {} ago, more than router.max-alert-age {}",
+                    alert.get("alertId").asText(),
+                    alert.path("type").asText(),
+                    Duration.ofMillis(age).withNanos(0),
+                    maxAge);
             return;
         }
         for (Map.Entry<Channel, URI> c : channels.entrySet()) {
@@ -212,21 +235,27 @@ public final class AlertRouter implements AutoCloseable {
                 .build();
         RetryPolicy<HttpResponse<String>> retry = RetryPolicy.<HttpResponse<String>>builder()
                 .handle(IOException.class)
-                .handleResultIf(resp -> resp.statusCode() >= 500 || resp.statusCode() == 429 || resp.statusCode() == 408)
-                .withBackoff(r.initialBackoff(), r.maxBackoff().compareTo(r.initialBackoff()) < 0 ? r.initialBackoff() : r.maxBackoff())
+                .handleResultIf(
+                        resp -> resp.statusCode() >= 500 || resp.statusCode() == 429 || resp.statusCode() == 408)
+                .withBackoff(
+                        r.initialBackoff(),
+                        r.maxBackoff().compareTo(r.initialBackoff()) < 0 ? r.initialBackoff() : r.maxBackoff())
                 .withMaxAttempts(r.attempts())
                 .onRetry(e -> stats.retries.incrementAndGet())
                 .build();
         String error;
         try {
-            HttpResponse<String> resp = Failsafe.with(retry).get(() -> http.send(request, HttpResponse.BodyHandlers.ofString()));
+            HttpResponse<String> resp =
+                    Failsafe.with(retry).get(() -> http.send(request, HttpResponse.BodyHandlers.ofString()));
             if (resp.statusCode() / 100 == 2) {
                 log.add(id, channel.name(), "delivered", System.currentTimeMillis());
                 stats.delivered.incrementAndGet();
                 return;
             }
-            error = "HTTP " + resp.statusCode() + (resp.statusCode() / 100 == 4 && resp.statusCode() != 408 && resp.statusCode() != 429
-                    ? " (a client error: not retried)" : " after " + r.attempts() + " attempts");
+            error = "HTTP " + resp.statusCode()
+                    + (resp.statusCode() / 100 == 4 && resp.statusCode() != 408 && resp.statusCode() != 429
+                            ? " (a client error: not retried)"
+                            : " after " + r.attempts() + " attempts");
         } catch (dev.failsafe.FailsafeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             // the exception's class, not its message: a message could carry the secret URL
@@ -253,17 +282,24 @@ public final class AlertRouter implements AutoCloseable {
         o.put("partition", record.partition());
         o.put("offset", record.offset());
         try {
-            deadLetters.send(new ProducerRecord<>(cfg.topics().alertsDeadletter(), record.key(),
-                    o.toString().getBytes(StandardCharsets.UTF_8))).get();
+            deadLetters
+                    .send(new ProducerRecord<>(
+                            cfg.topics().alertsDeadletter(),
+                            record.key(),
+                            o.toString().getBytes(StandardCharsets.UTF_8)))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while dead-lettering an alert", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("cannot write to " + cfg.topics().alertsDeadletter(), e.getCause());
         }
         stats.deadLettered.incrementAndGet();
-        LOG.warn("alert {} for channel {} dead-lettered: {}", alert == null ? "?" : alert.get("alertId").asText(),
-                channel == null ? "-" : channel.name(), error);
+        LOG.warn(
+                "alert {} for channel {} dead-lettered: {}",
+                alert == null ? "?" : alert.get("alertId").asText(),
+                channel == null ? "-" : channel.name(),
+                error);
     }
 
     /** Stops after the batch in flight is delivered and committed. */

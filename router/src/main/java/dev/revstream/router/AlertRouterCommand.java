@@ -2,7 +2,6 @@ package dev.revstream.router;
 
 import dev.revstream.cli.CommandLines;
 import dev.revstream.cli.CommonOptions;
-
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.kafka.KafkaTopics;
 import java.util.concurrent.Callable;
@@ -12,8 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** Runs the alert router until stopped: Ctrl-C or SIGTERM finish the batch in flight and commit it. */
-@Command(name = "alert-router", mixinStandardHelpOptions = true,
-        description = "Deliver revops.alerts to the webhooks of router.channels (Slack or JSON), at least once, until stopped.")
+@Command(
+        name = "alert-router",
+        mixinStandardHelpOptions = true,
+        description =
+                "Deliver revops.alerts to the webhooks of router.channels (Slack or JSON), at least once, until stopped.")
 public class AlertRouterCommand implements Callable<Integer> {
     /** The deployable's own entry point ({@code java -jar revstream-router.jar [options]}); the CLI runs it as a subcommand. */
     public static void main(String[] args) {
@@ -32,7 +34,12 @@ public class AlertRouterCommand implements Callable<Integer> {
             Thread hook = new Thread(() -> {
                 router.stop();
                 try {
-                    done.await(2 * cfg.router().requestTimeout().toSeconds() * cfg.router().attempts() + 10, TimeUnit.SECONDS);
+                    done.await(
+                            2
+                                            * cfg.router().requestTimeout().toSeconds()
+                                            * cfg.router().attempts()
+                                    + 10,
+                            TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

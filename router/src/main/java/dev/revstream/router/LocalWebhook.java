@@ -21,7 +21,9 @@ public final class LocalWebhook implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             try {
-                latest.set(JSON.readTree(exchange.getRequestBody().readAllBytes()).path("text").asText(null));
+                latest.set(JSON.readTree(exchange.getRequestBody().readAllBytes())
+                        .path("text")
+                        .asText(null));
                 received.incrementAndGet();
                 exchange.sendResponseHeaders(200, -1);
             } catch (IOException e) {

@@ -25,7 +25,8 @@ final class Webhooks {
         if (severity < SEVERITIES.indexOf(c.minSeverity())) {
             return false;
         }
-        if (!c.segments().isEmpty() && !c.segments().contains(alert.path("segment").asText())) {
+        if (!c.segments().isEmpty()
+                && !c.segments().contains(alert.path("segment").asText())) {
             return false;
         }
         return c.owners().isEmpty() || c.owners().contains(alert.path("ownerId").asText());
@@ -37,16 +38,30 @@ final class Webhooks {
         ObjectNode o = JSON.createObjectNode();
         if ("slack".equals(c.format())) {
             String severity = alert.path("severity").asText().toUpperCase(Locale.ROOT);
-            String who = alert.path("accountId").asText() + (alert.hasNonNull("dealId") ? " · deal " + alert.get("dealId").asText() : "");
-            o.put("text", "[" + severity + "] " + alert.path("type").asText() + " " + who + ": " + alert.path("reason").asText());
+            String who = alert.path("accountId").asText()
+                    + (alert.hasNonNull("dealId")
+                            ? " · deal " + alert.get("dealId").asText()
+                            : "");
+            o.put(
+                    "text",
+                    "[" + severity + "] " + alert.path("type").asText() + " " + who + ": "
+                            + alert.path("reason").asText());
             ArrayNode blocks = o.putArray("blocks");
             ObjectNode section = blocks.addObject().put("type", "section");
-            section.putObject("text").put("type", "mrkdwn")
-                    .put("text", "*" + severity + "* · " + alert.path("type").asText() + " · " + who + "\n" + alert.path("reason").asText());
+            section.putObject("text")
+                    .put("type", "mrkdwn")
+                    .put(
+                            "text",
+                            "*" + severity + "* · " + alert.path("type").asText() + " · " + who + "\n"
+                                    + alert.path("reason").asText());
             ObjectNode context = blocks.addObject().put("type", "context");
-            context.putArray("elements").addObject().put("type", "mrkdwn").put("text",
-                    "owner " + alert.path("ownerId").asText("unknown") + " · triggered " + alert.path("triggeredAt").asText()
-                            + " · alert " + id);
+            context.putArray("elements")
+                    .addObject()
+                    .put("type", "mrkdwn")
+                    .put(
+                            "text",
+                            "owner " + alert.path("ownerId").asText("unknown") + " · triggered "
+                                    + alert.path("triggeredAt").asText() + " · alert " + id);
         } else {
             o.put("channel", c.name());
             o.set("alert", alert);

@@ -23,8 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,6 +52,7 @@ class AlertRouterTest {
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     /** channel path -> alertIds answered 2xx, in order (a repeat is a re-send). */
     private final Map<String, List<String>> delivered = new ConcurrentHashMap<>();
+
     private final AtomicInteger timedOut = new AtomicInteger();
     private final List<String> keyMismatches = Collections.synchronizedList(new ArrayList<>());
     private final List<Process> processes = new ArrayList<>();
@@ -64,7 +67,7 @@ class AlertRouterTest {
 
     private void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(16));
+        server.setExecutor(Executors.newFixedThreadPool(16));
         for (String path : List.of("/slack", "/ops", "/broken")) {
             server.createContext(path, exchange -> {
                 byte[] body = exchange.getRequestBody().readAllBytes();
@@ -74,7 +77,8 @@ class AlertRouterTest {
                 if (!key.equals(header)) {
                     keyMismatches.add(path + " " + header + " " + key);
                 }
-                int attempt = attempts.computeIfAbsent(path + key, k -> new AtomicInteger()).incrementAndGet();
+                int attempt = attempts.computeIfAbsent(path + key, k -> new AtomicInteger())
+                        .incrementAndGet();
                 int status;
                 if (path.equals("/broken") || attempt == 1) {
                     status = 503;
@@ -85,7 +89,9 @@ class AlertRouterTest {
                     status = 200;
                 } else {
                     status = 200;
-                    delivered.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(key);
+                    delivered
+                            .computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(key);
                 }
                 exchange.sendResponseHeaders(status, -1);
                 exchange.close();
@@ -104,22 +110,39 @@ class AlertRouterTest {
 
     private Process router(RevstreamConfig cfg, Path stateDir, Path out) throws IOException {
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.revstream.tools.cli.Revstream", "alert-router",
-                "--config", Infra.projectConfig().toString()));
-        for (String set : List.of("kafka.bootstrap-servers=" + cfg.kafka().bootstrapServers(),
-                "topics.alerts=" + cfg.topics().alerts(), "topics.alerts-deadletter=" + cfg.topics().alertsDeadletter(),
-                "router.group-id=" + cfg.kafka().groupId() + "-router", "router.state-dir=" + stateDir,
-                "router.attempts=3", "router.initial-backoff=50ms", "router.max-backoff=200ms", "router.request-timeout=500ms",
-                "router.in-flight=" + IN_FLIGHT, "router.max-alert-age=10m",
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.revstream.tools.cli.Revstream",
+                "alert-router",
+                "--config",
+                Infra.projectConfig().toString()));
+        for (String set : List.of(
+                "kafka.bootstrap-servers=" + cfg.kafka().bootstrapServers(),
+                "topics.alerts=" + cfg.topics().alerts(),
+                "topics.alerts-deadletter=" + cfg.topics().alertsDeadletter(),
+                "router.group-id=" + cfg.kafka().groupId() + "-router",
+                "router.state-dir=" + stateDir,
+                "router.attempts=3",
+                "router.initial-backoff=50ms",
+                "router.max-backoff=200ms",
+                "router.request-timeout=500ms",
+                "router.in-flight=" + IN_FLIGHT,
+                "router.max-alert-age=10m",
                 "router.channels.slack.url-file=" + writeSecret(stateDir.getParent(), base + "/slack"),
-                "router.channels.slack.format=slack", "router.channels.slack.types=STALLED_DEAL, CHURN_RISK",
-                "router.channels.ops.url-env=OPS_WEBHOOK", "router.channels.ops.format=json",
-                "router.channels.broken.url=" + base + "/broken", "router.channels.broken.min-severity=critical")) {
+                "router.channels.slack.format=slack",
+                "router.channels.slack.types=STALLED_DEAL, CHURN_RISK",
+                "router.channels.ops.url-env=OPS_WEBHOOK",
+                "router.channels.ops.format=json",
+                "router.channels.broken.url=" + base + "/broken",
+                "router.channels.broken.min-severity=critical")) {
             cmd.add("--set");
             cmd.add(set);
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
         pb.environment().put("OPS_WEBHOOK", base + "/ops");
         Process p = pb.start();
         processes.add(p);
@@ -135,8 +158,10 @@ class AlertRouterTest {
     private static List<String> alerts(String prefix, int n) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add("{\"alertId\":\"" + prefix + "-" + i + "\",\"type\":\"" + TYPES[i % 4] + "\",\"severity\":\"" + SEVERITIES[i % 3]
-                    + "\",\"accountId\":\"acct-" + i + "\",\"ownerId\":\"rep-" + (i % 2) + "\",\"triggeredAt\":\"2026-11-22T10:00:00Z\","
+            out.add("{\"alertId\":\"" + prefix + "-" + i + "\",\"type\":\"" + TYPES[i % 4] + "\",\"severity\":\""
+                    + SEVERITIES[i % 3]
+                    + "\",\"accountId\":\"acct-" + i + "\",\"ownerId\":\"rep-" + (i % 2)
+                    + "\",\"triggeredAt\":\"2026-11-22T10:00:00Z\","
                     + "\"reason\":\"alert " + i + "\",\"segment\":\"smb\"}");
         }
         return out;
@@ -145,7 +170,8 @@ class AlertRouterTest {
     private static void produce(String bootstrap, String topic, List<String> values, long timestamp) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = TopicIo.producer(bootstrap)) {
             for (String v : values) {
-                p.send(new ProducerRecord<>(topic, null, timestamp, null, v.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+                p.send(new ProducerRecord<>(topic, null, timestamp, null, v.getBytes(StandardCharsets.UTF_8)))
+                        .get(30, TimeUnit.SECONDS);
             }
         }
     }
@@ -157,7 +183,8 @@ class AlertRouterTest {
             JsonNode a = JSON.readTree(v);
             String id = a.get("alertId").asText();
             pairs.add("/ops " + id);
-            if (a.get("type").asText().equals("STALLED_DEAL") || a.get("type").asText().equals("CHURN_RISK")) {
+            if (a.get("type").asText().equals("STALLED_DEAL")
+                    || a.get("type").asText().equals("CHURN_RISK")) {
                 pairs.add("/slack " + id);
             }
         }
@@ -182,12 +209,13 @@ class AlertRouterTest {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // polling a condition, bounded above
+            LockSupport.parkNanos(20_000_000L); // polling a condition, bounded above
         }
     }
 
     @Test
-    void deliversEveryAlertOnceAcrossAGracefulRestartAndOnlyInFlightOnesAgainAfterAKill(@TempDir Path dir) throws Exception {
+    void deliversEveryAlertOnceAcrossAGracefulRestartAndOnlyInFlightOnesAgainAfterAKill(@TempDir Path dir)
+            throws Exception {
         startServer();
         RevstreamConfig cfg = Infra.config("router");
         KafkaTopics.ensure(cfg);
@@ -197,7 +225,11 @@ class AlertRouterTest {
 
         // old alerts (written two hours ago) first, then fresh ones
         List<String> old = alerts("old", 4);
-        produce(bootstrap, cfg.topics().alerts(), old, System.currentTimeMillis() - Duration.ofHours(2).toMillis());
+        produce(
+                bootstrap,
+                cfg.topics().alerts(),
+                old,
+                System.currentTimeMillis() - Duration.ofHours(2).toMillis());
         List<String> first = alerts("a", 60);
         produce(bootstrap, cfg.topics().alerts(), first, System.currentTimeMillis());
         Set<String> expected = routed(first);
@@ -210,7 +242,10 @@ class AlertRouterTest {
         int beforeRestart = deliveries();
         assertThat(beforeRestart).isLessThan(expected.size());
         Process p2 = router(cfg, state, out);
-        await("every routed alert", Duration.ofSeconds(90), () -> deliveredPairs().containsAll(expected));
+        await(
+                "every routed alert",
+                Duration.ofSeconds(90),
+                () -> deliveredPairs().containsAll(expected));
         assertThat(deliveries()).as("a graceful restart re-sends nothing").isEqualTo(expected.size());
         assertThat(deliveredPairs()).isEqualTo(expected); // nothing old, nothing unrouted
 
@@ -223,7 +258,10 @@ class AlertRouterTest {
         p2.destroyForcibly();
         assertThat(p2.waitFor(30, TimeUnit.SECONDS)).isTrue();
         router(cfg, state, out);
-        await("every routed alert of both", Duration.ofSeconds(90), () -> deliveredPairs().containsAll(all));
+        await(
+                "every routed alert of both",
+                Duration.ofSeconds(90),
+                () -> deliveredPairs().containsAll(all));
         int resent = deliveries() - all.size();
         assertThat(resent).as("re-sent after kill -9").isBetween(0, IN_FLIGHT * 2);
         assertThat(deliveredPairs()).isEqualTo(all);
@@ -242,13 +280,18 @@ class AlertRouterTest {
                 critical.add(JSON.readTree(v).get("alertId").asText());
             }
         }
-        List<ConsumerRecord<byte[], byte[]>> dead = TopicIo.readUntil(bootstrap, cfg.topics().alertsDeadletter(), false,
-                Duration.ofSeconds(60), rs -> ids(rs).containsAll(critical));
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicIo.readUntil(
+                bootstrap,
+                cfg.topics().alertsDeadletter(),
+                false,
+                Duration.ofSeconds(60),
+                rs -> ids(rs).containsAll(critical));
         assertThat(ids(dead)).isEqualTo(critical);
         JsonNode d = JSON.readTree(dead.get(0).value());
         assertThat(d.get("channel").asText()).isEqualTo("broken");
         assertThat(d.get("error").asText()).isEqualTo("HTTP 503 after 3 attempts");
-        assertThat(d.get("alert").get("alertId").asText()).isEqualTo(d.get("alertId").asText());
+        assertThat(d.get("alert").get("alertId").asText())
+                .isEqualTo(d.get("alertId").asText());
 
         // 4. old alerts skipped and said so; the secret URLs never printed
         String log = Files.readString(out);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.kafka.OutputJson;
-import dev.revstream.tools.testing.Infra;
 import dev.revstream.kpi.KpiSnapshot;
+import dev.revstream.tools.testing.Infra;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,9 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,23 +47,46 @@ class WallboardBrowserTest {
     private static final Instant DAY0 = Instant.parse("2026-11-16T00:00:00Z");
 
     private static String metrics(double open, double won, double arr, double winRate, int leads) {
-        return String.format(Locale.ROOT, "{\"openPipelineAmount\":%.2f,\"openDeals\":%d,\"pipelineVelocityPerDay\":%.2f,"
-                + "\"winRate\":%.6f,\"avgSalesCycleDays\":%.6f,\"wonAmount\":%.2f,\"arr\":%.2f,\"netNewArr\":%.2f,"
-                + "\"netRevenueRetention\":%.6f,\"newLeads\":%d,\"newMqls\":%d,\"newSqls\":%d,\"newOpportunities\":%d,\"newCustomers\":%d,"
-                + "\"stageConversion.PROPOSAL\":0.600000,\"stageConversion.NEGOTIATION\":0.750000}",
-                open, (int) (open / 20_000), open / 31, winRate, 31.5, won, arr, won * 0.8, 1.04, leads, leads / 2, leads / 4, leads / 6,
+        return String.format(
+                Locale.ROOT,
+                "{\"openPipelineAmount\":%.2f,\"openDeals\":%d,\"pipelineVelocityPerDay\":%.2f,"
+                        + "\"winRate\":%.6f,\"avgSalesCycleDays\":%.6f,\"wonAmount\":%.2f,\"arr\":%.2f,\"netNewArr\":%.2f,"
+                        + "\"netRevenueRetention\":%.6f,\"newLeads\":%d,\"newMqls\":%d,\"newSqls\":%d,\"newOpportunities\":%d,\"newCustomers\":%d,"
+                        + "\"stageConversion.PROPOSAL\":0.600000,\"stageConversion.NEGOTIATION\":0.750000}",
+                open,
+                (int) (open / 20_000),
+                open / 31,
+                winRate,
+                31.5,
+                won,
+                arr,
+                won * 0.8,
+                1.04,
+                leads,
+                leads / 2,
+                leads / 4,
+                leads / 6,
                 leads / 12);
     }
 
-    private static ProducerRecord<byte[], byte[]> kpi(RevstreamConfig cfg, int day, String dimension, String value, String metrics) {
-        KpiSnapshot s = new KpiSnapshot("1d", DAY0.plus(Duration.ofDays(day)).toEpochMilli(),
-                DAY0.plus(Duration.ofDays(day + 1)).toEpochMilli(), dimension, value, metrics);
+    private static ProducerRecord<byte[], byte[]> kpi(
+            RevstreamConfig cfg, int day, String dimension, String value, String metrics) {
+        KpiSnapshot s = new KpiSnapshot(
+                "1d",
+                DAY0.plus(Duration.ofDays(day)).toEpochMilli(),
+                DAY0.plus(Duration.ofDays(day + 1)).toEpochMilli(),
+                dimension,
+                value,
+                metrics);
         return new ProducerRecord<>(cfg.topics().kpis(), s.key().getBytes(StandardCharsets.UTF_8), OutputJson.kpi(s));
     }
 
-    private static ProducerRecord<byte[], byte[]> alert(RevstreamConfig cfg, String id, String type, String severity, String at) {
-        String json = "{\"alertId\":\"" + id + "\",\"type\":\"" + type + "\",\"severity\":\"" + severity + "\",\"accountId\":\"acct-" + id
-                + "\",\"dealId\":\"deal-" + id + "\",\"ownerId\":\"rep-7\",\"triggeredAt\":\"" + at + "\",\"reason\":\"Deal deal-" + id
+    private static ProducerRecord<byte[], byte[]> alert(
+            RevstreamConfig cfg, String id, String type, String severity, String at) {
+        String json = "{\"alertId\":\"" + id + "\",\"type\":\"" + type + "\",\"severity\":\"" + severity
+                + "\",\"accountId\":\"acct-" + id
+                + "\",\"dealId\":\"deal-" + id + "\",\"ownerId\":\"rep-7\",\"triggeredAt\":\"" + at
+                + "\",\"reason\":\"Deal deal-" + id
                 + " has had no activity for 7.0 days.\"}";
         return new ProducerRecord<>(cfg.topics().alerts(), null, json.getBytes(StandardCharsets.UTF_8));
     }
@@ -76,7 +101,8 @@ class WallboardBrowserTest {
         return producer;
     }
 
-    private static void commit(KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    private static void commit(KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
         producer.beginTransaction();
         for (ProducerRecord<byte[], byte[]> r : records) {
             producer.send(r).get();
@@ -89,7 +115,9 @@ class WallboardBrowserTest {
         o.setBinary("/usr/bin/chromium");
         o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1600,1000");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build();
         return new ChromeDriver(service, o);
     }
 
@@ -106,12 +134,13 @@ class WallboardBrowserTest {
                 return v;
             }
             assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(25_000_000L); // polling the page, bounded above
+            LockSupport.parkNanos(25_000_000L); // polling the page, bounded above
         }
     }
 
     private static String tile(WebDriver d, String metric) {
-        return d.findElement(By.cssSelector(".tile[data-metric='" + metric + "'] .value")).getText();
+        return d.findElement(By.cssSelector(".tile[data-metric='" + metric + "'] .value"))
+                .getText();
     }
 
     private static String money(double v) {
@@ -125,10 +154,20 @@ class WallboardBrowserTest {
         double[] open = {3_950_000, 4_120_500, 4_310_250.4, 4_204_800, 4_683_618.13};
         try (KafkaProducer<byte[], byte[]> producer = transactional(cfg);
                 Wallboard board = new Wallboard(cfg, "127.0.0.1", 0)) {
-            List<ProducerRecord<byte[], byte[]>> history = new java.util.ArrayList<>();
+            List<ProducerRecord<byte[], byte[]>> history = new ArrayList<>();
             for (int day = 0; day < open.length; day++) {
-                history.add(kpi(cfg, day, "all", "all", metrics(open[day], 40_000 + day * 9_000, 520_000 + day * 3_000, 0.12 + day * 0.01, 60)));
-                history.add(kpi(cfg, day, "segment", "enterprise", metrics(1_000_000 + day * 50_000, 20_000, 300_000, 0.2, 10)));
+                history.add(kpi(
+                        cfg,
+                        day,
+                        "all",
+                        "all",
+                        metrics(open[day], 40_000 + day * 9_000, 520_000 + day * 3_000, 0.12 + day * 0.01, 60)));
+                history.add(kpi(
+                        cfg,
+                        day,
+                        "segment",
+                        "enterprise",
+                        metrics(1_000_000 + day * 50_000, 20_000, 300_000, 0.2, 10)));
                 history.add(kpi(cfg, day, "region", "emea", metrics(900_000 + day * 10_000, 10_000, 0, 0.1, 20)));
             }
             history.add(alert(cfg, "a1", "STALLED_DEAL", "critical", "2026-11-21T10:00:00Z"));
@@ -139,20 +178,34 @@ class WallboardBrowserTest {
             WebDriver d = browser();
             try {
                 d.get(url);
-                await("the latest window in the tiles", Duration.ofSeconds(20), () -> tile(d, "openPipelineAmount").equals(money(open[4])));
-                assertThat(d.findElement(By.cssSelector(".tile[data-metric='openPipelineAmount'] .delta")).getText())
+                await(
+                        "the latest window in the tiles",
+                        Duration.ofSeconds(20),
+                        () -> tile(d, "openPipelineAmount").equals(money(open[4])));
+                assertThat(d.findElement(By.cssSelector(".tile[data-metric='openPipelineAmount'] .delta"))
+                                .getText())
                         .isEqualTo("▲ " + money(open[4] - open[3]) + " vs previous window");
                 assertThat(tile(d, "winRate")).isEqualTo("16.0 %");
                 assertThat(tile(d, "arr")).isEqualTo(money(532_000));
-                await("live status", Duration.ofSeconds(10), () -> d.findElement(By.id("status")).getAttribute("data-state").equals("live"));
+                await(
+                        "live status",
+                        Duration.ofSeconds(10),
+                        () -> d.findElement(By.id("status"))
+                                .getAttribute("data-state")
+                                .equals("live"));
 
                 // a new alert, committed now, shows within 2 s
                 commit(producer, List.of(alert(cfg, "a3", "CHURN_RISK", "critical", "2026-11-22T09:00:00Z")));
                 long committed = System.nanoTime();
-                await("the new alert", Duration.ofSeconds(5), () -> !d.findElements(By.cssSelector("li[data-alert-id='a3']")).isEmpty());
+                await(
+                        "the new alert",
+                        Duration.ofSeconds(5),
+                        () -> !d.findElements(By.cssSelector("li[data-alert-id='a3']"))
+                                .isEmpty());
                 long shownMillis = (System.nanoTime() - committed) / 1_000_000;
                 assertThat(shownMillis).as("alert shown after commit (ms)").isLessThan(2_000);
-                assertThat(d.findElements(By.cssSelector("#alerts li")).get(0).getAttribute("data-alert-id")).isEqualTo("a3");
+                assertThat(d.findElements(By.cssSelector("#alerts li")).get(0).getAttribute("data-alert-id"))
+                        .isEqualTo("a3");
 
                 // the segment filter changes the tiles; by region revenue is n/a
                 new Select(d.findElement(By.id("dimension"))).selectByValue("segment|enterprise");
@@ -162,7 +215,8 @@ class WallboardBrowserTest {
                 assertThat(tile(d, "arr")).isEqualTo("n/a by region");
                 new Select(d.findElement(By.id("dimension"))).selectByValue("all|all");
 
-                Path shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE).toPath();
+                Path shot =
+                        ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE).toPath();
                 Files.copy(shot, Path.of("target", "wallboard.png"), StandardCopyOption.REPLACE_EXISTING);
                 System.out.printf("wallboard test: new alert shown %d ms after its commit%n", shownMillis);
             } finally {
@@ -174,17 +228,28 @@ class WallboardBrowserTest {
             try {
                 long opened = System.nanoTime();
                 late.get(url);
-                await("the picture on a new page", Duration.ofSeconds(3), () -> tile(late, "openPipelineAmount").equals(money(open[4])));
-                assertThat((System.nanoTime() - opened) / 1_000_000).as("ms to the full picture").isLessThan(3_000);
-                assertThat(late.findElements(By.cssSelector("#alerts li")).stream().map(e -> e.getAttribute("data-alert-id")).toList())
+                await(
+                        "the picture on a new page",
+                        Duration.ofSeconds(3),
+                        () -> tile(late, "openPipelineAmount").equals(money(open[4])));
+                assertThat((System.nanoTime() - opened) / 1_000_000)
+                        .as("ms to the full picture")
+                        .isLessThan(3_000);
+                assertThat(late.findElements(By.cssSelector("#alerts li")).stream()
+                                .map(e -> e.getAttribute("data-alert-id"))
+                                .toList())
                         .containsExactly("a3", "a2", "a1");
             } finally {
                 late.quit();
             }
 
             // read-only
-            HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/state"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url + "api/state"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isIn(404, 405);
 
             // the server goes away: the page says so; it comes back on the same port: the page reconnects by itself
@@ -192,20 +257,31 @@ class WallboardBrowserTest {
             int port = board.port();
             try {
                 watcher.get(url);
-                await("live", Duration.ofSeconds(10), () -> watcher.findElement(By.id("status")).getAttribute("data-state").equals("live"));
+                await(
+                        "live",
+                        Duration.ofSeconds(10),
+                        () -> watcher.findElement(By.id("status"))
+                                .getAttribute("data-state")
+                                .equals("live"));
                 board.close();
-                await("disconnected", Duration.ofSeconds(10),
-                        () -> watcher.findElement(By.id("status")).getAttribute("data-state").equals("disconnected"));
+                await(
+                        "disconnected",
+                        Duration.ofSeconds(10),
+                        () -> watcher.findElement(By.id("status"))
+                                .getAttribute("data-state")
+                                .equals("disconnected"));
                 try (Wallboard again = new Wallboard(cfg, "127.0.0.1", port)) {
-                    await("live again", Duration.ofSeconds(20),
-                            () -> watcher.findElement(By.id("status")).getAttribute("data-state").equals("live"));
+                    await(
+                            "live again",
+                            Duration.ofSeconds(20),
+                            () -> watcher.findElement(By.id("status"))
+                                    .getAttribute("data-state")
+                                    .equals("live"));
                     assertThat(tile(watcher, "openPipelineAmount")).isEqualTo(money(open[4]));
                 }
             } finally {
                 watcher.quit();
             }
-
         }
     }
-
 }

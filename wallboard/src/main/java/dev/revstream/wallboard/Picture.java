@@ -34,7 +34,8 @@ final class Picture {
 
     /** The series a snapshot belongs to: {@code 1d|segment|smb}. */
     static String seriesKey(JsonNode kpi) {
-        return kpi.path("windowSize").asText() + "|" + kpi.path("dimension").asText() + "|" + kpi.path("dimensionValue").asText();
+        return kpi.path("windowSize").asText() + "|" + kpi.path("dimension").asText() + "|"
+                + kpi.path("dimensionValue").asText();
     }
 
     synchronized void kpi(JsonNode k, long now) {

@@ -79,7 +79,12 @@ public final class Wallboard implements AutoCloseable {
 
     private void follow() {
         try {
-            KafkaTopics.assignFromBeginning(consumer, List.of(cfg.topics().kpis(), cfg.topics().alerts(), cfg.topics().journey()));
+            KafkaTopics.assignFromBeginning(
+                    consumer,
+                    List.of(
+                            cfg.topics().kpis(),
+                            cfg.topics().alerts(),
+                            cfg.topics().journey()));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     apply(r);
@@ -120,7 +125,9 @@ public final class Wallboard implements AutoCloseable {
     }
 
     private void heartbeat() {
-        broadcast("heartbeat", "{\"serverTime\":" + System.currentTimeMillis() + ",\"lastRecordAt\":" + picture.lastRecordAt() + "}");
+        broadcast(
+                "heartbeat",
+                "{\"serverTime\":" + System.currentTimeMillis() + ",\"lastRecordAt\":" + picture.lastRecordAt() + "}");
     }
 
     private void broadcast(String event, String data) {

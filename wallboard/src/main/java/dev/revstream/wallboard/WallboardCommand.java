@@ -2,7 +2,6 @@ package dev.revstream.wallboard;
 
 import dev.revstream.cli.CommandLines;
 import dev.revstream.cli.CommonOptions;
-
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.kafka.KafkaTopics;
 import java.util.concurrent.Callable;
@@ -12,8 +11,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Serves the live wallboard until stopped. */
-@Command(name = "wallboard", mixinStandardHelpOptions = true,
-        description = "Serve the live wallboard (KPI tiles, funnel, trend, alert feed) from the output topics until stopped.")
+@Command(
+        name = "wallboard",
+        mixinStandardHelpOptions = true,
+        description =
+                "Serve the live wallboard (KPI tiles, funnel, trend, alert feed) from the output topics until stopped.")
 public class WallboardCommand implements Callable<Integer> {
     /** The deployable's own entry point ({@code java -jar revstream-wallboard.jar [options]}); the CLI runs it as a subcommand. */
     public static void main(String[] args) {
@@ -23,11 +25,17 @@ public class WallboardCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = "address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 serves the network: the board is read-only)")
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description =
+                    "address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 serves the network: the board is read-only)")
     String host;
 
     @Override

@@ -4,11 +4,14 @@ import dev.revstream.model.Event;
 import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -41,9 +44,9 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
     private final Duration ttl;
 
     private transient ValueState<Long> firstSeen;
-    private transient org.apache.flink.metrics.Counter duplicates;
-    private transient org.apache.flink.metrics.Counter lateEvents;
-    private transient java.util.Map<String, org.apache.flink.metrics.Counter> outBySource;
+    private transient Counter duplicates;
+    private transient Counter lateEvents;
+    private transient Map<String, Counter> outBySource;
 
     public Deduplicator(long horizonMillis, Duration ttl) {
         this.horizonMillis = horizonMillis;
@@ -59,7 +62,7 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
         firstSeen = getRuntimeContext().getState(d);
         duplicates = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("duplicates");
         lateEvents = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("lateEvents");
-        outBySource = new java.util.HashMap<>();
+        outBySource = new HashMap<>();
     }
 
     @Override
@@ -77,8 +80,15 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
         }
         firstSeen.update(e.occurredAt());
         ctx.timerService().registerEventTimeTimer(expiry(e.occurredAt()));
-        outBySource.computeIfAbsent(e.source(),
-                src -> getRuntimeContext().getMetricGroup().addGroup("revstream").addGroup("source", src).counter("eventsOut")).inc();
+        outBySource
+                .computeIfAbsent(
+                        e.source(),
+                        src -> getRuntimeContext()
+                                .getMetricGroup()
+                                .addGroup("revstream")
+                                .addGroup("source", src)
+                                .counter("eventsOut"))
+                .inc();
         out.collect(e);
     }
 

@@ -7,6 +7,7 @@ import dev.revstream.model.Ingested;
 import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -43,10 +44,11 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("revstream");
         accepted = group.counter("eventsAccepted");
         metrics = group;
-        acceptedBySource = new java.util.HashMap<>();
+        acceptedBySource = new HashMap<>();
         deadLettersByCode = new EnumMap<>(ErrorCode.class);
         for (ErrorCode code : ErrorCode.values()) {
-            deadLettersByCode.put(code, group.addGroup("deadLetters", code.name()).counter("count"));
+            deadLettersByCode.put(
+                    code, group.addGroup("deadLetters", code.name()).counter("count"));
         }
     }
 
@@ -56,15 +58,20 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
         if (dl != null) {
             ctx.output(DEAD_LETTERS, dl);
             deadLettersByCode.get(dl.errorCode()).inc();
-            QualitySample.emit(dl.source(), dl.ingestedAt(), QualityOutcome.REJECTED, dl.errorCode(), s -> ctx.output(QUALITY, s));
+            QualitySample.emit(
+                    dl.source(), dl.ingestedAt(), QualityOutcome.REJECTED, dl.errorCode(), s -> ctx.output(QUALITY, s));
             return;
         }
         Event e = in.event();
         accepted.inc();
-        acceptedBySource.computeIfAbsent(e.source(), src -> metrics.addGroup("source", src).counter("eventsIn")).inc();
+        acceptedBySource
+                .computeIfAbsent(
+                        e.source(), src -> metrics.addGroup("source", src).counter("eventsIn"))
+                .inc();
         QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.ACCEPTED, null, s -> ctx.output(QUALITY, s));
         if (in.channelUnmapped()) {
-            QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.CHANNEL_UNMAPPED, null, s -> ctx.output(QUALITY, s));
+            QualitySample.emit(
+                    e.source(), e.ingestedAt(), QualityOutcome.CHANNEL_UNMAPPED, null, s -> ctx.output(QUALITY, s));
         }
         if (!e.isHeartbeat()) {
             out.collect(e);

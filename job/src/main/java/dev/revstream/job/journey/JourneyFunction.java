@@ -1,17 +1,5 @@
 package dev.revstream.job.journey;
 
-import dev.revstream.job.settings.JobParameters;
-
-import dev.revstream.journey.AccountState;
-import dev.revstream.journey.DealState;
-import dev.revstream.journey.EventOrder;
-import dev.revstream.journey.HealthBucket;
-import dev.revstream.journey.Journey;
-import dev.revstream.journey.JourneyOutput;
-import dev.revstream.journey.JourneySettings;
-import dev.revstream.journey.JourneyStore;
-import dev.revstream.journey.JourneyUpdate;
-
 import dev.revstream.actions.AccountRules;
 import dev.revstream.actions.Recommendation;
 import dev.revstream.actions.Recommender;
@@ -21,18 +9,33 @@ import dev.revstream.actions.RuleSet;
 import dev.revstream.actions.RuleSpec;
 import dev.revstream.actions.TouchTally;
 import dev.revstream.alerts.Alert;
-import dev.revstream.model.DeadLetter;
-import dev.revstream.model.ErrorCode;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.attribution.Touch;
+import dev.revstream.job.settings.JobParameters;
+import dev.revstream.journey.AccountState;
+import dev.revstream.journey.DealState;
+import dev.revstream.journey.EventOrder;
+import dev.revstream.journey.HealthBucket;
+import dev.revstream.journey.Journey;
+import dev.revstream.journey.JourneyOutput;
+import dev.revstream.journey.JourneySettings;
+import dev.revstream.journey.JourneyStore;
+import dev.revstream.journey.JourneyUpdate;
 import dev.revstream.kpi.KpiFact;
+import dev.revstream.model.DeadLetter;
+import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
 import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -73,13 +76,16 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", Types.POJO(Alert.class)) {};
-    public static final OutputTag<QualitySample> QUALITY = new OutputTag<>("journey-quality", Types.POJO(QualitySample.class)) {};
+    public static final OutputTag<QualitySample> QUALITY =
+            new OutputTag<>("journey-quality", Types.POJO(QualitySample.class)) {};
     public static final OutputTag<KpiFact> FACTS = new OutputTag<>("kpi-facts", Types.POJO(KpiFact.class)) {};
     public static final OutputTag<AttributionRecord> ATTRIBUTION =
             new OutputTag<>("attribution", Types.POJO(AttributionRecord.class)) {};
-    public static final OutputTag<Recommendation> ACTIONS = new OutputTag<>("actions", Types.POJO(Recommendation.class)) {};
+    public static final OutputTag<Recommendation> ACTIONS =
+            new OutputTag<>("actions", Types.POJO(Recommendation.class)) {};
     /** Rule failures, once per failing spell of a (rule, entity), as dead letters. */
-    public static final OutputTag<DeadLetter> RULE_FAILURES = new OutputTag<>("rule-failures", Types.POJO(DeadLetter.class)) {};
+    public static final OutputTag<DeadLetter> RULE_FAILURES =
+            new OutputTag<>("rule-failures", Types.POJO(DeadLetter.class)) {};
 
     private final JourneySettings settings;
     private final Duration ttl;
@@ -113,9 +119,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     @Override
     public void open(OpenContext ctx) {
         JourneySettings s = settingsWithAsOf();
-        ValueStateDescriptor<AccountState> accountDesc = new ValueStateDescriptor<>("account", Types.POJO(AccountState.class));
-        MapStateDescriptor<String, DealState> dealsDesc = new MapStateDescriptor<>("deals", Types.STRING, Types.POJO(DealState.class));
-        MapStateDescriptor<Long, HealthBucket> signalsDesc = new MapStateDescriptor<>("health-signals", Types.LONG, Types.POJO(HealthBucket.class));
+        ValueStateDescriptor<AccountState> accountDesc =
+                new ValueStateDescriptor<>("account", Types.POJO(AccountState.class));
+        MapStateDescriptor<String, DealState> dealsDesc =
+                new MapStateDescriptor<>("deals", Types.STRING, Types.POJO(DealState.class));
+        MapStateDescriptor<Long, HealthBucket> signalsDesc =
+                new MapStateDescriptor<>("health-signals", Types.LONG, Types.POJO(HealthBucket.class));
         if (ttl != null && !ttl.isZero()) {
             StateTtlConfig cfg = StateTtlConfig.newBuilder(ttl).build();
             accountDesc.enableTimeToLive(cfg);
@@ -131,17 +140,22 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             touchesDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         }
         touches = getRuntimeContext().getMapState(touchesDesc);
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class))));
+        pending = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class))));
         alertsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("alerts");
-        alertsByType = new java.util.HashMap<>();
+        alertsByType = new HashMap<>();
         ignoredOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ignoredEvents");
         effective = s;
         buffer = new Buffer();
-        rules = ruleSet.enabled() ? RuleBook.compile(ruleSet) : null; // validated at start-up already: compiled once here
+        rules = ruleSet.enabled()
+                ? RuleBook.compile(ruleSet)
+                : null; // validated at start-up already: compiled once here
         if (rules != null) {
-            MapStateDescriptor<Long, TouchTally> talliesDesc = new MapStateDescriptor<>("touch-tallies", Types.LONG, Types.POJO(TouchTally.class));
-            MapStateDescriptor<String, RuleMark> marksDesc = new MapStateDescriptor<>("rule-marks", Types.STRING, Types.POJO(RuleMark.class));
+            MapStateDescriptor<Long, TouchTally> talliesDesc =
+                    new MapStateDescriptor<>("touch-tallies", Types.LONG, Types.POJO(TouchTally.class));
+            MapStateDescriptor<String, RuleMark> marksDesc =
+                    new MapStateDescriptor<>("rule-marks", Types.STRING, Types.POJO(RuleMark.class));
             if (ttl != null && !ttl.isZero()) {
                 talliesDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
                 marksDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
@@ -150,7 +164,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             marks = getRuntimeContext().getMapState(marksDesc);
         }
         actionsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recommendations");
-        ruleFailures = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
+        ruleFailures =
+                getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
     }
 
     private transient JourneySettings effective;
@@ -184,8 +199,10 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         Store store = new Store(a);
         Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx, out));
-        AccountRules accountRules = rules == null ? null
-                : new AccountRules(rules, effective, ctx.getCurrentKey(), store, new Tallies(), new Marks(), new RuleOutput(ctx));
+        AccountRules accountRules = rules == null
+                ? null
+                : new AccountRules(
+                        rules, effective, ctx.getCurrentKey(), store, new Tallies(), new Marks(), new RuleOutput(ctx));
         if (accountRules != null) {
             accountRules.catchUp(Math.min(t, effective.asOf() == null ? t : effective.asOf() + 1));
         }
@@ -204,7 +221,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         journey.advanceTo(t);
         Long next = journey.nextWakeUp(t);
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
-            accountRules.evaluate(t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, buffer);
+            accountRules.evaluate(
+                    t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, buffer);
             Long rulesNext = accountRules.nextWakeUp(effective.asOf());
             boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && effective.asOf() == null;
             if (rulesNext != null && !endOfInput) {
@@ -232,13 +250,14 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
          * first; then the characters, which for ASCII is their natural order): a deal added in the
          * firing is seen where a fresh read would put it.
          */
-        private static final java.util.Comparator<String> ROCKSDB_STRING_ORDER =
-                java.util.Comparator.comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder());
+        private static final Comparator<String> ROCKSDB_STRING_ORDER =
+                Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
+
         private final AccountState a;
         private Map<String, DealState> dealCache;
-        private final Map<String, DealState> dealWrites = new java.util.HashMap<>(); // null: removed
-        private java.util.TreeMap<Long, HealthBucket> signalCache;
-        private final Map<Long, HealthBucket> signalWrites = new java.util.HashMap<>(); // null: removed
+        private final Map<String, DealState> dealWrites = new HashMap<>(); // null: removed
+        private TreeMap<Long, HealthBucket> signalCache;
+        private final Map<Long, HealthBucket> signalWrites = new HashMap<>(); // null: removed
 
         Store(AccountState a) {
             this.a = a;
@@ -251,7 +270,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
         private Map<String, DealState> dealMap() throws Exception {
             if (dealCache == null) {
-                dealCache = new java.util.TreeMap<>(ROCKSDB_STRING_ORDER);
+                dealCache = new TreeMap<>(ROCKSDB_STRING_ORDER);
                 for (Map.Entry<String, DealState> e : deals.entries()) {
                     dealCache.put(e.getKey(), e.getValue());
                 }
@@ -281,9 +300,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             return new ArrayList<>(dealMap().values());
         }
 
-        private java.util.TreeMap<Long, HealthBucket> signalMap() throws Exception {
+        private TreeMap<Long, HealthBucket> signalMap() throws Exception {
             if (signalCache == null) {
-                signalCache = new java.util.TreeMap<>(); // RocksDB's order: by instant
+                signalCache = new TreeMap<>(); // RocksDB's order: by instant
                 for (Map.Entry<Long, HealthBucket> e : signals.entries()) {
                     signalCache.put(e.getKey(), e.getValue());
                 }
@@ -461,16 +480,32 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
 
         @Override
-        public void failure(RuleSpec rule, String accountId, String dealId, long at, String error, String facts, boolean first) {
+        public void failure(
+                RuleSpec rule, String accountId, String dealId, long at, String error, String facts, boolean first) {
             ruleFailures.inc();
             if (first) {
-                byte[] payload = facts.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] payload = facts.getBytes(StandardCharsets.UTF_8);
                 String entity = accountId + (dealId == null || dealId.isEmpty() ? "" : "/" + dealId);
-                ctx.output(RULE_FAILURES, new DeadLetter(ErrorCode.RULE_FAILED, "rule:" + rule.id(), entity,
-                        "rule '" + rule.id() + "' failed for " + entity + " at " + java.time.Instant.ofEpochMilli(at) + ": " + error
-                                + " (reported once until it works again; the payload holds the facts it named)",
-                        "revstream-rules", System.currentTimeMillis(), null, -1, -1, null, at, payload, payload.length,
-                        null, false));
+                ctx.output(
+                        RULE_FAILURES,
+                        new DeadLetter(
+                                ErrorCode.RULE_FAILED,
+                                "rule:" + rule.id(),
+                                entity,
+                                "rule '" + rule.id() + "' failed for " + entity + " at " + Instant.ofEpochMilli(at)
+                                        + ": " + error
+                                        + " (reported once until it works again; the payload holds the facts it named)",
+                                "revstream-rules",
+                                System.currentTimeMillis(),
+                                null,
+                                -1,
+                                -1,
+                                null,
+                                at,
+                                payload,
+                                payload.length,
+                                null,
+                                false));
             }
         }
     }
@@ -493,8 +528,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         @Override
         public void alert(Alert alert) {
             alertsOut.inc();
-            alertsByType.computeIfAbsent(alert.type().name(),
-                    t -> getRuntimeContext().getMetricGroup().addGroup("revstream").addGroup("alertType", t).counter("alerts")).inc();
+            alertsByType
+                    .computeIfAbsent(
+                            alert.type().name(),
+                            t -> getRuntimeContext()
+                                    .getMetricGroup()
+                                    .addGroup("revstream")
+                                    .addGroup("alertType", t)
+                                    .counter("alerts"))
+                    .inc();
             ctx.output(ALERTS, alert);
         }
 

@@ -29,8 +29,8 @@ public class IngestDeserializer implements KafkaRecordDeserializationSchema<Inge
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<Ingested> out) {
-        out.collect(parser.parse(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp(),
-                System.currentTimeMillis()));
+        out.collect(parser.parse(
+                r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp(), System.currentTimeMillis()));
     }
 
     @Override

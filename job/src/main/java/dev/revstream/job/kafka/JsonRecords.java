@@ -26,7 +26,7 @@ public class JsonRecords<T> implements KafkaRecordSerializationSchema<T> {
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         String k = key.apply(element);
-        return new ProducerRecord<>(topic, null, null, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
-                value.apply(element));
+        return new ProducerRecord<>(
+                topic, null, null, k == null ? null : k.getBytes(StandardCharsets.UTF_8), value.apply(element));
     }
 }

@@ -2,7 +2,6 @@ package dev.revstream.job.kpi;
 
 import dev.revstream.kpi.FactKind;
 import dev.revstream.kpi.KpiFact;
-
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
@@ -44,7 +43,7 @@ public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
                     }
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 

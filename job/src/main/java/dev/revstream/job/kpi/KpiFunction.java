@@ -1,7 +1,6 @@
 package dev.revstream.job.kpi;
 
 import dev.revstream.job.settings.JobParameters;
-
 import dev.revstream.kpi.ArrPoint;
 import dev.revstream.kpi.KpiCounters;
 import dev.revstream.kpi.KpiExtras;
@@ -10,8 +9,11 @@ import dev.revstream.kpi.KpiMetrics;
 import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.kpi.KpiWindow;
 import dev.revstream.kpi.OpenDeal;
-
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -67,7 +69,7 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     /** The open deals under this dimension value, for the forecast. */
     private transient MapState<String, OpenDeal> book;
     /** F of each window that has started, by "size|start". */
-    private transient MapState<String, java.math.BigDecimal> forecasts;
+    private transient MapState<String, BigDecimal> forecasts;
     /** Each account's ARR over time, for retention. */
     private transient MapState<String, List<ArrPoint>> arrHistory;
 
@@ -81,8 +83,13 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
      * @param grossMargin for CLV
      * @param asOf the as-of time when known at build time (else from the job parameters), or null
      */
-    public KpiFunction(List<KpiWindow> windows, List<String> stages, long lookbackMillis, long retentionMillis,
-            double grossMargin, Long asOf) {
+    public KpiFunction(
+            List<KpiWindow> windows,
+            List<String> stages,
+            long lookbackMillis,
+            long retentionMillis,
+            double grossMargin,
+            Long asOf) {
         this.windows = List.copyOf(windows);
         this.stages = List.copyOf(stages);
         this.lookbackMillis = lookbackMillis;
@@ -97,16 +104,28 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         asOf = params.asOf() != null ? params.asOf() : asOfSetting;
         earliest = params.earliest();
         totals = getRuntimeContext().getState(new ValueStateDescriptor<>("totals", Types.POJO(KpiCounters.class)));
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-facts", Types.LONG, Types.LIST(Types.POJO(KpiFact.class))));
-        marks = getRuntimeContext().getMapState(new MapStateDescriptor<>("marks", Types.LONG, Types.POJO(KpiCounters.class)));
-        wantedMarks = getRuntimeContext().getMapState(new MapStateDescriptor<>("wanted-marks", Types.LONG, Types.BOOLEAN));
-        nextEnds = getRuntimeContext().getState(new ValueStateDescriptor<>("next-ends", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        pending = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("pending-facts", Types.LONG, Types.LIST(Types.POJO(KpiFact.class))));
+        marks = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("marks", Types.LONG, Types.POJO(KpiCounters.class)));
+        wantedMarks =
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("wanted-marks", Types.LONG, Types.BOOLEAN));
+        nextEnds = getRuntimeContext()
+                .getState(
+                        new ValueStateDescriptor<>("next-ends", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         firstFactAt = getRuntimeContext().getState(new ValueStateDescriptor<>("first-fact-at", Types.LONG));
-        sqlAfterMql = getRuntimeContext().getMapState(new MapStateDescriptor<>("sql-after-mql", Types.LONG, Types.LONG));
-        churns = getRuntimeContext().getMapState(new MapStateDescriptor<>("churns", Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        book = getRuntimeContext().getMapState(new MapStateDescriptor<>("open-deals", Types.STRING, Types.POJO(OpenDeal.class)));
+        sqlAfterMql =
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("sql-after-mql", Types.LONG, Types.LONG));
+        churns = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "churns", Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        book = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("open-deals", Types.STRING, Types.POJO(OpenDeal.class)));
         forecasts = getRuntimeContext().getMapState(new MapStateDescriptor<>("forecasts", Types.STRING, Types.BIG_DEC));
-        arrHistory = getRuntimeContext().getMapState(new MapStateDescriptor<>("arr-history", Types.STRING, Types.LIST(Types.POJO(ArrPoint.class))));
+        arrHistory = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("arr-history", Types.STRING, Types.LIST(Types.POJO(ArrPoint.class))));
     }
 
     @Override
@@ -243,7 +262,7 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
             case ARR_FLOW -> {
                 if ("churn".equals(f.stage())) {
                     long[] spells = churns.get(f.at());
-                    long[] more = spells == null ? new long[1] : java.util.Arrays.copyOf(spells, spells.length + 1);
+                    long[] more = spells == null ? new long[1] : Arrays.copyOf(spells, spells.length + 1);
                     more[more.length - 1] = f.since();
                     churns.put(f.at(), more);
                 }
@@ -261,18 +280,18 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
                 h.add(new ArrPoint(f.at(), f.amount(), f.segment()));
                 arrHistory.put(f.accountId(), h);
             }
-            default -> { }
+            default -> {}
         }
     }
 
     /** F of the window [start, end): open deals now whose expected close date falls in it, weighted. */
-    private java.math.BigDecimal forecast(KpiWindow w, long start, long end) throws Exception {
-        java.time.LocalDate from = java.time.Instant.ofEpochMilli(start).atZone(w.zone()).toLocalDate();
-        java.time.LocalDate to = java.time.Instant.ofEpochMilli(end).atZone(w.zone()).toLocalDate();
-        java.math.BigDecimal f = java.math.BigDecimal.ZERO;
+    private BigDecimal forecast(KpiWindow w, long start, long end) throws Exception {
+        LocalDate from = Instant.ofEpochMilli(start).atZone(w.zone()).toLocalDate();
+        LocalDate to = Instant.ofEpochMilli(end).atZone(w.zone()).toLocalDate();
+        BigDecimal f = BigDecimal.ZERO;
         for (OpenDeal d : book.values()) {
             if (d.expectedCloseDate != null) {
-                java.time.LocalDate c = java.time.LocalDate.parse(d.expectedCloseDate);
+                LocalDate c = LocalDate.parse(d.expectedCloseDate);
                 if (!c.isBefore(from) && c.isBefore(to)) {
                     f = f.add(d.weighted);
                 }
@@ -281,7 +300,8 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         return f;
     }
 
-    private void report(KpiWindow w, long start, long end, KpiCounters atEnd, String key, Collector<KpiSnapshot> out) throws Exception {
+    private void report(KpiWindow w, long start, long end, KpiCounters atEnd, String key, Collector<KpiSnapshot> out)
+            throws Exception {
         KpiCounters atStart = countersAt(start);
         KpiCounters atLookback = countersAt(end - lookback(w, start, end));
         int eq = key.indexOf('=');
@@ -315,24 +335,38 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
                 }
             }
         }
-        java.math.BigDecimal forecast = w.name().equals("1h") ? null : forecasts.get(w.name() + "|" + start);
+        BigDecimal forecast = w.name().equals("1h") ? null : forecasts.get(w.name() + "|" + start);
         if (forecast == null && !w.name().equals("1h")) {
-            forecast = java.math.BigDecimal.ZERO; // the window began before this value's first fact: nothing was open
+            forecast = BigDecimal.ZERO; // the window began before this value's first fact: nothing was open
         }
         long retentionStart = end - Math.max(retentionMillis, end - start);
-        java.math.BigDecimal[] retention = revenue ? retention(retentionStart, end, all ? null : value) : new java.math.BigDecimal[3];
-        KpiExtras extras = new KpiExtras(atEnd.newMqls - atLookback.newMqls, mqlsWithSql, atStart.customers, churnedOfStart,
-                atLookback.customers, churnedOfLookback, (end - lookbackStart) / 86_400_000.0, forecast,
-                retention[0], retention[1], retention[2]);
-        out.collect(new KpiSnapshot(w.name(), start, end, dimension, value,
+        BigDecimal[] retention = revenue ? retention(retentionStart, end, all ? null : value) : new BigDecimal[3];
+        KpiExtras extras = new KpiExtras(
+                atEnd.newMqls - atLookback.newMqls,
+                mqlsWithSql,
+                atStart.customers,
+                churnedOfStart,
+                atLookback.customers,
+                churnedOfLookback,
+                (end - lookbackStart) / 86_400_000.0,
+                forecast,
+                retention[0],
+                retention[1],
+                retention[2]);
+        out.collect(new KpiSnapshot(
+                w.name(),
+                start,
+                end,
+                dimension,
+                value,
                 KpiMetrics.json(atStart, atEnd, atLookback, stages, deals, all, revenue, extras, grossMargin)));
     }
 
     /** [base, now, gross] over the accounts that were customers (in {@code segment}, if given) at {@code from}. */
-    private java.math.BigDecimal[] retention(long from, long end, String segment) throws Exception {
-        java.math.BigDecimal base = java.math.BigDecimal.ZERO;
-        java.math.BigDecimal now = java.math.BigDecimal.ZERO;
-        java.math.BigDecimal gross = java.math.BigDecimal.ZERO;
+    private BigDecimal[] retention(long from, long end, String segment) throws Exception {
+        BigDecimal base = BigDecimal.ZERO;
+        BigDecimal now = BigDecimal.ZERO;
+        BigDecimal gross = BigDecimal.ZERO;
         for (List<ArrPoint> h : arrHistory.values()) {
             ArrPoint then = null;
             ArrPoint last = null;
@@ -344,16 +378,17 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
                     last = p;
                 }
             }
-            if (then == null || then.arr.signum() <= 0
+            if (then == null
+                    || then.arr.signum() <= 0
                     || segment != null && !segment.equals(then.segment == null ? KpiFanOut.UNKNOWN : then.segment)) {
                 continue;
             }
-            java.math.BigDecimal current = last.arr;
+            BigDecimal current = last.arr;
             base = base.add(then.arr);
             now = now.add(current);
             gross = gross.add(current.min(then.arr));
         }
-        return new java.math.BigDecimal[] {base, now, gross};
+        return new BigDecimal[] {base, now, gross};
     }
 
     /** The totals before {@code t}: a mark, or zero before the key's first fact. */
@@ -366,7 +401,7 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         if (first == null || t <= first) {
             return KpiCounters.zero(stages.size());
         }
-        throw new IllegalStateException("no running totals were kept for " + java.time.Instant.ofEpochMilli(t));
+        throw new IllegalStateException("no running totals were kept for " + Instant.ofEpochMilli(t));
     }
 
     private static void removeKeysBefore(MapState<Long, ?> map, long keepFrom) throws Exception {

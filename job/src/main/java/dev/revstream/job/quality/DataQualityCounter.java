@@ -3,7 +3,6 @@ package dev.revstream.job.quality;
 import dev.revstream.quality.QualityReport;
 import dev.revstream.quality.QualitySample;
 import dev.revstream.quality.QualityTally;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -57,8 +56,9 @@ public class DataQualityCounter extends KeyedProcessFunction<String, QualitySamp
 
     @Override
     public void open(OpenContext ctx) {
-        open = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("open-windows", Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        open = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "open-windows", Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         clock = getRuntimeContext().getState(new ValueStateDescriptor<>("ingestion-clock", Types.LONG));
         reportedUpTo = getRuntimeContext().getState(new ValueStateDescriptor<>("reported-up-to", Types.LONG));
     }
@@ -85,7 +85,9 @@ public class DataQualityCounter extends KeyedProcessFunction<String, QualitySamp
         Long seen = clock.value();
         if (seen == null || s.ingestedAt() > seen) {
             clock.update(s.ingestedAt());
-            if (seen == null || Math.floorDiv(s.ingestedAt() - graceMillis, windowMillis) != Math.floorDiv(seen - graceMillis, windowMillis)) {
+            if (seen == null
+                    || Math.floorDiv(s.ingestedAt() - graceMillis, windowMillis)
+                            != Math.floorDiv(seen - graceMillis, windowMillis)) {
                 reportUpTo(s.ingestedAt() - graceMillis, ctx.getCurrentKey(), out);
             }
         }

@@ -1,5 +1,6 @@
 package dev.revstream.job.time;
 
+import java.io.Serializable;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -28,7 +29,7 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
 
     /** The wall clock, injectable for tests. */
     @FunctionalInterface
-    public interface Clock extends java.io.Serializable {
+    public interface Clock extends Serializable {
         long now();
     }
 

@@ -30,7 +30,13 @@ public final class KpiRows implements FlatMapFunction<KpiSnapshot, KpiRow> {
             if (v.isObject()) {
                 emit(k, name + ".", v, out);
             } else {
-                out.collect(new KpiRow(k.windowSize(), k.windowStart(), k.windowEnd(), k.dimension(), k.dimensionValue(), name,
+                out.collect(new KpiRow(
+                        k.windowSize(),
+                        k.windowStart(),
+                        k.windowEnd(),
+                        k.dimension(),
+                        k.dimensionValue(),
+                        name,
                         v.isNumber() ? v.decimalValue() : null));
             }
         }

@@ -57,15 +57,25 @@ public final class ParquetTable<T> implements Serializable {
         Types.MessageTypeBuilder b = Types.buildMessage();
         for (Column<T> c : columns) {
             switch (c.kind()) {
-                case STRING -> b.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(c.name());
+                case STRING ->
+                    b.optional(PrimitiveTypeName.BINARY)
+                            .as(LogicalTypeAnnotation.stringType())
+                            .named(c.name());
                 case LONG -> b.optional(PrimitiveTypeName.INT64).named(c.name());
                 case INT -> b.optional(PrimitiveTypeName.INT32).named(c.name());
                 case BOOLEAN -> b.optional(PrimitiveTypeName.BOOLEAN).named(c.name());
-                case TIMESTAMP -> b.optional(PrimitiveTypeName.INT64)
-                        .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS)).named(c.name());
-                case DATE -> b.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(c.name());
-                case DECIMAL -> b.optional(PrimitiveTypeName.BINARY)
-                        .as(LogicalTypeAnnotation.decimalType(DECIMAL_SCALE, DECIMAL_PRECISION)).named(c.name());
+                case TIMESTAMP ->
+                    b.optional(PrimitiveTypeName.INT64)
+                            .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS))
+                            .named(c.name());
+                case DATE ->
+                    b.optional(PrimitiveTypeName.INT32)
+                            .as(LogicalTypeAnnotation.dateType())
+                            .named(c.name());
+                case DECIMAL ->
+                    b.optional(PrimitiveTypeName.BINARY)
+                            .as(LogicalTypeAnnotation.decimalType(DECIMAL_SCALE, DECIMAL_PRECISION))
+                            .named(c.name());
             }
         }
         return b.named(name);
@@ -74,7 +84,8 @@ public final class ParquetTable<T> implements Serializable {
     /** Flink's bulk writer factory for this table. */
     public ParquetWriterFactory<T> writerFactory(CompressionCodecName codec) {
         ParquetTable<T> table = this;
-        return new ParquetWriterFactory<>(out -> new Builder<>(out, table).withCompressionCodec(codec).build());
+        return new ParquetWriterFactory<>(
+                out -> new Builder<>(out, table).withCompressionCodec(codec).build());
     }
 
     private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
@@ -134,14 +145,17 @@ public final class ParquetTable<T> implements Serializable {
                     case LONG, TIMESTAMP -> out.addLong(((Number) v).longValue());
                     case INT -> out.addInteger(((Number) v).intValue());
                     case BOOLEAN -> out.addBoolean((Boolean) v);
-                    case DATE -> out.addInteger((int) LocalDate.parse(v.toString()).toEpochDay());
-                    case DECIMAL -> out.addBinary(Binary.fromConstantByteArray(
-                            ((BigDecimal) v).setScale(DECIMAL_SCALE, RoundingMode.HALF_EVEN).unscaledValue().toByteArray()));
+                    case DATE ->
+                        out.addInteger((int) LocalDate.parse(v.toString()).toEpochDay());
+                    case DECIMAL ->
+                        out.addBinary(Binary.fromConstantByteArray(((BigDecimal) v)
+                                .setScale(DECIMAL_SCALE, RoundingMode.HALF_EVEN)
+                                .unscaledValue()
+                                .toByteArray()));
                 }
                 out.endField(c.name(), i);
             }
             out.endMessage();
         }
     }
-
 }

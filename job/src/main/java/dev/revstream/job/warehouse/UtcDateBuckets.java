@@ -17,12 +17,14 @@ final class UtcDateBuckets<T> implements BucketAssigner<T, String> {
 
     @Override
     public String getBucketId(T element, Context context) {
-        return "date=" + Instant.ofEpochMilli(table.partitionTime(element)).atZone(ZoneOffset.UTC).toLocalDate();
+        return "date="
+                + Instant.ofEpochMilli(table.partitionTime(element))
+                        .atZone(ZoneOffset.UTC)
+                        .toLocalDate();
     }
 
     @Override
     public SimpleVersionedSerializer<String> getSerializer() {
         return SimpleVersionedStringSerializer.INSTANCE;
     }
-
 }

@@ -16,17 +16,24 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * when the checkpoint completes, so a restore never leaves a duplicate or a partial file. Any file
  * system Flink knows works (file://, s3://, hdfs:// with the plugin installed).
  */
-public record WarehouseSinks(Sink<Event> events, Sink<KpiRow> kpis, Sink<Alert> alerts, Sink<AttributionRecord> attribution) {
+public record WarehouseSinks(
+        Sink<Event> events, Sink<KpiRow> kpis, Sink<Alert> alerts, Sink<AttributionRecord> attribution) {
 
     public static WarehouseSinks create(String basePath, CompressionCodecName codec) {
-        return new WarehouseSinks(sink(basePath, Tables.EVENTS, codec), sink(basePath, Tables.KPIS, codec),
-                sink(basePath, Tables.ALERTS, codec), sink(basePath, Tables.ATTRIBUTION, codec));
+        return new WarehouseSinks(
+                sink(basePath, Tables.EVENTS, codec),
+                sink(basePath, Tables.KPIS, codec),
+                sink(basePath, Tables.ALERTS, codec),
+                sink(basePath, Tables.ATTRIBUTION, codec));
     }
 
     private static <T> FileSink<T> sink(String basePath, ParquetTable<T> table, CompressionCodecName codec) {
         return FileSink.forBulkFormat(new Path(basePath, table.name()), table.writerFactory(codec))
                 .withBucketAssigner(new UtcDateBuckets<>(table))
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
+                .withOutputFileConfig(OutputFileConfig.builder()
+                        .withPartPrefix("part")
+                        .withPartSuffix(".parquet")
+                        .build())
                 .build();
     }
 }

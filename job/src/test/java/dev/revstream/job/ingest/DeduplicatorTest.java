@@ -24,7 +24,9 @@ class DeduplicatorTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new Deduplicator(HORIZON, Duration.ofDays(30))), Event::dedupKey, Types.STRING);
+                new KeyedProcessOperator<>(new Deduplicator(HORIZON, Duration.ofDays(30))),
+                Event::dedupKey,
+                Types.STRING);
         harness.open();
     }
 
@@ -42,7 +44,8 @@ class DeduplicatorTest {
     }
 
     private List<QualityOutcome> quality() {
-        return harness.getSideOutput(Deduplicator.QUALITY) == null ? List.of()
+        return harness.getSideOutput(Deduplicator.QUALITY) == null
+                ? List.of()
                 : harness.getSideOutput(Deduplicator.QUALITY).stream()
                         .map(r -> r.getValue())
                         .filter(s -> !s.dimension().equals(QualitySample.ALL))
@@ -67,7 +70,9 @@ class DeduplicatorTest {
     void shouldForgetAKeyOnceTheWatermarkIsMoreThanTheHorizonPastIt() throws Exception {
         send(TestEvents.touch("hubspot", "e1", 1_000, 1));
         harness.processWatermark(1_000 + HORIZON);
-        assertThat(harness.numKeyedStateEntries()).as("exactly the horizon: still remembered").isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries())
+                .as("exactly the horizon: still remembered")
+                .isEqualTo(1);
         send(TestEvents.touch("hubspot", "e1", 1_000 + HORIZON + 10, 2));
         assertThat(passed()).containsExactly("e1");
 
@@ -87,7 +92,9 @@ class DeduplicatorTest {
         send(TestEvents.touch("hubspot", "old", 9_000, 2));
         send(TestEvents.touch("hubspot", "new", 10_001, 3));
         assertThat(passed()).containsExactly("new");
-        assertThat(harness.getSideOutput(Deduplicator.LATE)).extracting(r -> r.getValue().eventId()).containsExactly("old", "old");
+        assertThat(harness.getSideOutput(Deduplicator.LATE))
+                .extracting(r -> r.getValue().eventId())
+                .containsExactly("old", "old");
         assertThat(quality()).containsExactly(QualityOutcome.LATE, QualityOutcome.LATE);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     }
@@ -96,8 +103,10 @@ class DeduplicatorTest {
     void shouldCountDuplicatesUnderTheSourceAndUnderAll() throws Exception {
         send(TestEvents.touch("zendesk", "t", 1_000, 77));
         send(TestEvents.touch("zendesk", "t", 1_000, 78));
-        assertThat(harness.getSideOutput(Deduplicator.QUALITY)).extracting(r -> r.getValue())
-                .containsExactly(new QualitySample("zendesk", 78, QualityOutcome.DUPLICATE, null, 1),
+        assertThat(harness.getSideOutput(Deduplicator.QUALITY))
+                .extracting(r -> r.getValue())
+                .containsExactly(
+                        new QualitySample("zendesk", 78, QualityOutcome.DUPLICATE, null, 1),
                         new QualitySample("all", 78, QualityOutcome.DUPLICATE, null, 1));
     }
 }

@@ -1,5 +1,11 @@
 package dev.revstream.job.journey;
 
+import static dev.revstream.journey.TestJourneySettings.DAY;
+import static dev.revstream.journey.TestJourneySettings.HOUR;
+import static dev.revstream.model.EventBuilder.deal;
+import static dev.revstream.model.EventBuilder.touch;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.revstream.actions.Drift;
 import dev.revstream.actions.Recommendation;
 import dev.revstream.actions.Recommender;
@@ -7,13 +13,7 @@ import dev.revstream.actions.RuleBook;
 import dev.revstream.actions.RuleSet;
 import dev.revstream.actions.RuleSpec;
 import dev.revstream.actions.TestRules;
-
-import static dev.revstream.journey.TestJourneySettings.DAY;
-import static dev.revstream.journey.TestJourneySettings.HOUR;
-import static dev.revstream.model.EventBuilder.deal;
-import static dev.revstream.model.EventBuilder.touch;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.revstream.journey.JourneySettings;
 import dev.revstream.journey.JourneyUpdate;
 import dev.revstream.journey.TestJourneySettings;
 import dev.revstream.model.DeadLetter;
@@ -22,7 +22,10 @@ import dev.revstream.model.Event;
 import dev.revstream.model.EventBuilder;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -41,10 +44,11 @@ class RecommendationsTest {
         open(TestJourneySettings.defaults(), rules, restore);
     }
 
-    private void open(dev.revstream.journey.JourneySettings settings, RuleSet rules, OperatorSubtaskState restore) throws Exception {
+    private void open(JourneySettings settings, RuleSet rules, OperatorSubtaskState restore) throws Exception {
         h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new JourneyFunction(settings, Duration.ZERO, rules)),
-                Event::accountId, Types.STRING);
+                Event::accountId,
+                Types.STRING);
         if (restore != null) {
             h.initializeState(restore);
         }
@@ -68,8 +72,11 @@ class RecommendationsTest {
     }
 
     private List<Recommendation> actions() {
-        return h.getSideOutput(JourneyFunction.ACTIONS) == null ? List.of()
-                : h.getSideOutput(JourneyFunction.ACTIONS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        return h.getSideOutput(JourneyFunction.ACTIONS) == null
+                ? List.of()
+                : h.getSideOutput(JourneyFunction.ACTIONS).stream()
+                        .map(StreamRecord::getValue)
+                        .collect(Collectors.toList());
     }
 
     private List<Recommendation> actions(String ruleId) {
@@ -77,8 +84,11 @@ class RecommendationsTest {
     }
 
     private List<DeadLetter> failures() {
-        return h.getSideOutput(JourneyFunction.RULE_FAILURES) == null ? List.of()
-                : h.getSideOutput(JourneyFunction.RULE_FAILURES).stream().map(StreamRecord::getValue).toList();
+        return h.getSideOutput(JourneyFunction.RULE_FAILURES) == null
+                ? List.of()
+                : h.getSideOutput(JourneyFunction.RULE_FAILURES).stream()
+                        .map(StreamRecord::getValue)
+                        .toList();
     }
 
     private void salesCall(String dealId, long at) throws Exception {
@@ -107,7 +117,8 @@ class RecommendationsTest {
         assertThat(r.team()).isEqualTo("sales");
         assertThat(r.ownerId()).isEqualTo("rep-1");
         assertThat(r.dealId()).isEqualTo("d1");
-        assertThat(r.message()).isEqualTo("Deal d1 (40000) is in PROPOSAL with 3 sales touches in 14 days: move it to closing.");
+        assertThat(r.message())
+                .isEqualTo("Deal d1 (40000) is in PROPOSAL with 3 sales touches in 14 days: move it to closing.");
         assertThat(r.facts()).isEqualTo("{\"salesTouches14d\":3,\"stage\":\"PROPOSAL\"}");
         // 14 days after the second touch only two are left in the window: the hourly tick closes it
         h.processWatermark(T0 + 14 * DAY + 2 * HOUR);
@@ -131,7 +142,10 @@ class RecommendationsTest {
         assertThat(actions("advance-to-closing")).isEmpty();
         send(deal("d1", "STAGE_CHANGED", T0 + DAY + 1).stage("NEGOTIATION"));
         h.processWatermark(T0 + DAY + 1);
-        assertThat(actions("advance-to-closing")).singleElement().extracting(Recommendation::status).isEqualTo("OPEN");
+        assertThat(actions("advance-to-closing"))
+                .singleElement()
+                .extracting(Recommendation::status)
+                .isEqualTo("OPEN");
         send(deal("d1", "CLOSED_WON", T0 + 2 * DAY).amount(10_000));
         h.processWatermark(T0 + 2 * DAY);
         assertThat(actions("advance-to-closing")).hasSize(2);
@@ -174,7 +188,11 @@ class RecommendationsTest {
     private void customerWithRenewal(String closeDate) throws Exception {
         send(deal("n1", "CREATED", T0).stage("PROPOSAL").owner("csm-1"));
         send(deal("n1", "CLOSED_WON", T0 + HOUR).amount(50_000));
-        send(deal("r1", "CREATED", T0 + 2 * HOUR).dealType("renewal").stage("QUALIFICATION").closeDate(closeDate).amount(50_000));
+        send(deal("r1", "CREATED", T0 + 2 * HOUR)
+                .dealType("renewal")
+                .stage("QUALIFICATION")
+                .closeDate(closeDate)
+                .amount(50_000));
     }
 
     private void poorHealth(long at) throws Exception {
@@ -216,7 +234,9 @@ class RecommendationsTest {
         // no event: the renewal comes within 90 days at 2026-03-03T00:00Z (an hourly tick)
         h.processWatermark(T0 + 60 * DAY);
         assertThat(actions("escalate-renewal-at-risk")).hasSize(1);
-        assertThat(actions("escalate-renewal-at-risk")).singleElement().extracting(Recommendation::at)
+        assertThat(actions("escalate-renewal-at-risk"))
+                .singleElement()
+                .extracting(Recommendation::at)
                 .isEqualTo(Instant.parse("2026-03-03T00:00:00Z").toEpochMilli());
         h.processWatermark(T0 + 79 * DAY);
         assertThat(actions("escalate-renewal-at-risk")).hasSize(1);
@@ -285,7 +305,9 @@ class RecommendationsTest {
             assertThat(r.at()).isEqualTo(T0 + 49 * HOUR);
             assertThat(r.ownerId()).isEqualTo("sdr-1");
             assertThat(r.action()).isEqualTo("REASSIGN_OWNER");
-            assertThat(r.message()).isEqualTo("acct-1 became an MQL 2 days ago and has had no sales touch (SLA 1 days): reassign it from sdr-1.");
+            assertThat(r.message())
+                    .isEqualTo(
+                            "acct-1 became an MQL 2 days ago and has had no sales touch (SLA 1 days): reassign it from sdr-1.");
         });
         h.processWatermark(T0 + 60 * HOUR);
         assertThat(actions("reassign-unanswered-lead")).hasSize(1);
@@ -330,7 +352,11 @@ class RecommendationsTest {
         send(deal("n1", "CLOSED_WON", T0 + 6 * DAY).amount(1_000));
         send(touch("PRODUCT_USAGE", T0 + 7 * DAY).amount(10));
         // a renewal coming within 90 days while the health is poor, until the failed payment leaves its 30-day window
-        send(deal("r1", "CREATED", T0 + 8 * DAY).dealType("renewal").stage("QUALIFICATION").closeDate("2026-05-15").amount(1_000));
+        send(deal("r1", "CREATED", T0 + 8 * DAY)
+                .dealType("renewal")
+                .stage("QUALIFICATION")
+                .closeDate("2026-05-15")
+                .amount(1_000));
         poorHealth(T0 + 30 * DAY + 7 * 60_000L);
         for (int i = 0; i < 3; i++) {
             salesCall("d1", T0 + 20 * DAY + i * HOUR + 17 * 60_000L);
@@ -345,7 +371,7 @@ class RecommendationsTest {
             h.processWatermark(w);
         }
         List<Recommendation> out = actions();
-        java.util.Map<String, Long> lastAt = new java.util.HashMap<>();
+        Map<String, Long> lastAt = new HashMap<>();
         for (Recommendation r : out) { // per item, records never go back in time
             Long before = lastAt.put(r.ruleId() + "/" + r.dealId(), r.at());
             assertThat(before == null || before <= r.at()).as(r.toString()).isTrue();
@@ -359,31 +385,55 @@ class RecommendationsTest {
     void shouldGiveTheSameRecordsWhetherTheWatermarkCreepsOrJumps() throws Exception {
         List<Recommendation> creeping = mixedScenario(HOUR / 2, null);
         List<Recommendation> jumping = mixedScenario(40 * DAY, null);
-        assertThat(creeping).extracting(Recommendation::ruleId).contains("reassign-unanswered-lead", "advance-to-closing",
-                "return-to-nurture", "expansion-play");
+        assertThat(creeping)
+                .extracting(Recommendation::ruleId)
+                .contains("reassign-unanswered-lead", "advance-to-closing", "return-to-nurture", "expansion-play");
         assertThat(jumping).containsExactlyElementsOf(creeping);
     }
 
     @Test
     void shouldGiveTheSameRecordsWhenOnlyTheTicksWhereARuleMayTurnAreEvaluated() throws Exception {
-        // the same conditions or'ed with one never true whose drift is unknown (== with a moving value): evaluated at every tick
-        RuleSet everyTick = new RuleSet(TestRules.defaults().rules().stream()
-                .map(r -> new RuleSpec(r.id(), r.description(), r.scope(), "(" + r.when() + ") || daysSinceLastActivity == -7.0",
-                        r.action(), r.priority(),
-                        r.team(), r.message()))
-                .toList(), List.of(14, 30), 30, TestRules.HOURLY);
-        assertThat(RuleBook.compile(everyTick).rules()).extracting(RuleBook.Rule::drift).containsOnly(Drift.ANY);
-        assertThat(RuleBook.compile(TestRules.defaults()).rules()).extracting(RuleBook.Rule::drift).doesNotContain(Drift.ANY);
+        // the same conditions or'ed with one never true whose drift is unknown (== with a moving value): evaluated at
+        // every tick
+        RuleSet everyTick = new RuleSet(
+                TestRules.defaults().rules().stream()
+                        .map(r -> new RuleSpec(
+                                r.id(),
+                                r.description(),
+                                r.scope(),
+                                "(" + r.when() + ") || daysSinceLastActivity == -7.0",
+                                r.action(),
+                                r.priority(),
+                                r.team(),
+                                r.message()))
+                        .toList(),
+                List.of(14, 30),
+                30,
+                TestRules.HOURLY);
+        assertThat(RuleBook.compile(everyTick).rules())
+                .extracting(RuleBook.Rule::drift)
+                .containsOnly(Drift.ANY);
+        assertThat(RuleBook.compile(TestRules.defaults()).rules())
+                .extracting(RuleBook.Rule::drift)
+                .doesNotContain(Drift.ANY);
         long asOf = T0 + 110 * DAY;
         for (long step : new long[] {HOUR / 2, 3 * DAY, 40 * DAY}) {
             for (Long bound : new Long[] {null, asOf}) {
                 List<Recommendation> reference = mixedScenario(step, bound, everyTick);
                 List<Recommendation> skipping = mixedScenario(step, bound, TestRules.defaults());
                 // the facts differ by the one the reference's conditions add
-                assertThat(skipping).as("watermark step %d, as-of %s", step, bound)
-                        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("facts").containsExactlyElementsOf(reference);
-                assertThat(reference).extracting(Recommendation::ruleId).contains("reassign-unanswered-lead", "advance-to-closing",
-                        "return-to-nurture", "expansion-play", "escalate-renewal-at-risk");
+                assertThat(skipping)
+                        .as("watermark step %d, as-of %s", step, bound)
+                        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("facts")
+                        .containsExactlyElementsOf(reference);
+                assertThat(reference)
+                        .extracting(Recommendation::ruleId)
+                        .contains(
+                                "reassign-unanswered-lead",
+                                "advance-to-closing",
+                                "return-to-nurture",
+                                "expansion-play",
+                                "escalate-renewal-at-risk");
                 assertThat(reference).extracting(Recommendation::status).contains(Recommendation.CLOSED);
             }
         }
@@ -392,10 +442,12 @@ class RecommendationsTest {
     @Test
     void shouldGiveTheSameRecordsInABoundedReplayWhoseTickTimersAreAWeekApart() throws Exception {
         long asOf = T0 + 100 * DAY + 30 * 60_000L;
-        List<Recommendation> live = mixedScenario(HOUR / 2, null).stream().filter(r -> r.at() <= asOf).toList();
+        List<Recommendation> live = mixedScenario(HOUR / 2, null).stream()
+                .filter(r -> r.at() <= asOf)
+                .toList();
         List<Recommendation> replay = mixedScenario(DAY / 3, asOf);
         assertThat(replay).containsExactlyElementsOf(live);
-        List<Recommendation> ended = new java.util.ArrayList<>();
+        List<Recommendation> ended = new ArrayList<>();
         open(TestJourneySettings.defaults().withAsOf(asOf), TestRules.defaults(), null);
         send(touch("MQL", T0));
         h.processWatermark(T0 + 20 * DAY);
@@ -412,7 +464,10 @@ class RecommendationsTest {
         h.processWatermark(T0 + 10 * DAY);
         // one timer left (the next tick), not one per hour of the ten days
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
-        assertThat(actions("reassign-unanswered-lead")).singleElement().extracting(Recommendation::at).isEqualTo(T0 + 2 * DAY);
+        assertThat(actions("reassign-unanswered-lead"))
+                .singleElement()
+                .extracting(Recommendation::at)
+                .isEqualTo(T0 + 2 * DAY);
     }
 
     // ---- rule file changes and failures ------------------------------------------------------------
@@ -425,8 +480,13 @@ class RecommendationsTest {
         String actionId = actions("reassign-unanswered-lead").get(0).actionId();
         OperatorSubtaskState snapshot = h.snapshot(1, T0 + 3 * DAY);
         h.close();
-        RuleSet without = new RuleSet(TestRules.defaults().rules().stream().filter(r -> !r.id().equals("reassign-unanswered-lead")).toList(),
-                List.of(14, 30), 30, TestRules.HOURLY);
+        RuleSet without = new RuleSet(
+                TestRules.defaults().rules().stream()
+                        .filter(r -> !r.id().equals("reassign-unanswered-lead"))
+                        .toList(),
+                List.of(14, 30),
+                30,
+                TestRules.HOURLY);
         open(without, snapshot);
         h.processWatermark(T0 + 3 * DAY + HOUR);
         assertThat(actions()).singleElement().satisfies(r -> {

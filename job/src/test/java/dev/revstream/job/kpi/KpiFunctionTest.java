@@ -1,17 +1,18 @@
 package dev.revstream.job.kpi;
 
-import dev.revstream.kpi.FactKind;
-import dev.revstream.kpi.KpiFact;
-import dev.revstream.kpi.KpiSnapshot;
-import dev.revstream.kpi.KpiWindow;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.revstream.kpi.FactKind;
+import dev.revstream.kpi.KpiFact;
+import dev.revstream.kpi.KpiSnapshot;
+import dev.revstream.kpi.KpiWindow;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -24,12 +25,16 @@ class KpiFunctionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DAY = 86_400_000L;
     private static final long T0 = Instant.parse("2026-01-05T00:00:00Z").toEpochMilli();
-    private static final List<String> STAGES = List.of("QUALIFICATION", "DISCOVERY", "SOLUTION", "PROPOSAL", "NEGOTIATION");
+    private static final List<String> STAGES =
+            List.of("QUALIFICATION", "DISCOVERY", "SOLUTION", "PROPOSAL", "NEGOTIATION");
     private KeyedOneInputStreamOperatorTestHarness<String, KpiFact, KpiSnapshot> h;
 
     private void open(Long asOf) throws Exception {
-        h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new KpiFunction(
-                List.of(new KpiWindow("1d", ZoneOffset.UTC, 1)), STAGES, 90 * DAY, asOf)), KpiFact::key, Types.STRING);
+        h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(
+                        new KpiFunction(List.of(new KpiWindow("1d", ZoneOffset.UTC, 1)), STAGES, 90 * DAY, asOf)),
+                KpiFact::key,
+                Types.STRING);
         h.open();
     }
 
@@ -38,11 +43,36 @@ class KpiFunctionTest {
         h.close();
     }
 
-    private static KpiFact fact(FactKind kind, long at, String segment, long count, String amount, String weighted, long millis,
-            String stage, boolean forward) {
-        return new KpiFact(kind, at, null, null, segment, null, null, "new_business", stage, null, count,
-                amount == null ? null : new BigDecimal(amount), weighted == null ? null : new BigDecimal(weighted), millis, forward,
-                "acct-1", "d-1", null, -1);
+    private static KpiFact fact(
+            FactKind kind,
+            long at,
+            String segment,
+            long count,
+            String amount,
+            String weighted,
+            long millis,
+            String stage,
+            boolean forward) {
+        return new KpiFact(
+                kind,
+                at,
+                null,
+                null,
+                segment,
+                null,
+                null,
+                "new_business",
+                stage,
+                null,
+                count,
+                amount == null ? null : new BigDecimal(amount),
+                weighted == null ? null : new BigDecimal(weighted),
+                millis,
+                forward,
+                "acct-1",
+                "d-1",
+                null,
+                -1);
     }
 
     private void send(KpiFact f) throws Exception {
@@ -52,11 +82,12 @@ class KpiFunctionTest {
     }
 
     private List<JsonNode> snapshots(String key) throws Exception {
-        List<JsonNode> out = new java.util.ArrayList<>();
+        List<JsonNode> out = new ArrayList<>();
         for (KpiSnapshot s : h.extractOutputValues()) {
             if ((s.dimension() + "=" + s.dimensionValue()).equals(key)) {
                 JsonNode n = JSON.readTree(s.metricsJson());
-                ((com.fasterxml.jackson.databind.node.ObjectNode) n).put("start", Instant.ofEpochMilli(s.windowStart()).toString());
+                ((ObjectNode) n)
+                        .put("start", Instant.ofEpochMilli(s.windowStart()).toString());
                 out.add(n);
             }
         }
@@ -68,13 +99,23 @@ class KpiFunctionTest {
         open(null);
         send(fact(FactKind.DEAL_CREATED, T0 + 10 * 3_600_000L, "smb", 1, "1000", null, 0, null, false));
         send(fact(FactKind.OPEN, T0 + 10 * 3_600_000L, "smb", 1, "1000", "100.0", 0, "QUALIFICATION", false));
-        send(fact(FactKind.STAGE_EXIT, T0 + 2 * DAY, "smb", 1, null, null, 2 * DAY - 10 * 3_600_000L, "QUALIFICATION", true));
+        send(fact(
+                FactKind.STAGE_EXIT,
+                T0 + 2 * DAY,
+                "smb",
+                1,
+                null,
+                null,
+                2 * DAY - 10 * 3_600_000L,
+                "QUALIFICATION",
+                true));
         send(fact(FactKind.DEAL_WON, T0 + 2 * DAY, "smb", 1, "1200", null, 2 * DAY - 10 * 3_600_000L, null, false));
         send(fact(FactKind.OPEN, T0 + 2 * DAY, "smb", -1, "-1000", "-100.0", 0, "QUALIFICATION", false));
         h.processWatermark(T0 + 3 * DAY);
 
         List<JsonNode> all = snapshots("all=all");
-        assertThat(all).extracting(n -> n.get("start").asText())
+        assertThat(all)
+                .extracting(n -> n.get("start").asText())
                 .containsExactly("2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z", "2026-01-07T00:00:00Z");
         JsonNode d0 = all.get(0);
         assertThat(d0.get("dealsCreated").asLong()).isEqualTo(1);
@@ -85,7 +126,9 @@ class KpiFunctionTest {
         assertThat(d0.get("pipelineVelocityPerDay").isNull()).isTrue();
         assertThat(d0.has("stageConversion.QUALIFICATION")).isFalse();
         JsonNode d1 = all.get(1);
-        assertThat(d1.get("dealsCreated").asLong()).as("a quiet day still reports, with zeros").isZero();
+        assertThat(d1.get("dealsCreated").asLong())
+                .as("a quiet day still reports, with zeros")
+                .isZero();
         assertThat(d1.get("openDeals").asLong()).isEqualTo(1);
         JsonNode d2 = all.get(2);
         assertThat(d2.get("dealsWon").asLong()).isEqualTo(1);
@@ -100,9 +143,12 @@ class KpiFunctionTest {
         assertThat(d2.get("cac").isNull()).isTrue();
 
         // a segment reports only windows with a fact in them or an open deal at their end
-        assertThat(snapshots("segment=smb")).extracting(n -> n.get("start").asText())
+        assertThat(snapshots("segment=smb"))
+                .extracting(n -> n.get("start").asText())
                 .containsExactly("2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z", "2026-01-07T00:00:00Z");
-        assertThat(snapshots("segment=smb").get(0).has("newLeads")).as("funnel metrics are for all only").isFalse();
+        assertThat(snapshots("segment=smb").get(0).has("newLeads"))
+                .as("funnel metrics are for all only")
+                .isFalse();
         h.processWatermark(T0 + 10 * DAY);
         assertThat(snapshots("segment=smb")).hasSize(3);
         assertThat(snapshots("all=all")).hasSize(10);
@@ -120,7 +166,9 @@ class KpiFunctionTest {
         assertThat(all.get(90).get("winRate").decimalValue()).isEqualByComparingTo("1.000000");
         int entries = h.numKeyedStateEntries();
         h.processWatermark(T0 + 400 * DAY);
-        assertThat(h.numKeyedStateEntries()).as("marks are forgotten, state does not grow with time").isLessThanOrEqualTo(entries);
+        assertThat(h.numKeyedStateEntries())
+                .as("marks are forgotten, state does not grow with time")
+                .isLessThanOrEqualTo(entries);
     }
 
     @Test
@@ -128,7 +176,8 @@ class KpiFunctionTest {
         open(T0 + 2 * DAY);
         send(fact(FactKind.DEAL_CREATED, T0 + 3_600_000L, "smb", 1, "5", null, 0, null, false));
         h.processWatermark(Long.MAX_VALUE);
-        assertThat(snapshots("all=all")).extracting(n -> n.get("start").asText())
+        assertThat(snapshots("all=all"))
+                .extracting(n -> n.get("start").asText())
                 .containsExactly("2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z");
         assertThat(h.numEventTimeTimers()).isZero();
     }

@@ -1,12 +1,11 @@
 package dev.revstream.job.quality;
 
-import dev.revstream.quality.QualityOutcome;
-import dev.revstream.quality.QualityReport;
-import dev.revstream.quality.QualitySample;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.revstream.model.ErrorCode;
+import dev.revstream.quality.QualityOutcome;
+import dev.revstream.quality.QualityReport;
+import dev.revstream.quality.QualitySample;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -23,7 +22,8 @@ class DataQualityCounterTest {
     private void open(boolean closeOnWallClock) throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new DataQualityCounter(HOUR, GRACE, closeOnWallClock, 10_000)),
-                QualitySample::dimension, Types.STRING);
+                QualitySample::dimension,
+                Types.STRING);
         harness.open();
     }
 
@@ -60,7 +60,9 @@ class DataQualityCounterTest {
         assertThat(r.rejectedByCode()[ErrorCode.NOT_JSON.ordinal()]).isEqualTo(2);
         assertThat(r.duplicates()).isEqualTo(1);
         assertThat(r.correction()).isFalse();
-        assertThat(harness.numKeyedStateEntries()).as("one open window, clock, reported-up-to").isEqualTo(3);
+        assertThat(harness.numKeyedStateEntries())
+                .as("one open window, clock, reported-up-to")
+                .isEqualTo(3);
     }
 
     @Test

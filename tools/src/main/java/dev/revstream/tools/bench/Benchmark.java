@@ -2,17 +2,19 @@ package dev.revstream.tools.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.revstream.job.RevstreamJob;
-import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.config.ConfigLoader;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.job.AsOfScanner;
+import dev.revstream.job.RevstreamJob;
+import dev.revstream.job.RevstreamJob.RunKind;
+import dev.revstream.kafka.KafkaTopics;
+import dev.revstream.model.Ingested;
 import dev.revstream.tools.generator.FunnelGenerator;
 import dev.revstream.tools.generator.GeneratedRecord;
-import dev.revstream.kafka.KafkaTopics;
-import dev.revstream.job.AsOfScanner;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
-import dev.revstream.model.Ingested;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -21,20 +23,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The benchmark: a broker in its own JVM, input topics pre-loaded with generator data (fixed
@@ -47,43 +57,71 @@ public final class Benchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What to run. {@code sets} are configuration overrides. */
-    public record Options(long events, int accounts, int dealsPerAccount, long seed, List<String> sets, Path workDir,
+    public record Options(
+            long events,
+            int accounts,
+            int dealsPerAccount,
+            long seed,
+            List<String> sets,
+            Path workDir,
             Consumer<String> progress) {}
 
     /** One phase's figures. */
-    public record Phase(String name, long records, double seconds, double eventsPerSecond, long peakHeapBytes,
-            long checkpoints, long maxStateBytes, long maxCheckpointMillis, long avgCheckpointMillis) {}
+    public record Phase(
+            String name,
+            long records,
+            double seconds,
+            double eventsPerSecond,
+            long peakHeapBytes,
+            long checkpoints,
+            long maxStateBytes,
+            long maxCheckpointMillis,
+            long avgCheckpointMillis) {}
 
     /** The whole run. */
-    public record Result(long events, long accepted, double preloadSeconds, Phase ceiling, Phase full, ObjectNode json) {}
+    public record Result(
+            long events, long accepted, double preloadSeconds, Phase ceiling, Phase full, ObjectNode json) {}
 
     private Benchmark() {}
 
     public static Result run(Options o) throws Exception {
         Files.createDirectories(o.workDir());
-        try (BrokerProcess broker = BrokerProcess.start(o.workDir().resolve("kafka"), o.workDir().resolve("broker.log"))) {
-            List<String> sets = new ArrayList<>(List.of("kafka.bootstrap-servers=" + broker.bootstrapServers(),
-                    "job.rest-port=0", "ingest.max-future=0", "kafka.transactional-id-prefix=bench-" + System.currentTimeMillis()));
+        try (BrokerProcess broker =
+                BrokerProcess.start(o.workDir().resolve("kafka"), o.workDir().resolve("broker.log"))) {
+            List<String> sets = new ArrayList<>(List.of(
+                    "kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                    "job.rest-port=0",
+                    "ingest.max-future=0",
+                    "kafka.transactional-id-prefix=bench-" + System.currentTimeMillis()));
             sets.addAll(o.sets());
             RevstreamConfig cfg = ConfigLoader.load(null, sets);
             KafkaTopics.ensure(cfg);
             long t0 = System.nanoTime();
-            java.util.BitSet touched = new java.util.BitSet(o.accounts());
+            BitSet touched = new BitSet(o.accounts());
             long written = preload(cfg, o, touched);
             long accountsWithEvents = touched.cardinality();
             double preload = (System.nanoTime() - t0) / 1e9;
-            o.progress().accept(String.format("pre-loaded %,d records of %,d accounts in %.1f s (%,.0f/s)", written, accountsWithEvents,
-                    preload, written / preload));
+            o.progress()
+                    .accept(String.format(
+                            "pre-loaded %,d records of %,d accounts in %.1f s (%,.0f/s)",
+                            written, accountsWithEvents, preload, written / preload));
             AsOfScanner.Span span = AsOfScanner.scan(cfg);
-            // the work of deadlines, daily health and rule ticks grows with the business time the data spans, not with events
-            double businessDays = span.latest() == null || span.earliest() == null ? 0 : (span.latest() - span.earliest()) / 86_400_000d;
+            // the work of deadlines, daily health and rule ticks grows with the business time the data spans, not with
+            // events
+            double businessDays = span.latest() == null || span.earliest() == null
+                    ? 0
+                    : (span.latest() - span.earliest()) / 86_400_000d;
             o.progress().accept(String.format("the data spans %.0f business days", businessDays));
-            try (LocalFlink flink = LocalFlink.start(o.workDir().resolve("flink"), 1, cfg.job().parallelism(), 0)) {
+            try (LocalFlink flink =
+                    LocalFlink.start(o.workDir().resolve("flink"), 1, cfg.job().parallelism(), 0)) {
                 Phase ceiling = phase("ceiling", flink, o, () -> written, () -> {
                     StreamExecutionEnvironment env = flink.environment();
                     RevstreamJob.configure(env, cfg, span.latest(), span.earliest());
-                    env.fromSource(RevstreamJob.kafkaIo(cfg, RunKind.BOUNDED, span.endOffsets()).input(),
-                                    org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(), "kafka-input")
+                    env.fromSource(
+                                    RevstreamJob.kafkaIo(cfg, RunKind.BOUNDED, span.endOffsets())
+                                            .input(),
+                                    WatermarkStrategy.noWatermarks(),
+                                    "kafka-input")
                             .uid("kafka-input")
                             .process(new CountingDiscard<Ingested>())
                             .returns(Types.POJO(Ingested.class))
@@ -91,7 +129,12 @@ public final class Benchmark {
                             .name("discard");
                     return flink.submit(env, "revstream-bench-ceiling");
                 });
-                Phase full = phase("full", flink, o, () -> recordsCounted(cfg), () -> LocalRunner.submitBounded(flink, cfg, span, null, null));
+                Phase full = phase(
+                        "full",
+                        flink,
+                        o,
+                        () -> recordsCounted(cfg),
+                        () -> LocalRunner.submitBounded(flink, cfg, span, null, null));
                 ObjectNode json = JSON.createObjectNode();
                 json.put("events", written);
                 json.put("accounts", o.accounts());
@@ -117,7 +160,7 @@ public final class Benchmark {
         JobID submit() throws Exception;
     }
 
-    private static Phase phase(String name, LocalFlink flink, Options o, java.util.function.LongSupplier readByJob, Submit submit)
+    private static Phase phase(String name, LocalFlink flink, Options o, LongSupplier readByJob, Submit submit)
             throws Exception {
         resetPeaks();
         long start = System.nanoTime();
@@ -127,80 +170,104 @@ public final class Benchmark {
             try {
                 result = flink.awaitResult(job, Duration.ofSeconds(2));
                 break;
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 // no execution-graph query here: archiving the graph every few seconds costs the job measurable CPU
-                o.progress().accept(String.format("%s: %.0f s, peak heap %,d MiB", name, (System.nanoTime() - start) / 1e9,
-                        peakHeap() >> 20));
+                o.progress()
+                        .accept(String.format(
+                                "%s: %.0f s, peak heap %,d MiB",
+                                name, (System.nanoTime() - start) / 1e9, peakHeap() >> 20));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!result.isSuccess()) {
-            throw new IllegalStateException(name + " failed: " + result.getSerializedThrowable().map(Throwable::getMessage).orElse("?"));
+            throw new IllegalStateException(name + " failed: "
+                    + result.getSerializedThrowable().map(Throwable::getMessage).orElse("?"));
         }
         long counted;
         if (name.equals("ceiling")) {
-            Object n = result.toJobExecutionResult(Benchmark.class.getClassLoader()).getAccumulatorResult(CountingDiscard.RECORDS);
+            Object n = result.toJobExecutionResult(Benchmark.class.getClassLoader())
+                    .getAccumulatorResult(CountingDiscard.RECORDS);
             counted = n == null ? 0 : (Long) n;
         } else {
             counted = readByJob.getAsLong();
         }
-        CheckpointStatsSnapshot stats = flink.miniCluster().getExecutionGraph(job).get(30, TimeUnit.SECONDS).getCheckpointStatsSnapshot();
+        CheckpointStatsSnapshot stats = flink.miniCluster()
+                .getExecutionGraph(job)
+                .get(30, TimeUnit.SECONDS)
+                .getCheckpointStatsSnapshot();
         long checkpoints = stats == null ? 0 : stats.getCounts().getNumberOfCompletedCheckpoints();
-        long maxState = stats == null ? 0 : stats.getSummaryStats().getStateSizeStats().getMaximum();
-        long maxDuration = stats == null ? 0 : stats.getSummaryStats().getEndToEndDurationStats().getMaximum();
-        long avgDuration = stats == null ? 0 : stats.getSummaryStats().getEndToEndDurationStats().getAverage();
-        Phase p = new Phase(name, counted, seconds, counted / seconds, peakHeap(), checkpoints, maxState, maxDuration, avgDuration);
-        o.progress().accept(String.format("%s: %,d records in %.1f s = %,.0f events/s; peak heap %,d MiB; %d checkpoints, "
-                        + "state up to %,d KiB, checkpoint max %d ms (avg %d ms)", name, counted, seconds, p.eventsPerSecond(),
-                p.peakHeapBytes() >> 20, checkpoints, maxState >> 10, maxDuration, avgDuration));
+        long maxState =
+                stats == null ? 0 : stats.getSummaryStats().getStateSizeStats().getMaximum();
+        long maxDuration = stats == null
+                ? 0
+                : stats.getSummaryStats().getEndToEndDurationStats().getMaximum();
+        long avgDuration = stats == null
+                ? 0
+                : stats.getSummaryStats().getEndToEndDurationStats().getAverage();
+        Phase p = new Phase(
+                name, counted, seconds, counted / seconds, peakHeap(), checkpoints, maxState, maxDuration, avgDuration);
+        o.progress()
+                .accept(String.format(
+                        "%s: %,d records in %.1f s = %,.0f events/s; peak heap %,d MiB; %d checkpoints, "
+                                + "state up to %,d KiB, checkpoint max %d ms (avg %d ms)",
+                        name,
+                        counted,
+                        seconds,
+                        p.eventsPerSecond(),
+                        p.peakHeapBytes() >> 20,
+                        checkpoints,
+                        maxState >> 10,
+                        maxDuration,
+                        avgDuration));
         return p;
     }
 
     /** What the full job read: its data-quality counts (accepted + rejected, all sources), read committed. */
     private static long recordsCounted(RevstreamConfig cfg) {
         long total = 0;
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(KafkaTopics.committedConsumerProperties(cfg))) {
-            List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(KafkaTopics.committedConsumerProperties(cfg))) {
+            List<TopicPartition> parts = new ArrayList<>();
             c.partitionsFor(cfg.topics().dataquality(), Duration.ofSeconds(30))
-                    .forEach(p -> parts.add(new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())));
+                    .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
             c.assign(parts);
             c.seekToBeginning(parts);
             // a commit returns before the broker has written its markers: wait until no transaction is pending
-            java.util.Map<org.apache.kafka.common.TopicPartition, Long> settled = c.endOffsets(parts);
+            Map<TopicPartition, Long> settled = c.endOffsets(parts);
             Properties all = KafkaTopics.committedConsumerProperties(cfg);
             all.put("isolation.level", "read_uncommitted");
-            try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> u = new org.apache.kafka.clients.consumer.KafkaConsumer<>(all)) {
+            try (KafkaConsumer<byte[], byte[]> u = new KafkaConsumer<>(all)) {
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!settled.equals(u.endOffsets(parts)) && System.nanoTime() < settle) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // polling the broker, bounded above
+                    LockSupport.parkNanos(50_000_000L); // polling the broker, bounded above
                     settled = c.endOffsets(parts);
                 }
             }
-            java.util.Map<org.apache.kafka.common.TopicPartition, Long> end = settled;
+            Map<TopicPartition, Long> end = settled;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (var r : c.poll(Duration.ofMillis(200))) {
                     var n = JSON.readTree(r.value());
                     if ("all".equals(n.path("dimensionValue").asText())) {
-                        total += n.path("eventsAccepted").asLong() + n.path("eventsRejected").asLong();
+                        total += n.path("eventsAccepted").asLong()
+                                + n.path("eventsRejected").asLong();
                     }
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return total;
     }
 
     /** Writes the generator's first {@code events} records (business time in the past) into the input topics. */
-    private static long preload(RevstreamConfig cfg, Options o, java.util.BitSet accounts) throws Exception {
+    private static long preload(RevstreamConfig cfg, Options o, BitSet accounts) throws Exception {
         Properties p = KafkaTopics.producerProperties(cfg);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         long now = System.currentTimeMillis();
-        FunnelGenerator gen = new FunnelGenerator(o.seed(), o.accounts(), now - 700L * 86_400_000L, 0.01, 0.02, o.dealsPerAccount());
+        FunnelGenerator gen =
+                new FunnelGenerator(o.seed(), o.accounts(), now - 700L * 86_400_000L, 0.01, 0.02, o.dealsPerAccount());
         long written = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             List<Future<RecordMetadata>> window = new ArrayList<>();
@@ -209,8 +276,10 @@ public final class Benchmark {
                 if (r.businessTime() > now - 3_600_000L) {
                     break;
                 }
-                window.add(producer.send(new ProducerRecord<>(r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
-                        r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value())));
+                window.add(producer.send(new ProducerRecord<>(
+                        r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
+                        r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
+                        r.value())));
                 written++;
                 if (r.key() != null && r.key().startsWith("acct-")) {
                     accounts.set(Integer.parseInt(r.key().substring(5)));

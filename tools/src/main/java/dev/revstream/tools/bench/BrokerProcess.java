@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -34,9 +35,21 @@ public final class BrokerProcess implements AutoCloseable {
     /** A broker on {@code port} over {@code dataDir}: again after a stop, it comes back with its data (failure tests). */
     public static BrokerProcess start(Path dataDir, int port, Path log) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(javaBin, "-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.revstream.tools.cli.Revstream",
-                "kafka", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        List<String> cmd = List.of(
+                javaBin,
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.revstream.tools.cli.Revstream",
+                "kafka",
+                "--port",
+                Integer.toString(port),
+                "--data-dir",
+                dataDir.toString());
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         BrokerProcess broker = new BrokerProcess(p, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -46,7 +59,7 @@ public final class BrokerProcess implements AutoCloseable {
             if (ready(port)) {
                 return broker;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L); // polling the starting broker, bounded above
+            LockSupport.parkNanos(200_000_000L); // polling the starting broker, bounded above
         }
         broker.close();
         throw new IllegalStateException("the broker process did not start within 60 s; see " + log);
@@ -58,8 +71,13 @@ public final class BrokerProcess implements AutoCloseable {
         } catch (Exception e) {
             return false;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:" + port,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                3000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                3000))) {
             return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
         } catch (Exception e) {
             return false;
@@ -77,5 +95,4 @@ public final class BrokerProcess implements AutoCloseable {
             process.destroyForcibly();
         }
     }
-
 }

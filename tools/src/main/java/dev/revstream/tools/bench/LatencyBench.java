@@ -3,12 +3,12 @@ package dev.revstream.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.config.ConfigLoader;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.job.RevstreamJob.RunKind;
+import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.generator.FunnelGenerator;
 import dev.revstream.tools.generator.GeneratedRecord;
-import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +18,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.api.common.JobID;
@@ -52,30 +55,50 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class LatencyBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Outputs measured from the event that caused them. */
-    public static final String JOURNEY = "journey update", EVENT_ALERT = "alert caused by an event (DEAL_SLIPPAGE, CHURN_RISK)",
+    public static final String JOURNEY = "journey update",
+            EVENT_ALERT = "alert caused by an event (DEAL_SLIPPAGE, CHURN_RISK)",
             DEADLINE_ALERT = "deadline alert after its deadline (STALLED_DEAL, LEAD_SLA_BREACH)";
 
     /** @param deliveries {@code exactly-once} and/or {@code at-least-once}, run in turn */
-    public record Options(double rate, Duration duration, Duration warmup, int accounts, long seed, List<String> deliveries,
-            List<String> sets, Path workDir, Consumer<String> progress) {}
+    public record Options(
+            double rate,
+            Duration duration,
+            Duration warmup,
+            int accounts,
+            long seed,
+            List<String> deliveries,
+            List<String> sets,
+            Path workDir,
+            Consumer<String> progress) {}
 
     /** One distribution, in milliseconds. */
     public record Percentiles(long count, long p50, long p99, long p999, long max) {
         static Percentiles of(Histogram h) {
-            return new Percentiles(h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                    h.getValueAtPercentile(99.9), h.getMaxValue());
+            return new Percentiles(
+                    h.getTotalCount(),
+                    h.getValueAtPercentile(50),
+                    h.getValueAtPercentile(99),
+                    h.getValueAtPercentile(99.9),
+                    h.getMaxValue());
         }
     }
 
     /** One delivery mode's run. */
-    public record Run(String delivery, String outOfOrderness, String watermarkInterval, String checkpointInterval, long sent,
-            double achievedRate, Map<String, Percentiles> latency) {}
+    public record Run(
+            String delivery,
+            String outOfOrderness,
+            String watermarkInterval,
+            String checkpointInterval,
+            long sent,
+            double achievedRate,
+            Map<String, Percentiles> latency) {}
 
     private LatencyBench() {}
 
     public static List<Run> run(Options o) throws Exception {
         List<Run> runs = new ArrayList<>();
-        try (BrokerProcess broker = BrokerProcess.start(o.workDir().resolve("kafka"), o.workDir().resolve("broker.log"))) {
+        try (BrokerProcess broker =
+                BrokerProcess.start(o.workDir().resolve("kafka"), o.workDir().resolve("broker.log"))) {
             for (String delivery : o.deliveries()) {
                 runs.add(runOne(o, broker, delivery));
             }
@@ -85,8 +108,12 @@ public final class LatencyBench {
 
     private static Run runOne(Options o, BrokerProcess broker, String delivery) throws Exception {
         String prefix = "lat-" + delivery;
-        List<String> sets = new ArrayList<>(List.of("kafka.bootstrap-servers=" + broker.bootstrapServers(), "job.rest-port=0",
-                "kafka.delivery=" + delivery, "kafka.group-id=" + prefix, "kafka.transactional-id-prefix=" + prefix + "-" + System.currentTimeMillis(),
+        List<String> sets = new ArrayList<>(List.of(
+                "kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                "job.rest-port=0",
+                "kafka.delivery=" + delivery,
+                "kafka.group-id=" + prefix,
+                "kafka.transactional-id-prefix=" + prefix + "-" + System.currentTimeMillis(),
                 "kafka.starting-offsets=earliest"));
         // the low-latency settings (the user's --set wins): no disorder allowed, so an event is released at the next
         // watermark, which comes every 50 ms. Flink's network buffer timeout stays at its 100 ms: 25 ms and 5 ms cost
@@ -94,13 +121,15 @@ public final class LatencyBench {
         sets.addAll(List.of("time.out-of-orderness=0s", "time.watermark-interval=50ms"));
         sets.addAll(RevstreamConfig.Topics.prefixedSets(prefix));
         sets.add("alerts.lead-sla=5s");
-        for (RevstreamConfig.Stage stage : ConfigLoader.load(null, o.sets()).deals().stages()) { // the user's stages
+        for (RevstreamConfig.Stage stage :
+                ConfigLoader.load(null, o.sets()).deals().stages()) { // the user's stages
             sets.add("deals.stage." + stage.name() + ".stall-sla=5s");
         }
         sets.addAll(o.sets()); // the user's settings win
         RevstreamConfig cfg = ConfigLoader.load(null, sets);
         KafkaTopics.ensure(cfg);
-        Map<String, Long> sentAt = new ConcurrentHashMap<>(); // source|eventId and account|occurredAt -> arrival in Kafka
+        Map<String, Long> sentAt =
+                new ConcurrentHashMap<>(); // source|eventId and account|occurredAt -> arrival in Kafka
         Map<String, Histogram> histograms = new LinkedHashMap<>();
         for (String k : List.of(JOURNEY, EVENT_ALERT, DEADLINE_ALERT)) {
             histograms.put(k, new Histogram(3_600_000L, 3));
@@ -110,34 +139,43 @@ public final class LatencyBench {
         // shared by the writer, the reader and this thread
         AtomicLong measuredFrom = new AtomicLong(Long.MAX_VALUE);
         AtomicLong lastOutput = new AtomicLong(System.nanoTime());
-        Thread reader = new Thread(() -> {
-            try {
-                read(cfg, sentAt, histograms, stop, measuredFrom, lastOutput);
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "latency-reader");
-        try (LocalFlink flink = LocalFlink.start(o.workDir().resolve("flink-" + delivery), 1, cfg.job().parallelism(), 0)) {
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        read(cfg, sentAt, histograms, stop, measuredFrom, lastOutput);
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                },
+                "latency-reader");
+        try (LocalFlink flink = LocalFlink.start(
+                o.workDir().resolve("flink-" + delivery), 1, cfg.job().parallelism(), 0)) {
             JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (flink.status(job) != JobStatus.RUNNING) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the job did not start within 60 s");
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // polling the job's status, bounded above
+                LockSupport.parkNanos(50_000_000L); // polling the job's status, bounded above
             }
             reader.start();
-            o.progress().accept(String.format("latency %s: writing %,.0f events/s for %s (the first %s not counted)", delivery, o.rate(),
-                    o.duration(), o.warmup()));
+            o.progress()
+                    .accept(String.format(
+                            "latency %s: writing %,.0f events/s for %s (the first %s not counted)",
+                            delivery, o.rate(), o.duration(), o.warmup()));
             long[] sent = {0};
             double seconds = produce(cfg, o, sentAt, measuredFrom, sent, () -> failure.get() != null);
             // the last outputs (an exactly-once run shows them at a checkpoint): until none came for two checkpoint
             // intervals plus the out-of-orderness, so a job that fell behind has its slowest outputs counted too
-            long quiet = Math.max(cfg.job().checkpointInterval().toNanos() * 2, Duration.ofSeconds(3).toNanos())
+            long quiet = Math.max(
+                            cfg.job().checkpointInterval().toNanos() * 2,
+                            Duration.ofSeconds(3).toNanos())
                     + cfg.time().outOfOrderness().toNanos();
             long giveUp = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (System.nanoTime() - lastOutput.get() < quiet && System.nanoTime() < giveUp && failure.get() == null) {
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // letting the tail of outputs arrive, bounded above
+            while (System.nanoTime() - lastOutput.get() < quiet
+                    && System.nanoTime() < giveUp
+                    && failure.get() == null) {
+                LockSupport.parkNanos(100_000_000L); // letting the tail of outputs arrive, bounded above
             }
             stop.set(true);
             reader.join(30_000);
@@ -149,17 +187,31 @@ public final class LatencyBench {
             synchronized (histograms) {
                 histograms.forEach((k, h) -> latency.put(k, Percentiles.of(h)));
             }
-            Run r = new Run(delivery, cfg.time().outOfOrderness().toString(), cfg.time().watermarkInterval().toString(),
-                    cfg.job().checkpointInterval().toString(), sent[0], sent[0] / seconds, latency);
-            latency.forEach((k, p) -> o.progress().accept(String.format("latency %s: %s: %,d; p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms",
-                    delivery, k, p.count(), p.p50(), p.p99(), p.p999(), p.max())));
+            Run r = new Run(
+                    delivery,
+                    cfg.time().outOfOrderness().toString(),
+                    cfg.time().watermarkInterval().toString(),
+                    cfg.job().checkpointInterval().toString(),
+                    sent[0],
+                    sent[0] / seconds,
+                    latency);
+            latency.forEach((k, p) -> o.progress()
+                    .accept(String.format(
+                            "latency %s: %s: %,d; p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms",
+                            delivery, k, p.count(), p.p50(), p.p99(), p.p999(), p.max())));
             return r;
         }
     }
 
     /** Writes generator records at the rate, each with occurredAt = now; returns the seconds it took. */
-    private static double produce(RevstreamConfig cfg, Options o, Map<String, Long> sentAt, AtomicLong measuredFrom, long[] sent,
-            java.util.function.BooleanSupplier failed) throws Exception {
+    private static double produce(
+            RevstreamConfig cfg,
+            Options o,
+            Map<String, Long> sentAt,
+            AtomicLong measuredFrom,
+            long[] sent,
+            BooleanSupplier failed)
+            throws Exception {
         Properties p = KafkaTopics.producerProperties(cfg);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         long start = System.currentTimeMillis();
@@ -175,13 +227,21 @@ public final class LatencyBench {
                     break;
                 }
                 if (elapsed >= nextProgress) {
-                    o.progress().accept(String.format("latency %s: %.0f s, %,d events written", cfg.kafka().delivery().name()
-                            .toLowerCase(java.util.Locale.ROOT).replace('_', '-'), elapsed / 1e9, sent[0]));
+                    o.progress()
+                            .accept(String.format(
+                                    "latency %s: %.0f s, %,d events written",
+                                    cfg.kafka()
+                                            .delivery()
+                                            .name()
+                                            .toLowerCase(Locale.ROOT)
+                                            .replace('_', '-'),
+                                    elapsed / 1e9,
+                                    sent[0]));
                     nextProgress += 5_000_000_000L;
                 }
                 long due = (long) (elapsed / 1e9 * o.rate());
                 if (sent[0] >= due) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(500_000L); // pacing to the rate, not synchronization
+                    LockSupport.parkNanos(500_000L); // pacing to the rate, not synchronization
                     continue;
                 }
                 GeneratedRecord r = gen.next();
@@ -189,13 +249,19 @@ public final class LatencyBench {
                 long now = System.currentTimeMillis();
                 n.put("occurredAt", Instant.ofEpochMilli(now).toString());
                 if (now >= measuredFrom.get()) {
-                    sentAt.put(n.path("source").asText() + "|" + n.path("eventId").asText(), now);
+                    sentAt.put(
+                            n.path("source").asText() + "|" + n.path("eventId").asText(), now);
                     if (n.hasNonNull("accountId")) {
                         sentAt.put(n.get("accountId").asText() + "|" + now, now);
                     }
                 }
-                producer.send(new ProducerRecord<>(r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(), null, now,
-                        r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(n)),
+                producer.send(
+                        new ProducerRecord<>(
+                                r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
+                                null,
+                                now,
+                                r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
+                                JSON.writeValueAsBytes(n)),
                         (m, e) -> {
                             if (e != null) {
                                 writeFailure.compareAndSet(null, e);
@@ -206,18 +272,26 @@ public final class LatencyBench {
             producer.flush();
         }
         if (writeFailure.get() != null) {
-            throw new IllegalStateException("a write to Kafka failed: " + writeFailure.get().getMessage(), writeFailure.get());
+            throw new IllegalStateException(
+                    "a write to Kafka failed: " + writeFailure.get().getMessage(), writeFailure.get());
         }
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
     /** Reads journey updates and alerts as they become visible (read committed) and records their delays. */
-    private static void read(RevstreamConfig cfg, Map<String, Long> sentAt, Map<String, Histogram> histograms, AtomicBoolean stop,
-            AtomicLong measuredFrom, AtomicLong lastOutput) throws Exception {
+    private static void read(
+            RevstreamConfig cfg,
+            Map<String, Long> sentAt,
+            Map<String, Histogram> histograms,
+            AtomicBoolean stop,
+            AtomicLong measuredFrom,
+            AtomicLong lastOutput)
+            throws Exception {
         Properties p = KafkaTopics.committedConsumerProperties(cfg);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            KafkaTopics.assignFromBeginning(c, List.of(cfg.topics().journey(), cfg.topics().alerts()));
+            KafkaTopics.assignFromBeginning(
+                    c, List.of(cfg.topics().journey(), cfg.topics().alerts()));
             while (!stop.get()) {
                 ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(100));
                 long now = System.currentTimeMillis();
@@ -230,10 +304,12 @@ public final class LatencyBench {
                     Long from;
                     if (r.topic().equals(cfg.topics().journey())) {
                         kind = JOURNEY;
-                        from = sentAt.get(n.path("causeSource").asText() + "|" + n.path("causeEventId").asText());
+                        from = sentAt.get(n.path("causeSource").asText() + "|"
+                                + n.path("causeEventId").asText());
                     } else {
                         String type = n.path("type").asText();
-                        long triggered = Instant.parse(n.path("triggeredAt").asText()).toEpochMilli();
+                        long triggered =
+                                Instant.parse(n.path("triggeredAt").asText()).toEpochMilli();
                         if (type.equals("STALLED_DEAL") || type.equals("LEAD_SLA_BREACH")) {
                             kind = DEADLINE_ALERT;
                             from = triggered >= measuredFrom.get() ? triggered : null;

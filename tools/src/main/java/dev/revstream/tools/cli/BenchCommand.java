@@ -1,31 +1,46 @@
 package dev.revstream.tools.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.cli.CommonOptions;
 import dev.revstream.cli.DurationConverter;
-
 import dev.revstream.tools.bench.Benchmark;
+import dev.revstream.tools.bench.LatencyBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The reproducible benchmark: ceiling (read + parse) against the full job on the same data. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark the job: pre-load generator data, then measure the read-and-parse ceiling and the full job.",
-                "With --rate: write events at that rate to the live job and measure event-to-output latency instead."})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmark the job: pre-load generator data, then measure the read-and-parse ceiling and the full job.",
+            "With --rate: write events at that rate to the live job and measure event-to-output latency instead."
+        })
 public class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--events", defaultValue = "300000", description = "records to pre-load (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--events",
+            defaultValue = "300000",
+            description = "records to pre-load (default: ${DEFAULT-VALUE})")
     long events;
 
-    @Option(names = "--accounts", defaultValue = "10000", description = "accounts the generator simulates (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--accounts",
+            defaultValue = "10000",
+            description = "accounts the generator simulates (default: ${DEFAULT-VALUE})")
     int accounts;
 
-    @Option(names = "--deals-per-account", defaultValue = "1",
+    @Option(
+            names = "--deals-per-account",
+            defaultValue = "1",
             description = "new-business deals each account that reaches SQL opens at once (default: ${DEFAULT-VALUE})")
     int dealsPerAccount;
 
@@ -35,35 +50,53 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
     Path json;
 
-    @Option(names = "--rate", paramLabel = "N", description = "latency mode: write N events/s to the live job and report the "
-            + "distribution of event-to-output delays instead of throughput")
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description = "latency mode: write N events/s to the live job and report the "
+                    + "distribution of event-to-output delays instead of throughput")
     Double rate;
 
-    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(
+            names = "--duration",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
             description = "latency mode: how long to write (default: ${DEFAULT-VALUE})")
-    java.time.Duration duration;
+    Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "15s", converter = DurationConverter.class,
-            description = "latency mode: the first part of the run not counted (start-up, JIT) (default: ${DEFAULT-VALUE})")
-    java.time.Duration warmup;
+    @Option(
+            names = "--warmup",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            description =
+                    "latency mode: the first part of the run not counted (start-up, JIT) (default: ${DEFAULT-VALUE})")
+    Duration warmup;
 
-    @Option(names = "--delivery", split = ",", defaultValue = "at-least-once,exactly-once",
+    @Option(
+            names = "--delivery",
+            split = ",",
+            defaultValue = "at-least-once,exactly-once",
             description = "latency mode: delivery modes to run in turn (default: ${DEFAULT-VALUE})")
-    java.util.List<String> deliveries;
+    List<String> deliveries;
 
     @Override
     public Integer call() throws Exception {
         if (common.config != null || common.bootstrap != null) {
-            System.err.println("revstream: bench starts its own broker; --config and --bootstrap are ignored (use --set)");
+            System.err.println(
+                    "revstream: bench starts its own broker; --config and --bootstrap are ignored (use --set)");
         }
         Path work = Files.createTempDirectory("revstream-bench-");
         try {
             if (rate != null) {
                 return latency(work);
             }
-            Benchmark.Result r = Benchmark.run(new Benchmark.Options(events, accounts, dealsPerAccount, seed, common.sets, work, System.out::println));
-            System.out.printf("ceiling %,.0f events/s | full %,.0f events/s | full/ceiling %.2f%n", r.ceiling().eventsPerSecond(),
-                    r.full().eventsPerSecond(), r.full().eventsPerSecond() / r.ceiling().eventsPerSecond());
+            Benchmark.Result r = Benchmark.run(new Benchmark.Options(
+                    events, accounts, dealsPerAccount, seed, common.sets, work, System.out::println));
+            System.out.printf(
+                    "ceiling %,.0f events/s | full %,.0f events/s | full/ceiling %.2f%n",
+                    r.ceiling().eventsPerSecond(),
+                    r.full().eventsPerSecond(),
+                    r.full().eventsPerSecond() / r.ceiling().eventsPerSecond());
             if (json != null) {
                 Files.writeString(json, r.json().toPrettyString());
                 System.out.println("wrote " + json);
@@ -77,24 +110,33 @@ public class BenchCommand implements Callable<Integer> {
     private int latency(Path work) throws Exception {
         for (String d : deliveries) {
             if (!d.equals("at-least-once") && !d.equals("exactly-once")) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this),
                         "--delivery: '" + d + "' is neither at-least-once nor exactly-once");
             }
         }
         if (rate <= 0 || !warmup.minus(duration).isNegative()) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--rate must be positive and --warmup shorter than --duration");
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--rate must be positive and --warmup shorter than --duration");
         }
-        var runs = dev.revstream.tools.bench.LatencyBench.run(new dev.revstream.tools.bench.LatencyBench.Options(rate, duration, warmup,
-                accounts, seed, deliveries, common.sets, work, System.out::println));
+        var runs = LatencyBench.run(new LatencyBench.Options(
+                rate, duration, warmup, accounts, seed, deliveries, common.sets, work, System.out::println));
         for (var r : runs) {
-            System.out.printf("%s (out-of-orderness %s, watermarks every %s, checkpoints every %s): %,d events at %,.0f/s%n", r.delivery(),
-                    r.outOfOrderness(), r.watermarkInterval(), r.checkpointInterval(), r.sent(), r.achievedRate());
-            r.latency().forEach((k, p) -> System.out.printf("  %-68s n=%,7d  p50 %,6d ms  p99 %,6d ms  p99.9 %,6d ms  max %,6d ms%n", k,
-                    p.count(), p.p50(), p.p99(), p.p999(), p.max()));
+            System.out.printf(
+                    "%s (out-of-orderness %s, watermarks every %s, checkpoints every %s): %,d events at %,.0f/s%n",
+                    r.delivery(),
+                    r.outOfOrderness(),
+                    r.watermarkInterval(),
+                    r.checkpointInterval(),
+                    r.sent(),
+                    r.achievedRate());
+            r.latency()
+                    .forEach((k, p) -> System.out.printf(
+                            "  %-68s n=%,7d  p50 %,6d ms  p99 %,6d ms  p99.9 %,6d ms  max %,6d ms%n",
+                            k, p.count(), p.p50(), p.p99(), p.p999(), p.max()));
         }
         if (json != null) {
-            com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+            ObjectMapper m = new ObjectMapper();
             var root = m.createObjectNode();
             root.put("rate", rate);
             root.put("accounts", accounts);

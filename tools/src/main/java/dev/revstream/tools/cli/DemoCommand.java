@@ -2,30 +2,30 @@ package dev.revstream.tools.cli;
 
 import dev.revstream.cli.CommonOptions;
 import dev.revstream.cli.DurationConverter;
-
-import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.config.RevstreamConfig;
-import dev.revstream.tools.generator.GeneratorRunner;
-import dev.revstream.tools.kafka.EmbeddedKafka;
+import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.router.AlertRouter;
 import dev.revstream.router.LocalWebhook;
-import dev.revstream.wallboard.Wallboard;
-import java.util.ArrayList;
-import java.util.List;
+import dev.revstream.tools.generator.GeneratorRunner;
+import dev.revstream.tools.kafka.EmbeddedKafka;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
+import dev.revstream.wallboard.Wallboard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.JobID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,8 +36,11 @@ import picocli.CommandLine.Option;
  * generator, and a status line every few seconds. Everything lives in a temporary directory that
  * is removed at the end.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start Kafka, run revstream on an embedded Flink and feed it a synthetic funnel; print live status.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Start Kafka, run revstream on an embedded Flink and feed it a synthetic funnel; print live status.")
 public class DemoCommand implements Callable<Integer> {
     /**
      * The generator's business clock runs days per minute in the past, so event time must not
@@ -60,22 +63,38 @@ public class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--duration", converter = DurationConverter.class, description = "stop after this long, e.g. 60s (default: until Ctrl-C)")
+    @Option(
+            names = "--duration",
+            converter = DurationConverter.class,
+            description = "stop after this long, e.g. 60s (default: until Ctrl-C)")
     Duration duration;
 
-    @Option(names = "--rate", defaultValue = "500", description = "generated records per second at most (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rate",
+            defaultValue = "500",
+            description = "generated records per second at most (default: ${DEFAULT-VALUE})")
     double rate;
 
     @Option(names = "--seed", defaultValue = "42", description = "generator seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--accounts", defaultValue = "5000", description = "accounts the generator simulates (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--accounts",
+            defaultValue = "5000",
+            description = "accounts the generator simulates (default: ${DEFAULT-VALUE})")
     int accounts;
 
-    @Option(names = "--wallboard-port", defaultValue = "8080", description = "wallboard port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    @Option(
+            names = "--wallboard-port",
+            defaultValue = "8080",
+            description = "wallboard port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int wallboardPort;
 
-    @Option(names = "--status-every", converter = DurationConverter.class, defaultValue = "5s", description = "status interval (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--status-every",
+            converter = DurationConverter.class,
+            defaultValue = "5s",
+            description = "status interval (default: ${DEFAULT-VALUE})")
     Duration statusEvery;
 
     @Override
@@ -105,7 +124,11 @@ public class DemoCommand implements Callable<Integer> {
             KafkaTopics.ensure(cfg);
             System.out.println("Kafka:  " + kafka.bootstrapServers() + "  (try: kcat -b " + kafka.bootstrapServers()
                     + " -C -t " + cfg.topics().events() + ")");
-            try (LocalFlink flink = LocalFlink.start(work.resolve("flink"), 1, cfg.job().parallelism(), cfg.job().restPort());
+            try (LocalFlink flink = LocalFlink.start(
+                            work.resolve("flink"),
+                            1,
+                            cfg.job().parallelism(),
+                            cfg.job().restPort());
                     StatusBoard board = new StatusBoard(cfg)) {
                 System.out.println("Flink:  " + flink.restAddress() + "  (REST API)");
                 JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);
@@ -127,10 +150,16 @@ public class DemoCommand implements Callable<Integer> {
                         break;
                     }
                     if (now >= nextStatus) {
-                        print(Duration.ofNanos(now - started), generator.stats(), board, flink.completedCheckpoints(job), flink.status(job).name(), webhook);
+                        print(
+                                Duration.ofNanos(now - started),
+                                generator.stats(),
+                                board,
+                                flink.completedCheckpoints(job),
+                                flink.status(job).name(),
+                                webhook);
                         nextStatus += statusEvery.toNanos();
                     }
-                    java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // the status cadence, not a wait for anything
+                    LockSupport.parkNanos(100_000_000L); // the status cadence, not a wait for anything
                 }
                 stop.set(true);
                 router.stop();
@@ -138,7 +167,13 @@ public class DemoCommand implements Callable<Integer> {
                 router.close();
                 wallboard.close();
                 gen.join(10_000);
-                print(Duration.ofNanos(System.nanoTime() - started), generator.stats(), board, flink.completedCheckpoints(job), "STOPPING", webhook);
+                print(
+                        Duration.ofNanos(System.nanoTime() - started),
+                        generator.stats(),
+                        board,
+                        flink.completedCheckpoints(job),
+                        "STOPPING",
+                        webhook);
                 flink.cancel(job);
             }
         } finally {
@@ -149,16 +184,41 @@ public class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(Duration elapsed, GeneratorRunner.Stats gen, StatusBoard b, long checkpoints, String state,
+    private static void print(
+            Duration elapsed,
+            GeneratorRunner.Stats gen,
+            StatusBoard b,
+            long checkpoints,
+            String state,
             LocalWebhook webhook) {
         StringBuilder alerts = new StringBuilder();
-        b.alertsByType.forEach((type, n) -> alerts.append(alerts.length() == 0 ? "" : ", ").append(type).append(' ').append(n.get()));
-        System.out.printf("[%3ds] business %s | generated %d (%d malformed, %d duplicates) | accepted %d  dead-lettered %d  duplicates %d  late %d"
+        b.alertsByType.forEach((type, n) -> alerts.append(alerts.length() == 0 ? "" : ", ")
+                .append(type)
+                .append(' ')
+                .append(n.get()));
+        System.out.printf(
+                "[%3ds] business %s | generated %d (%d malformed, %d duplicates) | accepted %d  dead-lettered %d  duplicates %d  late %d"
                         + " | out: events %d, dead letters %d, journey %d, KPI snapshots %d | alerts: %s | checkpoints %d | job %s%n",
-                elapsed.toSeconds(), gen.businessTime.get() == 0 ? "-" : Instant.ofEpochMilli(gen.businessTime.get()).toString().substring(0, 16),
-                gen.total(), gen.malformed.get(), gen.duplicates.get(), b.accepted.get(), b.rejected.get(), b.duplicates.get(),
-                b.late.get(), b.eventsOut.get(), b.deadLettersOut.get(), b.journeyOut.get(), b.kpisOut.get(),
-                alerts.length() == 0 ? "none yet" : alerts, checkpoints, state);
+                elapsed.toSeconds(),
+                gen.businessTime.get() == 0
+                        ? "-"
+                        : Instant.ofEpochMilli(gen.businessTime.get())
+                                .toString()
+                                .substring(0, 16),
+                gen.total(),
+                gen.malformed.get(),
+                gen.duplicates.get(),
+                b.accepted.get(),
+                b.rejected.get(),
+                b.duplicates.get(),
+                b.late.get(),
+                b.eventsOut.get(),
+                b.deadLettersOut.get(),
+                b.journeyOut.get(),
+                b.kpisOut.get(),
+                alerts.length() == 0 ? "none yet" : alerts,
+                checkpoints,
+                state);
         int shown = 0;
         for (String line = b.newAlerts.poll(); line != null; line = b.newAlerts.poll()) {
             if (shown++ < 3) {
@@ -169,7 +229,10 @@ public class DemoCommand implements Callable<Integer> {
             System.out.printf("  ... and %d more alerts%n", shown - 3);
         }
         StringBuilder open = new StringBuilder();
-        b.openActions.forEach((action, n) -> open.append(open.length() == 0 ? "" : ", ").append(action).append(' ').append(n.get()));
+        b.openActions.forEach((action, n) -> open.append(open.length() == 0 ? "" : ", ")
+                .append(action)
+                .append(' ')
+                .append(n.get()));
         int opened = 0;
         for (String line = b.newActions.poll(); line != null; line = b.newActions.poll()) {
             if (opened++ < 3) {
@@ -180,8 +243,9 @@ public class DemoCommand implements Callable<Integer> {
             System.out.printf("  recommendations open now: %s (%d new)%n", open, opened);
         }
         if (webhook != null && webhook.received() > 0) {
-            System.out.printf("  webhook (alert router -> local receiver): %d alerts delivered; latest: %s%n", webhook.received(),
-                    webhook.latest());
+            System.out.printf(
+                    "  webhook (alert router -> local receiver): %d alerts delivered; latest: %s%n",
+                    webhook.received(), webhook.latest());
         }
         String latest = null;
         int closed = 0;

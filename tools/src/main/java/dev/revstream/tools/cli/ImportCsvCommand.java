@@ -2,7 +2,6 @@ package dev.revstream.tools.cli;
 
 import dev.revstream.cli.CommonOptions;
 import dev.revstream.cli.InstantConverter;
-
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.tools.importer.CrmFormat;
 import dev.revstream.tools.importer.CrmImporter;
@@ -11,6 +10,7 @@ import dev.revstream.tools.importer.MavenCrmFormat;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Turns a CRM opportunity export into deal events by the contract and writes them to the deals topic. */
-@Command(name = "import-csv", mixinStandardHelpOptions = true,
+@Command(
+        name = "import-csv",
+        mixinStandardHelpOptions = true,
         description = "Import a CRM opportunity export (CSV) as deal events, then mark its as-of time with heartbeats.")
 public class ImportCsvCommand implements Callable<Integer> {
     static final List<CrmFormat> FORMATS = List.of(new MavenCrmFormat());
@@ -29,14 +31,23 @@ public class ImportCsvCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--format", required = true, description = "export format: ${COMPLETION-CANDIDATES}", completionCandidates = Formats.class)
+    @Option(
+            names = "--format",
+            required = true,
+            description = "export format: ${COMPLETION-CANDIDATES}",
+            completionCandidates = Formats.class)
     String format;
 
-    @Option(names = "--as-of", converter = InstantConverter.class,
+    @Option(
+            names = "--as-of",
+            converter = InstantConverter.class,
             description = "the time the export was taken (default: midnight after the latest date in the file)")
     Instant asOf;
 
-    @Option(names = "--show-rejected", defaultValue = "5", description = "how many rejected rows to list (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--show-rejected",
+            defaultValue = "5",
+            description = "how many rejected rows to list (default: ${DEFAULT-VALUE})")
     int showRejected;
 
     @Parameters(paramLabel = "FILE", description = "the opportunities file, e.g. sales_pipeline.csv")
@@ -45,28 +56,39 @@ public class ImportCsvCommand implements Callable<Integer> {
     /** The format names, for --help. */
     static class Formats implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return FORMATS.stream().map(CrmFormat::name).iterator();
         }
     }
 
     @Override
     public Integer call() throws Exception {
-        CrmFormat f = FORMATS.stream().filter(x -> x.name().equals(format)).findFirst().orElseThrow(() ->
-                new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "--format '" + format + "' is not one of " + FORMATS.stream().map(CrmFormat::name).toList()));
+        CrmFormat f = FORMATS.stream()
+                .filter(x -> x.name().equals(format))
+                .findFirst()
+                .orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this),
+                        "--format '" + format + "' is not one of "
+                                + FORMATS.stream().map(CrmFormat::name).toList()));
         RevstreamConfig cfg = common.load();
         CrmRecords records = f.read(file, cfg.time().zone());
-        long at = asOf != null ? asOf.toEpochMilli()
-                : LocalDate.ofInstant(Instant.ofEpochMilli(records.latest), cfg.time().zone()).plusDays(1)
-                        .atStartOfDay(cfg.time().zone()).toInstant().toEpochMilli();
+        long at = asOf != null
+                ? asOf.toEpochMilli()
+                : LocalDate.ofInstant(
+                                Instant.ofEpochMilli(records.latest), cfg.time().zone())
+                        .plusDays(1)
+                        .atStartOfDay(cfg.time().zone())
+                        .toInstant()
+                        .toEpochMilli();
         CrmImporter.write(cfg, records, at);
         Map<String, Integer> reasons = new TreeMap<>();
         records.rejected.forEach(r -> reasons.merge(r.reason(), 1, Integer::sum));
-        System.out.printf("%s: %d rows -> %d deal events; %d rows could not become events %s; as-of %s%n", file, records.rows,
-                records.events.size(), records.rejected.size(), reasons, Instant.ofEpochMilli(at));
-        records.rejected.stream().limit(showRejected).forEach(r ->
-                System.out.printf("  line %d (%s): %s%n", r.line(), r.id(), r.reason()));
+        System.out.printf(
+                "%s: %d rows -> %d deal events; %d rows could not become events %s; as-of %s%n",
+                file, records.rows, records.events.size(), records.rejected.size(), reasons, Instant.ofEpochMilli(at));
+        records.rejected.stream()
+                .limit(showRejected)
+                .forEach(r -> System.out.printf("  line %d (%s): %s%n", r.line(), r.id(), r.reason()));
         return 0;
     }
 }

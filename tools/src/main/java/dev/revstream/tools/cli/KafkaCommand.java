@@ -1,7 +1,6 @@
 package dev.revstream.tools.cli;
 
 import dev.revstream.cli.CommonOptions;
-
 import dev.revstream.tools.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,7 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the embedded Kafka broker alone until stopped. */
-@Command(name = "kafka", mixinStandardHelpOptions = true,
+@Command(
+        name = "kafka",
+        mixinStandardHelpOptions = true,
         description = "Run a single-node Kafka broker (KRaft) on 127.0.0.1 until stopped with Ctrl-C.")
 public class KafkaCommand implements Callable<Integer> {
     @Mixin
@@ -21,7 +22,10 @@ public class KafkaCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9092", description = "client port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--data-dir", defaultValue = ".revstream/kafka", description = "log directory, kept between runs (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".revstream/kafka",
+            description = "log directory, kept between runs (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
     @Override

@@ -1,18 +1,28 @@
 package dev.revstream.tools.cli;
 
+import dev.revstream.cli.CommandLines;
 import dev.revstream.router.AlertRouterCommand;
 import dev.revstream.wallboard.WallboardCommand;
-
-import dev.revstream.cli.CommandLines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code revstream} command line. */
-@Command(name = "revstream", mixinStandardHelpOptions = true, version = "revstream 0.1.0",
+@Command(
+        name = "revstream",
+        mixinStandardHelpOptions = true,
+        version = "revstream 0.1.0",
         description = "Real-time revenue-operations analytics on Apache Flink.",
-        subcommands = {DemoCommand.class, RunCommand.class, KafkaCommand.class, GenerateCommand.class, ImportCsvCommand.class,
-                BenchCommand.class, AlertRouterCommand.class, WallboardCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            KafkaCommand.class,
+            GenerateCommand.class,
+            ImportCsvCommand.class,
+            BenchCommand.class,
+            AlertRouterCommand.class,
+            WallboardCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public class Revstream {
 
     public static void main(String[] args) {

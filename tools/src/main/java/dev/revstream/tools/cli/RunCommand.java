@@ -2,10 +2,9 @@ package dev.revstream.tools.cli;
 
 import dev.revstream.cli.CommonOptions;
 import dev.revstream.cli.InstantConverter;
-
-import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.job.AsOfScanner;
+import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import java.nio.file.Path;
@@ -21,7 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the job on the embedded Flink against the configured Kafka. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run the revstream job in an embedded Flink (RocksDB, checkpoints) against the configured Kafka.")
 public class RunCommand implements Callable<Integer> {
     @Mixin
@@ -33,11 +34,16 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--bounded", description = "read the input topics up to their current end, then finish (a replay)")
     boolean bounded;
 
-    @Option(names = "--as-of", converter = InstantConverter.class,
+    @Option(
+            names = "--as-of",
+            converter = InstantConverter.class,
             description = "with --bounded: the as-of time (default: the latest occurredAt of the accepted input)")
     Instant asOf;
 
-    @Option(names = "--from-savepoint", paramLabel = "PATH", description = "start from this savepoint or retained checkpoint")
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "start from this savepoint or retained checkpoint")
     String fromSavepoint;
 
     @Override
@@ -47,7 +53,8 @@ public class RunCommand implements Callable<Integer> {
         }
         RevstreamConfig cfg = common.load();
         Path state = Path.of(cfg.job().stateDir()).toAbsolutePath();
-        try (LocalFlink flink = LocalFlink.start(state, 1, cfg.job().parallelism(), cfg.job().restPort())) {
+        try (LocalFlink flink =
+                LocalFlink.start(state, 1, cfg.job().parallelism(), cfg.job().restPort())) {
             System.out.println("Flink REST API: " + flink.restAddress());
             if (bounded) {
                 return runBounded(cfg, flink);
@@ -73,13 +80,21 @@ public class RunCommand implements Callable<Integer> {
     private int runBounded(RevstreamConfig cfg, LocalFlink flink) throws Exception {
         AsOfScanner.Span span = AsOfScanner.scan(cfg);
         Long at = asOf != null ? Long.valueOf(asOf.toEpochMilli()) : span.latest();
-        System.out.printf("pre-scan: %d accepted, %d rejected, %d duplicates; events from %s to %s; as-of %s%n",
-                span.accepted(), span.rejected(), span.duplicates(), time(span.earliest()), time(span.latest()), time(at));
+        System.out.printf(
+                "pre-scan: %d accepted, %d rejected, %d duplicates; events from %s to %s; as-of %s%n",
+                span.accepted(),
+                span.rejected(),
+                span.duplicates(),
+                time(span.earliest()),
+                time(span.latest()),
+                time(at));
         JobID job = LocalRunner.submitBounded(flink, cfg, span, at, fromSavepoint);
         JobResult result = flink.awaitResult(job, Duration.ofDays(3650));
         if (!result.isSuccess()) {
-            System.err.println("the bounded run failed: " + result.getSerializedThrowable()
-                    .map(t -> t.getFullStringifiedStackTrace()).orElse("unknown cause"));
+            System.err.println("the bounded run failed: "
+                    + result.getSerializedThrowable()
+                            .map(t -> t.getFullStringifiedStackTrace())
+                            .orElse("unknown cause"));
             return 1;
         }
         System.out.println("bounded run finished; outputs are committed.");

@@ -1,12 +1,18 @@
 package dev.revstream.tools.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.kafka.KafkaTopics;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,8 +24,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * the records in each output topic, alerts by type and the alerts not shown yet.
  */
 final class StatusBoard implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // numbers as written
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // numbers as written
 
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
@@ -32,14 +38,15 @@ final class StatusBoard implements AutoCloseable {
     final AtomicLong journeyOut = new AtomicLong();
     final AtomicLong kpisOut = new AtomicLong();
     /** KPI snapshots (dimension all) not printed yet. */
-    final java.util.concurrent.ConcurrentLinkedQueue<String> newKpis = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    final java.util.Map<String, AtomicLong> alertsByType = new java.util.concurrent.ConcurrentSkipListMap<>();
+    final ConcurrentLinkedQueue<String> newKpis = new ConcurrentLinkedQueue<>();
+
+    final Map<String, AtomicLong> alertsByType = new ConcurrentSkipListMap<>();
     /** Recommendations open now (opened minus closed), by action. */
-    final java.util.Map<String, AtomicLong> openActions = new java.util.concurrent.ConcurrentSkipListMap<>();
+    final Map<String, AtomicLong> openActions = new ConcurrentSkipListMap<>();
     /** Recommendations opened, not printed yet, oldest first. */
-    final java.util.concurrent.ConcurrentLinkedQueue<String> newActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<String> newActions = new ConcurrentLinkedQueue<>();
     /** Alerts not printed yet, oldest first. */
-    final java.util.concurrent.ConcurrentLinkedQueue<String> newAlerts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<String> newAlerts = new ConcurrentLinkedQueue<>();
 
     private final RevstreamConfig cfg;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -55,8 +62,17 @@ final class StatusBoard implements AutoCloseable {
     private void follow() {
         Properties p = KafkaTopics.committedConsumerProperties(cfg);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            KafkaTopics.assignFromBeginning(c, List.of(cfg.topics().dataquality(), cfg.topics().events(), cfg.topics().deadletter(),
-                    cfg.topics().late(), cfg.topics().alerts(), cfg.topics().journey(), cfg.topics().kpis(), cfg.topics().actions()));
+            KafkaTopics.assignFromBeginning(
+                    c,
+                    List.of(
+                            cfg.topics().dataquality(),
+                            cfg.topics().events(),
+                            cfg.topics().deadletter(),
+                            cfg.topics().late(),
+                            cfg.topics().alerts(),
+                            cfg.topics().journey(),
+                            cfg.topics().kpis(),
+                            cfg.topics().actions()));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     count(r);
@@ -84,37 +100,57 @@ final class StatusBoard implements AutoCloseable {
             try {
                 JsonNode n = JSON.readTree(r.value());
                 if ("all".equals(n.path("dimension").asText())) {
-                    newKpis.add(String.format(java.util.Locale.ROOT,
+                    newKpis.add(String.format(
+                            Locale.ROOT,
                             "  KPI %s %s: open pipeline %s (%d deals), created %d, won %d (%s), win rate %s, cycle %s d, ARR %s,"
                                     + " customers %d, net new ARR %s, NRR %s",
-                            n.path("windowSize").asText(), n.path("windowStart").asText().substring(0, 10),
-                            plain(n, "openPipelineAmount"), n.path("openDeals").asLong(), n.path("dealsCreated").asLong(),
-                            n.path("dealsWon").asLong(), plain(n, "wonAmount"), plain(n, "winRate"),
-                            plain(n, "avgSalesCycleDays"), plain(n, "arr"), n.path("customers").asLong(),
-                            plain(n, "netNewArr"), plain(n, "netRevenueRetention")));
+                            n.path("windowSize").asText(),
+                            n.path("windowStart").asText().substring(0, 10),
+                            plain(n, "openPipelineAmount"),
+                            n.path("openDeals").asLong(),
+                            n.path("dealsCreated").asLong(),
+                            n.path("dealsWon").asLong(),
+                            plain(n, "wonAmount"),
+                            plain(n, "winRate"),
+                            plain(n, "avgSalesCycleDays"),
+                            plain(n, "arr"),
+                            n.path("customers").asLong(),
+                            plain(n, "netNewArr"),
+                            plain(n, "netRevenueRetention")));
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("status: unreadable KPI snapshot at offset " + r.offset());
             }
         } else if (t.equals(cfg.topics().actions())) {
             try {
                 JsonNode n = JSON.readTree(r.value());
                 boolean open = "OPEN".equals(n.path("status").asText());
-                openActions.computeIfAbsent(n.path("action").asText(), k -> new AtomicLong()).addAndGet(open ? 1 : -1);
+                openActions
+                        .computeIfAbsent(n.path("action").asText(), k -> new AtomicLong())
+                        .addAndGet(open ? 1 : -1);
                 if (open) {
-                    newActions.add(String.format("  P%d %-18s -> %-16s %s", n.path("priority").asInt(), n.path("action").asText(),
-                            n.path("team").asText(), n.path("message").asText()));
+                    newActions.add(String.format(
+                            "  P%d %-18s -> %-16s %s",
+                            n.path("priority").asInt(),
+                            n.path("action").asText(),
+                            n.path("team").asText(),
+                            n.path("message").asText()));
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("status: unreadable recommendation at offset " + r.offset());
             }
         } else if (t.equals(cfg.topics().alerts())) {
             try {
                 JsonNode n = JSON.readTree(r.value());
-                alertsByType.computeIfAbsent(n.path("type").asText(), k -> new AtomicLong()).incrementAndGet();
-                newAlerts.add(String.format("  %-8s %-15s %s", n.path("severity").asText().toUpperCase(java.util.Locale.ROOT),
-                        n.path("type").asText(), n.path("reason").asText()));
-            } catch (java.io.IOException e) {
+                alertsByType
+                        .computeIfAbsent(n.path("type").asText(), k -> new AtomicLong())
+                        .incrementAndGet();
+                newAlerts.add(String.format(
+                        "  %-8s %-15s %s",
+                        n.path("severity").asText().toUpperCase(Locale.ROOT),
+                        n.path("type").asText(),
+                        n.path("reason").asText()));
+            } catch (IOException e) {
                 System.err.println("status: unreadable alert at offset " + r.offset());
             }
         } else {
@@ -127,7 +163,7 @@ final class StatusBoard implements AutoCloseable {
                     late.addAndGet(n.path("lateEvents").asLong());
                     channelsUnmapped.addAndGet(n.path("channelsUnmapped").asLong());
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("status: unreadable data-quality record at offset " + r.offset());
             }
         }

@@ -29,11 +29,19 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
     private static final long MIN = 60_000L;
     private static final long HOUR = 60 * MIN;
     private static final long DAY = 24 * HOUR;
-    private static final String[] CHANNELS = {"paid_search", "paid_social", "organic_search", "email", "events", "referral", "partner", "outbound"};
-    private static final String[] CAMPAIGNS = {"brand-search", "competitor-search", "linkedin-abm", "q-webinar", "newsletter", "partner-co-sell", "field-event"};
+    private static final String[] CHANNELS = {
+        "paid_search", "paid_social", "organic_search", "email", "events", "referral", "partner", "outbound"
+    };
+    private static final String[] CAMPAIGNS = {
+        "brand-search", "competitor-search", "linkedin-abm", "q-webinar", "newsletter", "partner-co-sell", "field-event"
+    };
     private static final String[] STAGES = {"QUALIFICATION", "DISCOVERY", "SOLUTION", "PROPOSAL", "NEGOTIATION"};
-    private static final String[] SF_STAGES = {"Prospecting", "Needs Analysis", "Value Proposition", "Proposal/Price Quote", "Negotiation/Review"};
-    private static final String[] HS_STAGES = {"appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin", "contractsent"};
+    private static final String[] SF_STAGES = {
+        "Prospecting", "Needs Analysis", "Value Proposition", "Proposal/Price Quote", "Negotiation/Review"
+    };
+    private static final String[] HS_STAGES = {
+        "appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin", "contractsent"
+    };
     private static final int[] STALL_SLA_DAYS = {14, 14, 14, 10, 7};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,7 +64,13 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
      * @param dealsPerAccount new-business deals an account that reaches SQL opens at once (other product
      *     lines), at least 1; more than 1 grows deal state per account (the benchmark's knob)
      */
-    public FunnelGenerator(long seed, int accounts, long startMillis, double malformedShare, double duplicateShare, int dealsPerAccount) {
+    public FunnelGenerator(
+            long seed,
+            int accounts,
+            long startMillis,
+            double malformedShare,
+            double duplicateShare,
+            int dealsPerAccount) {
         if (dealsPerAccount < 1) {
             throw new IllegalArgumentException("deals per account must be at least 1, not " + dealsPerAccount);
         }
@@ -71,7 +85,11 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
         push(new Pending(start, sequence++, null, Action.SPEND_DAY));
     }
 
-    private enum Action { RECORD, ARRIVAL, SPEND_DAY }
+    private enum Action {
+        RECORD,
+        ARRIVAL,
+        SPEND_DAY
+    }
 
     private record Pending(long time, long seq, GeneratedRecord record, Action action) implements Comparable<Pending> {
         @Override
@@ -112,8 +130,12 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
         if (p.record.kind() == GeneratedRecord.Kind.VALID && noise.nextDouble() < duplicateShare) {
             // the copy arrives a little later, as re-deliveries do
             long later = p.time + noise.nextInt(30) * MIN;
-            push(new Pending(later, sequence++, new GeneratedRecord(p.record.deal(), p.record.key(), p.record.value(),
-                    later, GeneratedRecord.Kind.DUPLICATE), Action.RECORD));
+            push(new Pending(
+                    later,
+                    sequence++,
+                    new GeneratedRecord(
+                            p.record.deal(), p.record.key(), p.record.value(), later, GeneratedRecord.Kind.DUPLICATE),
+                    Action.RECORD));
         }
         return p.record;
     }
@@ -158,10 +180,15 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
 
     private void emit(boolean deal, String key, ObjectNode n, long at) {
         byte[] bytes = n.toString().getBytes(StandardCharsets.UTF_8);
-        push(new Pending(at, sequence++, new GeneratedRecord(deal, key, bytes, at, GeneratedRecord.Kind.VALID), Action.RECORD));
+        push(new Pending(
+                at, sequence++, new GeneratedRecord(deal, key, bytes, at, GeneratedRecord.Kind.VALID), Action.RECORD));
         if (noise.nextDouble() < malformedShare) {
             byte[] bad = Malformations.corrupt(n, noise);
-            push(new Pending(at, sequence++, new GeneratedRecord(deal, key, bad, at, GeneratedRecord.Kind.MALFORMED), Action.RECORD));
+            push(new Pending(
+                    at,
+                    sequence++,
+                    new GeneratedRecord(deal, key, bad, at, GeneratedRecord.Kind.MALFORMED),
+                    Action.RECORD));
         }
     }
 
@@ -229,18 +256,26 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
                 case "WEBINAR_ATTEND" -> hubspotMarketing ? "WEBINAR_ATTENDED" : "Attend Webinar";
                 default -> canonical;
             };
-            touch(source, type, canonical.startsWith("EMAIL") ? (hubspotMarketing ? "EMAIL_MARKETING" : "email") : channel, at);
+            touch(
+                    source,
+                    type,
+                    canonical.startsWith("EMAIL") ? (hubspotMarketing ? "EMAIL_MARKETING" : "email") : channel,
+                    at);
         }
 
         private void web(String canonical, long at) {
-            touch("segment", canonical.equals("AD_CLICK") ? "Ad Clicked" : "Page Viewed",
-                    canonical.equals("AD_CLICK") ? (channel.startsWith("paid") ? channel : "paid_search") : channel, at);
+            touch(
+                    "segment",
+                    canonical.equals("AD_CLICK") ? "Ad Clicked" : "Page Viewed",
+                    canonical.equals("AD_CLICK") ? (channel.startsWith("paid") ? channel : "paid_search") : channel,
+                    at);
         }
 
         private void salesTouch(String dealId, long at) {
             int kind = r.nextInt(4);
             String source = salesforceCrm ? "salesforce" : "hubspot";
-            String type = salesforceCrm ? new String[] {"Call", "Email", "Meeting", "Demo"}[kind]
+            String type = salesforceCrm
+                    ? new String[] {"Call", "Email", "Meeting", "Demo"}[kind]
                     : new String[] {"CALL", "EMAIL", "MEETING", "DEMO"}[kind];
             ObjectNode n = base(id(source.substring(0, 2)), at, source);
             n.put("accountId", account);
@@ -312,7 +347,8 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
             t += (1 + r.nextInt(10)) * DAY + r.nextInt(24) * HOUR;
             long mql = t;
             marketing("MQL", mql);
-            long firstTouch = r.nextDouble() < 0.85 ? mql + (1 + r.nextInt(20)) * HOUR : mql + (26 + r.nextInt(46)) * HOUR;
+            long firstTouch =
+                    r.nextDouble() < 0.85 ? mql + (1 + r.nextInt(20)) * HOUR : mql + (26 + r.nextInt(46)) * HOUR;
             salesTouch(null, firstTouch);
             t = firstTouch;
             if (r.nextDouble() >= 0.6) {
@@ -415,7 +451,10 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
             boolean expanded = false;
             for (long day = since + DAY; day < renewal; day += (2 + r.nextInt(2)) * DAY) {
                 boolean declining = atRisk && day > riskFrom;
-                product("usage", money(declining ? usage * 0.2 * r.nextDouble() : usage * (0.8 + 0.4 * r.nextDouble())), day + 10 * HOUR);
+                product(
+                        "usage",
+                        money(declining ? usage * 0.2 * r.nextDouble() : usage * (0.8 + 0.4 * r.nextDouble())),
+                        day + 10 * HOUR);
                 if (r.nextDouble() < (declining ? 0.5 : 0.05)) {
                     system("zendesk", "ticket.created", null, day + 14 * HOUR);
                 }
@@ -426,7 +465,11 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
                 }
             }
             for (long q = since + 90 * DAY; q < renewal; q += 90 * DAY) {
-                system("zendesk", "nps.response", (double) (atRisk && q > riskFrom ? r.nextInt(6) : 6 + r.nextInt(5)), q);
+                system(
+                        "zendesk",
+                        "nps.response",
+                        (double) (atRisk && q > riskFrom ? r.nextInt(6) : 6 + r.nextInt(5)),
+                        q);
             }
             if (atRisk) {
                 if (r.nextBoolean()) {

@@ -6,5 +6,9 @@ package dev.revstream.tools.generator;
  */
 public record GeneratedRecord(boolean deal, String key, byte[] value, long businessTime, Kind kind) {
     /** What the record is meant to be, so a run can report what it injected. */
-    public enum Kind { VALID, MALFORMED, DUPLICATE }
+    public enum Kind {
+        VALID,
+        MALFORMED,
+        DUPLICATE
+    }
 }

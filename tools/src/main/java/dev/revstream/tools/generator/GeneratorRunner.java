@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -61,8 +62,13 @@ public final class GeneratorRunner {
         long businessStart = wallStart - cfg.generator().startAgo().toMillis();
         double speedUp = cfg.generator().speedUp();
         // the warm-up's business days are written at once, so a demo starts with history
-        long warmupEnd = Math.min(wallStart, businessStart + cfg.generator().warmup().toMillis());
-        FunnelGenerator gen = new FunnelGenerator(seed, accounts, businessStart, cfg.generator().malformedShare(),
+        long warmupEnd =
+                Math.min(wallStart, businessStart + cfg.generator().warmup().toMillis());
+        FunnelGenerator gen = new FunnelGenerator(
+                seed,
+                accounts,
+                businessStart,
+                cfg.generator().malformedShare(),
                 cfg.generator().duplicateShare());
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -76,7 +82,8 @@ public final class GeneratorRunner {
                     break;
                 }
                 if (failure.get() != null) {
-                    throw new IllegalStateException("a write to Kafka failed: " + failure.get().getMessage(), failure.get());
+                    throw new IllegalStateException(
+                            "a write to Kafka failed: " + failure.get().getMessage(), failure.get());
                 }
                 long business = Math.min(wall, warmupEnd + (long) ((wall - wallStart) * speedUp));
                 stats.businessTime.set(business);
@@ -84,8 +91,11 @@ public final class GeneratorRunner {
                 while (nextHeartbeat <= business && nextHeartbeat < gen.peekTime()) {
                     for (int p = 0; p < partitions; p++) {
                         String hb = "{\"eventId\":\"hb-" + seed + "-" + nextHeartbeat + "-" + p + "\",\"occurredAt\":\""
-                                + Instant.ofEpochMilli(nextHeartbeat) + "\",\"source\":\"revstream-generator\",\"type\":\"HEARTBEAT\"}";
-                        producer.send(new ProducerRecord<>(cfg.topics().touchpoints(), p, null, hb.getBytes(StandardCharsets.UTF_8)),
+                                + Instant.ofEpochMilli(nextHeartbeat)
+                                + "\",\"source\":\"revstream-generator\",\"type\":\"HEARTBEAT\"}";
+                        producer.send(
+                                new ProducerRecord<>(
+                                        cfg.topics().touchpoints(), p, null, hb.getBytes(StandardCharsets.UTF_8)),
                                 (m, e) -> record(failure, e));
                         stats.heartbeats.incrementAndGet();
                     }
@@ -102,8 +112,13 @@ public final class GeneratorRunner {
                 }
                 GeneratedRecord r = gen.next();
                 String topic = r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints();
-                producer.send(new ProducerRecord<>(topic, null, null,
-                        r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()),
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                null,
+                                null,
+                                r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
+                                r.value()),
                         (m, e) -> record(failure, e));
                 if (warm) {
                     paced++;
@@ -117,7 +132,8 @@ public final class GeneratorRunner {
             producer.flush();
         }
         if (failure.get() != null) {
-            throw new IllegalStateException("a write to Kafka failed: " + failure.get().getMessage(), failure.get());
+            throw new IllegalStateException(
+                    "a write to Kafka failed: " + failure.get().getMessage(), failure.get());
         }
         return stats;
     }
@@ -130,7 +146,7 @@ public final class GeneratorRunner {
 
     private static void pause() {
         // pacing to the business clock and the rate limit, not synchronization: nothing else is waited for
-        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+        LockSupport.parkNanos(5_000_000L);
     }
 
     private KafkaProducer<byte[], byte[]> producer() {

@@ -5,6 +5,7 @@ import dev.revstream.kafka.KafkaTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Future;
@@ -26,18 +27,22 @@ public final class CrmImporter {
         KafkaTopics.ensure(cfg);
         Properties p = KafkaTopics.producerProperties(cfg);
         List<CrmRecords.DealEvent> events = new ArrayList<>(records.events);
-        events.sort(java.util.Comparator.comparingLong(CrmRecords.DealEvent::occurredAt));
+        events.sort(Comparator.comparingLong(CrmRecords.DealEvent::occurredAt));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (CrmRecords.DealEvent e : events) {
-                acks.add(producer.send(new ProducerRecord<>(cfg.topics().deals(), e.accountId().getBytes(StandardCharsets.UTF_8),
+                acks.add(producer.send(new ProducerRecord<>(
+                        cfg.topics().deals(),
+                        e.accountId().getBytes(StandardCharsets.UTF_8),
                         e.json().getBytes(StandardCharsets.UTF_8))));
             }
             int partitions = producer.partitionsFor(cfg.topics().touchpoints()).size();
             for (int i = 0; i < partitions; i++) {
-                String hb = "{\"eventId\":\"import-as-of-" + asOf + "-" + i + "\",\"occurredAt\":\"" + Instant.ofEpochMilli(asOf)
-                        + "\",\"source\":\"" + MavenCrmFormat.SOURCE + "\",\"type\":\"HEARTBEAT\"}";
-                acks.add(producer.send(new ProducerRecord<>(cfg.topics().touchpoints(), i, null, hb.getBytes(StandardCharsets.UTF_8))));
+                String hb = "{\"eventId\":\"import-as-of-" + asOf + "-" + i + "\",\"occurredAt\":\""
+                        + Instant.ofEpochMilli(asOf) + "\",\"source\":\"" + MavenCrmFormat.SOURCE
+                        + "\",\"type\":\"HEARTBEAT\"}";
+                acks.add(producer.send(new ProducerRecord<>(
+                        cfg.topics().touchpoints(), i, null, hb.getBytes(StandardCharsets.UTF_8))));
             }
             producer.flush();
             for (Future<RecordMetadata> a : acks) {

@@ -74,7 +74,8 @@ public final class MavenCrmFormat implements CrmFormat {
             }
             BigDecimal price = prices.get(productKey(r.get("product")));
             if (price == null) {
-                out.rejected.add(new CrmRecords.Rejected(line, id, "product '" + r.get("product") + "' is not in products.csv"));
+                out.rejected.add(
+                        new CrmRecords.Rejected(line, id, "product '" + r.get("product") + "' is not in products.csv"));
                 continue;
             }
             boolean closes = stage.equals("Won") || stage.equals("Lost");
@@ -94,7 +95,8 @@ public final class MavenCrmFormat implements CrmFormat {
             add(out, account, created, createdAt);
             if (closes) {
                 long closedAt = closed.atStartOfDay(zone).toInstant().toEpochMilli();
-                ObjectNode close = event(id + "-2-closed", closedAt, id, account, stage.equals("Won") ? "CLOSED_WON" : "CLOSED_LOST");
+                ObjectNode close = event(
+                        id + "-2-closed", closedAt, id, account, stage.equals("Won") ? "CLOSED_WON" : "CLOSED_LOST");
                 if (stage.equals("Won")) {
                     close.put("amount", new BigDecimal(r.get("close_value")));
                 }

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
@@ -70,16 +72,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** The cluster id of a data directory formatted before: a restart must not present a new one. */
-    private java.util.Optional<String> existingClusterId() throws IOException {
+    private Optional<String> existingClusterId() throws IOException {
         Path meta = dataDir.resolve("meta.properties");
         if (!Files.isRegularFile(meta)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Properties p = new Properties();
         try (var in = Files.newInputStream(meta)) {
             p.load(in);
         }
-        return java.util.Optional.ofNullable(p.getProperty("cluster.id"));
+        return Optional.ofNullable(p.getProperty("cluster.id"));
     }
 
     private Properties brokerProperties() {
@@ -108,13 +110,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("auto.create.topics.enable", "false");
         p.put("log.retention.hours", "168");
         // an override may name the node's own ports as %d (clients) and %c (controller), e.g. to add a SASL listener
-        overrides.forEach((k, v) -> p.put(k, v.replace("%d", Integer.toString(port)).replace("%c", Integer.toString(controllerPort))));
+        overrides.forEach((k, v) ->
+                p.put(k, v.replace("%d", Integer.toString(port)).replace("%c", Integer.toString(controllerPort))));
         if (overrides.containsKey("listeners") && !overrides.containsKey("advertised.listeners")) {
             String advertised = p.getProperty("listeners").replaceAll(",?CONTROLLER://[^,]*", "");
             p.put("advertised.listeners", advertised);
         }
         if (overrides.containsKey("listeners") && !overrides.containsKey("listener.security.protocol.map")) {
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL");
+            p.put(
+                    "listener.security.protocol.map",
+                    "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL");
         }
         return p;
     }
@@ -122,11 +127,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void awaitReady(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5000))) {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (Exception e) {
@@ -164,7 +177,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
         } catch (IOException e) {

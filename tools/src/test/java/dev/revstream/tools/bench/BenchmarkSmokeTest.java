@@ -19,8 +19,14 @@ class BenchmarkSmokeTest {
     void aSmallRunCompletesAndCountsEveryRecord() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), "bench-");
         List<String> progress = new ArrayList<>();
-        Benchmark.Result r = Benchmark.run(new Benchmark.Options(4_000, 400, 2, 7, List.of("job.checkpoint-interval=1s",
-                "kafka.transaction-timeout=60s"), work.toAbsolutePath(), progress::add));
+        Benchmark.Result r = Benchmark.run(new Benchmark.Options(
+                4_000,
+                400,
+                2,
+                7,
+                List.of("job.checkpoint-interval=1s", "kafka.transaction-timeout=60s"),
+                work.toAbsolutePath(),
+                progress::add));
         assertThat(r.events()).isEqualTo(4_000);
         assertThat(r.ceiling().records()).as("the ceiling read every record").isEqualTo(4_000);
         assertThat(r.full().records()).isEqualTo(4_000);

@@ -20,20 +20,30 @@ class LatencySmokeTest {
     void aShortRunInBothModesMeasuresTheOutputsEventsCause() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), "latency-");
         List<String> progress = new ArrayList<>();
-        List<LatencyBench.Run> runs = LatencyBench.run(new LatencyBench.Options(200, Duration.ofSeconds(8), Duration.ofSeconds(2), 300, 11,
-                List.of("at-least-once", "exactly-once"), List.of("job.checkpoint-interval=1s", "kafka.transaction-timeout=60s"),
-                work.toAbsolutePath(), progress::add));
+        List<LatencyBench.Run> runs = LatencyBench.run(new LatencyBench.Options(
+                200,
+                Duration.ofSeconds(8),
+                Duration.ofSeconds(2),
+                300,
+                11,
+                List.of("at-least-once", "exactly-once"),
+                List.of("job.checkpoint-interval=1s", "kafka.transaction-timeout=60s"),
+                work.toAbsolutePath(),
+                progress::add));
         assertThat(runs).extracting(LatencyBench.Run::delivery).containsExactly("at-least-once", "exactly-once");
         for (LatencyBench.Run r : runs) {
             assertThat(r.sent()).as("records written in 8 s at 200/s").isBetween(1_400L, 1_601L);
             assertThat(r.outOfOrderness()).isEqualTo("PT0S");
             LatencyBench.Percentiles journey = r.latency().get(LatencyBench.JOURNEY);
-            assertThat(journey.count()).as(r.delivery() + ": journey updates measured").isPositive();
+            assertThat(journey.count())
+                    .as(r.delivery() + ": journey updates measured")
+                    .isPositive();
             assertThat(journey.p50()).isLessThanOrEqualTo(journey.p99());
             assertThat(journey.p99()).isLessThanOrEqualTo(journey.p999());
             assertThat(journey.p999()).isLessThanOrEqualTo(journey.max());
         }
-        assertThat(progress).anyMatch(l -> l.startsWith("latency at-least-once: writing"))
+        assertThat(progress)
+                .anyMatch(l -> l.startsWith("latency at-least-once: writing"))
                 .anyMatch(l -> l.matches("latency exactly-once: \\d+ s, [0-9,]+ events written"));
     }
 }

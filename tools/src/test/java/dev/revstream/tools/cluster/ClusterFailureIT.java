@@ -4,19 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.revstream.tools.generator.GeneratedRecord;
 import dev.revstream.tools.bench.BrokerProcess;
+import dev.revstream.tools.generator.GeneratedRecord;
 import dev.revstream.tools.testing.Histories;
+import dev.revstream.tools.testing.Infra;
 import dev.revstream.tools.testing.TopicIo;
 import dev.revstream.tools.testing.TopicIo.Out;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -33,38 +38,45 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterFailureIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path JOB_JAR = Path.of(System.getProperty("revstream.jobJar", "target/revstream-job.jar")).toAbsolutePath();
+    private static final Path JOB_JAR = Path.of(System.getProperty("revstream.jobJar", "target/revstream-job.jar"))
+            .toAbsolutePath();
     private static final Path WORK = Path.of("target", "cluster-it").toAbsolutePath();
     private static BrokerProcess kafka;
     private static int kafkaPort;
     private static StandaloneCluster cluster;
     private static List<Out> input;
-    private static Map<GeneratedRecord.Kind, Integer> kinds = new java.util.EnumMap<>(GeneratedRecord.Kind.class);
+    private static Map<GeneratedRecord.Kind, Integer> kinds = new EnumMap<>(GeneratedRecord.Kind.class);
     private static Map<String, List<String>> baseline;
 
     @BeforeAll
     static void start() throws Exception {
         // a broker directory left by an earlier run would hold that run's topics, and its input twice
-        dev.revstream.tools.testing.Infra.deleteQuietly(WORK);
+        Infra.deleteQuietly(WORK);
         Files.createDirectories(WORK);
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             kafkaPort = s.getLocalPort();
         }
         kafka = BrokerProcess.start(WORK.resolve("kafka"), kafkaPort, WORK.resolve("kafka.log"));
         List<Path> extra = new ArrayList<>();
         try (Stream<Path> lib = Files.list(Path.of(System.getProperty("revstream.libDir", "target/lib")))) {
-            // what a Flink distribution has besides target/flink-dist: commons-lang3 and lz4 are compile dependencies here
-            lib.filter(p -> p.getFileName().toString().startsWith("commons-lang3") || p.getFileName().toString().startsWith("lz4-java"))
+            // what a Flink distribution has besides target/flink-dist: commons-lang3 and lz4 are compile dependencies
+            // here
+            lib.filter(p -> p.getFileName().toString().startsWith("commons-lang3")
+                            || p.getFileName().toString().startsWith("lz4-java"))
                     .forEach(extra::add);
         }
-        cluster = new StandaloneCluster(WORK.resolve("flink"), Path.of("target", "flink-dist").toAbsolutePath(), extra);
+        cluster = new StandaloneCluster(
+                WORK.resolve("flink"), Path.of("target", "flink-dist").toAbsolutePath(), extra);
         cluster.startJobManager();
         cluster.startTaskManager();
         cluster.startTaskManager();
         long now = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
         input = new ArrayList<>();
         for (GeneratedRecord r : Histories.generate(5, 150, 40, now)) {
-            input.add(new Out(r.deal() ? "deals" : "touchpoints", null, r.key() == null ? null : r.key().getBytes(),
+            input.add(new Out(
+                    r.deal() ? "deals" : "touchpoints",
+                    null,
+                    r.key() == null ? null : r.key().getBytes(),
                     r.value()));
             kinds.merge(r.kind(), 1, Integer::sum);
         }
@@ -88,11 +100,24 @@ class ClusterFailureIT {
     }
 
     private static List<String> args(String name) {
-        List<String> a = new ArrayList<>(List.of("--bootstrap", kafka.bootstrapServers(),
-                "--set", "kafka.group-id=" + name, "--set", "kafka.transactional-id-prefix=" + name,
-                "--set", "kafka.transaction-timeout=60s", "--set", "job.checkpoint-interval=1s",
-                "--set", "time.follow-wall-clock=false", "--set", "time.out-of-orderness=1h", "--set", "ingest.max-future=0"));
-        for (String set : dev.revstream.tools.testing.Infra.topicSets(name)) {
+        List<String> a = new ArrayList<>(List.of(
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--set",
+                "kafka.group-id=" + name,
+                "--set",
+                "kafka.transactional-id-prefix=" + name,
+                "--set",
+                "kafka.transaction-timeout=60s",
+                "--set",
+                "job.checkpoint-interval=1s",
+                "--set",
+                "time.follow-wall-clock=false",
+                "--set",
+                "time.out-of-orderness=1h",
+                "--set",
+                "ingest.max-future=0"));
+        for (String set : Infra.topicSets(name)) {
             a.addAll(List.of("--set", set));
         }
         return a;
@@ -106,7 +131,8 @@ class ClusterFailureIT {
         }
         int third = mine.size() / 3;
         String job = cluster.submit(JOB_JAR, args, null); // creates the topics
-        StandaloneCluster.await("the job running", Duration.ofSeconds(60), () -> "RUNNING".equals(cluster.jobState(job)));
+        StandaloneCluster.await(
+                "the job running", Duration.ofSeconds(60), () -> "RUNNING".equals(cluster.jobState(job)));
         TopicIo.produce(kafka.bootstrapServers(), mine.subList(0, third));
         String events = name + ".events";
         TopicIo.readUntil(kafka.bootstrapServers(), events, true, Duration.ofSeconds(120), r -> r.size() >= third / 2);
@@ -116,8 +142,13 @@ class ClusterFailureIT {
         // event time moves a week past the input on every partition: every deadline and window is due
         List<Out> heartbeats = new ArrayList<>();
         for (int p = 0; p < 3; p++) {
-            heartbeats.add(new Out(name + ".touchpoints", p, null, ("{\"eventId\":\"hb-" + p + "\",\"occurredAt\":\"2026-11-08T00:00:00Z\","
-                    + "\"source\":\"test\",\"type\":\"HEARTBEAT\"}").getBytes()));
+            heartbeats.add(new Out(
+                    name + ".touchpoints",
+                    p,
+                    null,
+                    ("{\"eventId\":\"hb-" + p + "\",\"occurredAt\":\"2026-11-08T00:00:00Z\","
+                                    + "\"source\":\"test\",\"type\":\"HEARTBEAT\"}")
+                            .getBytes()));
         }
         TopicIo.produce(kafka.bootstrapServers(), heartbeats);
         // quiet: two checkpoints without any new committed output
@@ -125,7 +156,8 @@ class ClusterFailureIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
             long c = cluster.completedCheckpoints(following);
-            StandaloneCluster.await("two checkpoints", Duration.ofSeconds(60), () -> cluster.completedCheckpoints(following) >= c + 2);
+            StandaloneCluster.await(
+                    "two checkpoints", Duration.ofSeconds(60), () -> cluster.completedCheckpoints(following) >= c + 2);
             Map<String, List<String>> again = outputs(name);
             if (again.equals(out) && !again.get("kpis").isEmpty()) {
                 break;
@@ -147,17 +179,28 @@ class ClusterFailureIT {
     /** Each output topic's records as sorted identities (with content where a record has no id of its own). */
     private static Map<String, List<String>> outputs(String name) throws Exception {
         Map<String, List<String>> out = new TreeMap<>();
-        out.put("events", ids(name + ".events", n -> n.get("source").asText() + "/" + n.get("eventId").asText()));
-        out.put("deadletter", ids(name + ".deadletter", n -> n.get("errorCode").asText() + " " + n.path("payloadSha256").asText()));
+        out.put(
+                "events",
+                ids(
+                        name + ".events",
+                        n -> n.get("source").asText() + "/" + n.get("eventId").asText()));
+        out.put(
+                "deadletter",
+                ids(
+                        name + ".deadletter",
+                        n -> n.get("errorCode").asText() + " "
+                                + n.path("payloadSha256").asText()));
         out.put("journey", ids(name + ".journey", n -> n.get("updateId").asText()));
         out.put("alerts", ids(name + ".alerts", n -> n.get("alertId").asText()));
         out.put("actions", ids(name + ".actions", n -> n.get("recordId").asText()));
-        out.put("attribution", ids(name + ".attribution", n -> n.get("attributionId").asText()));
+        out.put(
+                "attribution",
+                ids(name + ".attribution", n -> n.get("attributionId").asText()));
         out.put("kpis", ids(name + ".kpis", JsonNode::toString));
         return out;
     }
 
-    private static List<String> ids(String topic, java.util.function.Function<JsonNode, String> id) throws Exception {
+    private static List<String> ids(String topic, Function<JsonNode, String> id) throws Exception {
         List<String> ids = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicIo.readAll(kafka.bootstrapServers(), topic, true)) {
             ids.add(id.apply(JSON.readTree(r.value())));
@@ -166,19 +209,24 @@ class ClusterFailureIT {
     }
 
     private static void assertSameAsBaseline(Map<String, List<String>> run) {
-        // every input accounted for: each valid record normalized once, each malformed one a dead letter, copies dropped
-        assertThat(baseline.get("events")).hasSize(kinds.get(GeneratedRecord.Kind.VALID)).doesNotHaveDuplicates();
+        // every input accounted for: each valid record normalized once, each malformed one a dead letter, copies
+        // dropped
+        assertThat(baseline.get("events"))
+                .hasSize(kinds.get(GeneratedRecord.Kind.VALID))
+                .doesNotHaveDuplicates();
         assertThat(baseline.get("deadletter")).hasSize(kinds.getOrDefault(GeneratedRecord.Kind.MALFORMED, 0));
         assertThat(kinds.get(GeneratedRecord.Kind.DUPLICATE)).isPositive();
         assertThat(baseline.get("alerts")).isNotEmpty();
         assertThat(baseline.get("kpis")).isNotEmpty();
-        run.forEach((topic, ids) -> assertThat(ids).as(topic).doesNotHaveDuplicates().isEqualTo(baseline.get(topic)));
+        run.forEach((topic, ids) ->
+                assertThat(ids).as(topic).doesNotHaveDuplicates().isEqualTo(baseline.get(topic)));
     }
 
     @Test
     void aTaskManagerKilledMidStream() throws Exception {
         assertSameAsBaseline(run("kill-tm", (job, args) -> {
-            StandaloneCluster.await("a checkpoint", Duration.ofSeconds(60), () -> cluster.completedCheckpoints(job) >= 1);
+            StandaloneCluster.await(
+                    "a checkpoint", Duration.ofSeconds(60), () -> cluster.completedCheckpoints(job) >= 1);
             cluster.startTaskManager();
             cluster.killTaskManagerRunning(job);
             StandaloneCluster.await("the restart", Duration.ofSeconds(90), () -> cluster.restarts(job) > 0);
@@ -189,7 +237,8 @@ class ClusterFailureIT {
     @Test
     void theBrokerStoppedAndRestartedMidStream() throws Exception {
         assertSameAsBaseline(run("broker-restart", (job, args) -> {
-            StandaloneCluster.await("a checkpoint", Duration.ofSeconds(60), () -> cluster.completedCheckpoints(job) >= 1);
+            StandaloneCluster.await(
+                    "a checkpoint", Duration.ofSeconds(60), () -> cluster.completedCheckpoints(job) >= 1);
             kafka.close();
             kafka = BrokerProcess.start(WORK.resolve("kafka"), kafkaPort, WORK.resolve("kafka.log"));
             return job;
@@ -199,10 +248,12 @@ class ClusterFailureIT {
     @Test
     void aStopWithSavepointAndTheJarStartedAgainFromIt() throws Exception {
         assertSameAsBaseline(run("savepoint", (job, args) -> {
-            StandaloneCluster.await("a checkpoint", Duration.ofSeconds(60), () -> cluster.completedCheckpoints(job) >= 1);
+            StandaloneCluster.await(
+                    "a checkpoint", Duration.ofSeconds(60), () -> cluster.completedCheckpoints(job) >= 1);
             String savepoint = cluster.stopWithSavepoint(job);
             String next = cluster.submit(JOB_JAR, args, savepoint);
-            StandaloneCluster.await("the job running again", Duration.ofSeconds(60), () -> "RUNNING".equals(cluster.jobState(next)));
+            StandaloneCluster.await(
+                    "the job running again", Duration.ofSeconds(60), () -> "RUNNING".equals(cluster.jobState(next)));
             return next;
         }));
     }

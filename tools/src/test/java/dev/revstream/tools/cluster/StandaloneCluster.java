@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -49,56 +54,81 @@ final class StandaloneCluster implements AutoCloseable {
         this.classPath = String.join(File.pathSeparator, cp);
         this.restPort = freePort();
         int rpcPort = freePort();
-        Files.writeString(conf.resolve("config.yaml"), String.join("\n",
-                "jobmanager.rpc.address: 127.0.0.1",
-                "jobmanager.rpc.port: " + rpcPort,
-                "jobmanager.bind-host: 127.0.0.1",
-                "taskmanager.bind-host: 127.0.0.1",
-                "taskmanager.host: 127.0.0.1",
-                "rest.address: 127.0.0.1",
-                "rest.bind-address: 127.0.0.1",
-                "rest.port: " + restPort,
-                "jobmanager.memory.process.size: 900m",
-                "taskmanager.memory.process.size: 1400m",
-                "taskmanager.numberOfTaskSlots: 2",
-                "parallelism.default: 2",
-                "heartbeat.interval: 1000",
-                "heartbeat.timeout: 15000",
-                "restart-strategy.type: fixed-delay",
-                "restart-strategy.fixed-delay.attempts: 100",
-                "restart-strategy.fixed-delay.delay: 2 s",
-                "execution.checkpointing.dir: " + dir.resolve("checkpoints").toUri(),
-                "execution.checkpointing.savepoint-dir: " + dir.resolve("savepoints").toUri(),
-                "io.tmp.dirs: " + dir.resolve("tmp"),
-                "classloader.check-leaked-classloader: false",
-                "") );
+        Files.writeString(
+                conf.resolve("config.yaml"),
+                String.join(
+                        "\n",
+                        "jobmanager.rpc.address: 127.0.0.1",
+                        "jobmanager.rpc.port: " + rpcPort,
+                        "jobmanager.bind-host: 127.0.0.1",
+                        "taskmanager.bind-host: 127.0.0.1",
+                        "taskmanager.host: 127.0.0.1",
+                        "rest.address: 127.0.0.1",
+                        "rest.bind-address: 127.0.0.1",
+                        "rest.port: " + restPort,
+                        "jobmanager.memory.process.size: 900m",
+                        "taskmanager.memory.process.size: 1400m",
+                        "taskmanager.numberOfTaskSlots: 2",
+                        "parallelism.default: 2",
+                        "heartbeat.interval: 1000",
+                        "heartbeat.timeout: 15000",
+                        "restart-strategy.type: fixed-delay",
+                        "restart-strategy.fixed-delay.attempts: 100",
+                        "restart-strategy.fixed-delay.delay: 2 s",
+                        "execution.checkpointing.dir: "
+                                + dir.resolve("checkpoints").toUri(),
+                        "execution.checkpointing.savepoint-dir: "
+                                + dir.resolve("savepoints").toUri(),
+                        "io.tmp.dirs: " + dir.resolve("tmp"),
+                        "classloader.check-leaked-classloader: false",
+                        ""));
         Files.createDirectories(dir.resolve("tmp"));
-        Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
-                "rootLogger.level = WARN", "rootLogger.appenderRef.file.ref = File",
-                "appender.file.type = File", "appender.file.name = File", "appender.file.fileName = ${sys:log.file}",
-                "appender.file.layout.type = PatternLayout", "appender.file.layout.pattern = %d %-5p %c - %m%n",
-                "logger.flink.name = org.apache.flink.runtime.metrics.groups", "logger.flink.level = ERROR", ""));
+        Files.writeString(
+                conf.resolve("log4j.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = WARN",
+                        "rootLogger.appenderRef.file.ref = File",
+                        "appender.file.type = File",
+                        "appender.file.name = File",
+                        "appender.file.fileName = ${sys:log.file}",
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = %d %-5p %c - %m%n",
+                        "logger.flink.name = org.apache.flink.runtime.metrics.groups",
+                        "logger.flink.level = ERROR",
+                        ""));
     }
 
     /** What Flink's scripts pass to every JVM (env.java.default-opts.all of the distribution's config.yaml). */
-    private static final List<String> FLINK_JVM_OPTS = List.of("--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED", "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED", "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+    private static final List<String> FLINK_JVM_OPTS = List.of(
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.text=ALL-UNNAMED",
+            "--add-opens=java.base/java.time=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     private Process java(String name, List<String> jvm, String main, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(FLINK_JVM_OPTS);
         cmd.addAll(jvm);
         cmd.add("-Dlog.file=" + dir.resolve(name + ".log"));
         cmd.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
         cmd.addAll(List.of("-cp", classPath, main));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".out").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".out").toFile());
         pb.environment().put("FLINK_CONF_DIR", conf.toString());
         Process p = pb.start();
         all.add(p);
@@ -106,7 +136,10 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     void startJobManager() throws Exception {
-        java("jobmanager", List.of("-Xmx600m"), "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+        java(
+                "jobmanager",
+                List.of("-Xmx600m"),
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                 List.of("--configDir", conf.toString()));
         await("the JobManager's REST API", Duration.ofSeconds(60), () -> get("/overview") != null);
     }
@@ -114,13 +147,18 @@ final class StandaloneCluster implements AutoCloseable {
     /** Starts one more TaskManager with the memory settings Flink's scripts would compute. */
     void startTaskManager() throws Exception {
         if (tmJvmArgs == null) {
-            Process p = java("bash-java-utils", List.of(), "org.apache.flink.runtime.util.bash.BashJavaUtils",
+            Process p = java(
+                    "bash-java-utils",
+                    List.of(),
+                    "org.apache.flink.runtime.util.bash.BashJavaUtils",
                     List.of("GET_TM_RESOURCE_PARAMS", "--configDir", conf.toString()));
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("BashJavaUtils failed: " + Files.readString(dir.resolve("bash-java-utils.out")));
+                throw new IllegalStateException(
+                        "BashJavaUtils failed: " + Files.readString(dir.resolve("bash-java-utils.out")));
             }
             List<String> lines = Files.readAllLines(dir.resolve("bash-java-utils.out")).stream()
-                    .filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:")).map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()))
+                    .filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:"))
+                    .map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()))
                     .toList();
             tmJvmArgs = List.of(lines.get(0).trim().split("\\s+"));
             tmDynamic = List.of(lines.get(1).trim().split("\\s+"));
@@ -130,7 +168,10 @@ final class StandaloneCluster implements AutoCloseable {
         args.addAll(tmDynamic);
         // a resource id of our own, so the REST API's "which TaskManager runs this task" names the process
         args.addAll(List.of("-D", "taskmanager.resource-id=tm-" + taskManagers.size()));
-        taskManagers.add(java("taskmanager-" + taskManagers.size(), tmJvmArgs, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        taskManagers.add(java(
+                "taskmanager-" + taskManagers.size(),
+                tmJvmArgs,
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                 args));
         await("a TaskManager registered", Duration.ofSeconds(60), () -> registeredTaskManagers() > before);
     }
@@ -181,7 +222,13 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** {@code flink stop --savepointPath DIR JOB}: a savepoint, then a clean stop; returns the savepoint path. */
     String stopWithSavepoint(String job) throws Exception {
-        String out = flinkCli("stop", List.of("stop", "--savepointPath", dir.resolve("savepoints").toUri().toString(), job));
+        String out = flinkCli(
+                "stop",
+                List.of(
+                        "stop",
+                        "--savepointPath",
+                        dir.resolve("savepoints").toUri().toString(),
+                        job));
         Matcher m = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(out);
         if (!m.find()) {
             throw new IllegalStateException("no savepoint path in the CLI output:\n" + out);
@@ -190,13 +237,17 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     private String flinkCli(String name, List<String> args) throws Exception {
-        Process p = java("cli-" + name + "-" + System.nanoTime(), List.of(), "org.apache.flink.client.cli.CliFrontend", args);
+        Process p = java(
+                "cli-" + name + "-" + System.nanoTime(), List.of(), "org.apache.flink.client.cli.CliFrontend", args);
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("flink " + args + " did not finish");
         }
-        Path out = Files.list(dir).filter(f -> f.getFileName().toString().startsWith("cli-" + name) && f.toString().endsWith(".out"))
-                .max(java.util.Comparator.comparing(f -> f.toFile().lastModified())).orElseThrow();
+        Path out = Files.list(dir)
+                .filter(f -> f.getFileName().toString().startsWith("cli-" + name)
+                        && f.toString().endsWith(".out"))
+                .max(Comparator.comparing(f -> f.toFile().lastModified()))
+                .orElseThrow();
         String text = Files.readString(out, StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {
             throw new IllegalStateException("flink " + args.get(0) + " failed:\n" + text);
@@ -221,8 +272,11 @@ final class StandaloneCluster implements AutoCloseable {
 
     void cancel(String job) {
         try {
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/jobs/" + job + "?mode=cancel"))
-                    .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/jobs/" + job + "?mode=cancel"))
+                            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             // the cluster is going away
         }
@@ -230,21 +284,24 @@ final class StandaloneCluster implements AutoCloseable {
 
     JsonNode get(String path) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
         } catch (Exception e) {
             return null;
         }
     }
 
-    static void await(String what, Duration timeout, java.util.function.BooleanSupplier done) {
+    static void await(String what, Duration timeout, BooleanSupplier done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L); // polling the cluster, bounded above
+            LockSupport.parkNanos(200_000_000L); // polling the cluster, bounded above
         }
     }
 
@@ -254,7 +311,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

@@ -5,19 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.alerts.AlertType;
-import dev.revstream.ingest.EventParser;
-import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.config.RevstreamConfig;
-import dev.revstream.tools.generator.GeneratedRecord;
-import dev.revstream.kafka.KafkaTopics;
+import dev.revstream.ingest.EventParser;
 import dev.revstream.job.AsOfScanner;
+import dev.revstream.kafka.KafkaTopics;
+import dev.revstream.model.Event;
+import dev.revstream.tools.generator.GeneratedRecord;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import dev.revstream.tools.testing.Histories;
 import dev.revstream.tools.testing.Infra;
 import dev.revstream.tools.testing.TopicIo;
 import dev.revstream.tools.testing.TopicIo.Out;
-import dev.revstream.model.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,18 +64,36 @@ class AlertDeterminismTest {
         Map<String, List<Event>> byAccount = new TreeMap<>();
         long asOf = Long.MIN_VALUE;
         for (GeneratedRecord r : records) {
-            Event e = parser.parse(r.deal() ? first.topics().deals() : first.topics().touchpoints(), 0, 0, null, r.value(), 0, now).event();
+            Event e = parser.parse(
+                            r.deal() ? first.topics().deals() : first.topics().touchpoints(),
+                            0,
+                            0,
+                            null,
+                            r.value(),
+                            0,
+                            now)
+                    .event();
             if (e != null && seen.add(e.dedupKey())) {
                 asOf = Math.max(asOf, e.occurredAt());
                 if (e.accountId() != null) {
-                    byAccount.computeIfAbsent(e.accountId(), k -> new ArrayList<>()).add(e);
+                    byAccount
+                            .computeIfAbsent(e.accountId(), k -> new ArrayList<>())
+                            .add(e);
                 }
             }
         }
         assertThat(a.asOf).isEqualTo(asOf);
-        List<String> stageNames = first.deals().stages().stream().map(RevstreamConfig.Stage::name).toList();
-        long[] slas = first.deals().stages().stream().mapToLong(s -> s.stallSla().toMillis()).toArray();
-        ReferenceAlerts ref = new ReferenceAlerts(stageNames, slas, first.alerts().leadSla().toMillis(), asOf, first.time().zone());
+        List<String> stageNames =
+                first.deals().stages().stream().map(RevstreamConfig.Stage::name).toList();
+        long[] slas = first.deals().stages().stream()
+                .mapToLong(s -> s.stallSla().toMillis())
+                .toArray();
+        ReferenceAlerts ref = new ReferenceAlerts(
+                stageNames,
+                slas,
+                first.alerts().leadSla().toMillis(),
+                asOf,
+                first.time().zone());
         byAccount.forEach(ref::account);
 
         Map<AlertType, Long> expected = new EnumMap<>(AlertType.class);
@@ -91,14 +108,21 @@ class AlertDeterminismTest {
             assertThat(at).as("due by the as-of time").isLessThanOrEqualTo(asOf);
             if (n.has("dealId")) {
                 Long closed = ref.dealClosedAt.get(n.get("dealId").asText());
-                assertThat(closed == null || closed > at).as("alert %s concerns an open deal", json).isTrue();
+                assertThat(closed == null || closed > at)
+                        .as("alert %s concerns an open deal", json)
+                        .isTrue();
             }
         }
-        System.out.printf("determinism: %d records, as-of %s, alerts by type %s (reference %s)%n", records.size(),
-                Instant.ofEpochMilli(asOf), actual, expected);
-        assertThat(expected.keySet()).as("the generator exercises every alert type").containsExactlyInAnyOrder(AlertType.values());
+        System.out.printf(
+                "determinism: %d records, as-of %s, alerts by type %s (reference %s)%n",
+                records.size(), Instant.ofEpochMilli(asOf), actual, expected);
+        assertThat(expected.keySet())
+                .as("the generator exercises every alert type")
+                .containsExactlyInAnyOrder(AlertType.values());
         assertThat(actual).isEqualTo(expected);
-        assertThat(ids).isEqualTo(ref.alerts.stream().map(ReferenceAlerts.Found::alertId).collect(Collectors.toSet()));
+        assertThat(ids)
+                .isEqualTo(
+                        ref.alerts.stream().map(ReferenceAlerts.Found::alertId).collect(Collectors.toSet()));
     }
 
     private record Run(long asOf, List<String> alerts, List<String> journey, long late) {}
@@ -108,8 +132,12 @@ class AlertDeterminismTest {
         List<Out> deals = new ArrayList<>();
         List<Out> touches = new ArrayList<>();
         for (GeneratedRecord r : records) {
-            (r.deal() ? deals : touches).add(new Out(r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(), null,
-                    r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+            (r.deal() ? deals : touches)
+                    .add(new Out(
+                            r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
+                            null,
+                            r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
+                            r.value()));
         }
         List<Out> all = new ArrayList<>(dealsFirst ? deals : touches);
         all.addAll(dealsFirst ? touches : deals);
@@ -119,14 +147,19 @@ class AlertDeterminismTest {
         AsOfScanner.Span span = AsOfScanner.scan(cfg);
         JobID job = LocalRunner.submitBounded(flink, cfg, span, null, null);
         JobResult result = flink.awaitResult(job, Duration.ofMinutes(5));
-        assertThat(result.isSuccess()).as("replay finished: %s", result.getSerializedThrowable()).isTrue();
+        assertThat(result.isSuccess())
+                .as("replay finished: %s", result.getSerializedThrowable())
+                .isTrue();
         String bootstrap = cfg.kafka().bootstrapServers();
-        return new Run(span.latest(), sortedById(TopicIo.readCommitted(bootstrap, cfg.topics().alerts()), "alertId"),
+        return new Run(
+                span.latest(),
+                sortedById(TopicIo.readCommitted(bootstrap, cfg.topics().alerts()), "alertId"),
                 sortedById(TopicIo.readCommitted(bootstrap, cfg.topics().journey()), "updateId"),
                 TopicIo.readCommitted(bootstrap, cfg.topics().late()).size());
     }
 
-    private static List<String> sortedById(List<ConsumerRecord<byte[], byte[]>> records, String idField) throws Exception {
+    private static List<String> sortedById(List<ConsumerRecord<byte[], byte[]>> records, String idField)
+            throws Exception {
         Map<String, String> byId = new TreeMap<>();
         Map<String, Integer> copies = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {

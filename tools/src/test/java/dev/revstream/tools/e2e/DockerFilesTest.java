@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.revstream.cli.CommandLines;
+import dev.revstream.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,9 +30,11 @@ class DockerFilesTest {
 
     @Test
     void theComposeFileRunsTheJobJarWithTheProjectsNamesAndValidFlinkOptions() throws Exception {
-        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker/docker-compose.yml").toFile());
+        JsonNode compose = new ObjectMapper(new YAMLFactory())
+                .readTree(ROOT.resolve("docker/docker-compose.yml").toFile());
         JsonNode services = compose.get("services");
-        assertThat(services.fieldNames()).toIterable()
+        assertThat(services.fieldNames())
+                .toIterable()
                 .containsExactlyInAnyOrder("kafka", "jobmanager", "taskmanager", "wallboard", "alert-router");
         String pom = Files.readString(ROOT.resolve("pom.xml"));
         String kafkaVersion = between(pom, "<kafka.version>", "</kafka.version>");
@@ -36,23 +42,41 @@ class DockerFilesTest {
         assertThat(services.get("kafka").get("image").asText()).isEqualTo("apache/kafka:" + kafkaVersion);
 
         String command = services.get("jobmanager").get("command").asText();
-        String mainClass = command.replaceAll(".*--job-classname\\s+(\\S+).*", "$1").trim();
+        String mainClass =
+                command.replaceAll(".*--job-classname\\s+(\\S+).*", "$1").trim();
         assertThat(Class.forName(mainClass).getMethod("main", String[].class)).isNotNull();
-        assertThat(command).contains("--config /opt/revstream/config/revstream.yaml").contains("--bootstrap kafka:9092");
+        assertThat(command)
+                .contains("--config /opt/revstream/config/revstream.yaml")
+                .contains("--bootstrap kafka:9092");
 
-        Set<String> known = Set.of(JobManagerOptions.ADDRESS.key(), CoreOptions.DEFAULT_PARALLELISM.key(),
-                StateBackendOptions.STATE_BACKEND.key(), CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key(),
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), CheckpointingOptions.SAVEPOINT_DIRECTORY.key(),
-                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key(), TaskManagerOptions.NUM_TASK_SLOTS.key(),
-                "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port",
-                org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE.key());
+        Set<String> known = Set.of(
+                JobManagerOptions.ADDRESS.key(),
+                CoreOptions.DEFAULT_PARALLELISM.key(),
+                StateBackendOptions.STATE_BACKEND.key(),
+                CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key(),
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(),
+                CheckpointingOptions.SAVEPOINT_DIRECTORY.key(),
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key(),
+                TaskManagerOptions.NUM_TASK_SLOTS.key(),
+                "metrics.reporter.prom.factory.class",
+                "metrics.reporter.prom.port",
+                RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE.key());
         for (String service : List.of("jobmanager", "taskmanager")) {
             assertThat(services.get(service).get("image").asText()).isEqualTo("revstream:0.1.0");
-            assertThat(services.get(service).get("environment").get("FLINK_PROPERTIES").asText())
+            assertThat(services.get(service)
+                            .get("environment")
+                            .get("FLINK_PROPERTIES")
+                            .asText())
                     .contains("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-            for (String line : services.get(service).get("environment").get("FLINK_PROPERTIES").asText().split("\n")) {
+            for (String line : services.get(service)
+                    .get("environment")
+                    .get("FLINK_PROPERTIES")
+                    .asText()
+                    .split("\n")) {
                 if (!line.isBlank()) {
-                    assertThat(known).as("a Flink option of %s", service).contains(line.substring(0, line.indexOf(':')).trim());
+                    assertThat(known)
+                            .as("a Flink option of %s", service)
+                            .contains(line.substring(0, line.indexOf(':')).trim());
                 }
             }
         }
@@ -64,10 +88,12 @@ class DockerFilesTest {
             assertThat(entry.get(2).asText()).startsWith("/opt/revstream/revstream-" + module + ".jar:");
             Class<?> main = Class.forName(entry.get(3).asText());
             assertThat(main.getMethod("main", String[].class)).isNotNull();
-            assertThat(Files.readString(ROOT.resolve(module + "/pom.xml"))).contains("<mainClass>" + main.getName() + "</mainClass>");
+            assertThat(Files.readString(ROOT.resolve(module + "/pom.xml")))
+                    .contains("<mainClass>" + main.getName() + "</mainClass>");
             List<String> args = new ArrayList<>();
             services.get(service).get("command").forEach(a -> args.add(a.asText()));
-            picocli.CommandLine cli = dev.revstream.cli.CommandLines.of(main.getDeclaredConstructor().newInstance());
+            picocli.CommandLine cli =
+                    CommandLines.of(main.getDeclaredConstructor().newInstance());
             assertThat(cli.getCommandName()).isEqualTo(service);
             cli.parseArgs(args.toArray(String[]::new)); // throws on an unknown option
             List<String> sets = new ArrayList<>();
@@ -77,7 +103,8 @@ class DockerFilesTest {
                 }
             }
             // every --set is a valid key and value (the configuration validates them all at once)
-            var raw = dev.revstream.config.ConfigLoader.load(ROOT.resolve("config/revstream.yaml"), sets, java.util.Map.of()).raw();
+            var raw = ConfigLoader.load(ROOT.resolve("config/revstream.yaml"), sets, Map.of())
+                    .raw();
             sets.forEach(set -> assertThat(raw).containsKey(set.substring(0, set.indexOf('='))));
         }
         assertThat(services.get("wallboard").get("ports").get(0).asText()).isEqualTo("8080:8080");
@@ -87,8 +114,10 @@ class DockerFilesTest {
         // the jar the shade plugin builds, and the configuration the command reads
         assertThat(Files.readString(ROOT.resolve("job/pom.xml"))).contains("revstream-job.jar");
         assertThat(dockerfile).anyMatch(l -> l.startsWith("COPY job/target/revstream-job.jar /opt/flink/usrlib/"));
-        assertThat(dockerfile).anyMatch(l -> l.equals(
-                "COPY router/target/revstream-router.jar wallboard/target/revstream-wallboard.jar /opt/revstream/"));
+        assertThat(dockerfile)
+                .anyMatch(
+                        l -> l.equals(
+                                "COPY router/target/revstream-router.jar wallboard/target/revstream-wallboard.jar /opt/revstream/"));
         assertThat(dockerfile).anyMatch(l -> l.equals("COPY config/ /opt/revstream/config/"));
         assertThat(ROOT.resolve("config/revstream.yaml")).exists();
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,11 +47,16 @@ class FailureRecoveryTest {
         long base = Instant.now().minus(Duration.ofDays(3)).toEpochMilli();
         List<Out> all = new ArrayList<>();
         for (int i = 0; i < 1500; i++) {
-            all.add(Out.json(i % 5 == 0 ? cfg.topics().deals() : cfg.topics().touchpoints(), "acct-" + (i % 40), i % 5 == 0
-                    ? "{\"eventId\":\"d-" + i + "\",\"occurredAt\":" + (base + i * 1000L) + ",\"source\":\"salesforce\",\"dealId\":\"deal-" + i
-                            + "\",\"accountId\":\"acct-" + (i % 40) + "\",\"type\":\"UPDATED\",\"amount\":" + i + "}"
-                    : "{\"eventId\":\"t-" + i + "\",\"occurredAt\":" + (base + i * 1000L) + ",\"source\":\"hubspot\",\"accountId\":\"acct-"
-                            + (i % 40) + "\",\"type\":\"OPEN\"}"));
+            all.add(Out.json(
+                    i % 5 == 0 ? cfg.topics().deals() : cfg.topics().touchpoints(),
+                    "acct-" + (i % 40),
+                    i % 5 == 0
+                            ? "{\"eventId\":\"d-" + i + "\",\"occurredAt\":" + (base + i * 1000L)
+                                    + ",\"source\":\"salesforce\",\"dealId\":\"deal-" + i + "\",\"accountId\":\"acct-"
+                                    + (i % 40) + "\",\"type\":\"UPDATED\",\"amount\":" + i + "}"
+                            : "{\"eventId\":\"t-" + i + "\",\"occurredAt\":" + (base + i * 1000L)
+                                    + ",\"source\":\"hubspot\",\"accountId\":\"acct-" + (i % 40)
+                                    + "\",\"type\":\"OPEN\"}"));
         }
         Random random = new Random(7);
         List<Out> before = new ArrayList<>(all.subList(0, 400));
@@ -69,8 +76,8 @@ class FailureRecoveryTest {
         JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);
         try {
             // some events are committed: at least one checkpoint has completed with state in it
-            List<ConsumerRecord<byte[], byte[]>> early = TopicIo.readUntil(bootstrap, cfg.topics().events(), true,
-                    Duration.ofSeconds(90), r -> r.size() >= 200);
+            List<ConsumerRecord<byte[], byte[]>> early = TopicIo.readUntil(
+                    bootstrap, cfg.topics().events(), true, Duration.ofSeconds(90), r -> r.size() >= 200);
             assertThat(early.size()).isGreaterThanOrEqualTo(200);
             long checkpointsBefore = flink.completedCheckpoints(job);
             assertThat(checkpointsBefore).isGreaterThanOrEqualTo(1);
@@ -92,8 +99,8 @@ class FailureRecoveryTest {
             TopicIo.produce(bootstrap, after);
 
             int expected = all.size();
-            List<ConsumerRecord<byte[], byte[]>> events = TopicIo.readUntil(bootstrap, cfg.topics().events(), true,
-                    Duration.ofSeconds(120), r -> r.size() >= expected);
+            List<ConsumerRecord<byte[], byte[]>> events = TopicIo.readUntil(
+                    bootstrap, cfg.topics().events(), true, Duration.ofSeconds(120), r -> r.size() >= expected);
             // a later checkpoint commits nothing more: read again after it
             long seen = flink.completedCheckpoints(job);
             pollUntil(() -> flink.completedCheckpoints(job) >= seen + 2, Duration.ofSeconds(30));
@@ -108,19 +115,21 @@ class FailureRecoveryTest {
             assertThat(counts.values()).allMatch(c -> c == 1);
             assertThat(flink.status(job)).isEqualTo(JobStatus.RUNNING);
             assertThat(flink.miniCluster().getExecutionGraph(job).get().getStatusTimestamp(JobStatus.RESTARTING))
-                    .as("the job went through a restart").isGreaterThan(0);
-            System.out.printf("failure test: %d events exactly once; %d checkpoints before the kill, %d at the end%n",
+                    .as("the job went through a restart")
+                    .isGreaterThan(0);
+            System.out.printf(
+                    "failure test: %d events exactly once; %d checkpoints before the kill, %d at the end%n",
                     counts.size(), checkpointsBefore, flink.completedCheckpoints(job));
         } finally {
             flink.cancel(job);
         }
     }
 
-    private static void pollUntil(java.util.function.BooleanSupplier condition, Duration timeout) {
+    private static void pollUntil(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("condition within %s", timeout).isLessThan(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            LockSupport.parkNanos(50_000_000L);
         }
     }
 }

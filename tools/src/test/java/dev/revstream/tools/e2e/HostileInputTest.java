@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.config.RevstreamConfig;
-import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.job.AsOfScanner;
+import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import dev.revstream.tools.testing.Infra;
@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,26 +55,80 @@ class HostileInputTest {
         corpus.add(h(false, "NOT_UTF8", new byte[] {(byte) 0xFF, (byte) 0xFE, 0, '{'}));
         corpus.add(h(false, "NOT_JSON", "{\"a\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}"));
         corpus.add(h(false, "NOT_JSON", "{\"eventId\":\"ctl\u0001\"" + ok + ",\"type\":\"MQL\"}"));
-        corpus.add(h(false, "TOO_LARGE", "{\"eventId\":\"big\"" + ok + ",\"type\":\"MQL\",\"attributes\":{\"x\":\""
-                + "y".repeat(10 * 1024 * 1024 - 200) + "\"}}"));
-        corpus.add(h(false, "NON_FINITE_NUMBER", "{\"eventId\":\"inf\",\"occurredAt\":" + base
-                + ",\"source\":\"ads\",\"type\":\"SPEND\",\"amount\":" + "9".repeat(350) + "}"));
-        corpus.add(h(false, "NOT_JSON", "{\"eventId\":\"digits\",\"occurredAt\":" + base
-                + ",\"source\":\"ads\",\"type\":\"SPEND\",\"amount\":" + "9".repeat(5000) + "}"));
-        corpus.add(h(false, "NON_FINITE_NUMBER", "{\"eventId\":\"ninf\",\"occurredAt\":" + base
-                + ",\"source\":\"ads\",\"type\":\"SPEND\",\"amount\":-Infinity}"));
-        corpus.add(h(false, "INVALID_TIME", "{\"eventId\":\"t1\",\"occurredAt\":-62135596800001,\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}"));
-        corpus.add(h(false, "FUTURE_TIME", "{\"eventId\":\"t2\",\"occurredAt\":\"9999-12-31T23:59:59Z\",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}"));
-        corpus.add(h(false, "INVALID_TIME", "{\"eventId\":\"t3\",\"occurredAt\":\"+275760-09-13T00:00:00Z\",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}"));
-        for (String field : List.of("eventId", "occurredAt", "source", "accountId", "type", "channel", "campaign", "contactId",
-                "dealId", "ownerId", "currency", "attributes")) {
-            Map<String, Object> fields = new java.util.LinkedHashMap<>(Map.of("eventId", "wt-" + field, "occurredAt", base,
-                    "source", "x", "accountId", "a", "type", "SPEND", "amount", 1));
+        corpus.add(h(
+                false,
+                "TOO_LARGE",
+                "{\"eventId\":\"big\"" + ok + ",\"type\":\"MQL\",\"attributes\":{\"x\":\""
+                        + "y".repeat(10 * 1024 * 1024 - 200) + "\"}}"));
+        corpus.add(h(
+                false,
+                "NON_FINITE_NUMBER",
+                "{\"eventId\":\"inf\",\"occurredAt\":" + base + ",\"source\":\"ads\",\"type\":\"SPEND\",\"amount\":"
+                        + "9".repeat(350) + "}"));
+        corpus.add(h(
+                false,
+                "NOT_JSON",
+                "{\"eventId\":\"digits\",\"occurredAt\":" + base + ",\"source\":\"ads\",\"type\":\"SPEND\",\"amount\":"
+                        + "9".repeat(5000) + "}"));
+        corpus.add(h(
+                false,
+                "NON_FINITE_NUMBER",
+                "{\"eventId\":\"ninf\",\"occurredAt\":" + base
+                        + ",\"source\":\"ads\",\"type\":\"SPEND\",\"amount\":-Infinity}"));
+        corpus.add(
+                h(
+                        false,
+                        "INVALID_TIME",
+                        "{\"eventId\":\"t1\",\"occurredAt\":-62135596800001,\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}"));
+        corpus.add(
+                h(
+                        false,
+                        "FUTURE_TIME",
+                        "{\"eventId\":\"t2\",\"occurredAt\":\"9999-12-31T23:59:59Z\",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}"));
+        corpus.add(
+                h(
+                        false,
+                        "INVALID_TIME",
+                        "{\"eventId\":\"t3\",\"occurredAt\":\"+275760-09-13T00:00:00Z\",\"source\":\"x\",\"accountId\":\"a\",\"type\":\"MQL\"}"));
+        for (String field : List.of(
+                "eventId",
+                "occurredAt",
+                "source",
+                "accountId",
+                "type",
+                "channel",
+                "campaign",
+                "contactId",
+                "dealId",
+                "ownerId",
+                "currency",
+                "attributes")) {
+            Map<String, Object> fields = new LinkedHashMap<>(Map.of(
+                    "eventId",
+                    "wt-" + field,
+                    "occurredAt",
+                    base,
+                    "source",
+                    "x",
+                    "accountId",
+                    "a",
+                    "type",
+                    "SPEND",
+                    "amount",
+                    1));
             fields.put(field, List.of(1, Map.of("deep", true)));
             corpus.add(new Hostile(false, "WRONG_TYPE", JSON.writeValueAsBytes(fields)));
         }
-        corpus.add(h(true, "UNKNOWN_DEAL_TYPE", "{\"eventId\":\"u1\",\"occurredAt\":1780000000000,\"source\":\"x\",\"dealId\":\"d\",\"accountId\":\"a\",\"type\":\"EXPLODED\"}"));
-        corpus.add(h(true, "INVALID_VALUE", "{\"eventId\":\"u2\",\"occurredAt\":1780000000000,\"source\":\"x\",\"dealId\":\"d\",\"accountId\":\"a\",\"type\":\"UPDATED\",\"dealType\":\"gift\"}"));
+        corpus.add(
+                h(
+                        true,
+                        "UNKNOWN_DEAL_TYPE",
+                        "{\"eventId\":\"u1\",\"occurredAt\":1780000000000,\"source\":\"x\",\"dealId\":\"d\",\"accountId\":\"a\",\"type\":\"EXPLODED\"}"));
+        corpus.add(
+                h(
+                        true,
+                        "INVALID_VALUE",
+                        "{\"eventId\":\"u2\",\"occurredAt\":1780000000000,\"source\":\"x\",\"dealId\":\"d\",\"accountId\":\"a\",\"type\":\"UPDATED\",\"dealType\":\"gift\"}"));
         corpus.add(h(false, "DUPLICATE_FIELD", "{\"eventId\":\"d1\"" + ok + ",\"type\":\"MQL\",\"type\":\"SQL\"}"));
         corpus.add(h(false, "NOT_OBJECT", "null"));
         corpus.add(h(true, "NOT_OBJECT", "12345"));
@@ -83,9 +138,17 @@ class HostileInputTest {
             String id = "v-" + i;
             valid.add("hubspot/" + id);
             // a third of the valid records have no key, a third an empty one: the payload decides
-            byte[] key = i % 3 == 0 ? null : i % 3 == 1 ? new byte[0] : ("acct-" + (i % 50)).getBytes(StandardCharsets.UTF_8);
-            in.add(new Out(tp, null, key, ("{\"eventId\":\"" + id + "\",\"occurredAt\":" + at + ",\"source\":\"hubspot\",\"accountId\":\"acct-"
-                    + (i % 50) + "\",\"type\":\"OPEN\",\"attributes\":{\"note\":\"\\u0000\\t ok\"}}").getBytes(StandardCharsets.UTF_8)));
+            byte[] key = i % 3 == 0
+                    ? null
+                    : i % 3 == 1 ? new byte[0] : ("acct-" + (i % 50)).getBytes(StandardCharsets.UTF_8);
+            in.add(new Out(
+                    tp,
+                    null,
+                    key,
+                    ("{\"eventId\":\"" + id + "\",\"occurredAt\":" + at
+                                    + ",\"source\":\"hubspot\",\"accountId\":\"acct-" + (i % 50)
+                                    + "\",\"type\":\"OPEN\",\"attributes\":{\"note\":\"\\u0000\\t ok\"}}")
+                            .getBytes(StandardCharsets.UTF_8)));
             if (i % 5 == 0) {
                 Hostile bad = corpus.get(r.nextInt(corpus.size()));
                 if (bad.value().length > 1024 * 1024 && expected.getOrDefault("TOO_LARGE", 0) >= 3) {
@@ -101,20 +164,32 @@ class HostileInputTest {
         JobID job = LocalRunner.submitBounded(flink, cfg, AsOfScanner.scan(cfg), null, null);
         assertThat(flink.awaitResult(job, Duration.ofMinutes(5)).isSuccess()).isTrue();
         assertThat(flink.miniCluster().getExecutionGraph(job).get().getStatusTimestamp(JobStatus.RESTARTING))
-                .as("the job never restarted").isZero();
+                .as("the job never restarted")
+                .isZero();
 
         Map<String, Integer> codes = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> rec : TopicIo.readCommitted(cfg.kafka().bootstrapServers(), cfg.topics().deadletter())) {
+        for (ConsumerRecord<byte[], byte[]> rec : TopicIo.readCommitted(
+                cfg.kafka().bootstrapServers(), cfg.topics().deadletter())) {
             JsonNode n = JSON.readTree(rec.value());
             codes.merge(n.get("errorCode").asText(), 1, Integer::sum);
             assertThat(rec.value().length).as("a dead letter stays small").isLessThan(1024 * 1024);
         }
         int total = expected.values().stream().mapToInt(Integer::intValue).sum();
         assertThat(codes).as("every hostile record dead-lettered with its code").isEqualTo(expected);
-        assertThat(codes.keySet()).contains("NOT_UTF8", "NOT_JSON", "TOO_LARGE", "NON_FINITE_NUMBER", "INVALID_TIME", "FUTURE_TIME",
-                "DUPLICATE_FIELD", "NOT_OBJECT", "WRONG_TYPE");
+        assertThat(codes.keySet())
+                .contains(
+                        "NOT_UTF8",
+                        "NOT_JSON",
+                        "TOO_LARGE",
+                        "NON_FINITE_NUMBER",
+                        "INVALID_TIME",
+                        "FUTURE_TIME",
+                        "DUPLICATE_FIELD",
+                        "NOT_OBJECT",
+                        "WRONG_TYPE");
         Map<String, Integer> seen = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> rec : TopicIo.readCommitted(cfg.kafka().bootstrapServers(), cfg.topics().events())) {
+        for (ConsumerRecord<byte[], byte[]> rec : TopicIo.readCommitted(
+                cfg.kafka().bootstrapServers(), cfg.topics().events())) {
             JsonNode n = JSON.readTree(rec.value());
             seen.merge(n.get("source").asText() + "/" + n.get("eventId").asText(), 1, Integer::sum);
         }

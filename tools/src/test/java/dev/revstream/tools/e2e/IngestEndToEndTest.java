@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.job.AsOfScanner;
+import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import dev.revstream.tools.testing.Infra;
@@ -13,6 +15,7 @@ import dev.revstream.tools.testing.TopicIo.Out;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,15 +41,18 @@ class IngestEndToEndTest {
         RevstreamConfig cfg = Infra.config("ingest-e2e");
         Scenario s = Scenario.build(cfg, Instant.now().minus(Duration.ofDays(10)));
         LocalFlink flink = Infra.flink();
-        dev.revstream.kafka.KafkaTopics.ensure(cfg);
+        KafkaTopics.ensure(cfg);
         TopicIo.produce(cfg.kafka().bootstrapServers(), s.records);
 
-        JobID job = LocalRunner.submitBounded(flink, cfg, dev.revstream.job.AsOfScanner.scan(cfg), null, null);
+        JobID job = LocalRunner.submitBounded(flink, cfg, AsOfScanner.scan(cfg), null, null);
         JobResult result = flink.awaitResult(job, Duration.ofMinutes(3));
-        assertThat(result.isSuccess()).as("bounded job finished: %s", result.getSerializedThrowable()).isTrue();
+        assertThat(result.isSuccess())
+                .as("bounded job finished: %s", result.getSerializedThrowable())
+                .isTrue();
 
         String bootstrap = cfg.kafka().bootstrapServers();
-        List<ConsumerRecord<byte[], byte[]>> events = TopicIo.readCommitted(bootstrap, cfg.topics().events());
+        List<ConsumerRecord<byte[], byte[]>> events =
+                TopicIo.readCommitted(bootstrap, cfg.topics().events());
         Map<String, Integer> seen = new HashMap<>();
         Map<String, JsonNode> byId = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : events) {
@@ -64,18 +70,23 @@ class IngestEndToEndTest {
         assertThat(byId.get("hubspot/hs-0").get("type").asText()).isEqualTo("EMAIL_OPEN");
         assertThat(byId.get("hubspot/hs-0").get("channel").asText()).isEqualTo("email");
         assertThat(byId.get("salesforce/sf-deal-1").get("stage").asText()).isEqualTo("PROPOSAL");
-        assertThat(byId.get("salesforce/sf-deal-0").get("amount").decimalValue()).isEqualByComparingTo("10800");
-        assertThat(byId.get("salesforce/sf-deal-0").get("sourceCurrency").asText()).isEqualTo("EUR");
+        assertThat(byId.get("salesforce/sf-deal-0").get("amount").decimalValue())
+                .isEqualByComparingTo("10800");
+        assertThat(byId.get("salesforce/sf-deal-0").get("sourceCurrency").asText())
+                .isEqualTo("EUR");
         assertThat(byId.get("hubspot/hs-deal-0").get("stage").asText()).isEqualTo("NEGOTIATION");
-        assertThat(byId.get("segment/seg-unmapped-channel").get("channel").asText()).isEqualTo("other");
+        assertThat(byId.get("segment/seg-unmapped-channel").get("channel").asText())
+                .isEqualTo("other");
         assertThat(byId.get("ads/spend-0").has("accountId")).isFalse();
 
-        List<ConsumerRecord<byte[], byte[]>> dead = TopicIo.readCommitted(bootstrap, cfg.topics().deadletter());
+        List<ConsumerRecord<byte[], byte[]>> dead =
+                TopicIo.readCommitted(bootstrap, cfg.topics().deadletter());
         Map<String, Integer> codes = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : dead) {
             JsonNode n = JSON.readTree(r.value());
             codes.merge(n.get("errorCode").asText(), 1, Integer::sum);
-            assertThat(n.get("topic").asText()).isIn(cfg.topics().touchpoints(), cfg.topics().deals());
+            assertThat(n.get("topic").asText())
+                    .isIn(cfg.topics().touchpoints(), cfg.topics().deals());
             assertThat(n.get("offset").asLong()).isGreaterThanOrEqualTo(0);
             assertThat(n.get("message").asText()).isNotBlank();
             assertThat(n.get("payloadSha256").asText()).hasSize(64);
@@ -92,7 +103,8 @@ class IngestEndToEndTest {
         assertThat(codes).isEqualTo(s.expectedCodes);
 
         // data quality: the all-sources windows add up to what was injected
-        List<ConsumerRecord<byte[], byte[]>> quality = TopicIo.readCommitted(bootstrap, cfg.topics().dataquality());
+        List<ConsumerRecord<byte[], byte[]>> quality =
+                TopicIo.readCommitted(bootstrap, cfg.topics().dataquality());
         long accepted = 0, rejected = 0, duplicates = 0, unmapped = 0;
         for (ConsumerRecord<byte[], byte[]> r : quality) {
             JsonNode n = JSON.readTree(r.value());
@@ -126,34 +138,102 @@ class IngestEndToEndTest {
             for (int i = 0; i < 40; i++) {
                 String acct = "acct-" + (i % 7);
                 long at = t + i * 60_000L;
-                valid.add(s.valid("hubspot", "hs-" + i, Out.json(tp, acct, String.format(
-                        "{\"eventId\":\"hs-%d\",\"occurredAt\":\"%s\",\"source\":\"HubSpot\",\"accountId\":\"%s\",\"type\":\"OPEN\",\"channel\":\"EMAIL_MARKETING\",\"attributes\":{\"campaignId\":%d}}",
-                        i, Instant.ofEpochMilli(at), acct, i))));
-                valid.add(s.valid("marketo", "mk-" + i, Out.json(tp, acct, String.format(
-                        "{\"eventId\":\"mk-%d\",\"occurredAt\":%d,\"source\":\"marketo\",\"accountId\":\"%s\",\"type\":\"Open Email\",\"channel\":\"cpc\"}",
-                        i, at + 1, acct))));
-                valid.add(s.valid("salesforce", "sf-" + i, Out.json(tp, acct, String.format(
-                        "{\"eventId\":\"sf-%d\",\"occurredAt\":\"%s\",\"source\":\"salesforce\",\"accountId\":\"%s\",\"dealId\":\"d-%d\",\"type\":\"Call\"}",
-                        i, Instant.ofEpochMilli(at + 2).atOffset(java.time.ZoneOffset.ofHours(2)), acct, i % 3))));
+                valid.add(s.valid(
+                        "hubspot",
+                        "hs-" + i,
+                        Out.json(
+                                tp,
+                                acct,
+                                String.format(
+                                        "{\"eventId\":\"hs-%d\",\"occurredAt\":\"%s\",\"source\":\"HubSpot\",\"accountId\":\"%s\",\"type\":\"OPEN\",\"channel\":\"EMAIL_MARKETING\",\"attributes\":{\"campaignId\":%d}}",
+                                        i, Instant.ofEpochMilli(at), acct, i))));
+                valid.add(s.valid(
+                        "marketo",
+                        "mk-" + i,
+                        Out.json(
+                                tp,
+                                acct,
+                                String.format(
+                                        "{\"eventId\":\"mk-%d\",\"occurredAt\":%d,\"source\":\"marketo\",\"accountId\":\"%s\",\"type\":\"Open Email\",\"channel\":\"cpc\"}",
+                                        i, at + 1, acct))));
+                valid.add(s.valid(
+                        "salesforce",
+                        "sf-" + i,
+                        Out.json(
+                                tp,
+                                acct,
+                                String.format(
+                                        "{\"eventId\":\"sf-%d\",\"occurredAt\":\"%s\",\"source\":\"salesforce\",\"accountId\":\"%s\",\"dealId\":\"d-%d\",\"type\":\"Call\"}",
+                                        i,
+                                        Instant.ofEpochMilli(at + 2).atOffset(ZoneOffset.ofHours(2)),
+                                        acct,
+                                        i % 3))));
             }
             long d = t + 50 * 60_000L;
-            valid.add(s.valid("salesforce", "sf-deal-0", Out.json(deals, "acct-1",
-                    "{\"eventId\":\"sf-deal-0\",\"occurredAt\":" + d + ",\"source\":\"salesforce\",\"dealId\":\"d-1\",\"accountId\":\"acct-1\",\"type\":\"CREATED\",\"stage\":\"Prospecting\",\"amount\":10000,\"currency\":\"EUR\",\"dealType\":\"new_business\",\"expectedCloseDate\":\"2026-12-31\"}")));
-            valid.add(s.valid("salesforce", "sf-deal-1", Out.json(deals, "acct-1",
-                    "{\"eventId\":\"sf-deal-1\",\"occurredAt\":" + (d + 1000) + ",\"source\":\"salesforce\",\"dealId\":\"d-1\",\"accountId\":\"acct-1\",\"type\":\"stage_changed\",\"stage\":\"Proposal/Price Quote\"}")));
-            valid.add(s.valid("hubspot", "hs-deal-0", Out.json(deals, "acct-2",
-                    "{\"eventId\":\"hs-deal-0\",\"occurredAt\":" + (d + 2000) + ",\"source\":\"hubspot\",\"dealId\":\"d-2\",\"accountId\":\"acct-2\",\"type\":\"CREATED\",\"stage\":\"contractsent\",\"amount\":2500.50}")));
-            valid.add(s.valid("pipedrive", "pd-deal-0", Out.json(deals, "acct-3",
-                    "{\"eventId\":\"pd-deal-0\",\"occurredAt\":" + (d + 3000) + ",\"source\":\"pipedrive\",\"dealId\":\"d-3\",\"accountId\":\"acct-3\",\"type\":\"CREATED\",\"stage\":\"Lead In\",\"amount\":0}")));
-            valid.add(s.valid("segment", "seg-unmapped-channel", Out.json(tp, "acct-4",
-                    "{\"eventId\":\"seg-unmapped-channel\",\"occurredAt\":" + (d + 4000) + ",\"source\":\"segment\",\"accountId\":\"acct-4\",\"type\":\"Page Viewed\",\"channel\":\"tiktok\"}")));
-            valid.add(s.valid("ads", "spend-0", Out.json(tp, null,
-                    "{\"eventId\":\"spend-0\",\"occurredAt\":" + (d + 5000) + ",\"source\":\"ads\",\"type\":\"SPEND\",\"channel\":\"google_ads\",\"amount\":125.25,\"campaign\":\"q3-brand\"}")));
+            valid.add(
+                    s.valid(
+                            "salesforce",
+                            "sf-deal-0",
+                            Out.json(
+                                    deals,
+                                    "acct-1",
+                                    "{\"eventId\":\"sf-deal-0\",\"occurredAt\":" + d
+                                            + ",\"source\":\"salesforce\",\"dealId\":\"d-1\",\"accountId\":\"acct-1\",\"type\":\"CREATED\",\"stage\":\"Prospecting\",\"amount\":10000,\"currency\":\"EUR\",\"dealType\":\"new_business\",\"expectedCloseDate\":\"2026-12-31\"}")));
+            valid.add(
+                    s.valid(
+                            "salesforce",
+                            "sf-deal-1",
+                            Out.json(
+                                    deals,
+                                    "acct-1",
+                                    "{\"eventId\":\"sf-deal-1\",\"occurredAt\":" + (d + 1000)
+                                            + ",\"source\":\"salesforce\",\"dealId\":\"d-1\",\"accountId\":\"acct-1\",\"type\":\"stage_changed\",\"stage\":\"Proposal/Price Quote\"}")));
+            valid.add(
+                    s.valid(
+                            "hubspot",
+                            "hs-deal-0",
+                            Out.json(
+                                    deals,
+                                    "acct-2",
+                                    "{\"eventId\":\"hs-deal-0\",\"occurredAt\":" + (d + 2000)
+                                            + ",\"source\":\"hubspot\",\"dealId\":\"d-2\",\"accountId\":\"acct-2\",\"type\":\"CREATED\",\"stage\":\"contractsent\",\"amount\":2500.50}")));
+            valid.add(
+                    s.valid(
+                            "pipedrive",
+                            "pd-deal-0",
+                            Out.json(
+                                    deals,
+                                    "acct-3",
+                                    "{\"eventId\":\"pd-deal-0\",\"occurredAt\":" + (d + 3000)
+                                            + ",\"source\":\"pipedrive\",\"dealId\":\"d-3\",\"accountId\":\"acct-3\",\"type\":\"CREATED\",\"stage\":\"Lead In\",\"amount\":0}")));
+            valid.add(
+                    s.valid(
+                            "segment",
+                            "seg-unmapped-channel",
+                            Out.json(
+                                    tp,
+                                    "acct-4",
+                                    "{\"eventId\":\"seg-unmapped-channel\",\"occurredAt\":" + (d + 4000)
+                                            + ",\"source\":\"segment\",\"accountId\":\"acct-4\",\"type\":\"Page Viewed\",\"channel\":\"tiktok\"}")));
+            valid.add(
+                    s.valid(
+                            "ads",
+                            "spend-0",
+                            Out.json(
+                                    tp,
+                                    null,
+                                    "{\"eventId\":\"spend-0\",\"occurredAt\":" + (d + 5000)
+                                            + ",\"source\":\"ads\",\"type\":\"SPEND\",\"channel\":\"google_ads\",\"amount\":125.25,\"campaign\":\"q3-brand\"}")));
             s.records.addAll(valid);
             s.validCount = valid.size();
             // a heartbeat is accepted, moves event time, and is never written to the events topic
-            s.records.add(new Out(tp, 0, null, ("{\"eventId\":\"hb-0\",\"occurredAt\":" + (d + 6000)
-                    + ",\"source\":\"revstream\",\"type\":\"HEARTBEAT\"}").getBytes(StandardCharsets.UTF_8)));
+            s.records.add(new Out(
+                    tp,
+                    0,
+                    null,
+                    ("{\"eventId\":\"hb-0\",\"occurredAt\":" + (d + 6000)
+                                    + ",\"source\":\"revstream\",\"type\":\"HEARTBEAT\"}")
+                            .getBytes(StandardCharsets.UTF_8)));
             s.validCount++;
 
             // duplicates: exact copies of earlier events, some to a different partition than the first copy
@@ -165,28 +245,95 @@ class IngestEndToEndTest {
 
             long now = System.currentTimeMillis();
             String ok = "\"occurredAt\":" + (d + 7000) + ",\"source\":\"hubspot\",\"accountId\":\"acct-9\"";
-            s.bad("NOT_UTF8", new Out(tp, null, null, new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}));
+            s.bad("NOT_UTF8", new Out(tp, null, null, new byte[] {
+                '{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'
+            }));
             s.bad("NOT_UTF8", new Out(tp, null, null, "{\"eventId\":\"x\"}".getBytes(StandardCharsets.UTF_16)));
             s.bad("NOT_JSON", Out.json(tp, null, "this is not json"));
             s.bad("NOT_JSON", Out.json(tp, null, "{\"eventId\":\"x\", "));
             s.bad("NOT_JSON", new Out(tp, null, "k".getBytes(StandardCharsets.UTF_8), null));
             s.bad("NOT_OBJECT", Out.json(tp, null, "[1,2,3]"));
-            s.bad("DUPLICATE_FIELD", Out.json(tp, null, "{\"eventId\":\"dup\",\"eventId\":\"dup2\"," + ok + ",\"type\":\"MQL\"}"));
+            s.bad(
+                    "DUPLICATE_FIELD",
+                    Out.json(tp, null, "{\"eventId\":\"dup\",\"eventId\":\"dup2\"," + ok + ",\"type\":\"MQL\"}"));
             s.bad("MISSING_FIELD", Out.json(tp, null, "{" + ok + ",\"type\":\"MQL\"}"));
-            s.bad("MISSING_FIELD", Out.json(deals, null, "{\"eventId\":\"nostage\"," + ok + ",\"dealId\":\"d-9\",\"type\":\"CREATED\",\"amount\":5}"));
-            s.bad("WRONG_TYPE", Out.json(tp, null, "{\"eventId\":\"wt\",\"occurredAt\":" + d + ",\"source\":\"hubspot\",\"accountId\":123,\"type\":\"MQL\"}"));
-            s.bad("INVALID_VALUE", Out.json(tp, null, "{\"eventId\":\"" + "x".repeat(129) + "\"," + ok + ",\"type\":\"MQL\"}"));
-            s.bad("UNKNOWN_DEAL_TYPE", Out.json(deals, null, "{\"eventId\":\"udt\"," + ok + ",\"dealId\":\"d-9\",\"type\":\"REOPENED\"}"));
-            s.bad("NEGATIVE_AMOUNT", Out.json(deals, null, "{\"eventId\":\"neg\"," + ok + ",\"dealId\":\"d-9\",\"type\":\"CREATED\",\"stage\":\"DISCOVERY\",\"amount\":-5}"));
-            s.bad("NON_FINITE_NUMBER", Out.json(deals, null, "{\"eventId\":\"nan\"," + ok + ",\"dealId\":\"d-9\",\"type\":\"UPDATED\",\"amount\":NaN}"));
-            s.bad("NON_FINITE_NUMBER", Out.json(deals, null, "{\"eventId\":\"huge\"," + ok + ",\"dealId\":\"d-9\",\"type\":\"UPDATED\",\"amount\":1e400}"));
-            s.bad("INVALID_TIME", Out.json(tp, null, "{\"eventId\":\"badtime\",\"occurredAt\":\"yesterday\",\"source\":\"hubspot\",\"accountId\":\"a\",\"type\":\"MQL\"}"));
-            s.bad("FUTURE_TIME", Out.json(tp, null, "{\"eventId\":\"future\",\"occurredAt\":" + (now + 2 * 3_600_000L) + ",\"source\":\"hubspot\",\"accountId\":\"a\",\"type\":\"MQL\"}"));
-            s.bad("UNMAPPED_TYPE", Out.json(tp, null, "{\"eventId\":\"unmapped\"," + ok + ",\"type\":\"SOMETHING_NEW\"}"));
-            s.bad("UNMAPPED_STAGE", Out.json(deals, null, "{\"eventId\":\"badstage\"," + ok + ",\"dealId\":\"d-9\",\"type\":\"STAGE_CHANGED\",\"stage\":\"Weird Stage\"}"));
-            s.bad("UNKNOWN_CURRENCY", Out.json(deals, null, "{\"eventId\":\"cur\"," + ok + ",\"dealId\":\"d-9\",\"type\":\"CREATED\",\"stage\":\"DISCOVERY\",\"amount\":5,\"currency\":\"XYZ\"}"));
-            s.bad("TOO_LARGE", Out.json(tp, null, "{\"eventId\":\"big\"," + ok + ",\"type\":\"MQL\",\"attributes\":{\"blob\":\""
-                    + "x".repeat(1024 * 1024 + 10) + "\"}}"));
+            s.bad(
+                    "MISSING_FIELD",
+                    Out.json(
+                            deals,
+                            null,
+                            "{\"eventId\":\"nostage\"," + ok
+                                    + ",\"dealId\":\"d-9\",\"type\":\"CREATED\",\"amount\":5}"));
+            s.bad(
+                    "WRONG_TYPE",
+                    Out.json(
+                            tp,
+                            null,
+                            "{\"eventId\":\"wt\",\"occurredAt\":" + d
+                                    + ",\"source\":\"hubspot\",\"accountId\":123,\"type\":\"MQL\"}"));
+            s.bad(
+                    "INVALID_VALUE",
+                    Out.json(tp, null, "{\"eventId\":\"" + "x".repeat(129) + "\"," + ok + ",\"type\":\"MQL\"}"));
+            s.bad(
+                    "UNKNOWN_DEAL_TYPE",
+                    Out.json(deals, null, "{\"eventId\":\"udt\"," + ok + ",\"dealId\":\"d-9\",\"type\":\"REOPENED\"}"));
+            s.bad(
+                    "NEGATIVE_AMOUNT",
+                    Out.json(
+                            deals,
+                            null,
+                            "{\"eventId\":\"neg\"," + ok
+                                    + ",\"dealId\":\"d-9\",\"type\":\"CREATED\",\"stage\":\"DISCOVERY\",\"amount\":-5}"));
+            s.bad(
+                    "NON_FINITE_NUMBER",
+                    Out.json(
+                            deals,
+                            null,
+                            "{\"eventId\":\"nan\"," + ok + ",\"dealId\":\"d-9\",\"type\":\"UPDATED\",\"amount\":NaN}"));
+            s.bad(
+                    "NON_FINITE_NUMBER",
+                    Out.json(
+                            deals,
+                            null,
+                            "{\"eventId\":\"huge\"," + ok
+                                    + ",\"dealId\":\"d-9\",\"type\":\"UPDATED\",\"amount\":1e400}"));
+            s.bad(
+                    "INVALID_TIME",
+                    Out.json(
+                            tp,
+                            null,
+                            "{\"eventId\":\"badtime\",\"occurredAt\":\"yesterday\",\"source\":\"hubspot\",\"accountId\":\"a\",\"type\":\"MQL\"}"));
+            s.bad(
+                    "FUTURE_TIME",
+                    Out.json(
+                            tp,
+                            null,
+                            "{\"eventId\":\"future\",\"occurredAt\":" + (now + 2 * 3_600_000L)
+                                    + ",\"source\":\"hubspot\",\"accountId\":\"a\",\"type\":\"MQL\"}"));
+            s.bad(
+                    "UNMAPPED_TYPE",
+                    Out.json(tp, null, "{\"eventId\":\"unmapped\"," + ok + ",\"type\":\"SOMETHING_NEW\"}"));
+            s.bad(
+                    "UNMAPPED_STAGE",
+                    Out.json(
+                            deals,
+                            null,
+                            "{\"eventId\":\"badstage\"," + ok
+                                    + ",\"dealId\":\"d-9\",\"type\":\"STAGE_CHANGED\",\"stage\":\"Weird Stage\"}"));
+            s.bad(
+                    "UNKNOWN_CURRENCY",
+                    Out.json(
+                            deals,
+                            null,
+                            "{\"eventId\":\"cur\"," + ok
+                                    + ",\"dealId\":\"d-9\",\"type\":\"CREATED\",\"stage\":\"DISCOVERY\",\"amount\":5,\"currency\":\"XYZ\"}"));
+            s.bad(
+                    "TOO_LARGE",
+                    Out.json(
+                            tp,
+                            null,
+                            "{\"eventId\":\"big\"," + ok + ",\"type\":\"MQL\",\"attributes\":{\"blob\":\""
+                                    + "x".repeat(1024 * 1024 + 10) + "\"}}"));
             return s;
         }
 

@@ -4,18 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.revstream.ingest.EventParser;
 import dev.revstream.config.RevstreamConfig;
-import dev.revstream.tools.generator.GeneratedRecord;
-import dev.revstream.kafka.KafkaTopics;
+import dev.revstream.ingest.EventParser;
 import dev.revstream.job.AsOfScanner;
+import dev.revstream.kafka.KafkaTopics;
+import dev.revstream.model.Event;
+import dev.revstream.tools.generator.GeneratedRecord;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import dev.revstream.tools.testing.Histories;
 import dev.revstream.tools.testing.Infra;
 import dev.revstream.tools.testing.TopicIo;
 import dev.revstream.tools.testing.TopicIo.Out;
-import dev.revstream.model.Event;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,13 +48,16 @@ class KpiRandomizedTest {
     private void check(long seed, int accounts, int days) throws Exception {
         long now = System.currentTimeMillis();
         List<GeneratedRecord> records = Histories.generate(seed, accounts, days, now);
-        RevstreamConfig cfg = Infra.config("kpi-random-" + seed, "kpi.windows=1d,1w,1M", "kpi.lookback=30d",
-                "kpi.retention-lookback=30d");
+        RevstreamConfig cfg = Infra.config(
+                "kpi-random-" + seed, "kpi.windows=1d,1w,1M", "kpi.lookback=30d", "kpi.retention-lookback=30d");
         KafkaTopics.ensure(cfg);
         List<Out> out = new ArrayList<>();
         for (GeneratedRecord r : records) {
-            out.add(new Out(r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(), null,
-                    r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+            out.add(new Out(
+                    r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
+                    null,
+                    r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
+                    r.value()));
         }
         TopicIo.produce(cfg.kafka().bootstrapServers(), out);
         LocalFlink flink = Infra.flink();
@@ -63,21 +66,31 @@ class KpiRandomizedTest {
         assertThat(flink.awaitResult(job, Duration.ofMinutes(5)).isSuccess()).isTrue();
 
         Map<String, JsonNode> actual = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(cfg.kafka().bootstrapServers(), cfg.topics().kpis())) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(
+                cfg.kafka().bootstrapServers(), cfg.topics().kpis())) {
             JsonNode n = JSON.readTree(r.value());
-            String key = n.get("windowSize").asText() + " " + n.get("windowStart").asText() + " " + n.get("dimension").asText()
-                    + "=" + n.get("dimensionValue").asText();
-            assertThat(actual.put(key, n)).as("one snapshot per window and value: %s", key).isNull();
+            String key = n.get("windowSize").asText() + " "
+                    + n.get("windowStart").asText() + " " + n.get("dimension").asText() + "="
+                    + n.get("dimensionValue").asText();
+            assertThat(actual.put(key, n))
+                    .as("one snapshot per window and value: %s", key)
+                    .isNull();
         }
 
         EventParser parser = new EventParser(cfg.ingestSettings());
         Set<String> seen = new HashSet<>();
         Map<String, List<Event>> byAccount = new TreeMap<>();
-        ReferenceKpis ref = new ReferenceKpis(cfg.deals().stages().stream().map(RevstreamConfig.Stage::name).toList(),
-                cfg.deals().stages().stream().mapToDouble(RevstreamConfig.Stage::winProbability).toArray(),
-                cfg.kpi().lookback().toMillis(), cfg.kpi().retentionLookback().toMillis());
+        ReferenceKpis ref = new ReferenceKpis(
+                cfg.deals().stages().stream().map(RevstreamConfig.Stage::name).toList(),
+                cfg.deals().stages().stream()
+                        .mapToDouble(RevstreamConfig.Stage::winProbability)
+                        .toArray(),
+                cfg.kpi().lookback().toMillis(),
+                cfg.kpi().retentionLookback().toMillis());
         for (GeneratedRecord r : records) {
-            Event e = parser.parse(r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(), 0, 0, null, r.value(), 0, now).event();
+            Event e = parser.parse(
+                            r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(), 0, 0, null, r.value(), 0, now)
+                    .event();
             if (e == null || !seen.add(e.dedupKey())) {
                 continue;
             }
@@ -89,7 +102,8 @@ class KpiRandomizedTest {
             }
         }
         byAccount.forEach(ref::account);
-        Map<String, Map<String, BigDecimal>> expected = ref.snapshots(cfg.kpi().windows(), span.earliest(), span.latest());
+        Map<String, Map<String, BigDecimal>> expected =
+                ref.snapshots(cfg.kpi().windows(), span.earliest(), span.latest());
 
         List<String> differences = new ArrayList<>();
         Set<String> missing = new HashSet<>(expected.keySet());
@@ -110,26 +124,31 @@ class KpiRandomizedTest {
             }
             names.removeAll(List.of("windowSize", "windowStart", "windowEnd", "dimension", "dimensionValue"));
             if (!names.equals(e.getValue().keySet())) {
-                differences.add(e.getKey() + ": metrics " + names + " vs expected " + e.getValue().keySet());
+                differences.add(e.getKey() + ": metrics " + names + " vs expected "
+                        + e.getValue().keySet());
             }
             for (Map.Entry<String, BigDecimal> m : e.getValue().entrySet()) {
                 metrics++;
                 JsonNode v = n.get(m.getKey());
-                boolean same = m.getValue() == null ? v != null && v.isNull()
+                boolean same = m.getValue() == null
+                        ? v != null && v.isNull()
                         : v != null && v.isNumber() && v.decimalValue().compareTo(m.getValue()) == 0;
                 if (!same && differences.size() < 30) {
                     differences.add(e.getKey() + " " + m.getKey() + ": job " + v + ", reference " + m.getValue());
                 }
             }
         }
-        System.out.printf("KPI randomized seed %d: %d records, %d snapshots, %d metric values compared, %d differences%n",
+        System.out.printf(
+                "KPI randomized seed %d: %d records, %d snapshots, %d metric values compared, %d differences%n",
                 seed, records.size(), expected.size(), metrics, differences.size());
         assertThat(differences).isEmpty();
         assertThat(expected.keySet()).anyMatch(k -> k.contains(" channel="));
         assertThat(expected.keySet()).anyMatch(k -> k.startsWith("1M "));
         if (days > 400) {
             // the long history exercises retention and churn
-            assertThat(expected.values()).anyMatch(m -> m.get("churnedArr") != null && m.get("churnedArr").signum() > 0);
+            assertThat(expected.values())
+                    .anyMatch(m ->
+                            m.get("churnedArr") != null && m.get("churnedArr").signum() > 0);
             assertThat(expected.values()).anyMatch(m -> m.get("netRevenueRetention") != null);
             assertThat(expected.values()).anyMatch(m -> m.get("clv") != null);
         }

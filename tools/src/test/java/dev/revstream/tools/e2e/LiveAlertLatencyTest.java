@@ -4,21 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import dev.revstream.tools.testing.Infra;
 import dev.revstream.tools.testing.TopicIo;
 import dev.revstream.tools.testing.TopicIo.Out;
+import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,10 +41,15 @@ class LiveAlertLatencyTest {
 
     @Test
     void deadlineAlertsArriveWithinSecondsOfTheirDeadlines() throws Exception {
-        RevstreamConfig cfg = Infra.config("latency",
-                "time.out-of-orderness=1s", "time.idle-timeout=500ms", "time.watermark-interval=100ms",
-                "time.follow-wall-clock=true", "job.checkpoint-interval=" + CHECKPOINT + "ms",
-                "deals.stage.QUALIFICATION.stall-sla=" + STALL_SLA + "ms", "alerts.lead-sla=" + LEAD_SLA + "ms");
+        RevstreamConfig cfg = Infra.config(
+                "latency",
+                "time.out-of-orderness=1s",
+                "time.idle-timeout=500ms",
+                "time.watermark-interval=100ms",
+                "time.follow-wall-clock=true",
+                "job.checkpoint-interval=" + CHECKPOINT + "ms",
+                "deals.stage.QUALIFICATION.stall-sla=" + STALL_SLA + "ms",
+                "alerts.lead-sla=" + LEAD_SLA + "ms");
         String bootstrap = cfg.kafka().bootstrapServers();
         LocalFlink flink = Infra.flink();
         KafkaTopics.ensure(cfg);
@@ -51,8 +57,10 @@ class LiveAlertLatencyTest {
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (flink.completedCheckpoints(job) < 1 || flink.status(job) != JobStatus.RUNNING) {
-                assertThat(System.nanoTime()).as("job running with a checkpoint").isLessThan(deadline);
-                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                assertThat(System.nanoTime())
+                        .as("job running with a checkpoint")
+                        .isLessThan(deadline);
+                LockSupport.parkNanos(50_000_000L);
             }
             Map<String, Long> uncommitted = new ConcurrentHashMap<>();
             Map<String, Long> committed = new ConcurrentHashMap<>();
@@ -60,11 +68,19 @@ class LiveAlertLatencyTest {
             CompletableFuture<Void> r2 = follow(bootstrap, cfg.topics().alerts(), true, committed);
 
             long now = System.currentTimeMillis();
-            TopicIo.produce(bootstrap, List.of(
-                    Out.json(cfg.topics().deals(), "acct-live", "{\"eventId\":\"deal-1\",\"occurredAt\":" + now
-                            + ",\"source\":\"salesforce\",\"dealId\":\"d-live\",\"accountId\":\"acct-live\",\"type\":\"CREATED\",\"stage\":\"Prospecting\",\"amount\":1000}"),
-                    Out.json(cfg.topics().touchpoints(), "acct-lead", "{\"eventId\":\"mql-1\",\"occurredAt\":" + now
-                            + ",\"source\":\"hubspot\",\"accountId\":\"acct-lead\",\"type\":\"lifecyclestage_marketingqualifiedlead\"}")));
+            TopicIo.produce(
+                    bootstrap,
+                    List.of(
+                            Out.json(
+                                    cfg.topics().deals(),
+                                    "acct-live",
+                                    "{\"eventId\":\"deal-1\",\"occurredAt\":" + now
+                                            + ",\"source\":\"salesforce\",\"dealId\":\"d-live\",\"accountId\":\"acct-live\",\"type\":\"CREATED\",\"stage\":\"Prospecting\",\"amount\":1000}"),
+                            Out.json(
+                                    cfg.topics().touchpoints(),
+                                    "acct-lead",
+                                    "{\"eventId\":\"mql-1\",\"occurredAt\":" + now
+                                            + ",\"source\":\"hubspot\",\"accountId\":\"acct-lead\",\"type\":\"lifecyclestage_marketingqualifiedlead\"}")));
             r1.get(30, TimeUnit.SECONDS);
             r2.get(30, TimeUnit.SECONDS);
 
@@ -72,7 +88,9 @@ class LiveAlertLatencyTest {
             for (String type : deadlines.keySet()) {
                 long late = uncommitted.get(type) - deadlines.get(type);
                 long lateCommitted = committed.get(type) - deadlines.get(type);
-                System.out.printf("%s: seen %d ms after its deadline (uncommitted), %d ms (read committed)%n", type, late, lateCommitted);
+                System.out.printf(
+                        "%s: seen %d ms after its deadline (uncommitted), %d ms (read committed)%n",
+                        type, late, lateCommitted);
                 assertThat(late).as("%s uncommitted", type).isBetween(0L, 3_000L);
                 assertThat(lateCommitted).as("%s committed", type).isBetween(0L, 3_000L + CHECKPOINT);
             }
@@ -82,10 +100,12 @@ class LiveAlertLatencyTest {
     }
 
     /** Reads the alerts topic until both alert types are seen, recording when each arrived. */
-    private static CompletableFuture<Void> follow(String bootstrap, String topic, boolean committedOnly, Map<String, Long> seen) {
+    private static CompletableFuture<Void> follow(
+            String bootstrap, String topic, boolean committedOnly, Map<String, Long> seen) {
         KafkaConsumer<byte[], byte[]> c = TopicIo.consumer(bootstrap, committedOnly);
         List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         c.assign(parts);
         c.seekToBeginning(parts);
         c.position(parts.get(0)); // resolve positions before anything is produced
@@ -98,7 +118,7 @@ class LiveAlertLatencyTest {
                         try {
                             JsonNode n = JSON.readTree(r.value());
                             seen.putIfAbsent(n.get("type").asText(), at);
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             throw new IllegalStateException(e);
                         }
                     }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.job.AsOfScanner;
 import dev.revstream.tools.importer.CrmImporter;
 import dev.revstream.tools.importer.CrmRecords;
 import dev.revstream.tools.importer.MavenCrmFormat;
-import dev.revstream.job.AsOfScanner;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import dev.revstream.tools.testing.Infra;
@@ -46,12 +46,20 @@ class MavenCrmImportTest {
     void quarterlyAndYearlyDealMetricsMatchTheCsv() throws Exception {
         RevstreamConfig cfg = Infra.config("maven-crm", "kpi.windows=1Q,1y");
         CrmRecords records = new MavenCrmFormat().read(EXPORT, ZoneOffset.UTC);
-        long asOf = LocalDate.ofInstant(Instant.ofEpochMilli(records.latest), ZoneOffset.UTC).plusDays(1)
-                .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long asOf = LocalDate.ofInstant(Instant.ofEpochMilli(records.latest), ZoneOffset.UTC)
+                .plusDays(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant()
+                .toEpochMilli();
         assertThat(Instant.ofEpochMilli(asOf)).isEqualTo(Instant.parse("2018-01-01T00:00:00Z"));
         assertThat(records.rows).isEqualTo(8800);
-        assertThat(records.rejected).extracting(CrmRecords.Rejected::reason).containsOnly("no account", "no engage_date (creation date)");
-        assertThat(records.rejected.stream().filter(r -> r.reason().equals("no account")).count()).isEqualTo(1425);
+        assertThat(records.rejected)
+                .extracting(CrmRecords.Rejected::reason)
+                .containsOnly("no account", "no engage_date (creation date)");
+        assertThat(records.rejected.stream()
+                        .filter(r -> r.reason().equals("no account"))
+                        .count())
+                .isEqualTo(1425);
         CrmImporter.write(cfg, records, asOf);
 
         LocalFlink flink = Infra.flink();
@@ -59,31 +67,54 @@ class MavenCrmImportTest {
         assertThat(span.latest()).isEqualTo(asOf);
         JobID job = LocalRunner.submitBounded(flink, cfg, span, null, null);
         JobResult result = flink.awaitResult(job, Duration.ofMinutes(5));
-        assertThat(result.isSuccess()).as("replay: %s", result.getSerializedThrowable()).isTrue();
+        assertThat(result.isSuccess())
+                .as("replay: %s", result.getSerializedThrowable())
+                .isTrue();
 
         Map<String, JsonNode> snapshots = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(cfg.kafka().bootstrapServers(), cfg.topics().kpis())) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(
+                cfg.kafka().bootstrapServers(), cfg.topics().kpis())) {
             JsonNode n = JSON.readTree(r.value());
-            assertThat(Instant.parse(n.get("windowEnd").asText()).toEpochMilli()).as("window ends by the as-of time").isLessThanOrEqualTo(asOf);
+            assertThat(Instant.parse(n.get("windowEnd").asText()).toEpochMilli())
+                    .as("window ends by the as-of time")
+                    .isLessThanOrEqualTo(asOf);
             if (n.get("dimension").asText().equals("all")) {
-                snapshots.put(n.get("windowSize").asText() + " " + n.get("windowStart").asText(), n);
+                snapshots.put(
+                        n.get("windowSize").asText() + " "
+                                + n.get("windowStart").asText(),
+                        n);
             }
         }
         Map<String, Expected> expected = fromCsv();
         assertThat(snapshots.keySet()).containsAll(expected.keySet());
-        System.out.println("window                      won  lost  wonAmount    winRate   avgDealSize  avgSalesCycleDays");
+        System.out.println(
+                "window                      won  lost  wonAmount    winRate   avgDealSize  avgSalesCycleDays");
         for (Map.Entry<String, Expected> e : expected.entrySet()) {
             JsonNode n = snapshots.get(e.getKey());
             Expected x = e.getValue();
-            System.out.printf("%-26s %5d %5d %10s %10s %12s %12s%n", e.getKey(), n.get("dealsWon").asLong(), n.get("dealsLost").asLong(),
-                    n.get("wonAmount").decimalValue().toPlainString(), n.get("winRate").decimalValue().toPlainString(),
-                    n.get("avgDealSize").decimalValue().toPlainString(), n.get("avgSalesCycleDays").decimalValue().toPlainString());
+            System.out.printf(
+                    "%-26s %5d %5d %10s %10s %12s %12s%n",
+                    e.getKey(),
+                    n.get("dealsWon").asLong(),
+                    n.get("dealsLost").asLong(),
+                    n.get("wonAmount").decimalValue().toPlainString(),
+                    n.get("winRate").decimalValue().toPlainString(),
+                    n.get("avgDealSize").decimalValue().toPlainString(),
+                    n.get("avgSalesCycleDays").decimalValue().toPlainString());
             assertThat(n.get("dealsWon").asLong()).as("%s won", e.getKey()).isEqualTo(x.won);
             assertThat(n.get("dealsLost").asLong()).as("%s lost", e.getKey()).isEqualTo(x.lost);
-            assertThat(n.get("wonAmount").decimalValue()).as("%s won amount", e.getKey()).isEqualByComparingTo(x.wonAmount);
-            assertThat(n.get("winRate").decimalValue()).as("%s win rate", e.getKey()).isEqualByComparingTo(x.winRate());
-            assertThat(n.get("avgDealSize").decimalValue()).as("%s deal size", e.getKey()).isEqualByComparingTo(x.avgDealSize());
-            assertThat(n.get("avgSalesCycleDays").decimalValue()).as("%s cycle", e.getKey()).isEqualByComparingTo(x.avgCycle());
+            assertThat(n.get("wonAmount").decimalValue())
+                    .as("%s won amount", e.getKey())
+                    .isEqualByComparingTo(x.wonAmount);
+            assertThat(n.get("winRate").decimalValue())
+                    .as("%s win rate", e.getKey())
+                    .isEqualByComparingTo(x.winRate());
+            assertThat(n.get("avgDealSize").decimalValue())
+                    .as("%s deal size", e.getKey())
+                    .isEqualByComparingTo(x.avgDealSize());
+            assertThat(n.get("avgSalesCycleDays").decimalValue())
+                    .as("%s cycle", e.getKey())
+                    .isEqualByComparingTo(x.avgCycle());
         }
     }
 
@@ -101,7 +132,8 @@ class MavenCrmImportTest {
             LocalDate engaged = LocalDate.parse(f[5], DATE);
             LocalDate closed = LocalDate.parse(f[6], DATE);
             LocalDate quarter = closed.withDayOfMonth(1).withMonth((closed.getMonthValue() - 1) / 3 * 3 + 1);
-            List<String> keys = new ArrayList<>(List.of("1Q " + quarter.atStartOfDay().toInstant(ZoneOffset.UTC)));
+            List<String> keys =
+                    new ArrayList<>(List.of("1Q " + quarter.atStartOfDay().toInstant(ZoneOffset.UTC)));
             if (closed.getYear() == 2017) {
                 keys.add("1y 2017-01-01T00:00:00Z");
             }
@@ -126,15 +158,21 @@ class MavenCrmImportTest {
         long cycleDays;
 
         BigDecimal winRate() {
-            return BigDecimal.valueOf(won).divide(BigDecimal.valueOf(won + lost), MathContext.DECIMAL128).setScale(6, RoundingMode.HALF_EVEN);
+            return BigDecimal.valueOf(won)
+                    .divide(BigDecimal.valueOf(won + lost), MathContext.DECIMAL128)
+                    .setScale(6, RoundingMode.HALF_EVEN);
         }
 
         BigDecimal avgDealSize() {
-            return wonAmount.divide(BigDecimal.valueOf(won), MathContext.DECIMAL128).setScale(2, RoundingMode.HALF_EVEN);
+            return wonAmount
+                    .divide(BigDecimal.valueOf(won), MathContext.DECIMAL128)
+                    .setScale(2, RoundingMode.HALF_EVEN);
         }
 
         BigDecimal avgCycle() {
-            return BigDecimal.valueOf(cycleDays).divide(BigDecimal.valueOf(won), MathContext.DECIMAL128).setScale(6, RoundingMode.HALF_EVEN);
+            return BigDecimal.valueOf(cycleDays)
+                    .divide(BigDecimal.valueOf(won), MathContext.DECIMAL128)
+                    .setScale(6, RoundingMode.HALF_EVEN);
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.revstream.tools.e2e;
 
-import dev.revstream.job.RevstreamJob;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -18,27 +16,45 @@ import org.junit.jupiter.api.Test;
 /** Checks what {@code mvn package} built: the cluster job jar and the local runner's class path. */
 class PackagedJarIT {
     private static final Path JOB_JAR = Path.of(System.getProperty("revstream.jobJar", "target/revstream-job.jar"));
-    private static final Path LOCAL_JAR = Path.of(System.getProperty("revstream.localJar", "target/revstream-tools-0.1.0-SNAPSHOT.jar"));
+    private static final Path LOCAL_JAR =
+            Path.of(System.getProperty("revstream.localJar", "target/revstream-tools-0.1.0-SNAPSHOT.jar"));
     private static final Path LIB = Path.of(System.getProperty("revstream.libDir", "target/lib"));
 
     /** What the job jar must bundle itself, because a Flink distribution does not have it. */
-    private static final List<String> BUNDLED = List.of("revstream-core", "revstream-common", "flink-connector-kafka", "flink-connector-base",
-            "kafka-clients", "jackson-", "picocli", "snakeyaml", "zstd-jni", "lz4-java", "snappy-java");
+    private static final List<String> BUNDLED = List.of(
+            "revstream-core",
+            "revstream-common",
+            "flink-connector-kafka",
+            "flink-connector-base",
+            "kafka-clients",
+            "jackson-",
+            "picocli",
+            "snakeyaml",
+            "zstd-jni",
+            "lz4-java",
+            "snappy-java");
 
     @Test
     void theJobJarBundlesTheConnectorButNotFlinkTheBrokerOrLogging() throws Exception {
         try (JarFile jar = new JarFile(JOB_JAR.toFile())) {
-            assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("dev.revstream.job.RevstreamJob");
+            assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .isEqualTo("dev.revstream.job.RevstreamJob");
             assertThat(jar.getEntry("dev/revstream/job/RevstreamJob.class")).isNotNull();
             assertThat(jar.getEntry("dev/revstream/ingest/EventParser.class")).isNotNull();
-            assertThat(jar.getEntry("org/apache/flink/connector/kafka/source/KafkaSource.class")).isNotNull();
-            assertThat(jar.getEntry("org/apache/kafka/clients/producer/KafkaProducer.class")).isNotNull();
+            assertThat(jar.getEntry("org/apache/flink/connector/kafka/source/KafkaSource.class"))
+                    .isNotNull();
+            assertThat(jar.getEntry("org/apache/kafka/clients/producer/KafkaProducer.class"))
+                    .isNotNull();
             assertThat(jar.getEntry("revstream-default-config/revstream.yaml")).isNotNull();
-            assertThat(jar.getEntry("revstream-default-config/mappings/default.yaml")).isNotNull();
-            assertThat(jar.getEntry("org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class")).isNull();
-            assertThat(jar.getEntry("org/apache/flink/state/rocksdb/EmbeddedRocksDBStateBackend.class")).isNull();
+            assertThat(jar.getEntry("revstream-default-config/mappings/default.yaml"))
+                    .isNotNull();
+            assertThat(jar.getEntry("org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class"))
+                    .isNull();
+            assertThat(jar.getEntry("org/apache/flink/state/rocksdb/EmbeddedRocksDBStateBackend.class"))
+                    .isNull();
             assertThat(jar.getEntry("kafka/server/KafkaRaftServer.class")).isNull();
-            assertThat(jar.getEntry("org/apache/logging/log4j/core/Logger.class")).isNull();
+            assertThat(jar.getEntry("org/apache/logging/log4j/core/Logger.class"))
+                    .isNull();
             assertThat(jar.getEntry("org/slf4j/Logger.class")).isNull();
             // the job jar carries the job alone: not the CLI, the router or the wallboard (nor their web server)
             assertThat(jar.getEntry("dev/revstream/tools/cli/Revstream.class")).isNull();
@@ -54,7 +70,8 @@ class PackagedJarIT {
         List<String> cp = new ArrayList<>();
         cp.add(JOB_JAR.toString());
         try (Stream<Path> jars = Files.list(LIB)) {
-            jars.filter(p -> BUNDLED.stream().noneMatch(b -> p.getFileName().toString().startsWith(b)))
+            jars.filter(p -> BUNDLED.stream()
+                            .noneMatch(b -> p.getFileName().toString().startsWith(b)))
                     .forEach(p -> cp.add(p.toString()));
         }
         Result r = java(String.join(File.pathSeparator, cp), "dev.revstream.job.RevstreamJob", "--help");
@@ -64,7 +81,10 @@ class PackagedJarIT {
 
     @Test
     void theLocalRunnerStartsFromItsJarAndLibFolder() throws Exception {
-        Result r = java(LOCAL_JAR + File.pathSeparator + LIB + File.separator + "*", "dev.revstream.tools.cli.Revstream", "--help");
+        Result r = java(
+                LOCAL_JAR + File.pathSeparator + LIB + File.separator + "*",
+                "dev.revstream.tools.cli.Revstream",
+                "--help");
         assertThat(r.code).as(r.output).isZero();
         assertThat(r.output).contains("demo", "run", "kafka", "generate");
     }
@@ -72,7 +92,8 @@ class PackagedJarIT {
     private record Result(int code, String output) {}
 
     private static Result java(String classPath, String main, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath, main));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath, main));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", main).isTrue();

@@ -107,8 +107,12 @@ final class ReferenceAlerts {
                             d.alerted = false;
                         }
                     }
-                    if (Set.of("PRODUCT_USAGE", "SUPPORT_TICKET", "NPS", "CHAMPION_LEFT", "PAYMENT_FAILED").contains(type)) {
-                        signals.add(new Signal(t, type, e.amount() == null ? Double.NaN : e.amount().doubleValue()));
+                    if (Set.of("PRODUCT_USAGE", "SUPPORT_TICKET", "NPS", "CHAMPION_LEFT", "PAYMENT_FAILED")
+                            .contains(type)) {
+                        signals.add(new Signal(
+                                t,
+                                type,
+                                e.amount() == null ? Double.NaN : e.amount().doubleValue()));
                     }
                 }
                 churn(account, t, signals, arr, armed);
@@ -196,13 +200,27 @@ final class ReferenceAlerts {
     }
 
     /** Evaluates churn risk at every midnight in (from, to), or (from, to] when inclusive. */
-    private void boundaries(String account, Long from, long to, boolean inclusive, List<Signal> signals, BigDecimal[] arr, boolean[] armed) {
+    private void boundaries(
+            String account,
+            Long from,
+            long to,
+            boolean inclusive,
+            List<Signal> signals,
+            BigDecimal[] arr,
+            boolean[] armed) {
         if (from == null || arr[0].signum() <= 0) {
             return;
         }
         LocalDate day = Instant.ofEpochMilli(from).atZone(zone).toLocalDate();
-        for (long b = day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(); inclusive ? b <= to : b < to;
-                b = Instant.ofEpochMilli(b).atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli()) {
+        for (long b = day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+                inclusive ? b <= to : b < to;
+                b = Instant.ofEpochMilli(b)
+                        .atZone(zone)
+                        .toLocalDate()
+                        .plusDays(1)
+                        .atStartOfDay(zone)
+                        .toInstant()
+                        .toEpochMilli()) {
             if (b > asOf) {
                 return;
             }
@@ -239,8 +257,12 @@ final class ReferenceAlerts {
                 default -> payment |= s.at() > t - 30 * DAY;
             }
         }
-        int score = 100 - (before > 0 && recent < 0.5 * before ? 30 : 0) - (tickets >= 3 ? 20 : 0) - (nps ? 20 : 0)
-                - (champion ? 25 : 0) - (payment ? 15 : 0);
+        int score = 100
+                - (before > 0 && recent < 0.5 * before ? 30 : 0)
+                - (tickets >= 3 ? 20 : 0)
+                - (nps ? 20 : 0)
+                - (champion ? 25 : 0)
+                - (payment ? 15 : 0);
         if (armed[0] && score < 50) {
             armed[0] = false;
             if (t <= asOf) {

@@ -34,8 +34,20 @@ import java.util.TreeMap;
 final class ReferenceKpis {
     static final MathContext MC = MathContext.DECIMAL128;
     static final long DAY = 86_400_000L;
-    private static final Set<String> ATTRIBUTABLE = Set.of("AD_CLICK", "WEB_VISIT", "CONTENT_DOWNLOAD", "FORM_SUBMIT",
-            "EMAIL_CLICK", "WEBINAR_ATTEND", "EVENT_ATTEND", "CHAT", "TRIAL_START", "SALES_EMAIL", "SALES_CALL", "MEETING", "DEMO");
+    private static final Set<String> ATTRIBUTABLE = Set.of(
+            "AD_CLICK",
+            "WEB_VISIT",
+            "CONTENT_DOWNLOAD",
+            "FORM_SUBMIT",
+            "EMAIL_CLICK",
+            "WEBINAR_ATTEND",
+            "EVENT_ATTEND",
+            "CHAT",
+            "TRIAL_START",
+            "SALES_EMAIL",
+            "SALES_CALL",
+            "MEETING",
+            "DEMO");
 
     private final List<String> stages;
     private final double[] prob;
@@ -43,12 +55,29 @@ final class ReferenceKpis {
     private final long retention;
 
     /** A deal's state after one of its applied events. */
-    record Snap(long at, boolean open, int stage, BigDecimal amount, String ecd, String segment, String region, String owner,
+    record Snap(
+            long at,
+            boolean open,
+            int stage,
+            BigDecimal amount,
+            String ecd,
+            String segment,
+            String region,
+            String owner,
             String dealType) {}
 
     /** Something counted in a window under deal dimensions. */
-    record DealFact(String kind, long at, String segment, String region, String owner, String dealType, BigDecimal amount,
-            long millis, String stage, boolean forward) {}
+    record DealFact(
+            String kind,
+            long at,
+            String segment,
+            String region,
+            String owner,
+            String dealType,
+            BigDecimal amount,
+            long millis,
+            String stage,
+            boolean forward) {}
 
     record ArrPoint(long at, BigDecimal arr, String segment) {}
 
@@ -135,7 +164,8 @@ final class ReferenceKpis {
                     count("all=all", t);
                 }
                 if (ATTRIBUTABLE.contains(type)) {
-                    Touch touch = new Touch(t, e.source(), e.eventId(), type, e.channel() == null ? "other" : e.channel());
+                    Touch touch =
+                            new Touch(t, e.source(), e.eventId(), type, e.channel() == null ? "other" : e.channel());
                     touches.add(touch);
                     last = touch;
                     if (type.equals("FORM_SUBMIT") && formTouch == null) {
@@ -230,7 +260,8 @@ final class ReferenceKpis {
                     }
                 }
                 if (cmp != 0) {
-                    String kind = cmp > 0 ? (won && d.type().equals("new_business") ? "new" : "expansion")
+                    String kind = cmp > 0
+                            ? (won && d.type().equals("new_business") ? "new" : "expansion")
                             : (arrNow.signum() == 0 ? "churn" : "contraction");
                     flows.add(new Flow(t, kind, arrNow.subtract(before2).abs(), arrSegment));
                     if (kind.equals("churn")) {
@@ -278,9 +309,13 @@ final class ReferenceKpis {
         if (a == null || !a.open() || !b.open()) {
             return a != null && !a.open() && !b.open();
         }
-        return Objects.equals(a.segment(), b.segment()) && Objects.equals(a.region(), b.region())
-                && Objects.equals(a.owner(), b.owner()) && a.dealType().equals(b.dealType()) && a.stage() == b.stage()
-                && a.amount().compareTo(b.amount()) == 0 && Objects.equals(a.ecd(), b.ecd());
+        return Objects.equals(a.segment(), b.segment())
+                && Objects.equals(a.region(), b.region())
+                && Objects.equals(a.owner(), b.owner())
+                && a.dealType().equals(b.dealType())
+                && a.stage() == b.stage()
+                && a.amount().compareTo(b.amount()) == 0
+                && Objects.equals(a.ecd(), b.ecd());
     }
 
     private void fact(String kind, long t, Deal d, BigDecimal amount, long millis, String stage, boolean forward) {
@@ -298,7 +333,11 @@ final class ReferenceKpis {
     }
 
     private static List<String> keys(String segment, String region, String owner, String dealType) {
-        return List.of("all=all", "segment=" + orUnknown(segment), "region=" + orUnknown(region), "ownerId=" + orUnknown(owner),
+        return List.of(
+                "all=all",
+                "segment=" + orUnknown(segment),
+                "region=" + orUnknown(region),
+                "ownerId=" + orUnknown(owner),
                 "dealType=" + orUnknown(dealType));
     }
 
@@ -324,7 +363,8 @@ final class ReferenceKpis {
                     String value = key.substring(key.indexOf('=') + 1);
                     final long start = s;
                     final long end = e;
-                    boolean countedIn = counted.getOrDefault(key, Set.of()).stream().anyMatch(x -> x >= start && x < end);
+                    boolean countedIn =
+                            counted.getOrDefault(key, Set.of()).stream().anyMatch(x -> x >= start && x < end);
                     boolean dealDim = !dim.equals("channel");
                     long openAtEnd = dealDim ? openDeals(dim, value, end).size() : 0;
                     if (!dim.equals("all") && !countedIn && openAtEnd == 0) {
@@ -343,7 +383,9 @@ final class ReferenceKpis {
                         }
                         if (dim.equals("all")) {
                             BigDecimal sp = sum(spend, null, start, end);
-                            long nc = firstCustomer.values().stream().filter(x -> x >= start && x < end).count();
+                            long nc = firstCustomer.values().stream()
+                                    .filter(x -> x >= start && x < end)
+                                    .count();
                             m.put("spend", money(sp));
                             m.put("cac", nc == 0 ? null : money(sp.divide(BigDecimal.valueOf(nc), MC)));
                         }
@@ -353,13 +395,21 @@ final class ReferenceKpis {
                             LocalDate to = LocalDate.ofInstant(Instant.ofEpochMilli(end), ZoneOffset.UTC);
                             BigDecimal f = BigDecimal.ZERO;
                             for (Snap x : openDeals(dim, value, start)) {
-                                if (x.ecd() != null && !LocalDate.parse(x.ecd()).isBefore(from) && LocalDate.parse(x.ecd()).isBefore(to)) {
+                                if (x.ecd() != null
+                                        && !LocalDate.parse(x.ecd()).isBefore(from)
+                                        && LocalDate.parse(x.ecd()).isBefore(to)) {
                                     f = f.add(x.amount().multiply(BigDecimal.valueOf(prob[x.stage()])));
                                 }
                             }
-                            BigDecimal a = won(dim, value, start, end).stream().map(DealFact::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-                            m.put("forecastAccuracy", a.signum() == 0 && f.signum() == 0 ? null
-                                    : ratio(BigDecimal.ONE.subtract(a.subtract(f).abs().divide(a.max(f), MC))));
+                            BigDecimal a = won(dim, value, start, end).stream()
+                                    .map(DealFact::amount)
+                                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+                            m.put(
+                                    "forecastAccuracy",
+                                    a.signum() == 0 && f.signum() == 0
+                                            ? null
+                                            : ratio(BigDecimal.ONE.subtract(
+                                                    a.subtract(f).abs().divide(a.max(f), MC))));
                         } else {
                             m.put("forecastAccuracy", null);
                         }
@@ -390,7 +440,9 @@ final class ReferenceKpis {
                     last = s;
                 }
             }
-            if (last != null && last.open() && match(dim, value, last.segment(), last.region(), last.owner(), last.dealType())) {
+            if (last != null
+                    && last.open()
+                    && match(dim, value, last.segment(), last.region(), last.owner(), last.dealType())) {
                 open.add(last);
             }
         }
@@ -398,8 +450,12 @@ final class ReferenceKpis {
     }
 
     private List<DealFact> facts(String kind, String dim, String value, long from, long to) {
-        return dealFacts.stream().filter(f -> f.kind().equals(kind) && f.at() >= from && f.at() < to
-                && match(dim, value, f.segment(), f.region(), f.owner(), f.dealType())).toList();
+        return dealFacts.stream()
+                .filter(f -> f.kind().equals(kind)
+                        && f.at() >= from
+                        && f.at() < to
+                        && match(dim, value, f.segment(), f.region(), f.owner(), f.dealType()))
+                .toList();
     }
 
     private List<DealFact> won(String dim, String value, long from, long to) {
@@ -408,39 +464,79 @@ final class ReferenceKpis {
 
     private void deals(Map<String, BigDecimal> m, String dim, String value, long start, long end) {
         long l = end - Math.max(lookback, end - start);
-        m.put("dealsCreated", BigDecimal.valueOf(facts("CREATED", dim, value, start, end).size()));
-        m.put("dealsAdopted", BigDecimal.valueOf(facts("ADOPTED", dim, value, start, end).size()));
-        m.put("pipelineCreatedAmount", money(facts("CREATED", dim, value, start, end).stream().map(DealFact::amount)
-                .reduce(BigDecimal.ZERO, BigDecimal::add)));
+        m.put(
+                "dealsCreated",
+                BigDecimal.valueOf(facts("CREATED", dim, value, start, end).size()));
+        m.put(
+                "dealsAdopted",
+                BigDecimal.valueOf(facts("ADOPTED", dim, value, start, end).size()));
+        m.put(
+                "pipelineCreatedAmount",
+                money(facts("CREATED", dim, value, start, end).stream()
+                        .map(DealFact::amount)
+                        .reduce(BigDecimal.ZERO, BigDecimal::add)));
         m.put("dealsWon", BigDecimal.valueOf(won(dim, value, start, end).size()));
-        m.put("dealsLost", BigDecimal.valueOf(facts("LOST", dim, value, start, end).size()));
-        m.put("wonAmount", money(won(dim, value, start, end).stream().map(DealFact::amount).reduce(BigDecimal.ZERO, BigDecimal::add)));
+        m.put(
+                "dealsLost",
+                BigDecimal.valueOf(facts("LOST", dim, value, start, end).size()));
+        m.put(
+                "wonAmount",
+                money(won(dim, value, start, end).stream()
+                        .map(DealFact::amount)
+                        .reduce(BigDecimal.ZERO, BigDecimal::add)));
         List<Snap> open = openDeals(dim, value, end);
         m.put("openDeals", BigDecimal.valueOf(open.size()));
         m.put("openPipelineAmount", money(open.stream().map(Snap::amount).reduce(BigDecimal.ZERO, BigDecimal::add)));
-        m.put("weightedPipelineAmount", money(open.stream().map(s -> s.amount().multiply(BigDecimal.valueOf(prob[s.stage()])))
-                .reduce(BigDecimal.ZERO, BigDecimal::add)));
+        m.put(
+                "weightedPipelineAmount",
+                money(open.stream()
+                        .map(s -> s.amount().multiply(BigDecimal.valueOf(prob[s.stage()])))
+                        .reduce(BigDecimal.ZERO, BigDecimal::add)));
         List<DealFact> wonL = won(dim, value, l, end);
         long lostL = facts("LOST", dim, value, l, end).size();
-        BigDecimal winRate = wonL.size() + lostL == 0 ? null
+        BigDecimal winRate = wonL.size() + lostL == 0
+                ? null
                 : BigDecimal.valueOf(wonL.size()).divide(BigDecimal.valueOf(wonL.size() + lostL), MC);
-        BigDecimal size = wonL.isEmpty() ? null : wonL.stream().map(DealFact::amount).reduce(BigDecimal.ZERO, BigDecimal::add)
-                .divide(BigDecimal.valueOf(wonL.size()), MC);
+        BigDecimal size = wonL.isEmpty()
+                ? null
+                : wonL.stream()
+                        .map(DealFact::amount)
+                        .reduce(BigDecimal.ZERO, BigDecimal::add)
+                        .divide(BigDecimal.valueOf(wonL.size()), MC);
         List<DealFact> cycles = wonL.stream().filter(f -> f.millis() >= 0).toList();
-        BigDecimal cycle = cycles.isEmpty() ? null : BigDecimal.valueOf(cycles.stream().mapToLong(DealFact::millis).sum())
-                .divide(BigDecimal.valueOf(DAY), MC).divide(BigDecimal.valueOf(cycles.size()), MC);
+        BigDecimal cycle = cycles.isEmpty()
+                ? null
+                : BigDecimal.valueOf(cycles.stream().mapToLong(DealFact::millis).sum())
+                        .divide(BigDecimal.valueOf(DAY), MC)
+                        .divide(BigDecimal.valueOf(cycles.size()), MC);
         m.put("winRate", winRate == null ? null : ratio(winRate));
         m.put("avgDealSize", size == null ? null : money(size));
         m.put("avgSalesCycleDays", cycle == null ? null : ratio(cycle));
-        m.put("pipelineVelocityPerDay", winRate == null || size == null || cycle == null || cycle.signum() == 0 ? null
-                : money(BigDecimal.valueOf(open.size()).multiply(size).multiply(winRate).divide(cycle, MC)));
+        m.put(
+                "pipelineVelocityPerDay",
+                winRate == null || size == null || cycle == null || cycle.signum() == 0
+                        ? null
+                        : money(BigDecimal.valueOf(open.size())
+                                .multiply(size)
+                                .multiply(winRate)
+                                .divide(cycle, MC)));
         for (String stage : stages) {
-            List<DealFact> exits = facts("EXIT", dim, value, l, end).stream().filter(f -> f.stage().equals(stage)).toList();
+            List<DealFact> exits = facts("EXIT", dim, value, l, end).stream()
+                    .filter(f -> f.stage().equals(stage))
+                    .toList();
             if (!exits.isEmpty()) {
-                m.put("stageConversion." + stage, ratio(BigDecimal.valueOf(exits.stream().filter(DealFact::forward).count())
-                        .divide(BigDecimal.valueOf(exits.size()), MC)));
-                m.put("avgDaysInStage." + stage, ratio(BigDecimal.valueOf(exits.stream().mapToLong(DealFact::millis).sum())
-                        .divide(BigDecimal.valueOf(DAY), MC).divide(BigDecimal.valueOf(exits.size()), MC)));
+                m.put(
+                        "stageConversion." + stage,
+                        ratio(BigDecimal.valueOf(
+                                        exits.stream().filter(DealFact::forward).count())
+                                .divide(BigDecimal.valueOf(exits.size()), MC)));
+                m.put(
+                        "avgDaysInStage." + stage,
+                        ratio(BigDecimal.valueOf(exits.stream()
+                                        .mapToLong(DealFact::millis)
+                                        .sum())
+                                .divide(BigDecimal.valueOf(DAY), MC)
+                                .divide(BigDecimal.valueOf(exits.size()), MC)));
             }
         }
     }
@@ -461,7 +557,9 @@ final class ReferenceKpis {
                 withSql += sql != null && sql < end ? 1 : 0;
             }
         }
-        m.put("mqlToSqlRate", mqls == 0 ? null : ratio(BigDecimal.valueOf(withSql).divide(BigDecimal.valueOf(mqls), MC)));
+        m.put(
+                "mqlToSqlRate",
+                mqls == 0 ? null : ratio(BigDecimal.valueOf(withSql).divide(BigDecimal.valueOf(mqls), MC)));
     }
 
     private static long in(Map<String, Long> firsts, long start, long end) {
@@ -498,28 +596,43 @@ final class ReferenceKpis {
         m.put("customers", atEnd[1]);
         BigDecimal total = BigDecimal.ZERO;
         for (String kind : List.of("new", "expansion", "contraction", "churn")) {
-            BigDecimal v = flows.stream().filter(f -> f.kind().equals(kind) && f.at() >= start && f.at() < end
-                    && (segment == null || orUnknown(f.segment()).equals(segment))).map(Flow::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-            m.put(switch (kind) {
-                case "new" -> "newArr";
-                case "expansion" -> "expansionArr";
-                case "contraction" -> "contractionArr";
-                default -> "churnedArr";
-            }, money(v));
+            BigDecimal v = flows.stream()
+                    .filter(f -> f.kind().equals(kind)
+                            && f.at() >= start
+                            && f.at() < end
+                            && (segment == null || orUnknown(f.segment()).equals(segment)))
+                    .map(Flow::amount)
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+            m.put(
+                    switch (kind) {
+                        case "new" -> "newArr";
+                        case "expansion" -> "expansionArr";
+                        case "contraction" -> "contractionArr";
+                        default -> "churnedArr";
+                    },
+                    money(v));
             total = kind.equals("new") || kind.equals("expansion") ? total.add(v) : total.subtract(v);
         }
         m.put("netNewArr", money(total));
         BigDecimal atStart = level(segment, start)[1];
-        long churned = churns.stream().filter(c -> c.at() >= start && c.at() < end && c.spellStart() < start
-                && (segment == null || orUnknown(c.segment()).equals(segment))).count();
-        m.put("logoChurnRate", atStart.signum() == 0 ? null : ratio(BigDecimal.valueOf(churned).divide(atStart, MC)));
+        long churned = churns.stream()
+                .filter(c -> c.at() >= start
+                        && c.at() < end
+                        && c.spellStart() < start
+                        && (segment == null || orUnknown(c.segment()).equals(segment)))
+                .count();
+        m.put(
+                "logoChurnRate",
+                atStart.signum() == 0 ? null : ratio(BigDecimal.valueOf(churned).divide(atStart, MC)));
         long from = end - Math.max(retention, end - start);
         BigDecimal base = BigDecimal.ZERO;
         BigDecimal now = BigDecimal.ZERO;
         BigDecimal gross = BigDecimal.ZERO;
         for (List<ArrPoint> h : arr.values()) {
             ArrPoint then = at(h, from);
-            if (then == null || then.arr().signum() <= 0 || segment != null && !orUnknown(then.segment()).equals(segment)) {
+            if (then == null
+                    || then.arr().signum() <= 0
+                    || segment != null && !orUnknown(then.segment()).equals(segment)) {
                 continue;
             }
             BigDecimal cur = at(h, end).arr();
@@ -531,11 +644,17 @@ final class ReferenceKpis {
         m.put("grossRevenueRetention", base.signum() == 0 ? null : ratio(gross.divide(base, MC)));
         long l = end - Math.max(lookback, end - start);
         BigDecimal customersThen = level(segment, l)[1];
-        long churnedL = churns.stream().filter(c -> c.at() >= l && c.at() < end && c.spellStart() < l
-                && (segment == null || orUnknown(c.segment()).equals(segment))).count();
+        long churnedL = churns.stream()
+                .filter(c -> c.at() >= l
+                        && c.at() < end
+                        && c.spellStart() < l
+                        && (segment == null || orUnknown(c.segment()).equals(segment)))
+                .count();
         BigDecimal clv = null;
         if (atEnd[1].signum() != 0 && customersThen.signum() != 0 && churnedL != 0) {
-            BigDecimal annual = BigDecimal.valueOf(churnedL).divide(customersThen, MC).multiply(BigDecimal.valueOf(365))
+            BigDecimal annual = BigDecimal.valueOf(churnedL)
+                    .divide(customersThen, MC)
+                    .multiply(BigDecimal.valueOf(365))
                     .divide(BigDecimal.valueOf((end - l) / (double) DAY), MC);
             clv = money(atEnd[0].divide(atEnd[1], MC).divide(annual, MC));
         }
@@ -545,8 +664,13 @@ final class ReferenceKpis {
     private void channel(Map<String, BigDecimal> m, String channel, long start, long end) {
         BigDecimal w = BigDecimal.ZERO;
         for (AttributionModel model : AttributionModel.values()) {
-            BigDecimal v = credits.stream().filter(c -> c.channel().equals(channel) && c.model().equals(model.name())
-                    && c.at() >= start && c.at() < end).map(Money::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal v = credits.stream()
+                    .filter(c -> c.channel().equals(channel)
+                            && c.model().equals(model.name())
+                            && c.at() >= start
+                            && c.at() < end)
+                    .map(Money::amount)
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
             m.put("attributedRevenue." + model.name(), money(v));
             if (model == AttributionModel.W_SHAPED) {
                 w = v;
@@ -558,8 +682,12 @@ final class ReferenceKpis {
     }
 
     private static BigDecimal sum(List<Money> list, String channel, long start, long end) {
-        return list.stream().filter(x -> x.at() >= start && x.at() < end && (channel == null || x.channel().equals(channel)))
-                .map(Money::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return list.stream()
+                .filter(x -> x.at() >= start
+                        && x.at() < end
+                        && (channel == null || x.channel().equals(channel)))
+                .map(Money::amount)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
     static BigDecimal money(BigDecimal v) {

@@ -2,12 +2,12 @@ package dev.revstream.tools.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.revstream.ingest.EventParser;
 import dev.revstream.config.ConfigLoader;
 import dev.revstream.config.RevstreamConfig;
-import dev.revstream.tools.testing.Infra;
+import dev.revstream.ingest.EventParser;
 import dev.revstream.model.Event;
 import dev.revstream.model.Ingested;
+import dev.revstream.tools.testing.Infra;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +42,8 @@ class FunnelGeneratorTest {
         for (int i = 0; i < a.size(); i++) {
             assertThat(a.get(i).value()).isEqualTo(b.get(i).value());
         }
-        assertThat(Arrays.equals(generate(4, 60).get(5).value(), a.get(5).value())).isFalse();
+        assertThat(Arrays.equals(generate(4, 60).get(5).value(), a.get(5).value()))
+                .isFalse();
     }
 
     @Test
@@ -59,13 +60,20 @@ class FunnelGeneratorTest {
             assertThat(r.businessTime()).isGreaterThanOrEqualTo(last);
             last = r.businessTime();
             kinds.merge(r.kind(), 1, Integer::sum);
-            Ingested in = parser.parse(r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(), 0, 0, null, r.value(), 0, 0);
+            Ingested in = parser.parse(
+                    r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(), 0, 0, null, r.value(), 0, 0);
             if (r.kind() == GeneratedRecord.Kind.MALFORMED) {
-                assertThat(in.deadLetter()).as("malformed record %s", new String(r.value())).isNotNull();
+                assertThat(in.deadLetter())
+                        .as("malformed record %s", new String(r.value()))
+                        .isNotNull();
                 continue;
             }
-            assertThat(in.deadLetter()).as("valid record %s: %s", new String(r.value()),
-                    in.deadLetter() == null ? "" : in.deadLetter().message()).isNull();
+            assertThat(in.deadLetter())
+                    .as(
+                            "valid record %s: %s",
+                            new String(r.value()),
+                            in.deadLetter() == null ? "" : in.deadLetter().message())
+                    .isNull();
             Event e = in.event();
             types.add(e.type());
             sources.add(e.source());
@@ -75,9 +83,25 @@ class FunnelGeneratorTest {
         }
         assertThat(kinds.get(GeneratedRecord.Kind.MALFORMED)).isGreaterThan(0);
         assertThat(kinds.get(GeneratedRecord.Kind.DUPLICATE)).isGreaterThan(0);
-        assertThat(types).contains("AD_CLICK", "WEB_VISIT", "FORM_SUBMIT", "LEAD_CREATED", "MQL", "SQL", "SALES_CALL",
-                "CREATED", "STAGE_CHANGED", "UPDATED", "CLOSED_WON", "CLOSED_LOST", "PRODUCT_USAGE", "SUPPORT_TICKET", "NPS",
-                "PAYMENT_FAILED", "SPEND");
+        assertThat(types)
+                .contains(
+                        "AD_CLICK",
+                        "WEB_VISIT",
+                        "FORM_SUBMIT",
+                        "LEAD_CREATED",
+                        "MQL",
+                        "SQL",
+                        "SALES_CALL",
+                        "CREATED",
+                        "STAGE_CHANGED",
+                        "UPDATED",
+                        "CLOSED_WON",
+                        "CLOSED_LOST",
+                        "PRODUCT_USAGE",
+                        "SUPPORT_TICKET",
+                        "NPS",
+                        "PAYMENT_FAILED",
+                        "SPEND");
         assertThat(sources).contains("hubspot", "marketo", "salesforce", "segment", "zendesk", "stripe", "product");
         assertThat(dealTypes).contains("new_business", "renewal", "expansion");
     }

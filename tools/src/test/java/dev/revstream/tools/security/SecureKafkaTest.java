@@ -6,14 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.config.ConfigLoader;
 import dev.revstream.config.RevstreamConfig;
-import dev.revstream.tools.kafka.EmbeddedKafka;
-import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.job.AsOfScanner;
+import dev.revstream.kafka.KafkaTopics;
+import dev.revstream.tools.kafka.EmbeddedKafka;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import dev.revstream.tools.testing.Infra;
 import dev.revstream.tools.testing.TopicIo;
 import dev.revstream.tools.testing.TopicIo.Out;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,33 +47,45 @@ class SecureKafkaTest {
     void theJobRunsAgainstASaslScramBrokerWithTheSecretInAFile(@TempDir Path dir) throws Exception {
         int saslPort = freePort();
         Map<String, String> overrides = Map.of(
-                "listeners", "PLAINTEXT://127.0.0.1:%d,SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",CONTROLLER://127.0.0.1:%c",
-                "sasl.enabled.mechanisms", "SCRAM-SHA-256",
+                "listeners",
+                "PLAINTEXT://127.0.0.1:%d,SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",CONTROLLER://127.0.0.1:%c",
+                "sasl.enabled.mechanisms",
+                "SCRAM-SHA-256",
                 "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), 0, overrides).start()) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("revstream",
-                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), PASSWORD))).all().get();
+                admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                                "revstream", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), PASSWORD)))
+                        .all()
+                        .get();
             }
             Path secrets = dir.resolve("kafka-secrets.properties");
-            Files.writeString(secrets, "jaas=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"revstream\" "
-                    + "password=\"" + PASSWORD + "\";\n");
+            Files.writeString(
+                    secrets,
+                    "jaas=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"revstream\" "
+                            + "password=\"" + PASSWORD + "\";\n");
             RevstreamConfig cfg = secure(saslPort, secrets, "secure");
             assertThat(cfg.raw().toString()).doesNotContain(PASSWORD);
 
             KafkaTopics.ensure(cfg); // through SASL
             List<Out> in = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                in.add(Out.json(cfg.topics().touchpoints(), "acct-" + (i % 7), "{\"eventId\":\"s-" + i + "\",\"occurredAt\":\"2026-11-0"
-                        + (1 + i % 9) + "T10:00:00Z\",\"source\":\"test\",\"accountId\":\"acct-" + (i % 7) + "\",\"type\":\"WEB_VISIT\"}"));
+                in.add(Out.json(
+                        cfg.topics().touchpoints(),
+                        "acct-" + (i % 7),
+                        "{\"eventId\":\"s-" + i + "\",\"occurredAt\":\"2026-11-0" + (1 + i % 9)
+                                + "T10:00:00Z\",\"source\":\"test\",\"accountId\":\"acct-" + (i % 7)
+                                + "\",\"type\":\"WEB_VISIT\"}"));
             }
             TopicIo.produce(kafka.bootstrapServers(), in);
             LocalFlink flink = Infra.flink();
             JobID job = LocalRunner.submitBounded(flink, cfg, AsOfScanner.scan(cfg), null, null);
-            assertThat(flink.awaitResult(job, Duration.ofMinutes(3)).isSuccess()).isTrue();
+            assertThat(flink.awaitResult(job, Duration.ofMinutes(3)).isSuccess())
+                    .isTrue();
             Set<String> ids = new HashSet<>();
-            for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(kafka.bootstrapServers(), cfg.topics().events())) {
+            for (ConsumerRecord<byte[], byte[]> r :
+                    TopicIo.readCommitted(kafka.bootstrapServers(), cfg.topics().events())) {
                 ids.add(JSON.readTree(r.value()).get("eventId").asText());
             }
             assertThat(ids).hasSize(200);
@@ -87,8 +101,10 @@ class SecureKafkaTest {
     private static RevstreamConfig secure(int saslPort, Path secrets, String name) {
         List<String> sets = new ArrayList<>(List.of(
                 "kafka.bootstrap-servers=127.0.0.1:" + saslPort,
-                "kafka.group-id=" + name, "kafka.transactional-id-prefix=" + name,
-                "job.checkpoint-interval=300ms", "kafka.transaction-timeout=60s",
+                "kafka.group-id=" + name,
+                "kafka.transactional-id-prefix=" + name,
+                "job.checkpoint-interval=300ms",
+                "kafka.transaction-timeout=60s",
                 "kafka.properties.security.protocol=SASL_PLAINTEXT",
                 "kafka.properties.sasl.mechanism=SCRAM-SHA-256",
                 "kafka.properties.config.providers=file",
@@ -99,7 +115,7 @@ class SecureKafkaTest {
     }
 
     private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

@@ -1,6 +1,7 @@
 package dev.revstream.tools.testing;
 
 import dev.revstream.config.ConfigLoader;
+import dev.revstream.config.ProjectConfig;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.tools.kafka.EmbeddedKafka;
 import dev.revstream.tools.runner.LocalFlink;
@@ -8,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -55,6 +58,7 @@ public final class Infra {
 
     /** Indices (in the MiniCluster's list) of the TaskManagers that are alive: two at start. */
     private static final List<Integer> ALIVE = new ArrayList<>(List.of(0, 1));
+
     private static int started = 2;
 
     /**
@@ -70,7 +74,7 @@ public final class Infra {
             ALIVE.add(started++);
         }
         for (int index : old) {
-            f.miniCluster().terminateTaskManager(index).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            f.miniCluster().terminateTaskManager(index).get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -94,12 +98,12 @@ public final class Infra {
 
     /** {@code topics.<topic>=<prefix>.<topic>} for every input and output topic: a test's own topic names. */
     public static List<String> topicSets(String prefix) {
-        return dev.revstream.config.RevstreamConfig.Topics.prefixedSets(prefix);
+        return RevstreamConfig.Topics.prefixedSets(prefix);
     }
 
     /** The project's {@code config/revstream.yaml}, found from the module or the root directory. */
     public static Path projectConfig() {
-        return dev.revstream.config.ProjectConfig.mainFile();
+        return ProjectConfig.mainFile();
     }
 
     public static void deleteQuietly(Path dir) {
@@ -107,7 +111,7 @@ public final class Infra {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (Exception ignored) {
             // temporary files of a finished test JVM
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,21 +28,31 @@ public final class TopicIo {
     /** A record to produce: key and value as bytes, an explicit partition or null. */
     public record Out(String topic, Integer partition, byte[] key, byte[] value) {
         public static Out json(String topic, String key, String value) {
-            return new Out(topic, null, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+            return new Out(
+                    topic,
+                    null,
+                    key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                     value.getBytes(StandardCharsets.UTF_8));
         }
     }
 
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
                 // the in-process broker and an idempotent producer lose records under load (STACK.md)
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                1,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                16 * 1024 * 1024,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class));
     }
 
     /** Produces every record and waits for each acknowledgement. */
@@ -66,8 +77,12 @@ public final class TopicIo {
      * Reads {@code topic} from the beginning until {@code done} holds for what was read, or the
      * timeout passes; returns what was read either way (the caller asserts).
      */
-    public static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrap, String topic, boolean committedOnly,
-            Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+    public static List<ConsumerRecord<byte[], byte[]>> readUntil(
+            String bootstrap,
+            String topic,
+            boolean committedOnly,
+            Duration timeout,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, committedOnly)) {
             List<TopicPartition> parts = fromStart(c, topic);
@@ -88,10 +103,11 @@ public final class TopicIo {
         try (KafkaConsumer<byte[], byte[]> committed = consumer(bootstrap, true);
                 KafkaConsumer<byte[], byte[]> all = consumer(bootstrap, false)) {
             List<TopicPartition> parts = committed.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
+                    .map(pi -> new TopicPartition(topic, pi.partition()))
+                    .collect(Collectors.toList());
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!committed.endOffsets(parts).equals(all.endOffsets(parts)) && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // polling the broker, bounded above
+                LockSupport.parkNanos(50_000_000L); // polling the broker, bounded above
             }
         }
         return readAll(bootstrap, topic, true);
@@ -113,7 +129,8 @@ public final class TopicIo {
 
     private static List<TopicPartition> fromStart(KafkaConsumer<byte[], byte[]> c, String topic) {
         List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
+                .map(pi -> new TopicPartition(topic, pi.partition()))
+                .collect(Collectors.toList());
         c.assign(parts);
         c.seekToBeginning(parts);
         return parts;
@@ -121,11 +138,17 @@ public final class TopicIo {
 
     public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, boolean committedOnly) {
         return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                committedOnly ? "read_committed" : "read_uncommitted",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                8 * 1024 * 1024,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class));
     }
 }

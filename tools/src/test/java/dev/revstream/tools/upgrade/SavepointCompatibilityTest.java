@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
@@ -56,26 +56,65 @@ class SavepointCompatibilityTest {
         // the same input again, so the restored source offsets point just past it
         TopicIo.produce(bootstrap, SavepointFixtures.scenario(cfg));
         LocalFlink flink = Infra.flink();
-        JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null, null, savepoint.toUri().toString());
+        JobID job = LocalRunner.submit(
+                flink, cfg, RunKind.LIVE, null, null, savepoint.toUri().toString());
         try {
-            TopicIo.produce(bootstrap, List.of(
-                    SavepointFixtures.touch(cfg.topics().touchpoints(), "fx-t2", SavepointFixtures.at(1), "fx-lead", "MQL"),
-                    SavepointFixtures.deal(cfg.topics().deals(), "fx-d9", SavepointFixtures.at(30), "fx-deal-1", "fx-opp", "CLOSED_WON", null),
-                    SavepointFixtures.touch(cfg.topics().touchpoints(), "fx-new", SavepointFixtures.at(31), "fx-lead", "SALES_CALL"),
-                    // moves event time past the close (out-of-orderness 1 h), on every partition's account
-                    SavepointFixtures.touch(cfg.topics().touchpoints(), "fx-late-1", SavepointFixtures.at(40), "fx-lead", "WEB_VISIT"),
-                    SavepointFixtures.touch(cfg.topics().touchpoints(), "fx-late-2", SavepointFixtures.at(40), "fx-opp", "WEB_VISIT"),
-                    SavepointFixtures.touch(cfg.topics().touchpoints(), "fx-late-3", SavepointFixtures.at(40), "fx-cust", "WEB_VISIT")));
-            List<ConsumerRecord<byte[], byte[]>> events = TopicIo.readUntil(bootstrap, cfg.topics().events(), true, Duration.ofSeconds(90),
-                    r -> r.size() >= 5);
+            TopicIo.produce(
+                    bootstrap,
+                    List.of(
+                            SavepointFixtures.touch(
+                                    cfg.topics().touchpoints(), "fx-t2", SavepointFixtures.at(1), "fx-lead", "MQL"),
+                            SavepointFixtures.deal(
+                                    cfg.topics().deals(),
+                                    "fx-d9",
+                                    SavepointFixtures.at(30),
+                                    "fx-deal-1",
+                                    "fx-opp",
+                                    "CLOSED_WON",
+                                    null),
+                            SavepointFixtures.touch(
+                                    cfg.topics().touchpoints(),
+                                    "fx-new",
+                                    SavepointFixtures.at(31),
+                                    "fx-lead",
+                                    "SALES_CALL"),
+                            // moves event time past the close (out-of-orderness 1 h), on every partition's account
+                            SavepointFixtures.touch(
+                                    cfg.topics().touchpoints(),
+                                    "fx-late-1",
+                                    SavepointFixtures.at(40),
+                                    "fx-lead",
+                                    "WEB_VISIT"),
+                            SavepointFixtures.touch(
+                                    cfg.topics().touchpoints(),
+                                    "fx-late-2",
+                                    SavepointFixtures.at(40),
+                                    "fx-opp",
+                                    "WEB_VISIT"),
+                            SavepointFixtures.touch(
+                                    cfg.topics().touchpoints(),
+                                    "fx-late-3",
+                                    SavepointFixtures.at(40),
+                                    "fx-cust",
+                                    "WEB_VISIT")));
+            List<ConsumerRecord<byte[], byte[]>> events = TopicIo.readUntil(
+                    bootstrap, cfg.topics().events(), true, Duration.ofSeconds(90), r -> r.size() >= 5);
             List<String> ids = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : events) {
                 ids.add(JSON.readTree(r.value()).get("eventId").asText());
             }
-            assertThat(ids).as("version %s: the duplicate of a pre-savepoint event is recognised", version)
+            assertThat(ids)
+                    .as("version %s: the duplicate of a pre-savepoint event is recognised", version)
                     .containsExactlyInAnyOrder("fx-d9", "fx-new", "fx-late-1", "fx-late-2", "fx-late-3");
-            List<ConsumerRecord<byte[], byte[]>> journey = TopicIo.readUntil(bootstrap, cfg.topics().journey(), true, Duration.ofSeconds(60),
-                    r -> r.stream().filter(x -> new String(x.value()).contains("CLOSED_WON")).count() >= 2);
+            List<ConsumerRecord<byte[], byte[]>> journey = TopicIo.readUntil(
+                    bootstrap,
+                    cfg.topics().journey(),
+                    true,
+                    Duration.ofSeconds(60),
+                    r -> r.stream()
+                                    .filter(x -> new String(x.value()).contains("CLOSED_WON"))
+                                    .count()
+                            >= 2);
             JsonNode close = null;
             JsonNode buffered = null;
             for (ConsumerRecord<byte[], byte[]> r : journey) {
@@ -89,9 +128,13 @@ class SavepointCompatibilityTest {
                 }
             }
             // fx-deal-2 closed an hour before the savepoint's watermark allowed: it waited in the restored buffer
-            assertThat(buffered).as("version %s: an event buffered at the savepoint is applied after it", version).isNotNull();
+            assertThat(buffered)
+                    .as("version %s: an event buffered at the savepoint is applied after it", version)
+                    .isNotNull();
             assertThat(buffered.get("fromStage").asText()).isEqualTo("NEGOTIATION");
-            assertThat(close).as("version %s: the close of a deal opened before the savepoint", version).isNotNull();
+            assertThat(close)
+                    .as("version %s: the close of a deal opened before the savepoint", version)
+                    .isNotNull();
             assertThat(close.get("fromStage").asText()).isEqualTo("PROPOSAL");
             assertThat(close.get("adopted").asBoolean()).isFalse();
             assertThat(close.get("amount").decimalValue()).isEqualByComparingTo("42000");

@@ -2,17 +2,18 @@ package dev.revstream.tools.upgrade;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.config.ConfigLoader;
 import dev.revstream.config.RevstreamConfig;
-import dev.revstream.tools.kafka.EmbeddedKafka;
+import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.kafka.KafkaTopics;
+import dev.revstream.tools.kafka.EmbeddedKafka;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import dev.revstream.tools.testing.Infra;
-import dev.revstream.tools.testing.TopicIo;
 import dev.revstream.tools.testing.RawEvents;
+import dev.revstream.tools.testing.TopicIo;
 import dev.revstream.tools.testing.TopicIo.Out;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 
 /**
  * Makes the savepoint fixture of a released version: run by hand once per release (from the commit
@@ -42,9 +45,15 @@ public final class SavepointFixtures {
     /** The fixture's topics, group and transactional ids, as the compatibility test must recreate them. */
     static RevstreamConfig config(String bootstrap, String version) {
         String id = PREFIX + "-" + version;
-        List<String> sets = new ArrayList<>(List.of("kafka.bootstrap-servers=" + bootstrap, "kafka.group-id=" + id,
-                "kafka.transactional-id-prefix=" + id, "job.checkpoint-interval=500ms", "kafka.transaction-timeout=60s",
-                "time.follow-wall-clock=false", "time.out-of-orderness=1h", "ingest.max-future=0"));
+        List<String> sets = new ArrayList<>(List.of(
+                "kafka.bootstrap-servers=" + bootstrap,
+                "kafka.group-id=" + id,
+                "kafka.transactional-id-prefix=" + id,
+                "job.checkpoint-interval=500ms",
+                "kafka.transaction-timeout=60s",
+                "time.follow-wall-clock=false",
+                "time.out-of-orderness=1h",
+                "ingest.max-future=0"));
         sets.addAll(Infra.topicSets(id));
         return ConfigLoader.load(Infra.projectConfig(), sets, Map.of());
     }
@@ -55,13 +64,23 @@ public final class SavepointFixtures {
         List<Out> in = new ArrayList<>();
         in.add(touch(tp, "fx-t1", at(0), "fx-lead", "LEAD_CREATED"));
         in.add(touch(tp, "fx-t2", at(1), "fx-lead", "MQL"));
-        in.add(deal(dl, "fx-d1", at(2), "fx-deal-1", "fx-opp", "CREATED",
+        in.add(deal(
+                dl,
+                "fx-d1",
+                at(2),
+                "fx-deal-1",
+                "fx-opp",
+                "CREATED",
                 "\"stage\":\"PROPOSAL\",\"amount\":42000,\"expectedCloseDate\":\"2026-11-30\",\"ownerId\":\"rep-1\""));
         in.add(touch(tp, "fx-t3", at(3), "fx-opp", "SALES_CALL"));
-        in.add(deal(dl, "fx-d2", at(4), "fx-deal-2", "fx-cust", "CREATED", "\"stage\":\"NEGOTIATION\",\"amount\":10000"));
+        in.add(deal(
+                dl, "fx-d2", at(4), "fx-deal-2", "fx-cust", "CREATED", "\"stage\":\"NEGOTIATION\",\"amount\":10000"));
         in.add(deal(dl, "fx-d3", at(5), "fx-deal-2", "fx-cust", "CLOSED_WON", null));
-        in.add(Out.json(tp, "fx-cust", "{\"eventId\":\"fx-t4\",\"occurredAt\":\"" + at(6) + "\",\"source\":\"test\",\"accountId\":\"fx-cust\","
-                + "\"type\":\"PRODUCT_USAGE\",\"amount\":120}"));
+        in.add(Out.json(
+                tp,
+                "fx-cust",
+                "{\"eventId\":\"fx-t4\",\"occurredAt\":\"" + at(6) + "\",\"source\":\"test\",\"accountId\":\"fx-cust\","
+                        + "\"type\":\"PRODUCT_USAGE\",\"amount\":120}"));
         return in;
     }
 
@@ -88,24 +107,32 @@ public final class SavepointFixtures {
             List<Out> in = scenario(cfg);
             TopicIo.produce(cfg.kafka().bootstrapServers(), in);
             JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);
-            TopicIo.readUntil(cfg.kafka().bootstrapServers(), cfg.topics().events(), true, Duration.ofMinutes(2),
+            TopicIo.readUntil(
+                    cfg.kafka().bootstrapServers(),
+                    cfg.topics().events(),
+                    true,
+                    Duration.ofMinutes(2),
                     r -> r.size() >= in.size());
             long seen = flink.completedCheckpoints(job);
             while (flink.completedCheckpoints(job) < seen + 2) {
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // two more checkpoints: all state settled
+                LockSupport.parkNanos(100_000_000L); // two more checkpoints: all state settled
             }
             Files.createDirectories(out);
-            String savepoint = flink.miniCluster().stopWithSavepoint(job, out.toUri().toString(), false, SavepointFormatType.CANONICAL)
+            String savepoint = flink.miniCluster()
+                    .stopWithSavepoint(job, out.toUri().toString(), false, SavepointFormatType.CANONICAL)
                     .get();
             ObjectMapper json = new ObjectMapper();
             ObjectNode manifest = json.createObjectNode();
             manifest.put("version", version);
-            manifest.put("savepoint", Path.of(java.net.URI.create(savepoint)).getFileName().toString());
+            manifest.put(
+                    "savepoint", Path.of(URI.create(savepoint)).getFileName().toString());
             manifest.put("format", "canonical");
-            manifest.put("flink", org.apache.flink.runtime.util.EnvironmentInformation.getVersion());
+            manifest.put("flink", EnvironmentInformation.getVersion());
             manifest.put("made", Instant.now().toString());
             manifest.put("records", in.size());
-            Files.writeString(out.resolve("manifest.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+            Files.writeString(
+                    out.resolve("manifest.json"),
+                    json.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
             System.out.println("savepoint fixture " + version + ": " + savepoint);
         }
     }
