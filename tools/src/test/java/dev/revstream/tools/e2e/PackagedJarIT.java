@@ -46,6 +46,9 @@ class PackagedJarIT {
             assertThat(jar.getEntry("org/apache/kafka/clients/producer/KafkaProducer.class"))
                     .isNotNull();
             assertThat(jar.getEntry("revstream-default-config/revstream.yaml")).isNotNull();
+            // the configuration is read where the job is submitted: the YAML parser travels with the job
+            assertThat(jar.getEntry("com/fasterxml/jackson/dataformat/yaml/YAMLFactory.class"))
+                    .isNotNull();
             assertThat(jar.getEntry("revstream-default-config/mappings/default.yaml"))
                     .isNotNull();
             assertThat(jar.getEntry("org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class"))
@@ -87,6 +90,33 @@ class PackagedJarIT {
                 "--help");
         assertThat(r.code).as(r.output).isZero();
         assertThat(r.output).contains("demo", "run", "kafka", "generate");
+    }
+
+    @Test
+    void theRouterAndTheWallboardStartFromTheirOwnJars() throws Exception {
+        for (String[] deployable : new String[][] {
+            {
+                System.getProperty("revstream.routerJar", "../router/target/revstream-router.jar"),
+                "dev.revstream.router.AlertRouterCommand",
+                "alert-router"
+            },
+            {
+                System.getProperty("revstream.wallboardJar", "../wallboard/target/revstream-wallboard.jar"),
+                "dev.revstream.wallboard.WallboardCommand",
+                "wallboard"
+            }
+        }) {
+            try (JarFile jar = new JarFile(deployable[0])) {
+                assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+                        .isEqualTo(deployable[1]);
+                assertThat(jar.getEntry("org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class"))
+                        .isNull();
+                assertThat(jar.getEntry("dev/revstream/job/RevstreamJob.class")).isNull();
+            }
+            Result r = java(deployable[0], deployable[1], "--help");
+            assertThat(r.code).as(r.output).isZero();
+            assertThat(r.output).contains("Usage: " + deployable[2], "--config", "--set");
+        }
     }
 
     private record Result(int code, String output) {}
