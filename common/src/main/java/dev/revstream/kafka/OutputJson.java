@@ -24,7 +24,7 @@ import java.util.Base64;
 import java.util.Locale;
 
 /**
- * The JSON wire formats of revstream's output topics (documented in the README). Written with a
+ * The JSON wire formats of revstream's output topics (documented in docs/outputs.md). Written with a
  * streaming generator: no reflection, no intermediate tree, absent fields left out.
  */
 public final class OutputJson {

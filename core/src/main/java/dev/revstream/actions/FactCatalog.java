@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The facts a rule condition can name: their names, types, units and meaning. The one list the
- * compiler declares, {@link Facts} fills and the README documents. Times are in days (fractional);
+ * compiler declares, {@link Facts} fills and docs/rules.md documents. Times are in days (fractional);
  * a fact that has no value is -1 (times since something), 0 with a {@code has...} fact beside it
  * (times until something) or "" (text), as CEL has no null for these types.
  */
@@ -78,7 +78,7 @@ public final class FactCatalog {
                     "healthScore",
                     Kind.INT,
                     "points",
-                    "the customer health score of METRICS.md (100 for an account that is not a customer)"),
+                    "the customer health score of docs/alerts.md (100 for an account that is not a customer)"),
             account("healthSignals", Kind.STRING_LIST, "", "the deductions behind the health score, as sentences"),
             account("arr", Kind.DOUBLE, "reporting currency", "the account's ARR"),
             account(

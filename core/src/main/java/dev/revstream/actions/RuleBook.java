@@ -243,7 +243,7 @@ public final class RuleBook {
         if (name.find()) {
             return scope != Scope.DEAL && DEAL_FACTS.contains(name.group(1))
                     ? " (a deal fact: only rules of scope deal have it)"
-                    : " (not a fact: see the README's list of facts)";
+                    : " (not a fact: see the list of facts in docs/rules.md)";
         }
         if (msg.contains("expected type 'bool'") || msg.contains("result type")) {
             return " (a condition must be true or false)";

@@ -1,6 +1,6 @@
 package dev.revstream.alerts;
 
-/** The alert rules of METRICS.md. */
+/** The alert rules of docs/alerts.md. */
 public enum AlertType {
     STALLED_DEAL,
     LEAD_SLA_BREACH,

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Splits a won new-business deal's amount over its credited touches by every model of METRICS.md,
+ * Splits a won new-business deal's amount over its credited touches by every model of docs/metrics.md,
  * in plain Java. Credits are whole cents; each model's credits add up to the amount (rounded to the
  * cent, half to even) exactly, the leftover cents going by largest remainder, ties to the earlier
  * touch.

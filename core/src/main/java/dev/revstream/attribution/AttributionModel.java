@@ -1,6 +1,6 @@
 package dev.revstream.attribution;
 
-/** The multi-touch attribution models of METRICS.md. Append only: KPI state counts by ordinal. */
+/** The multi-touch attribution models of docs/metrics.md (Attribution). Append only: KPI state counts by ordinal. */
 public enum AttributionModel {
     FIRST_TOUCH,
     LAST_TOUCH,

@@ -17,7 +17,7 @@ public record AttributionSettings(
         double fullPathEach)
         implements Serializable {
 
-    /** METRICS.md: 180 days, 7 days, U 40/40/20, W 30/30/30/10, full path 22.5 x 4 / 10. */
+    /** docs/metrics.md: 180 days, 7 days, U 40/40/20, W 30/30/30/10, full path 22.5 x 4 / 10. */
     public static AttributionSettings defaults() {
         return new AttributionSettings(180L * 86_400_000L, 7L * 86_400_000L, 0.4, 0.4, 0.3, 0.3, 0.3, 0.225);
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The customer health score of METRICS.md at an instant T: 100 minus the points of each signal
+ * The customer health score of docs/alerts.md at an instant T: 100 minus the points of each signal
  * in its window, where "the last N days" is (T - N, T].
  *
  * @param signals the deductions, as sentences, for the alert

@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The journey rules of METRICS.md for one account, in plain Java: lifecycle, deals and their
+ * The journey rules of docs/metrics.md (alerts: docs/alerts.md) for one account, in plain Java: lifecycle, deals and their
  * stages (creation, adoption, closed-is-final tombstones), ARR, the health score, and the four
  * alerts. The caller applies events in the account's event-time order and tells it when time
  * passes; it never looks at a clock.

@@ -5,7 +5,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-/** The METRICS.md defaults, for tests. */
+/** The defaults of docs/metrics.md and docs/alerts.md, for tests. */
 public final class TestJourneySettings {
     public static final long MIN = 60_000L;
     public static final long HOUR = 60 * MIN;

@@ -14,7 +14,7 @@ import dev.revstream.model.Event;
 import java.util.List;
 import java.util.Locale;
 
-/** The warehouse's tables and their columns (the README documents the same). */
+/** The warehouse's tables and their columns (docs/outputs.md documents the same). */
 public final class Tables {
     private Tables() {}
 

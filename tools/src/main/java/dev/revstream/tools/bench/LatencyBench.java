@@ -117,7 +117,7 @@ public final class LatencyBench {
                 "kafka.starting-offsets=earliest"));
         // the low-latency settings (the user's --set wins): no disorder allowed, so an event is released at the next
         // watermark, which comes every 50 ms. Flink's network buffer timeout stays at its 100 ms: 25 ms and 5 ms cost
-        // so much throughput at 2,000 events/s that p99 rose from 0.6 s to 2.0 s and 4.3 s (see the README)
+        // so much throughput at 2,000 events/s that p99 rose from 0.6 s to 2.0 s and 4.3 s (see docs/performance.md)
         sets.addAll(List.of("time.out-of-orderness=0s", "time.watermark-interval=50ms"));
         sets.addAll(RevstreamConfig.Topics.prefixedSets(prefix));
         sets.add("alerts.lead-sla=5s");

@@ -317,7 +317,7 @@ class WarehouseSinkTest {
         return columns;
     }
 
-    /** What the README's table says each column is, in DuckDB's names. */
+    /** What the table of docs/outputs.md says each column is, in DuckDB's names. */
     private static <T> Map<String, String> documented(ParquetTable<T> table) {
         Map<String, String> m = new LinkedHashMap<>();
         for (Column<T> c : table.columns()) {

@@ -16,10 +16,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A straightforward computation of the alerts of METRICS.md over a list of accepted events,
+ * A straightforward computation of the alerts of docs/alerts.md over a list of accepted events,
  * written for the tests independently of the job's code: it walks each account's events in order
  * and checks deadlines and day boundaries naively, re-scanning all signals at every evaluation.
- * Uses the METRICS.md defaults (stall SLAs per stage, a 24 h hand-off SLA, slippage from the 2nd
+ * Uses the defaults of docs/alerts.md (stall SLAs per stage, a 24 h hand-off SLA, slippage from the 2nd
  * slip, health weights) passed in, in a UTC day.
  */
 final class ReferenceAlerts {

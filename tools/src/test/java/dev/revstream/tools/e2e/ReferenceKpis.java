@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A straightforward computation of every KPI snapshot of METRICS.md over a list of accepted
+ * A straightforward computation of every KPI snapshot of docs/metrics.md over a list of accepted
  * events, for the randomized test: it replays each account's events by the contract's rules into
  * plain lists (deal states after each event, closes, stage exits, ARR per account, funnel firsts,
  * churns, spend, credits) and then computes each window's figures by scanning those lists. UTC,
