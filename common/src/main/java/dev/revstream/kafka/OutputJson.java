@@ -8,6 +8,7 @@ import dev.revstream.alerts.Alert;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.journey.JourneyUpdate;
 import dev.revstream.kpi.KpiSnapshot;
+import dev.revstream.kpi.KpiValues;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
@@ -16,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -242,9 +244,12 @@ public final class OutputJson {
         });
     }
 
-    /** A KPI snapshot on {@code revops.kpis}: the window, the dimension value, then the metrics. */
+    /**
+     * A KPI snapshot on {@code revops.kpis}: the window, the dimension value, then the metrics in the
+     * order {@link KpiValues#visit} gives them: counts as integers, money with two decimals, ratios
+     * and day counts with six, nulls where undefined.
+     */
     public static byte[] kpi(KpiSnapshot k) {
-        String metrics = k.metricsJson();
         return object(g -> {
             g.writeStringField("windowSize", k.windowSize());
             g.writeStringField(
@@ -252,12 +257,33 @@ public final class OutputJson {
             g.writeStringField("windowEnd", Instant.ofEpochMilli(k.windowEnd()).toString());
             g.writeStringField("dimension", k.dimension());
             g.writeStringField("dimensionValue", k.dimensionValue());
-            if (metrics.length() > 2) {
-                // the metrics object's fields, already JSON, follow the window's
-                g.writeRaw(',');
-                g.writeRaw(metrics.substring(1, metrics.length() - 1));
-            }
+            k.values().visit(new KpiValues.Visitor<IOException>() {
+                @Override
+                public void count(String name, long value) throws IOException {
+                    g.writeNumberField(name, value);
+                }
+
+                @Override
+                public void money(String name, BigDecimal value) throws IOException {
+                    decimal(g, name, value, 2);
+                }
+
+                @Override
+                public void ratio(String name, BigDecimal value) throws IOException {
+                    decimal(g, name, value, 6);
+                }
+            });
         });
+    }
+
+    /** A number with {@code scale} decimals (rounding half to even), or null. */
+    private static void decimal(JsonGenerator g, String name, BigDecimal value, int scale) throws IOException {
+        if (value == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeFieldName(name);
+            g.writeNumber(value.setScale(scale, RoundingMode.HALF_EVEN).toPlainString());
+        }
     }
 
     /** A lifecycle or deal stage change on {@code revops.journey}. */

@@ -3,7 +3,7 @@ package dev.revstream.kpi;
 import java.math.BigDecimal;
 
 /**
- * The figures that running totals cannot give, computed by {@code KpiFunction} from its small
+ * The figures that running totals cannot give, computed by {@link KpiEngine} from its small
  * per-window books.
  *
  * @param mqlsInLookback accounts whose first MQL is in the lookback

@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 
 /**
  * One KPI-relevant happening, emitted by the journey in event time and aggregated per dimension
- * value by {@code KpiFunction}. Fields not used by a kind are null or zero.
+ * value by {@link KpiEngine}. Fields not used by a kind are null or zero.
  *
  * @param dimension the dimension it is counted under once fanned out ({@code all}, {@code segment}, ...), null before
  * @param stage the stage (STAGE_EXIT), or the ARR class (ARR_FLOW: new, expansion, contraction, churn)

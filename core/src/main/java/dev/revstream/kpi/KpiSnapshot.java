@@ -1,8 +1,9 @@
 package dev.revstream.kpi;
 
 /**
- * The KPIs of one window for one dimension value. The metrics are a JSON object, built once by
- * {@link KpiMetrics} (metric names as in METRICS.md; nulls where a metric is undefined).
+ * The KPIs of one window for one dimension value: the window, the value, and the metrics as typed
+ * values ({@link KpiValues}, computed once by {@link KpiMetrics}). Written as JSON only by the
+ * output topic's serializer; the warehouse reads the values as they are.
  */
 public record KpiSnapshot(
         String windowSize,
@@ -10,7 +11,7 @@ public record KpiSnapshot(
         long windowEnd,
         String dimension,
         String dimensionValue,
-        String metricsJson) {
+        KpiValues values) {
 
     /** The compacted topic's key: one record per (window size, start, dimension, value). */
     public String key() {

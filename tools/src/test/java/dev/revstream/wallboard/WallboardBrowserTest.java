@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.kafka.KafkaTopics;
-import dev.revstream.kafka.OutputJson;
-import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.tools.testing.Infra;
 import java.io.File;
 import java.net.URI;
@@ -69,16 +67,16 @@ class WallboardBrowserTest {
                 leads / 12);
     }
 
+    /** A snapshot as the job writes it to revops.kpis: the window and dimension value, then the metrics' fields. */
     private static ProducerRecord<byte[], byte[]> kpi(
             RevstreamConfig cfg, int day, String dimension, String value, String metrics) {
-        KpiSnapshot s = new KpiSnapshot(
-                "1d",
-                DAY0.plus(Duration.ofDays(day)).toEpochMilli(),
-                DAY0.plus(Duration.ofDays(day + 1)).toEpochMilli(),
-                dimension,
-                value,
-                metrics);
-        return new ProducerRecord<>(cfg.topics().kpis(), s.key().getBytes(StandardCharsets.UTF_8), OutputJson.kpi(s));
+        Instant start = DAY0.plus(Duration.ofDays(day));
+        String key = "1d|" + start.toEpochMilli() + "|" + dimension + "|" + value;
+        String json = "{\"windowSize\":\"1d\",\"windowStart\":\"" + start + "\",\"windowEnd\":\""
+                + start.plus(Duration.ofDays(1)) + "\",\"dimension\":\"" + dimension + "\",\"dimensionValue\":\""
+                + value + "\"," + metrics.substring(1);
+        return new ProducerRecord<>(
+                cfg.topics().kpis(), key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static ProducerRecord<byte[], byte[]> alert(

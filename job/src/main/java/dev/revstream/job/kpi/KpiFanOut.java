@@ -1,6 +1,7 @@
 package dev.revstream.job.kpi;
 
 import dev.revstream.kpi.FactKind;
+import dev.revstream.kpi.KpiEngine;
 import dev.revstream.kpi.KpiFact;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
@@ -13,7 +14,7 @@ import org.apache.flink.util.Collector;
  */
 public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
     private static final long serialVersionUID = 1L;
-    public static final String UNKNOWN = "unknown";
+    public static final String UNKNOWN = KpiEngine.UNKNOWN;
 
     @Override
     public void flatMap(KpiFact f, Collector<KpiFact> out) {

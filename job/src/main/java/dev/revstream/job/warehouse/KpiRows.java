@@ -1,35 +1,38 @@
 package dev.revstream.job.warehouse;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.kpi.KpiSnapshot;
-import java.util.Iterator;
-import java.util.Map;
+import dev.revstream.kpi.KpiValues;
+import java.math.BigDecimal;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * A KPI snapshot as rows of the long format, one per metric. Nested metric objects (per stage)
- * become dotted names ({@code stageConversion.PROPOSAL}), as in the snapshot's JSON on Kafka.
- * Stateless.
+ * A KPI snapshot as rows of the long format, one per metric, read from its typed values: the
+ * metric names are those of the snapshot's JSON on Kafka ({@code stageConversion.PROPOSAL} for a
+ * stage's), the value null where the metric is undefined. Stateless.
  */
 public final class KpiRows implements FlatMapFunction<KpiSnapshot, KpiRow> {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    public void flatMap(KpiSnapshot k, Collector<KpiRow> out) throws Exception {
-        emit(k, "", JSON.readTree(k.metricsJson()), out);
-    }
+    public void flatMap(KpiSnapshot k, Collector<KpiRow> out) {
+        k.values().visit(new KpiValues.Visitor<RuntimeException>() {
+            @Override
+            public void count(String name, long value) {
+                row(name, BigDecimal.valueOf(value));
+            }
 
-    private static void emit(KpiSnapshot k, String prefix, JsonNode node, Collector<KpiRow> out) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String name = prefix + e.getKey();
-            JsonNode v = e.getValue();
-            if (v.isObject()) {
-                emit(k, name + ".", v, out);
-            } else {
+            @Override
+            public void money(String name, BigDecimal value) {
+                row(name, value);
+            }
+
+            @Override
+            public void ratio(String name, BigDecimal value) {
+                row(name, value);
+            }
+
+            private void row(String name, BigDecimal value) {
                 out.collect(new KpiRow(
                         k.windowSize(),
                         k.windowStart(),
@@ -37,8 +40,8 @@ public final class KpiRows implements FlatMapFunction<KpiSnapshot, KpiRow> {
                         k.dimension(),
                         k.dimensionValue(),
                         name,
-                        v.isNumber() ? v.decimalValue() : null));
+                        value));
             }
-        }
+        });
     }
 }

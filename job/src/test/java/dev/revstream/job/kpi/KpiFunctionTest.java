@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.revstream.kafka.OutputJson;
 import dev.revstream.kpi.FactKind;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.kpi.KpiSnapshot;
@@ -85,7 +86,7 @@ class KpiFunctionTest {
         List<JsonNode> out = new ArrayList<>();
         for (KpiSnapshot s : h.extractOutputValues()) {
             if ((s.dimension() + "=" + s.dimensionValue()).equals(key)) {
-                JsonNode n = JSON.readTree(s.metricsJson());
+                JsonNode n = JSON.readTree(OutputJson.kpi(s)); // as written to revops.kpis
                 ((ObjectNode) n)
                         .put("start", Instant.ofEpochMilli(s.windowStart()).toString());
                 out.add(n);

@@ -1,0 +1,396 @@
+package dev.revstream.kpi;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Windowed KPI snapshots for one dimension value (the key, e.g. {@code segment=smb}), in plain Java:
+ * the books kept in a {@link KpiStore}, snapshots and wake-ups through a {@link KpiOutput}. It never
+ * looks at a clock: the caller {@link #add adds} facts as they arrive and {@link #fire fires} it at
+ * each instant it asked for, in time order, once every fact at or before that instant has been added.
+ *
+ * <p>Facts wait in a buffer until the watermark passes them (they arrive in event-time order from
+ * the journey, never late). At each instant t with a wake-up: first the totals as they stand (every
+ * fact before t) are kept as a mark where a later lookback needs them, then every window of every
+ * configured size ending at t is reported (its figures are differences of marks, so a snapshot costs
+ * the same however many events it covers), then the facts at t are applied. Windows run from the one
+ * holding the key's first fact (for {@code all}: the earliest event of the input) onward; {@code all}
+ * reports every window, other values only windows with a fact in them or an open deal at the end.
+ * With an as-of time (a bounded run) only windows ending by it exist.
+ *
+ * <p>Facts of one key arrive over several channels, so the first to arrive may not be the earliest;
+ * an earlier one moves the key's first window back (it can, since no fact is behind the watermark).
+ *
+ * <p>State: the totals, the buffer (emptied as time passes), the next window end per size, and
+ * marks, each removed once no future window can look back to it.
+ */
+public final class KpiEngine {
+    /** The dimension value of facts without one. */
+    public static final String UNKNOWN = "unknown";
+
+    private final KpiSettings s;
+    private final String key;
+    private final KpiStore store;
+    private final KpiOutput out;
+
+    /** @param key the dimension value, {@code dimension=value} */
+    public KpiEngine(KpiSettings settings, String key, KpiStore store, KpiOutput out) {
+        this.s = settings;
+        this.key = key;
+        this.store = store;
+        this.out = out;
+    }
+
+    // ---- facts ---------------------------------------------------------------------------------
+
+    /** Buffers a fact until {@link #fire} at its time; the first fact (or an earlier one) starts the windows. */
+    public void add(KpiFact f) throws Exception {
+        List<KpiFact> at = store.pending().get(f.at());
+        if (at == null) {
+            at = new ArrayList<>(2);
+            out.wakeUpAt(f.at());
+        }
+        at.add(f);
+        store.pending().put(f.at(), at);
+        if (store.nextEnds() == null) {
+            start(f);
+        } else if (f.at() < store.firstFactAt()) {
+            // facts reach a key over several channels, so the first to arrive need not be the earliest:
+            // the windows begin earlier (a fact is never behind the watermark, so none of them has ended)
+            startEarlier(f);
+        }
+    }
+
+    private void startEarlier(KpiFact f) throws Exception {
+        long[] ends = store.nextEnds();
+        List<KpiWindow> windows = s.windows();
+        for (int i = 0; i < windows.size(); i++) {
+            KpiWindow w = windows.get(i);
+            long end = w.endOf(w.startOf(f.at()));
+            if (end < ends[i]) {
+                if (s.asOf() == null || end <= s.asOf()) {
+                    out.wakeUpAt(end);
+                }
+                wantMarks(w, f.at() - 1, ends[i]);
+                ends[i] = end;
+            }
+        }
+        store.putNextEnds(ends);
+        store.putFirstFactAt(f.at());
+    }
+
+    /** Starts the windows at the one holding the key's first fact (or the input's earliest event, for all). */
+    private void start(KpiFact f) throws Exception {
+        long from = f.at();
+        if (s.earliest() != null && "all".equals(f.dimension())) {
+            from = Math.min(from, s.earliest());
+        }
+        List<KpiWindow> windows = s.windows();
+        long[] ends = new long[windows.size()];
+        for (int i = 0; i < windows.size(); i++) {
+            KpiWindow w = windows.get(i);
+            ends[i] = w.endOf(w.startOf(from));
+            if (s.asOf() == null || ends[i] <= s.asOf()) {
+                out.wakeUpAt(ends[i]);
+            }
+            wantMarks(w, from - 1, ends[i]);
+        }
+        store.putNextEnds(ends);
+        store.putFirstFactAt(f.at());
+    }
+
+    /** Asks for marks for the lookbacks of windows whose lookback starts in (after, until]. */
+    private void wantMarks(KpiWindow w, long after, long until) throws Exception {
+        for (long start = w.startOf(after + s.lookbackMillis()); ; start = w.endOf(start)) {
+            long end = w.endOf(start);
+            long mark = end - lookback(start, end);
+            if (mark > until) {
+                break;
+            }
+            if (mark > after
+                    && (s.asOf() == null || end <= s.asOf())
+                    && !store.wantedMarks().contains(mark)) {
+                store.wantedMarks().put(mark, true);
+                out.wakeUpAt(mark);
+            }
+        }
+    }
+
+    private long lookback(long start, long end) {
+        return Math.max(s.lookbackMillis(), end - start);
+    }
+
+    // ---- time ----------------------------------------------------------------------------------
+
+    /**
+     * The instant {@code t} it asked for: keeps a mark if one is wanted, reports the windows ending at
+     * t, then applies the facts at t.
+     *
+     * @param endOfInput the input has ended (the final watermark): no later window is due
+     */
+    public void fire(long t, boolean endOfInput) throws Exception {
+        KpiCounters now = store.totals();
+        if (now == null) {
+            now = KpiCounters.zero(s.stages().size());
+        }
+        if (store.wantedMarks().contains(t)) {
+            store.marks().put(t, now.copy());
+            store.wantedMarks().remove(t);
+        }
+        long[] ends = store.nextEnds();
+        if (ends != null) {
+            boolean changed = false;
+            List<KpiWindow> windows = s.windows();
+            for (int i = 0; i < windows.size(); i++) {
+                if (ends[i] != t) {
+                    continue;
+                }
+                KpiWindow w = windows.get(i);
+                long start = w.startOf(t - 1);
+                report(w, start, t, now);
+                store.forecasts().remove(w.name() + "|" + start);
+                long next = w.endOf(t);
+                store.forecasts().put(w.name() + "|" + t, forecast(w, t, next));
+                ends[i] = next;
+                changed = true;
+                // the end of a bounded input without an as-of time: no window is due any more
+                boolean over = endOfInput && s.asOf() == null;
+                if (!over && (s.asOf() == null || next <= s.asOf())) {
+                    out.wakeUpAt(next);
+                    wantMarks(w, t, next);
+                }
+            }
+            if (changed) {
+                store.putNextEnds(ends);
+                store.marks().put(t, now.copy()); // the start of every window beginning here
+                forgetMarksBefore(t);
+            }
+        }
+        List<KpiFact> due = store.pending().get(t);
+        if (due != null) {
+            for (KpiFact f : due) {
+                now.apply(f, s.stages());
+                books(f);
+            }
+            store.pending().remove(t);
+        }
+        store.putTotals(now);
+    }
+
+    /** Keeps the books that running totals cannot replace. */
+    private void books(KpiFact f) throws Exception {
+        switch (f.kind()) {
+            case FIRST_SQL -> {
+                if (f.since() >= 0) {
+                    Long n = store.sqlAfterMql().get(f.since());
+                    store.sqlAfterMql().put(f.since(), n == null ? 1 : n + 1);
+                }
+            }
+            case ARR_FLOW -> {
+                if ("churn".equals(f.stage())) {
+                    long[] spells = store.churns().get(f.at());
+                    long[] more = spells == null ? new long[1] : Arrays.copyOf(spells, spells.length + 1);
+                    more[more.length - 1] = f.since();
+                    store.churns().put(f.at(), more);
+                }
+            }
+            case OPEN -> {
+                if (f.count() < 0) {
+                    store.openDeals().remove(f.dealId());
+                } else if (f.count() > 0) {
+                    store.openDeals().put(f.dealId(), new OpenDeal(f.expectedCloseDate(), f.weighted()));
+                }
+            }
+            case ARR_ACCOUNT -> {
+                List<ArrPoint> h = store.arrHistory().get(f.accountId());
+                h = h == null ? new ArrayList<>(2) : h;
+                h.add(new ArrPoint(f.at(), f.amount(), f.segment()));
+                store.arrHistory().put(f.accountId(), h);
+            }
+            default -> {}
+        }
+    }
+
+    /** F of the window [start, end): open deals now whose expected close date falls in it, weighted. */
+    private BigDecimal forecast(KpiWindow w, long start, long end) throws Exception {
+        LocalDate from = Instant.ofEpochMilli(start).atZone(w.zone()).toLocalDate();
+        LocalDate to = Instant.ofEpochMilli(end).atZone(w.zone()).toLocalDate();
+        BigDecimal f = BigDecimal.ZERO;
+        for (OpenDeal d : store.openDeals().values()) {
+            if (d.expectedCloseDate != null) {
+                LocalDate c = LocalDate.parse(d.expectedCloseDate);
+                if (!c.isBefore(from) && c.isBefore(to)) {
+                    f = f.add(d.weighted);
+                }
+            }
+        }
+        return f;
+    }
+
+    // ---- reports -------------------------------------------------------------------------------
+
+    private void report(KpiWindow w, long start, long end, KpiCounters atEnd) throws Exception {
+        KpiCounters atStart = countersAt(start);
+        long lookbackStart = end - lookback(start, end);
+        KpiCounters atLookback = countersAt(lookbackStart);
+        int eq = key.indexOf('=');
+        String dimension = key.substring(0, eq);
+        String value = key.substring(eq + 1);
+        boolean all = dimension.equals("all");
+        if (!all && atEnd.events == atStart.events && atEnd.openDeals == 0) {
+            return; // nothing counted in it and no open deal at its end
+        }
+        boolean deals = !dimension.equals("channel");
+        // a channel's snapshot: its spend and the credits of deals won in the window
+        boolean revenue = all || dimension.equals("segment");
+        long mqlsWithSql = atEnd.newMqlsSqlBefore - atLookback.newMqlsSqlBefore;
+        if (all) {
+            for (Map.Entry<Long, Long> e : store.sqlAfterMql().entries()) {
+                if (e.getKey() >= lookbackStart && e.getKey() < end) {
+                    mqlsWithSql += e.getValue();
+                }
+            }
+        }
+        long churnedOfStart = 0;
+        long churnedOfLookback = 0;
+        for (Map.Entry<Long, long[]> e : store.churns().entries()) {
+            for (long spell : e.getValue()) {
+                if (e.getKey() >= start && e.getKey() < end && spell < start) {
+                    churnedOfStart++;
+                }
+                if (e.getKey() >= lookbackStart && e.getKey() < end && spell < lookbackStart) {
+                    churnedOfLookback++;
+                }
+            }
+        }
+        BigDecimal forecast = null;
+        if (!w.name().equals("1h")) {
+            forecast = store.forecasts().get(w.name() + "|" + start);
+            if (forecast == null) {
+                forecast = BigDecimal.ZERO; // the window began before this value's first fact: nothing was open
+            }
+        }
+        long retentionStart = end - Math.max(s.retentionMillis(), end - start);
+        BigDecimal[] retention = revenue ? retention(retentionStart, end, all ? null : value) : new BigDecimal[3];
+        KpiExtras extras = new KpiExtras(
+                atEnd.newMqls - atLookback.newMqls,
+                mqlsWithSql,
+                atStart.customers,
+                churnedOfStart,
+                atLookback.customers,
+                churnedOfLookback,
+                (end - lookbackStart) / 86_400_000.0,
+                forecast,
+                retention[0],
+                retention[1],
+                retention[2]);
+        out.snapshot(new KpiSnapshot(
+                w.name(),
+                start,
+                end,
+                dimension,
+                value,
+                KpiMetrics.values(
+                        atStart, atEnd, atLookback, s.stages(), deals, all, revenue, extras, s.grossMargin())));
+    }
+
+    /** [base, now, gross] over the accounts that were customers (in {@code segment}, if given) at {@code from}. */
+    private BigDecimal[] retention(long from, long end, String segment) throws Exception {
+        BigDecimal base = BigDecimal.ZERO;
+        BigDecimal now = BigDecimal.ZERO;
+        BigDecimal gross = BigDecimal.ZERO;
+        for (List<ArrPoint> h : store.arrHistory().values()) {
+            ArrPoint then = null;
+            ArrPoint last = null;
+            for (ArrPoint p : h) {
+                if (p.at < from) {
+                    then = p;
+                }
+                if (p.at < end) {
+                    last = p;
+                }
+            }
+            if (then == null
+                    || then.arr.signum() <= 0
+                    || segment != null && !segment.equals(then.segment == null ? UNKNOWN : then.segment)) {
+                continue;
+            }
+            BigDecimal current = last.arr;
+            base = base.add(then.arr);
+            now = now.add(current);
+            gross = gross.add(current.min(then.arr));
+        }
+        return new BigDecimal[] {base, now, gross};
+    }
+
+    /** The totals before {@code t}: a mark, or zero before the key's first fact. */
+    private KpiCounters countersAt(long t) throws Exception {
+        KpiCounters m = store.marks().get(t);
+        if (m != null) {
+            return m;
+        }
+        Long first = store.firstFactAt();
+        if (first == null || t <= first) {
+            return KpiCounters.zero(s.stages().size());
+        }
+        throw new IllegalStateException("no running totals were kept for " + Instant.ofEpochMilli(t));
+    }
+
+    // ---- forgetting ----------------------------------------------------------------------------
+
+    private static void removeKeysBefore(KpiStore.Table<Long, ?> table, long keepFrom) throws Exception {
+        List<Long> old = new ArrayList<>();
+        for (Long k : table.keys()) {
+            if (k < keepFrom) {
+                old.add(k);
+            }
+        }
+        for (Long k : old) {
+            table.remove(k);
+        }
+    }
+
+    private void forgetMarksBefore(long t) throws Exception {
+        long longest = s.lookbackMillis();
+        for (KpiWindow w : s.windows()) {
+            long start = w.startOf(t);
+            longest = Math.max(longest, w.endOf(w.endOf(start)) - start);
+        }
+        long keepFrom = t - longest - 1;
+        removeKeysBefore(store.marks(), keepFrom);
+        removeKeysBefore(store.sqlAfterMql(), keepFrom);
+        removeKeysBefore(store.churns(), keepFrom);
+        // ARR history: keep what retention can still look back to, and the last point before that
+        long arrFrom = t - Math.max(s.retentionMillis(), longest) - 1;
+        List<String> gone = new ArrayList<>();
+        List<Map.Entry<String, List<ArrPoint>>> shortened = new ArrayList<>();
+        for (Map.Entry<String, List<ArrPoint>> e : store.arrHistory().entries()) {
+            List<ArrPoint> h = e.getValue();
+            int firstKept = 0;
+            while (firstKept + 1 < h.size() && h.get(firstKept + 1).at < arrFrom) {
+                firstKept++;
+            }
+            if (firstKept > 0) {
+                List<ArrPoint> kept = new ArrayList<>(h.subList(firstKept, h.size()));
+                if (kept.size() == 1 && kept.get(0).arr.signum() == 0 && kept.get(0).at < arrFrom) {
+                    gone.add(e.getKey());
+                } else {
+                    shortened.add(Map.entry(e.getKey(), kept));
+                }
+            } else if (h.size() == 1 && h.get(0).arr.signum() == 0 && h.get(0).at < arrFrom) {
+                gone.add(e.getKey());
+            }
+        }
+        for (Map.Entry<String, List<ArrPoint>> e : shortened) {
+            store.arrHistory().put(e.getKey(), e.getValue());
+        }
+        for (String k : gone) {
+            store.arrHistory().remove(k);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.revstream.kpi;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where one dimension value's KPI books live: Flink keyed state in the job, plain maps in tests.
+ * The rules in {@link KpiEngine} see only this. A value read from a table may be a copy (RocksDB):
+ * whoever changes one puts it back.
+ */
+public interface KpiStore {
+    /** The running totals as they stand, or null before the first fact was applied. */
+    KpiCounters totals() throws Exception;
+
+    void putTotals(KpiCounters totals) throws Exception;
+
+    /** The next window end per window size (in the settings' order), or null before the first fact. */
+    long[] nextEnds() throws Exception;
+
+    void putNextEnds(long[] ends) throws Exception;
+
+    /** The earliest fact's time, or null before the first fact. */
+    Long firstFactAt() throws Exception;
+
+    void putFirstFactAt(long at) throws Exception;
+
+    /** Facts waiting for the watermark, by time. */
+    Table<Long, List<KpiFact>> pending();
+
+    /** The totals before each instant a window starts or a lookback begins. */
+    Table<Long, KpiCounters> marks();
+
+    /** Instants whose totals a future lookback needs. */
+    Table<Long, Boolean> wantedMarks();
+
+    /** Accounts whose first SQL followed their first MQL, counted by the MQL's time. */
+    Table<Long, Long> sqlAfterMql();
+
+    /** Churns by time, with when each churned customer's spell began. */
+    Table<Long, long[]> churns();
+
+    /** The open deals, for the forecast. */
+    Table<String, OpenDeal> openDeals();
+
+    /** F of each window that has started, by "size|start". */
+    Table<String, BigDecimal> forecasts();
+
+    /** Each account's ARR over time, for retention. */
+    Table<String, List<ArrPoint>> arrHistory();
+
+    /** A keyed table (a Flink MapState in the job). */
+    interface Table<K, V> {
+        V get(K key) throws Exception;
+
+        boolean contains(K key) throws Exception;
+
+        void put(K key, V value) throws Exception;
+
+        void remove(K key) throws Exception;
+
+        Iterable<K> keys() throws Exception;
+
+        Iterable<V> values() throws Exception;
+
+        Iterable<Map.Entry<K, V>> entries() throws Exception;
+    }
+}

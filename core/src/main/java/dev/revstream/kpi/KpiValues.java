@@ -1,0 +1,144 @@
+package dev.revstream.kpi;
+
+import dev.revstream.attribution.AttributionModel;
+import java.math.BigDecimal;
+
+/**
+ * The KPIs of one window for one dimension value, as computed by {@link KpiMetrics}: counts as
+ * longs, money rounded to the cent (scale 2), ratios and day counts to six decimals (scale 6),
+ * rounding half to even; null where a metric is undefined (a ratio without a denominator). A group
+ * is null where the dimension does not have it: deals for all, segment, region, ownerId and
+ * dealType; funnel for all; revenue for all and segment; channel (attribution) for channel only.
+ *
+ * <p>The metric names and their order (METRICS.md) are given by {@link #visit}: the output topic's
+ * JSON and the warehouse's rows are both written from it. Records of records, longs, BigDecimals
+ * and arrays only: Flink serializes them as POJOs (no Kryo).
+ */
+public record KpiValues(Channel channel, Deals deals, Funnel funnel, Revenue revenue) {
+
+    /** Deal metrics: window figures, levels at the end, lookback ratios, and the forecast's accuracy. */
+    public record Deals(
+            long dealsCreated,
+            long dealsAdopted,
+            BigDecimal pipelineCreatedAmount,
+            long dealsWon,
+            long dealsLost,
+            BigDecimal wonAmount,
+            long openDeals,
+            BigDecimal openPipelineAmount,
+            BigDecimal weightedPipelineAmount,
+            BigDecimal winRate,
+            BigDecimal avgDealSize,
+            BigDecimal avgSalesCycleDays,
+            BigDecimal pipelineVelocityPerDay,
+            Stage[] stages,
+            BigDecimal forecastAccuracy) {}
+
+    /** A stage with exits in the lookback, in the configured order (stages without exits are left out). */
+    public record Stage(String stage, BigDecimal conversion, BigDecimal avgDaysInStage) {}
+
+    /** Funnel metrics (all only): first leads, MQLs, ... in the window, MQL-to-SQL over the lookback, spend and CAC. */
+    public record Funnel(
+            long newLeads,
+            long newMqls,
+            long newSqls,
+            long newOpportunities,
+            long newCustomers,
+            BigDecimal mqlToSqlRate,
+            BigDecimal spend,
+            BigDecimal cac) {}
+
+    /** Revenue metrics (all, segment): ARR and customers at the end, ARR flows in the window, churn, retention, CLV. */
+    public record Revenue(
+            BigDecimal arr,
+            long customers,
+            BigDecimal newArr,
+            BigDecimal expansionArr,
+            BigDecimal contractionArr,
+            BigDecimal churnedArr,
+            BigDecimal netNewArr,
+            BigDecimal logoChurnRate,
+            BigDecimal netRevenueRetention,
+            BigDecimal grossRevenueRetention,
+            BigDecimal clv) {}
+
+    /** A channel's attribution: credits of deals won in the window per model (every model, in order), spend, ROI. */
+    public record Channel(Credit[] attributedRevenue, BigDecimal spend, BigDecimal roi) {}
+
+    /** One model's credit to a channel. */
+    public record Credit(AttributionModel model, BigDecimal revenue) {}
+
+    /** Receives the metrics by name, in order. */
+    public interface Visitor<E extends Exception> {
+        void count(String name, long value) throws E;
+
+        /** Money (scale 2), or null. */
+        void money(String name, BigDecimal value) throws E;
+
+        /** A ratio or a day count (scale 6), or null. */
+        void ratio(String name, BigDecimal value) throws E;
+    }
+
+    /**
+     * Hands every metric to {@code v} in the order of the output topic's JSON: a channel's
+     * attribution; the deal metrics (per stage {@code stageConversion.<stage>} and
+     * {@code avgDaysInStage.<stage>}); the funnel counts; the revenue metrics; spend and CAC.
+     */
+    public <E extends Exception> void visit(Visitor<E> v) throws E {
+        if (channel != null) {
+            for (Credit c : channel.attributedRevenue()) {
+                v.money("attributedRevenue." + c.model().name(), c.revenue());
+            }
+            v.money("spend", channel.spend());
+            v.ratio("roi", channel.roi());
+        }
+        if (deals != null) {
+            Deals d = deals;
+            v.count("dealsCreated", d.dealsCreated());
+            v.count("dealsAdopted", d.dealsAdopted());
+            v.money("pipelineCreatedAmount", d.pipelineCreatedAmount());
+            v.count("dealsWon", d.dealsWon());
+            v.count("dealsLost", d.dealsLost());
+            v.money("wonAmount", d.wonAmount());
+            v.count("openDeals", d.openDeals());
+            v.money("openPipelineAmount", d.openPipelineAmount());
+            v.money("weightedPipelineAmount", d.weightedPipelineAmount());
+            v.ratio("winRate", d.winRate());
+            v.money("avgDealSize", d.avgDealSize());
+            v.ratio("avgSalesCycleDays", d.avgSalesCycleDays());
+            v.money("pipelineVelocityPerDay", d.pipelineVelocityPerDay());
+            for (Stage s : d.stages()) {
+                v.ratio("stageConversion." + s.stage(), s.conversion());
+                v.ratio("avgDaysInStage." + s.stage(), s.avgDaysInStage());
+            }
+            v.ratio("forecastAccuracy", d.forecastAccuracy());
+        }
+        if (funnel != null) {
+            Funnel f = funnel;
+            v.count("newLeads", f.newLeads());
+            v.count("newMqls", f.newMqls());
+            v.count("newSqls", f.newSqls());
+            v.count("newOpportunities", f.newOpportunities());
+            v.count("newCustomers", f.newCustomers());
+            v.ratio("mqlToSqlRate", f.mqlToSqlRate());
+        }
+        if (revenue != null) {
+            Revenue r = revenue;
+            v.money("arr", r.arr());
+            v.count("customers", r.customers());
+            v.money("newArr", r.newArr());
+            v.money("expansionArr", r.expansionArr());
+            v.money("contractionArr", r.contractionArr());
+            v.money("churnedArr", r.churnedArr());
+            v.money("netNewArr", r.netNewArr());
+            v.ratio("logoChurnRate", r.logoChurnRate());
+            v.ratio("netRevenueRetention", r.netRevenueRetention());
+            v.ratio("grossRevenueRetention", r.grossRevenueRetention());
+            v.money("clv", r.clv());
+        }
+        if (funnel != null) {
+            v.money("spend", funnel.spend());
+            v.money("cac", funnel.cac());
+        }
+    }
+}
