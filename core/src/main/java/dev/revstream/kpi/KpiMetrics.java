@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The metric formulas of METRICS.md over running totals: a window's figures are {@code end - start},
+ * The metric formulas of docs/metrics.md over running totals: a window's figures are {@code end - start},
  * a lookback's {@code end - lookbackStart}, levels are taken at {@code end}. Money is reported to the
  * cent and ratios (and day counts) to six decimals, rounding half to even; a metric computed from
  * others uses them unrounded.

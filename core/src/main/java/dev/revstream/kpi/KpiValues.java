@@ -10,7 +10,7 @@ import java.math.BigDecimal;
  * is null where the dimension does not have it: deals for all, segment, region, ownerId and
  * dealType; funnel for all; revenue for all and segment; channel (attribution) for channel only.
  *
- * <p>The metric names and their order (METRICS.md) are given by {@link #visit}: the output topic's
+ * <p>The metric names and their order (docs/metrics.md) are given by {@link #visit}: the output topic's
  * JSON and the warehouse's rows are both written from it. Records of records, longs, BigDecimals
  * and arrays only: Flink serializes them as POJOs (no Kryo).
  */

@@ -10,7 +10,7 @@ import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 
 /**
- * A window size of METRICS.md: {@code 1h} (whole UTC hours), {@code 1d} (a calendar day),
+ * A window size of docs/metrics.md: {@code 1h} (whole UTC hours), {@code 1d} (a calendar day),
  * {@code 1w} (Monday to Monday), {@code 1M}, {@code 1Q}, {@code 1y} in a zone, quarters and years
  * following the fiscal year's first month.
  */
