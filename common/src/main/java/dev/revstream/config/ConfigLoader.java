@@ -51,7 +51,7 @@ public final class ConfigLoader {
     }
 
     private static void applyEnvironment(Map<String, String> flat, Map<String, String> env) {
-        for (String key : RevstreamConfig.KEYS) {
+        for (String key : Settings.KEYS) {
             String v = env.get(envName(key));
             if (v != null) {
                 flat.put(key, v);
