@@ -1,5 +1,6 @@
 package dev.revstream.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -40,7 +41,7 @@ public record Setting<T>(
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Za-z]+>");
 
     public Setting {
-        instances = Map.copyOf(instances);
+        instances = Collections.unmodifiableMap(new LinkedHashMap<>(instances));
         if (PLACEHOLDER.matcher(key).find() != (defaultValue == null)) {
             throw new IllegalArgumentException(key + ": a fixed key has a default, an open key instances");
         }

@@ -314,10 +314,11 @@ public final class SettingType<T> {
                 return bytes / size + unit;
             }
         }
-        return bytes + (bytes == 0 ? "" : " bytes");
+        return bytes + (bytes == 0 ? "" : bytes == 1 ? " byte" : " bytes");
     }
 
     private static String numberText(double d) {
-        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        BigDecimal n = BigDecimal.valueOf(d).stripTrailingZeros();
+        return n.scale() < -5 ? n.toString() : n.toPlainString();
     }
 }
