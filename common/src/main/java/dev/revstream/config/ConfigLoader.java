@@ -51,7 +51,7 @@ public final class ConfigLoader {
     }
 
     private static void applyEnvironment(Map<String, String> flat, Map<String, String> env) {
-        for (String key : RevstreamConfig.KEYS) {
+        for (String key : Settings.KEYS) {
             String v = env.get(envName(key));
             if (v != null) {
                 flat.put(key, v);
@@ -103,7 +103,8 @@ public final class ConfigLoader {
                         .put(e.getKey(), e.getValue().asText()));
     }
 
-    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    /** The dotted keys of a YAML tree and their values as text (a list as one comma-separated value). */
+    static void flatten(String prefix, JsonNode node, Map<String, String> out) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return;
         }
