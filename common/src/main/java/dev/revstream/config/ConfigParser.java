@@ -94,6 +94,7 @@ import static dev.revstream.config.Settings.ROUTER_MAX_ALERT_AGE;
 import static dev.revstream.config.Settings.ROUTER_MAX_BACKOFF;
 import static dev.revstream.config.Settings.ROUTER_REQUEST_TIMEOUT;
 import static dev.revstream.config.Settings.ROUTER_STATE_DIR;
+import static dev.revstream.config.Settings.TIME_CORRECTION_HORIZON;
 import static dev.revstream.config.Settings.TIME_FOLLOW_WALL_CLOCK;
 import static dev.revstream.config.Settings.TIME_IDLE_TIMEOUT;
 import static dev.revstream.config.Settings.TIME_OUT_OF_ORDERNESS;
@@ -192,6 +193,7 @@ final class ConfigParser {
                 v.get(TOPIC_ALERTS_DEADLETTER));
         Time time = new Time(
                 v.get(TIME_OUT_OF_ORDERNESS),
+                v.get(TIME_CORRECTION_HORIZON),
                 v.get(TIME_IDLE_TIMEOUT),
                 v.bool(TIME_FOLLOW_WALL_CLOCK),
                 v.get(TIME_WATERMARK_INTERVAL),
@@ -363,6 +365,15 @@ final class ConfigParser {
         Duration ruleInterval = v.get(ACTIONS_EVALUATION_INTERVAL);
 
         checkAcross(v, kafka, topics, job);
+        if (time.correctionHorizon() != null
+                && ingest.dedupHorizon() != null
+                && ingest.dedupHorizon().compareTo(time.correctionHorizon()) < 0) {
+            v.error(
+                    INGEST_DEDUP_HORIZON.key(),
+                    "must be at least " + TIME_CORRECTION_HORIZON.key() + " ("
+                            + Units.format(time.correctionHorizon())
+                            + "): a resent copy of a corrected event would otherwise be applied twice");
+        }
         v.throwIfErrors();
 
         List<String> canonical =

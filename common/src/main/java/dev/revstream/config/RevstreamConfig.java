@@ -115,6 +115,7 @@ public record RevstreamConfig(
 
     public record Time(
             Duration outOfOrderness,
+            Duration correctionHorizon,
             Duration idleTimeout,
             boolean followWallClock,
             Duration watermarkInterval,

@@ -135,7 +135,13 @@ public final class Settings {
             "time.out-of-orderness",
             duration(Duration.ZERO, DAY),
             "30s",
-            "watermarks allow this much disorder per input partition; later events are late"));
+            "watermarks allow this much disorder per input partition before emitting; later events are corrected"));
+    public static final Setting<Duration> TIME_CORRECTION_HORIZON = add(of(
+            "time.correction-horizon",
+            duration(Duration.ZERO, Duration.ofDays(90)),
+            "7d",
+            "an event up to this far behind event time is applied in its place and the outputs it changes are"
+                    + " corrected; older ones go to topics.late. 0 turns corrections off"));
     public static final Setting<Duration> TIME_IDLE_TIMEOUT = add(of(
             "time.idle-timeout",
             duration(Duration.ZERO, DAY),

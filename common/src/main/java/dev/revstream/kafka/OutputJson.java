@@ -6,12 +6,14 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.revstream.actions.Recommendation;
 import dev.revstream.alerts.Alert;
 import dev.revstream.attribution.AttributionRecord;
+import dev.revstream.config.Units;
 import dev.revstream.journey.JourneyUpdate;
 import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.kpi.KpiValues;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
+import dev.revstream.model.LateEvent;
 import dev.revstream.quality.QualityReport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,7 +59,27 @@ public final class OutputJson {
 
     /** A normalized event on {@code revops.events}. */
     public static byte[] event(Event e) {
+        return object(g -> eventFields(g, e));
+    }
+
+    /**
+     * An event on {@code revops.late}: the event as on {@code revops.events}, then {@code late}: how far
+     * behind event time it arrived, the horizon it missed, and why it was not applied.
+     */
+    public static byte[] late(LateEvent l) {
         return object(g -> {
+            eventFields(g, l.event());
+            g.writeObjectFieldStart("late");
+            g.writeStringField("eventTime", Instant.ofEpochMilli(l.eventTime()).toString());
+            g.writeNumberField("behindMillis", l.eventTime() - l.event().occurredAt());
+            g.writeStringField("correctionHorizon", Units.format(java.time.Duration.ofMillis(l.horizonMillis())));
+            g.writeStringField("reason", l.reason());
+            g.writeEndObject();
+        });
+    }
+
+    private static void eventFields(JsonGenerator g, Event e) throws IOException {
+        {
             g.writeStringField("kind", e.kind().name().toLowerCase(Locale.ROOT));
             g.writeStringField("eventId", e.eventId());
             g.writeStringField("source", e.source());
@@ -92,7 +114,7 @@ public final class OutputJson {
             g.writeNumberField("offset", e.offset());
             g.writeStringField("timestamp", Instant.ofEpochMilli(e.ingestedAt()).toString());
             g.writeEndObject();
-        });
+        }
     }
 
     /** A rejected input record on {@code revops.deadletter}. */
@@ -169,6 +191,7 @@ public final class OutputJson {
     public static byte[] alert(Alert a) {
         return object(g -> {
             g.writeStringField("alertId", a.alertId());
+            g.writeStringField("status", a.status());
             g.writeStringField("type", a.type().name());
             g.writeStringField("severity", a.severity().wireName());
             g.writeStringField("accountId", a.accountId());
@@ -196,6 +219,12 @@ public final class OutputJson {
             str(g, "signals", a.signals());
             str(g, "segment", a.segment());
             str(g, "region", a.region());
+            g.writeBooleanField("late", a.late());
+            if (a.withdrawnAt() != null) {
+                g.writeStringField(
+                        "withdrawnAt", Instant.ofEpochMilli(a.withdrawnAt()).toString());
+            }
+            str(g, "withdrawnBecause", a.withdrawnBecause());
         });
     }
 
@@ -226,6 +255,7 @@ public final class OutputJson {
     public static byte[] attribution(AttributionRecord r) {
         return object(g -> {
             g.writeStringField("attributionId", r.attributionId());
+            g.writeBooleanField("retracted", r.retracted());
             g.writeStringField("accountId", r.accountId());
             g.writeStringField("dealId", r.dealId());
             g.writeStringField("model", r.model());
@@ -290,6 +320,7 @@ public final class OutputJson {
     public static byte[] journey(JourneyUpdate u) {
         return object(g -> {
             g.writeStringField("updateId", u.updateId());
+            g.writeBooleanField("retracted", u.retracted());
             g.writeStringField("kind", u.kind());
             g.writeStringField("accountId", u.accountId());
             str(g, "dealId", u.dealId());

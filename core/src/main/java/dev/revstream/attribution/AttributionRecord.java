@@ -18,4 +18,54 @@ public record AttributionRecord(
         String touchEventId,
         String touchType,
         String channel,
-        BigDecimal credit) {}
+        BigDecimal credit,
+        boolean retracted) {
+
+    /** A credit as it is given. */
+    public AttributionRecord(
+            String attributionId,
+            String accountId,
+            String dealId,
+            String model,
+            long wonAt,
+            BigDecimal dealAmount,
+            Long touchAt,
+            String touchSource,
+            String touchEventId,
+            String touchType,
+            String channel,
+            BigDecimal credit) {
+        this(
+                attributionId,
+                accountId,
+                dealId,
+                model,
+                wonAt,
+                dealAmount,
+                touchAt,
+                touchSource,
+                touchEventId,
+                touchType,
+                channel,
+                credit,
+                false);
+    }
+
+    /** The retraction of this credit: a late event changed the deal's win or its touches. */
+    public AttributionRecord retraction() {
+        return new AttributionRecord(
+                attributionId,
+                accountId,
+                dealId,
+                model,
+                wonAt,
+                dealAmount,
+                touchAt,
+                touchSource,
+                touchEventId,
+                touchType,
+                channel,
+                credit,
+                true);
+    }
+}

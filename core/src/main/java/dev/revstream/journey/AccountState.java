@@ -67,8 +67,29 @@ public class AccountState {
     public Long newestTallyAt;
     /** The wake-up timer already registered, so it is not registered again. */
     public Long wakeUp;
+    /** Corrections: the last instant the account fired at (its events up to here are applied), or null. */
+    public Long appliedThrough;
+    /** Corrections: the time of the account's snapshot ({@link Long#MIN_VALUE}: none, the empty account), or null. */
+    public Long snapshotAt;
+    /** Corrections: the oldest applied event still in the account's log (after the snapshot), or null. */
+    public Long loggedFrom;
 
     public AccountState() {}
+
+    /**
+     * Takes from {@code live} what is not the journey's and so is not rewound by a correction: the
+     * timer registered, the rules' bookkeeping and the correction log's.
+     */
+    public void keepBookkeepingOf(AccountState live) {
+        wakeUp = live.wakeUp;
+        ruleMarks = live.ruleMarks;
+        lastRuleTick = live.lastRuleTick;
+        oldestTallyAt = live.oldestTallyAt;
+        newestTallyAt = live.newestTallyAt;
+        appliedThrough = live.appliedThrough;
+        snapshotAt = live.snapshotAt;
+        loggedFrom = live.loggedFrom;
+    }
 
     public boolean isCustomer() {
         return arr.signum() > 0;

@@ -1,6 +1,7 @@
 package dev.revstream.journey;
 
 import dev.revstream.attribution.Touch;
+import java.util.Comparator;
 import java.util.Map;
 
 /**
@@ -8,6 +9,13 @@ import java.util.Map;
  * reference computations. The rules in {@link Journey} see only this.
  */
 public interface JourneyStore {
+    /**
+     * The order deals are iterated in, the same in every store: RocksDB's for Flink's String map keys
+     * (the length first, so shorter first; then the characters, which for ASCII is their natural
+     * order). A replay from a snapshot then meets the deals in the order the live state did.
+     */
+    Comparator<String> DEAL_ORDER = Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
+
     AccountState account();
 
     DealState deal(String dealId) throws Exception;

@@ -29,6 +29,7 @@ import dev.revstream.model.Channel;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.Event;
 import dev.revstream.model.Ingested;
+import dev.revstream.model.LateEvent;
 import dev.revstream.model.TouchpointType;
 import dev.revstream.quality.QualityReport;
 import dev.revstream.quality.QualitySample;
@@ -91,7 +92,7 @@ public final class RevstreamJob {
             Source<Ingested, ?, ?> input,
             Sink<Event> events,
             Sink<DeadLetter> deadLetters,
-            Sink<Event> late,
+            Sink<LateEvent> late,
             Sink<QualityReport> quality,
             Sink<JourneyUpdate> journey,
             Sink<Alert> alerts,
@@ -138,21 +139,28 @@ public final class RevstreamJob {
 
         SingleOutputStreamOperator<Event> unique = accepted.keyBy(Event::dedupKey, Types.STRING)
                 .process(new Deduplicator(
-                        cfg.ingest().dedupHorizon().toMillis(), cfg.ingest().dedupTtl()))
+                        cfg.ingest().dedupHorizon().toMillis(),
+                        cfg.ingest().dedupTtl(),
+                        cfg.time().correctionHorizon().toMillis()))
                 .uid("dedup")
                 .name("dedup");
         unique.sinkTo(io.events()).uid("events-sink").name("events-sink");
-        unique.getSideOutput(Deduplicator.LATE)
-                .sinkTo(io.late())
-                .uid("late-sink")
-                .name("late-sink");
 
         SingleOutputStreamOperator<JourneyUpdate> journey = unique.filter(e -> e.accountId() != null)
                 .name("with-account")
                 .keyBy(Event::accountId, Types.STRING)
-                .process(new JourneyFunction(cfg.journeySettings(), cfg.alerts().journeyStateTtl(), cfg.rules()))
+                .process(new JourneyFunction(
+                        cfg.journeySettings(),
+                        cfg.alerts().journeyStateTtl(),
+                        cfg.rules(),
+                        cfg.time().correctionHorizon()))
                 .uid("journey")
                 .name("journey");
+        unique.getSideOutput(Deduplicator.LATE)
+                .union(journey.getSideOutput(JourneyFunction.LATE))
+                .sinkTo(io.late())
+                .uid("late-sink")
+                .name("late-sink");
         journey.sinkTo(io.journey()).uid("journey-sink").name("journey-sink");
         journey.getSideOutput(JourneyFunction.ATTRIBUTION)
                 .sinkTo(io.attribution())
@@ -250,8 +258,15 @@ public final class RevstreamJob {
                 .name("dataquality-sink");
     }
 
-    /** Per-partition watermarks: wall-clock following and idleness only in live runs. */
+    /**
+     * Per-partition watermarks in live runs (wall-clock following and idleness). A bounded replay
+     * holds event time until the end of its input, so every accepted event is applied in event-time
+     * order whatever the order in the topics, and run after run gives the same outputs.
+     */
     static WatermarkStrategy<Ingested> watermarks(RevstreamConfig cfg, RunKind kind) {
+        if (kind == RunKind.BOUNDED) {
+            return WatermarkStrategy.<Ingested>noWatermarks().withTimestampAssigner((e, ts) -> e.eventTime());
+        }
         long outOfOrderness = cfg.time().outOfOrderness().toMillis();
         boolean live = kind == RunKind.LIVE;
         long idle = live ? cfg.time().idleTimeout().toMillis() : 0;
@@ -287,7 +302,7 @@ public final class RevstreamJob {
                         cfg,
                         kind,
                         "late",
-                        new JsonRecords<>(cfg.topics().late(), Event::routingKey, OutputJson::event)),
+                        new JsonRecords<>(cfg.topics().late(), l -> l.event().routingKey(), OutputJson::late)),
                 kafkaSink(
                         cfg,
                         kind,

@@ -1,6 +1,7 @@
 package dev.revstream.job.ingest;
 
 import dev.revstream.model.Event;
+import dev.revstream.model.LateEvent;
 import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
 import java.time.Duration;
@@ -18,12 +19,13 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Lets the first arrival of each (source, eventId) through and drops later copies, and routes
- * events that arrive behind the watermark to the late output instead of applying them.
+ * events that arrive further behind the watermark than the correction horizon to the late output
+ * instead of applying them (within the horizon they go on: the journey corrects with them).
  *
  * <p>Keyed by {@link Event#dedupKey()}. A copy is a duplicate while the watermark is at most
  * {@code horizon} past the first copy's {@code occurredAt}; after that the key's state is gone and a
  * copy counts as a new event. This is also the first keyed operator, so it is where lateness is
- * decided: an event with {@code occurredAt <= watermark} cannot be applied in order downstream.
+ * decided: an event with {@code occurredAt <= watermark - correctionHorizon} cannot be corrected downstream.
  * A late event is not remembered, so a later copy of it is late again rather than a duplicate.
  *
  * <p>State: one long per key (the first copy's {@code occurredAt}), cleared by an event-time timer
@@ -33,8 +35,8 @@ import org.apache.flink.util.OutputTag;
 public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
     private static final long serialVersionUID = 1L;
 
-    /** Events that arrived behind the watermark. */
-    public static final OutputTag<Event> LATE = new OutputTag<>("late-events", Types.POJO(Event.class)) {};
+    /** Events that arrived further behind the watermark than the correction horizon. */
+    public static final OutputTag<LateEvent> LATE = new OutputTag<>("late-events", Types.POJO(LateEvent.class)) {};
 
     /** Data-quality samples for duplicates and late events. */
     public static final OutputTag<QualitySample> QUALITY =
@@ -42,15 +44,23 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
 
     private final long horizonMillis;
     private final Duration ttl;
+    private final long correctionHorizonMillis;
 
     private transient ValueState<Long> firstSeen;
     private transient Counter duplicates;
     private transient Counter lateEvents;
     private transient Map<String, Counter> outBySource;
 
+    /** Without corrections: everything behind the watermark is late. */
     public Deduplicator(long horizonMillis, Duration ttl) {
+        this(horizonMillis, ttl, 0);
+    }
+
+    /** @param correctionHorizonMillis how far behind the watermark an event is still applied (corrected) */
+    public Deduplicator(long horizonMillis, Duration ttl, long correctionHorizonMillis) {
         this.horizonMillis = horizonMillis;
         this.ttl = ttl;
+        this.correctionHorizonMillis = correctionHorizonMillis;
     }
 
     @Override
@@ -72,9 +82,18 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
             QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.DUPLICATE, null, s -> ctx.output(QUALITY, s));
             return;
         }
-        if (e.occurredAt() <= ctx.timerService().currentWatermark()) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MIN_VALUE && e.occurredAt() <= watermark - correctionHorizonMillis) {
             lateEvents.inc();
-            ctx.output(LATE, e);
+            ctx.output(
+                    LATE,
+                    new LateEvent(
+                            e,
+                            watermark,
+                            correctionHorizonMillis,
+                            correctionHorizonMillis == 0
+                                    ? "behind event time, and corrections are off (time.correction-horizon=0)"
+                                    : "further behind event time than the correction horizon"));
             QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.LATE, null, s -> ctx.output(QUALITY, s));
             return;
         }

@@ -17,24 +17,29 @@ import dev.revstream.journey.DealState;
 import dev.revstream.journey.EventOrder;
 import dev.revstream.journey.HealthBucket;
 import dev.revstream.journey.Journey;
+import dev.revstream.journey.JourneyCorrection;
 import dev.revstream.journey.JourneyOutput;
+import dev.revstream.journey.JourneyRecording;
+import dev.revstream.journey.JourneyReplay;
 import dev.revstream.journey.JourneySettings;
 import dev.revstream.journey.JourneyStore;
 import dev.revstream.journey.JourneyUpdate;
+import dev.revstream.journey.MemoryJourneyStore;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
+import dev.revstream.model.LateEvent;
 import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -42,6 +47,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -87,9 +93,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     public static final OutputTag<DeadLetter> RULE_FAILURES =
             new OutputTag<>("rule-failures", Types.POJO(DeadLetter.class)) {};
 
+    /** Events the account can no longer correct with (before its snapshot). */
+    public static final OutputTag<LateEvent> LATE = new OutputTag<>("journey-late", Types.POJO(LateEvent.class)) {};
+
     private final JourneySettings settings;
     private final Duration ttl;
     private final RuleSet ruleSet;
+    private final long horizonMillis;
+    /** How much older than the horizon the log may grow before it is folded into the snapshot. */
+    private final long foldEveryMillis;
 
     private transient ValueState<AccountState> account;
     private transient MapState<String, DealState> deals;
@@ -104,6 +116,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient RuleBook rules;
     private transient Counter actionsOut;
     private transient Counter ruleFailures;
+    private transient ValueState<byte[]> snapshot;
+    private transient AccountSnapshots snapshots;
+    private transient Counter corrections;
 
     public JourneyFunction(JourneySettings settings, Duration ttl) {
         this(settings, ttl, RuleSet.none());
@@ -111,9 +126,16 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     /** @param ruleSet the recommendation rules; {@link RuleSet#none()} for none */
     public JourneyFunction(JourneySettings settings, Duration ttl, RuleSet ruleSet) {
+        this(settings, ttl, ruleSet, Duration.ZERO);
+    }
+
+    /** @param horizon the correction horizon; zero for no corrections (no log, no snapshot) */
+    public JourneyFunction(JourneySettings settings, Duration ttl, RuleSet ruleSet, Duration horizon) {
         this.settings = settings;
         this.ttl = ttl;
         this.ruleSet = ruleSet;
+        this.horizonMillis = horizon.toMillis();
+        this.foldEveryMillis = Math.max(1, horizonMillis / 2);
     }
 
     @Override
@@ -166,6 +188,14 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         actionsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recommendations");
         ruleFailures =
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
+        ValueStateDescriptor<byte[]> snapshotDesc =
+                new ValueStateDescriptor<>("horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        if (ttl != null && !ttl.isZero()) {
+            snapshotDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+        }
+        snapshot = getRuntimeContext().getState(snapshotDesc);
+        snapshots = new AccountSnapshots();
+        corrections = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("corrections");
     }
 
     private transient JourneySettings effective;
@@ -179,6 +209,13 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     @Override
     public void processElement(Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
+        if (horizonMillis > 0) {
+            AccountState a = account.value();
+            if (a != null && a.appliedThrough != null && e.occurredAt() <= a.appliedThrough) {
+                correct(a, e, ctx, out);
+                return;
+            }
+        }
         List<Event> at = pending.get(e.occurredAt());
         if (at == null) {
             at = new ArrayList<>(1);
@@ -191,11 +228,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<JourneyUpdate> out) throws Exception {
         AccountState a = account.value();
-        if (a == null) {
+        boolean fresh = a == null;
+        if (fresh) {
             a = new AccountState();
         }
         if (a.wakeUp != null && a.wakeUp <= t) {
             a.wakeUp = null;
+        }
+        if (horizonMillis > 0 && a.snapshotAt == null) {
+            startLog(a, fresh, t);
         }
         Store store = new Store(a);
         Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx, out));
@@ -216,10 +257,18 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     accountRules.record(e);
                 }
             }
-            pending.remove(t);
+            if (horizonMillis > 0) {
+                a.loggedFrom = a.loggedFrom == null ? t : Math.min(a.loggedFrom, t); // kept: the account's log
+            } else {
+                pending.remove(t);
+            }
         }
         journey.advanceTo(t);
-        Long next = journey.nextWakeUp(t);
+        a.appliedThrough = t;
+        if (horizonMillis > 0 && a.loggedFrom != null && a.loggedFrom <= t - horizonMillis - foldEveryMillis) {
+            fold(a, t - horizonMillis, ctx.getCurrentKey());
+        }
+        Long next = earliest(journey.nextWakeUp(t), foldAt(a));
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
             accountRules.evaluate(
                     t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, buffer);
@@ -238,6 +287,164 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         account.update(a);
     }
 
+    // ---- corrections ---------------------------------------------------------------------------
+
+    /**
+     * The first firing of an account with corrections on: a new account's snapshot is the empty
+     * account; an account from before corrections existed (restored state) starts its log here, with
+     * its state as it stands as the snapshot.
+     */
+    private void startLog(AccountState a, boolean fresh, long t) throws Exception {
+        if (fresh) {
+            a.snapshotAt = Long.MIN_VALUE;
+            return;
+        }
+        MemoryJourneyStore current = new MemoryJourneyStore(a);
+        for (DealState d : deals.values()) {
+            current.putDeal(d);
+        }
+        for (Map.Entry<Long, HealthBucket> e : signals.entries()) {
+            current.putSignal(e.getKey(), e.getValue());
+        }
+        for (List<Touch> at : touches.values()) {
+            at.forEach(current::addTouch);
+        }
+        a.snapshotAt = t - 1;
+        snapshot.update(snapshots.write(current));
+    }
+
+    /** When the log next holds an event older than the horizon allows, or null. */
+    private Long foldAt(AccountState a) {
+        return horizonMillis > 0 && a.loggedFrom != null ? a.loggedFrom + horizonMillis + foldEveryMillis : null;
+    }
+
+    private static Long earliest(Long x, Long y) {
+        if (x == null || y == null) {
+            return x == null ? y : x;
+        }
+        return Long.valueOf(Math.min(x, y));
+    }
+
+    /** Moves the snapshot forward to {@code to}: the logged events up to it are replayed onto it and leave the log. */
+    private void fold(AccountState a, long to, String accountId) throws Exception {
+        NavigableMap<Long, List<Event>> folded = new TreeMap<>();
+        Long oldestLeft = null;
+        for (Map.Entry<Long, List<Event>> e : pending.entries()) {
+            long at = e.getKey();
+            if (at <= to) {
+                folded.put(at, e.getValue());
+            } else if (at <= a.appliedThrough && (oldestLeft == null || at < oldestLeft)) {
+                oldestLeft = at;
+            }
+        }
+        MemoryJourneyStore snap = snapshots.read(snapshot.value());
+        JourneyReplay.run(effective, accountId, snap, folded, a.snapshotAt, to, new JourneyRecording());
+        snapshot.update(snapshots.write(snap));
+        for (Long at : folded.keySet()) {
+            pending.remove(at);
+        }
+        a.snapshotAt = to;
+        a.loggedFrom = oldestLeft;
+    }
+
+    /** The account's log: its applied events after the snapshot, by time. */
+    private NavigableMap<Long, List<Event>> log(AccountState a) throws Exception {
+        NavigableMap<Long, List<Event>> log = new TreeMap<>();
+        for (Map.Entry<Long, List<Event>> e : pending.entries()) {
+            if (e.getKey() > a.snapshotAt && e.getKey() <= a.appliedThrough) {
+                log.put(e.getKey(), e.getValue());
+            }
+        }
+        return log;
+    }
+
+    /**
+     * An event at or before the last instant the account fired at: rewinds to the snapshot, replays
+     * the log with and without it, emits the difference (withdrawn and late alerts, retracted and new
+     * updates and credits) and makes the corrected state the live one.
+     */
+    private void correct(AccountState a, Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
+        String accountId = ctx.getCurrentKey();
+        if (a.snapshotAt == null || e.occurredAt() <= a.snapshotAt) {
+            ctx.output(
+                    LATE,
+                    new LateEvent(
+                            e,
+                            ctx.timerService().currentWatermark(),
+                            horizonMillis,
+                            "older than the account's correction snapshot (" + instant(a.snapshotAt) + ")"));
+            return;
+        }
+        corrections.inc();
+        byte[] snapBytes = snapshot.value();
+        NavigableMap<Long, List<Event>> log = log(a);
+        JourneyRecording before = new JourneyRecording();
+        JourneyReplay.run(effective, accountId, snapshots.read(snapBytes), log, a.snapshotAt, a.appliedThrough, before);
+        List<Event> at = new ArrayList<>(log.getOrDefault(e.occurredAt(), List.of()));
+        at.add(e);
+        log.put(e.occurredAt(), at);
+        MemoryJourneyStore corrected = snapshots.read(snapBytes);
+        JourneyRecording after = new JourneyRecording();
+        JourneyReplay.run(effective, accountId, corrected, log, a.snapshotAt, a.appliedThrough, after);
+        emit(JourneyCorrection.between(before, after), e, ctx, out);
+
+        AccountState c = corrected.account();
+        c.keepBookkeepingOf(a);
+        pending.put(e.occurredAt(), at);
+        c.loggedFrom = c.loggedFrom == null ? e.occurredAt() : Math.min(c.loggedFrom, e.occurredAt());
+        replaceLive(corrected);
+        if (rules != null) {
+            new AccountRules(rules, effective, accountId, new Store(c), new Tallies(), new Marks(), null).record(e);
+        }
+        Long next = earliest(
+                new Journey(effective, accountId, corrected, new JourneyRecording()).nextWakeUp(c.appliedThrough),
+                foldAt(c));
+        boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
+        if (next != null && !afterAsOf && (c.wakeUp == null || next < c.wakeUp)) {
+            ctx.timerService().registerEventTimeTimer(next);
+            c.wakeUp = next;
+        }
+        account.update(c);
+    }
+
+    private void emit(JourneyCorrection c, Event cause, Context ctx, Collector<JourneyUpdate> out) {
+        String because = "a late " + cause.type() + " (" + cause.source() + "/" + cause.eventId() + ", occurred "
+                + Instant.ofEpochMilli(cause.occurredAt()) + ") changed the account's history";
+        for (Alert alert : c.withdrawn()) {
+            ctx.output(ALERTS, alert.withdrawn(cause.ingestedAt(), because));
+        }
+        for (Alert alert : c.fired()) {
+            alertsOut.inc();
+            ctx.output(ALERTS, alert.firedLate());
+        }
+        c.retracted().forEach(u -> out.collect(u.retraction()));
+        c.updates().forEach(out::collect);
+        c.retractedCredits().forEach(r -> ctx.output(ATTRIBUTION, r.retraction()));
+        c.credits().forEach(r -> ctx.output(ATTRIBUTION, r));
+    }
+
+    /** Writes a corrected account over the live keyed state (the account value is the caller's). */
+    private void replaceLive(MemoryJourneyStore corrected) throws Exception {
+        deals.clear();
+        for (DealState d : corrected.dealMap().values()) {
+            deals.put(d.dealId, d);
+        }
+        signals.clear();
+        for (Map.Entry<Long, HealthBucket> e : corrected.signalMap().entrySet()) {
+            signals.put(e.getKey(), e.getValue());
+        }
+        touches.clear();
+        for (Map.Entry<Long, List<Touch>> e : corrected.touchMap().entrySet()) {
+            touches.put(e.getKey(), e.getValue());
+        }
+    }
+
+    private static String instant(Long at) {
+        return at == null || at == Long.MIN_VALUE
+                ? "none"
+                : Instant.ofEpochMilli(at).toString();
+    }
+
     /**
      * Keyed state seen through the journey's and the rules' store. The account's deals and health
      * signals are read from RocksDB at most once per firing (one iterator each, on first use) and
@@ -245,14 +452,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
      * the rules' facts), and each read was an iterator and a deserialization of every entry.
      */
     private final class Store implements JourneyStore {
-        /**
-         * The order RocksDB iterates String map keys in (Flink writes the length first, so shorter
-         * first; then the characters, which for ASCII is their natural order): a deal added in the
-         * firing is seen where a fresh read would put it.
-         */
-        private static final Comparator<String> ROCKSDB_STRING_ORDER =
-                Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
-
         private final AccountState a;
         private Map<String, DealState> dealCache;
         private final Map<String, DealState> dealWrites = new HashMap<>(); // null: removed
@@ -270,7 +469,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
         private Map<String, DealState> dealMap() throws Exception {
             if (dealCache == null) {
-                dealCache = new TreeMap<>(ROCKSDB_STRING_ORDER);
+                dealCache = new TreeMap<>(JourneyStore.DEAL_ORDER);
                 for (Map.Entry<String, DealState> e : deals.entries()) {
                     dealCache.put(e.getKey(), e.getValue());
                 }

@@ -1,5 +1,6 @@
 package dev.revstream.job.warehouse;
 
+import static dev.revstream.job.warehouse.Column.Kind.BOOLEAN;
 import static dev.revstream.job.warehouse.Column.Kind.DATE;
 import static dev.revstream.job.warehouse.Column.Kind.DECIMAL;
 import static dev.revstream.job.warehouse.Column.Kind.INT;
@@ -84,7 +85,11 @@ public final class Tables {
                     of("healthScore", INT, Alert::healthScore),
                     of("signals", STRING, Alert::signals),
                     of("segment", STRING, Alert::segment),
-                    of("region", STRING, Alert::region)),
+                    of("region", STRING, Alert::region),
+                    of("status", STRING, Alert::status),
+                    of("late", BOOLEAN, Alert::late),
+                    of("withdrawnAt", TIMESTAMP, Alert::withdrawnAt),
+                    of("withdrawnBecause", STRING, Alert::withdrawnBecause)),
             Alert::triggeredAt);
 
     public static final ParquetTable<AttributionRecord> ATTRIBUTION = new ParquetTable<>(
@@ -101,7 +106,8 @@ public final class Tables {
                     of("touchEventId", STRING, AttributionRecord::touchEventId),
                     of("touchType", STRING, AttributionRecord::touchType),
                     of("channel", STRING, AttributionRecord::channel),
-                    of("credit", DECIMAL, AttributionRecord::credit)),
+                    of("credit", DECIMAL, AttributionRecord::credit),
+                    of("retracted", BOOLEAN, AttributionRecord::retracted)),
             AttributionRecord::wonAt);
 
     public static final List<ParquetTable<?>> ALL = List.of(EVENTS, KPIS, ALERTS, ATTRIBUTION);

@@ -93,7 +93,7 @@ class DeduplicatorTest {
         send(TestEvents.touch("hubspot", "new", 10_001, 3));
         assertThat(passed()).containsExactly("new");
         assertThat(harness.getSideOutput(Deduplicator.LATE))
-                .extracting(r -> r.getValue().eventId())
+                .extracting(r -> r.getValue().event().eventId())
                 .containsExactly("old", "old");
         assertThat(quality()).containsExactly(QualityOutcome.LATE, QualityOutcome.LATE);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
