@@ -16,7 +16,8 @@ import java.util.Set;
  * whole (they are values, deterministic for the same input), alerts by {@code alertId}.
  *
  * @param withdrawn alerts fired before that no longer hold
- * @param fired alerts that should have fired and did not
+ * @param fired alerts that should have fired and did not, and alerts that did with other details (the
+ *     same {@code alertId}: the latest record is the one that holds)
  * @param retracted journey updates that no longer hold
  * @param updates journey updates that replace them or are new
  * @param retractedCredits attribution records that no longer hold
@@ -35,8 +36,8 @@ public record JourneyCorrection(
         List<KpiFact> facts) {
 
     public static JourneyCorrection between(JourneyRecording before, JourneyRecording after) {
-        Set<String> firedBefore = new HashSet<>();
-        before.alerts.forEach(a -> firedBefore.add(a.alertId()));
+        Map<String, Alert> firedBefore = new HashMap<>();
+        before.alerts.forEach(a -> firedBefore.put(a.alertId(), a));
         Set<String> firedAfter = new HashSet<>();
         after.alerts.forEach(a -> firedAfter.add(a.alertId()));
         return new JourneyCorrection(
@@ -44,7 +45,7 @@ public record JourneyCorrection(
                         .filter(a -> !firedAfter.contains(a.alertId()))
                         .toList(),
                 after.alerts.stream()
-                        .filter(a -> !firedBefore.contains(a.alertId()))
+                        .filter(a -> !a.equals(firedBefore.get(a.alertId())))
                         .toList(),
                 minus(before.updates, after.updates),
                 minus(after.updates, before.updates),

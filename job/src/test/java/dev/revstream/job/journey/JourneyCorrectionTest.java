@@ -1,0 +1,354 @@
+package dev.revstream.job.journey;
+
+import static dev.revstream.journey.TestJourneySettings.DAY;
+import static dev.revstream.journey.TestJourneySettings.HOUR;
+import static dev.revstream.model.EventBuilder.deal;
+import static dev.revstream.model.EventBuilder.touch;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.revstream.actions.RuleSet;
+import dev.revstream.alerts.Alert;
+import dev.revstream.alerts.AlertType;
+import dev.revstream.attribution.AttributionRecord;
+import dev.revstream.journey.JourneyUpdate;
+import dev.revstream.journey.TestJourneySettings;
+import dev.revstream.model.Event;
+import dev.revstream.model.EventBuilder;
+import dev.revstream.model.LateEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events behind what their account has applied, within the correction horizon: the journey rewinds
+ * and its settled outputs equal those of the same events delivered in order.
+ */
+class JourneyCorrectionTest {
+    private static final long T0 = Instant.parse("2026-01-05T00:00:00Z").toEpochMilli();
+    private static final Duration HORIZON = Duration.ofDays(7);
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> open() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(
+                        new JourneyFunction(TestJourneySettings.defaults(), Duration.ZERO, RuleSet.none(), HORIZON)),
+                Event::accountId,
+                Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> h, Event e)
+            throws Exception {
+        h.processElement(new StreamRecord<>(e, e.occurredAt()));
+    }
+
+    private static <T> List<T> side(
+            KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> h, OutputTag<T> tag) {
+        return h.getSideOutput(tag) == null
+                ? List.of()
+                : h.getSideOutput(tag).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    private static List<JourneyUpdate> updates(KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> h) {
+        return h.extractOutputValues();
+    }
+
+    @Test
+    void shouldWithdrawAStallAlertThatALateStageChangeDisproves() throws Exception {
+        var h = open();
+        send(h, deal("d1", "CREATED", T0).stage("QUALIFICATION").amount(5_000).build());
+        h.processWatermark(T0 + 14 * DAY + HOUR);
+        List<Alert> fired = side(h, JourneyFunction.ALERTS);
+        assertThat(fired).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AlertType.STALLED_DEAL);
+            assertThat(a.status()).isEqualTo(Alert.FIRED);
+        });
+
+        Event late =
+                deal("d1", "STAGE_CHANGED", T0 + 13 * DAY).stage("DISCOVERY").build();
+        send(h, late);
+
+        List<Alert> alerts = side(h, JourneyFunction.ALERTS);
+        assertThat(alerts).hasSize(2);
+        Alert withdrawal = alerts.get(1);
+        assertThat(withdrawal.alertId()).isEqualTo(fired.get(0).alertId());
+        assertThat(withdrawal.status()).isEqualTo(Alert.WITHDRAWN);
+        assertThat(withdrawal.withdrawnAt()).isEqualTo(late.ingestedAt());
+        assertThat(withdrawal.withdrawnBecause()).contains(late.eventId(), "STAGE_CHANGED");
+        assertThat(updates(h))
+                .filteredOn(u -> "DISCOVERY".equals(u.toStage()))
+                .singleElement()
+                .satisfies(u -> assertThat(u.retracted()).isFalse());
+
+        // the deal now stalls from the late event on: 14 days in DISCOVERY
+        h.processWatermark(T0 + 27 * DAY + HOUR);
+        assertThat(side(h, JourneyFunction.ALERTS)).last().satisfies(a -> {
+            assertThat(a.status()).isEqualTo(Alert.FIRED);
+            assertThat(a.triggeredAt()).isEqualTo(T0 + 27 * DAY);
+        });
+        h.close();
+    }
+
+    @Test
+    void shouldFireLateAnAlertThatALateEventMakesDueInThePast() throws Exception {
+        var h = open();
+        send(h, touch("WEB_VISIT", T0).build());
+        send(h, touch("WEB_VISIT", T0 + 4 * DAY).build());
+        h.processWatermark(T0 + 5 * DAY);
+        assertThat(side(h, JourneyFunction.ALERTS)).isEmpty();
+
+        // an MQL at day 2 with no sales touch after it breaches the 1-day hand-off SLA at day 3, in the past
+        send(h, touch("MQL", T0 + 2 * DAY).build());
+        assertThat(side(h, JourneyFunction.ALERTS)).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AlertType.LEAD_SLA_BREACH);
+            assertThat(a.triggeredAt()).isEqualTo(T0 + 3 * DAY);
+            assertThat(a.late()).isTrue();
+            assertThat(a.status()).isEqualTo(Alert.FIRED);
+        });
+        assertThat(updates(h))
+                .filteredOn(u -> "mql".equals(u.toStage()))
+                .singleElement()
+                .satisfies(u -> assertThat(u.at()).isEqualTo(T0 + 2 * DAY));
+        h.close();
+    }
+
+    @Test
+    void shouldRouteAnEventOlderThanTheAccountsSnapshotToLate() throws Exception {
+        var h = open();
+        for (int d = 0; d <= 30; d += 3) {
+            send(h, touch("WEB_VISIT", T0 + d * DAY).build());
+            h.processWatermark(T0 + d * DAY + HOUR);
+        }
+        // the log was folded into the snapshot as the horizon moved on: day 2 is out of reach
+        send(h, touch("WEB_VISIT", T0 + 2 * DAY).id("too-old").build());
+        assertThat(side(h, JourneyFunction.LATE)).singleElement().satisfies(l -> {
+            assertThat(l.event().eventId()).isEqualTo("too-old");
+            assertThat(l.reason()).contains("snapshot");
+            assertThat(l.horizonMillis()).isEqualTo(HORIZON.toMillis());
+        });
+        h.close();
+    }
+
+    /**
+     * The guarantee at the journey: random accounts, deals and touches, delivered in order and again
+     * with a tenth of the events up to two days late (within the horizon), the watermark following the
+     * arrivals; the settled outputs (alerts fired and not withdrawn, journey updates and credits not
+     * retracted) are the same.
+     */
+    @Test
+    void shouldSettleOnTheInOrderOutputsWhateverTheArrivalOrderWithinTheHorizon() throws Exception {
+        for (long seed = 1; seed <= 100; seed++) {
+            List<Event> events = scenario(new Random(seed));
+            Settled inOrder = run(events, new Random(seed), false);
+            Settled shuffled = run(events, new Random(seed), true);
+            assertThat(shuffled.lateEvents)
+                    .as("seed %d: nothing is past the horizon", seed)
+                    .isEmpty();
+            assertThat(shuffled.alerts).as("seed %d: alerts", seed).isEqualTo(inOrder.alerts);
+            assertThat(shuffled.updates).as("seed %d: journey updates", seed).isEqualTo(inOrder.updates);
+            assertThat(shuffled.credits).as("seed %d: attribution", seed).isEqualTo(inOrder.credits);
+        }
+    }
+
+    private record Settled(
+            Map<String, Alert> alerts,
+            Map<JourneyUpdate, Integer> updates,
+            Map<AttributionRecord, Integer> credits,
+            List<LateEvent> lateEvents) {}
+
+    private static Settled run(List<Event> events, Random random, boolean delayed) throws Exception {
+        // arrival = occurredAt, or for a tenth of the events (when delayed) minutes to two days later
+        TreeMap<Long, List<Event>> arrivals = new TreeMap<>();
+        for (Event e : events) {
+            long delay = delayed && random.nextInt(10) == 0 ? 60_000L + (long) (random.nextDouble() * 2 * DAY) : 0;
+            arrivals.computeIfAbsent(e.occurredAt() + delay, t -> new ArrayList<>())
+                    .add(e);
+        }
+        var h = open();
+        for (Map.Entry<Long, List<Event>> at : arrivals.entrySet()) {
+            for (Event e : at.getValue()) {
+                send(h, e);
+            }
+            h.processWatermark(at.getKey()); // as a live job: event time reaches what arrived
+        }
+        h.processWatermark(T0 + 200 * DAY);
+        Map<String, Alert> alerts = new LinkedHashMap<>();
+        for (Alert a : side(h, JourneyFunction.ALERTS)) {
+            if (a.isWithdrawn()) {
+                alerts.remove(a.alertId());
+            } else {
+                alerts.put(
+                        a.alertId(),
+                        new Alert(
+                                a.alertId(),
+                                a.type(),
+                                a.severity(),
+                                a.accountId(),
+                                a.dealId(),
+                                a.ownerId(),
+                                a.triggeredAt(),
+                                a.reason(),
+                                a.amount(),
+                                a.stage(),
+                                a.durationMillis(),
+                                a.lastActivity(),
+                                a.lastActivityAt(),
+                                a.rule(),
+                                a.threshold(),
+                                a.healthScore(),
+                                a.signals(),
+                                a.segment(),
+                                a.region())); // without the late flag
+            }
+        }
+        Map<JourneyUpdate, Integer> updates = new HashMap<>();
+        for (JourneyUpdate u : updates(h)) {
+            if (u.retracted()) {
+                updates.merge(withoutFlag(u), -1, Integer::sum);
+            } else {
+                updates.merge(u, 1, Integer::sum);
+            }
+        }
+        updates.values().removeIf(n -> n == 0);
+        Map<AttributionRecord, Integer> credits = new HashMap<>();
+        for (AttributionRecord r : side(h, JourneyFunction.ATTRIBUTION)) {
+            if (r.retracted()) {
+                credits.merge(withoutFlag(r), -1, Integer::sum);
+            } else {
+                credits.merge(r, 1, Integer::sum);
+            }
+        }
+        credits.values().removeIf(n -> n == 0);
+        List<LateEvent> late = side(h, JourneyFunction.LATE);
+        h.close();
+        return new Settled(sorted(alerts), updates, credits, late);
+    }
+
+    private static Map<String, Alert> sorted(Map<String, Alert> alerts) {
+        Map<String, Alert> out = new TreeMap<>(Comparator.naturalOrder());
+        out.putAll(alerts);
+        return out;
+    }
+
+    private static JourneyUpdate withoutFlag(JourneyUpdate u) {
+        return new JourneyUpdate(
+                u.updateId(),
+                u.kind(),
+                u.accountId(),
+                u.dealId(),
+                u.fromStage(),
+                u.toStage(),
+                u.at(),
+                u.timeInStageMillis(),
+                u.cumulativeInStageMillis(),
+                u.forward(),
+                u.adopted(),
+                u.dealType(),
+                u.amount(),
+                u.ownerId(),
+                u.segment(),
+                u.region(),
+                u.causeSource(),
+                u.causeEventId());
+    }
+
+    private static AttributionRecord withoutFlag(AttributionRecord r) {
+        return new AttributionRecord(
+                r.attributionId(),
+                r.accountId(),
+                r.dealId(),
+                r.model(),
+                r.wonAt(),
+                r.dealAmount(),
+                r.touchAt(),
+                r.touchSource(),
+                r.touchEventId(),
+                r.touchType(),
+                r.channel(),
+                r.credit());
+    }
+
+    private static final String[] STAGES = {"QUALIFICATION", "DISCOVERY", "SOLUTION", "PROPOSAL", "NEGOTIATION"};
+    private static final String[] TOUCHES = {
+        "AD_CLICK",
+        "WEB_VISIT",
+        "FORM_SUBMIT",
+        "EMAIL_CLICK",
+        "LEAD_CREATED",
+        "MQL",
+        "SQL",
+        "SALES_CALL",
+        "MEETING",
+        "DEMO",
+        "PRODUCT_USAGE",
+        "SUPPORT_TICKET",
+        "NPS",
+        "PAYMENT_FAILED"
+    };
+
+    /** A few accounts over 60 days: touches, deals moving through the stages, won or lost or left open. */
+    private static List<Event> scenario(Random r) {
+        List<Event> events = new ArrayList<>();
+        int accounts = 1 + r.nextInt(3);
+        for (int a = 0; a < accounts; a++) {
+            String account = "acct-" + a;
+            for (int i = 0, n = 5 + r.nextInt(25); i < n; i++) {
+                long at = T0 + (long) (r.nextDouble() * 60 * DAY);
+                EventBuilder b = touch(TOUCHES[r.nextInt(TOUCHES.length)], at).account(account);
+                if (r.nextBoolean()) {
+                    b.channel(r.nextBoolean() ? "paid_search" : "email");
+                }
+                events.add(b.build());
+            }
+            for (int d = 0, deals = r.nextInt(4); d < deals; d++) {
+                String dealId = account + "-d" + d;
+                long at = T0 + (long) (r.nextDouble() * 40 * DAY);
+                int stage = 0;
+                events.add(deal(dealId, "CREATED", at)
+                        .account(account)
+                        .stage(STAGES[stage])
+                        .amount(1_000 + r.nextInt(50_000))
+                        .dealType(r.nextBoolean() ? "new_business" : "expansion")
+                        .owner("rep-" + r.nextInt(3))
+                        .build());
+                for (int s = 0, moves = r.nextInt(5); s < moves; s++) {
+                    at += (long) (r.nextDouble() * 12 * DAY);
+                    if (r.nextInt(3) == 0) {
+                        events.add(touch("SALES_CALL", at)
+                                .account(account)
+                                .dealId(dealId)
+                                .build());
+                    } else if (stage + 1 < STAGES.length) {
+                        stage++;
+                        events.add(deal(dealId, "STAGE_CHANGED", at)
+                                .account(account)
+                                .stage(STAGES[stage])
+                                .build());
+                    }
+                }
+                int end = r.nextInt(3);
+                if (end < 2) {
+                    at += (long) (r.nextDouble() * 10 * DAY);
+                    events.add(deal(dealId, end == 0 ? "CLOSED_WON" : "CLOSED_LOST", at)
+                            .account(account)
+                            .build());
+                }
+            }
+        }
+        return events;
+    }
+}
