@@ -287,6 +287,11 @@ public final class OutputJson {
             g.writeStringField("windowEnd", Instant.ofEpochMilli(k.windowEnd()).toString());
             g.writeStringField("dimension", k.dimension());
             g.writeStringField("dimensionValue", k.dimensionValue());
+            g.writeNumberField("revision", k.revision());
+            if (k.isWithdrawn()) {
+                g.writeBooleanField("withdrawn", true);
+                return;
+            }
             k.values().visit(new KpiValues.Visitor<IOException>() {
                 @Override
                 public void count(String name, long value) throws IOException {

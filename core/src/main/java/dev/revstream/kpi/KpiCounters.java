@@ -90,50 +90,55 @@ public class KpiCounters {
         return c;
     }
 
-    /** Adds one fact; {@code stages} are the open stages in order. */
+    /** Adds one fact, or takes it back if it is a retraction; {@code stages} are the open stages in order. */
     public void apply(KpiFact f, List<String> stages) {
-        events++;
+        int sign = f.retracted() ? -1 : 1;
+        events += sign;
         BigDecimal amount = f.amount() == null ? BigDecimal.ZERO : f.amount();
+        if (sign < 0) {
+            amount = amount.negate();
+        }
         switch (f.kind()) {
             case DEAL_CREATED -> {
-                dealsCreated++;
+                dealsCreated += sign;
                 pipelineCreated = pipelineCreated.add(amount);
             }
-            case DEAL_ADOPTED -> dealsAdopted++;
+            case DEAL_ADOPTED -> dealsAdopted += sign;
             case DEAL_WON -> {
-                dealsWon++;
+                dealsWon += sign;
                 wonAmount = wonAmount.add(amount);
                 if (f.millis() >= 0) {
-                    cycleCount++;
-                    cycleMillis += f.millis();
+                    cycleCount += sign;
+                    cycleMillis += sign * f.millis();
                 }
             }
-            case DEAL_LOST -> dealsLost++;
+            case DEAL_LOST -> dealsLost += sign;
             case STAGE_EXIT -> {
                 int i = stages.indexOf(f.stage());
                 if (i >= 0) {
                     grow(stages.size());
-                    stageExits[i]++;
-                    stageForward[i] += f.forward() ? 1 : 0;
-                    stageMillis[i] += f.millis();
+                    stageExits[i] += sign;
+                    stageForward[i] += f.forward() ? sign : 0;
+                    stageMillis[i] += sign * f.millis();
                 }
             }
             case OPEN -> {
-                openDeals += f.count();
+                openDeals += sign * f.count();
                 openAmount = openAmount.add(amount);
-                weightedAmount = weightedAmount.add(f.weighted() == null ? BigDecimal.ZERO : f.weighted());
+                BigDecimal weighted = f.weighted() == null ? BigDecimal.ZERO : f.weighted();
+                weightedAmount = weightedAmount.add(sign < 0 ? weighted.negate() : weighted);
             }
-            case FIRST_LEAD -> newLeads++;
+            case FIRST_LEAD -> newLeads += sign;
             case FIRST_MQL -> {
-                newMqls++;
-                newMqlsSqlBefore += f.since() >= 0 ? 1 : 0;
+                newMqls += sign;
+                newMqlsSqlBefore += f.since() >= 0 ? sign : 0;
             }
-            case FIRST_SQL -> newSqls++;
-            case FIRST_DEAL -> newOpportunities++;
-            case NEW_CUSTOMER -> newCustomers++;
+            case FIRST_SQL -> newSqls += sign;
+            case FIRST_DEAL -> newOpportunities += sign;
+            case NEW_CUSTOMER -> newCustomers += sign;
             case ARR_LEVEL -> {
                 arr = arr.add(amount);
-                customers += f.count();
+                customers += sign * f.count();
             }
             case ARR_FLOW -> {
                 switch (f.stage()) {
@@ -150,7 +155,7 @@ public class KpiCounters {
                 if (attributedCents.length <= m) {
                     attributedCents = Arrays.copyOf(attributedCents, AttributionModel.values().length);
                 }
-                attributedCents[m] += f.count();
+                attributedCents[m] += sign * f.count();
             }
         }
     }

@@ -26,6 +26,14 @@ import java.util.Map;
  * <p>Facts of one key arrive over several channels, so the first to arrive may not be the earliest;
  * an earlier one moves the key's first window back (it can, since no fact is behind the watermark).
  *
+ * <p>Corrections: a fact at or before the last instant fired at (a late event's, or the retraction
+ * of one that no longer holds) waits in the late book; the next firing (the caller asks for one as
+ * soon as {@link #add} says so) applies every waiting one to the totals and to each mark after it,
+ * and reports again, with the key's next revision, every window already reported whose figures that
+ * changes (a window that no longer has any is reported without values). The forecast of a window
+ * (what was open when it began) and the MQL-to-SQL rate's count of SQLs are as of the report, not
+ * revised.
+ *
  * <p>State: the totals, the buffer (emptied as time passes), the next window end per size, and
  * marks, each removed once no future window can look back to it.
  */
@@ -48,8 +56,37 @@ public final class KpiEngine {
 
     // ---- facts ---------------------------------------------------------------------------------
 
-    /** Buffers a fact until {@link #fire} at its time; the first fact (or an earlier one) starts the windows. */
-    public void add(KpiFact f) throws Exception {
+    /**
+     * Buffers a fact until {@link #fire} at its time; the first fact (or an earlier one) starts the
+     * windows. A fact at or before the last firing waits for the next one, which corrects with it.
+     *
+     * @return true when the fact corrects: the caller asks for a firing soon
+     */
+    public boolean add(KpiFact f) throws Exception {
+        Long fired = store.firedThrough();
+        if (fired != null && f.at() <= fired) {
+            List<KpiFact> late = store.late().get(f.at());
+            late = late == null ? new ArrayList<>(1) : late;
+            late.add(f);
+            store.late().put(f.at(), late);
+            return true;
+        }
+        if (f.retracted()) {
+            List<KpiFact> waiting = store.pending().get(f.at());
+            if (waiting != null && waiting.remove(f.asEmitted())) { // taken back before it was applied
+                if (waiting.isEmpty()) {
+                    store.pending().remove(f.at());
+                } else {
+                    store.pending().put(f.at(), waiting);
+                }
+                return false;
+            }
+        }
+        buffer(f);
+        return false;
+    }
+
+    private void buffer(KpiFact f) throws Exception {
         List<KpiFact> at = store.pending().get(f.at());
         if (at == null) {
             at = new ArrayList<>(2);
@@ -134,6 +171,8 @@ public final class KpiEngine {
      * @param endOfInput the input has ended (the final watermark): no later window is due
      */
     public void fire(long t, boolean endOfInput) throws Exception {
+        correct();
+        store.putFiredThrough(t);
         KpiCounters now = store.totals();
         if (now == null) {
             now = KpiCounters.zero(s.stages().size());
@@ -235,6 +274,15 @@ public final class KpiEngine {
     // ---- reports -------------------------------------------------------------------------------
 
     private void report(KpiWindow w, long start, long end, KpiCounters atEnd) throws Exception {
+        KpiSnapshot snapshot = snapshotOf(w, start, end, atEnd, 0);
+        if (snapshot != null) {
+            out.snapshot(snapshot);
+        }
+    }
+
+    /** The window's snapshot as the books stand, or null where nothing is to be reported. */
+    private KpiSnapshot snapshotOf(KpiWindow w, long start, long end, KpiCounters atEnd, long revision)
+            throws Exception {
         KpiCounters atStart = countersAt(start);
         long lookbackStart = end - lookback(start, end);
         KpiCounters atLookback = countersAt(lookbackStart);
@@ -243,7 +291,7 @@ public final class KpiEngine {
         String value = key.substring(eq + 1);
         boolean all = dimension.equals("all");
         if (!all && atEnd.events == atStart.events && atEnd.openDeals == 0) {
-            return; // nothing counted in it and no open deal at its end
+            return null; // nothing counted in it and no open deal at its end
         }
         boolean deals = !dimension.equals("channel");
         // a channel's snapshot: its spend and the credits of deals won in the window
@@ -289,14 +337,14 @@ public final class KpiEngine {
                 retention[0],
                 retention[1],
                 retention[2]);
-        out.snapshot(new KpiSnapshot(
+        return new KpiSnapshot(
                 w.name(),
                 start,
                 end,
                 dimension,
                 value,
-                KpiMetrics.values(
-                        atStart, atEnd, atLookback, s.stages(), deals, all, revenue, extras, s.grossMargin())));
+                KpiMetrics.values(atStart, atEnd, atLookback, s.stages(), deals, all, revenue, extras, s.grossMargin()),
+                revision);
     }
 
     /** [base, now, gross] over the accounts that were customers (in {@code segment}, if given) at {@code from}. */
@@ -341,6 +389,232 @@ public final class KpiEngine {
         throw new IllegalStateException("no running totals were kept for " + Instant.ofEpochMilli(t));
     }
 
+    // ---- corrections ---------------------------------------------------------------------------
+
+    /** Corrects with the late facts waiting, now: for a caller that cannot wait for a firing (the final watermark). */
+    public void correctNow() throws Exception {
+        correct();
+    }
+
+    /** A window already reported that a correction may change. */
+    private record Reported(KpiWindow window, long start, long end) {}
+
+    private void correct() throws Exception {
+        List<KpiFact> facts = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (Map.Entry<Long, List<KpiFact>> e : store.late().entries()) {
+            times.add(e.getKey());
+            facts.addAll(e.getValue());
+        }
+        if (facts.isEmpty()) {
+            return;
+        }
+        for (Long at : times) {
+            store.late().remove(at);
+        }
+        facts.sort(java.util.Comparator.comparingLong(KpiFact::at)
+                .thenComparing(f -> !f.retracted())); // within an instant, what is taken back first
+        long from = facts.get(0).at();
+        Long first = store.firstFactAt();
+        if (first == null) {
+            facts.forEach(f -> {
+                try {
+                    buffer(f);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            return;
+        }
+        if (from < first) {
+            // the windows before the key's first fact were empty: they begin from zero totals (the key's
+            // first fact stays where it was: a lookback into that time counts from zero, as before)
+            for (KpiWindow w : s.windows()) {
+                for (long b = w.startOf(from); b <= first; b = w.endOf(b)) {
+                    if (!store.marks().contains(b)) {
+                        store.marks().put(b, KpiCounters.zero(s.stages().size()));
+                    }
+                }
+            }
+        }
+        List<Reported> windows = reportedAfter(from);
+        List<KpiSnapshot> before = new ArrayList<>(windows.size());
+        for (Reported r : windows) {
+            // windows before the one of the key's first fact were never reported
+            boolean reported = r.start() >= r.window().startOf(first);
+            before.add(
+                    reported
+                            ? snapshotOf(
+                                    r.window(),
+                                    r.start(),
+                                    r.end(),
+                                    store.marks().get(r.end()),
+                                    0)
+                            : null);
+        }
+        KpiCounters now = store.totals();
+        for (KpiFact f : facts) {
+            now.apply(f, s.stages());
+            correctBooks(f);
+        }
+        store.putTotals(now);
+        for (Map.Entry<Long, KpiCounters> m : store.marks().entries()) {
+            boolean changed = false;
+            for (KpiFact f : facts) {
+                if (f.at() < m.getKey()) {
+                    m.getValue().apply(f, s.stages());
+                    changed = true;
+                }
+            }
+            if (changed) {
+                store.marks().put(m.getKey(), m.getValue());
+            }
+        }
+        long revision = store.revision() + 1;
+        store.putRevision(revision);
+        for (int i = 0; i < windows.size(); i++) {
+            Reported r = windows.get(i);
+            KpiSnapshot was = before.get(i);
+            KpiSnapshot is =
+                    snapshotOf(r.window(), r.start(), r.end(), store.marks().get(r.end()), revision);
+            if (is == null && was != null) {
+                int eq = key.indexOf('=');
+                out.snapshot(new KpiSnapshot(
+                        r.window().name(),
+                        r.start(),
+                        r.end(),
+                        key.substring(0, eq),
+                        key.substring(eq + 1),
+                        null,
+                        revision));
+            } else if (is != null
+                    && (was == null
+                            || !is.values().figures().equals(was.values().figures()))) {
+                out.snapshot(is);
+            }
+        }
+    }
+
+    /** The windows reported so far that end after {@code t} and whose totals are still kept, oldest first. */
+    private List<Reported> reportedAfter(long t) throws Exception {
+        List<Reported> out = new ArrayList<>();
+        long[] ends = store.nextEnds();
+        if (ends == null) {
+            return out;
+        }
+        List<KpiWindow> windows = s.windows();
+        for (int i = 0; i < windows.size(); i++) {
+            KpiWindow w = windows.get(i);
+            List<Reported> ofSize = new ArrayList<>();
+            for (long end = w.startOf(ends[i] - 1); end > t; ) {
+                long start = w.startOf(end - 1);
+                if (store.marks().contains(end) && hasCounters(start) && hasCounters(end - lookback(start, end))) {
+                    ofSize.add(new Reported(w, start, end));
+                }
+                end = start;
+            }
+            java.util.Collections.reverse(ofSize);
+            out.addAll(ofSize);
+        }
+        return out;
+    }
+
+    private boolean hasCounters(long t) throws Exception {
+        Long first = store.firstFactAt();
+        return store.marks().contains(t) || first == null || t <= first;
+    }
+
+    /** The books of {@link #books} for a late fact or a retraction. */
+    private void correctBooks(KpiFact f) throws Exception {
+        if (!f.retracted()) {
+            if (f.kind() == FactKind.ARR_ACCOUNT) {
+                List<ArrPoint> h = store.arrHistory().get(f.accountId());
+                h = h == null ? new ArrayList<>(2) : h;
+                int i = 0;
+                while (i < h.size() && h.get(i).at <= f.at()) {
+                    i++;
+                }
+                h.add(i, new ArrPoint(f.at(), f.amount(), f.segment()));
+                store.arrHistory().put(f.accountId(), h);
+            } else {
+                books(f);
+            }
+            return;
+        }
+        switch (f.kind()) {
+            case FIRST_SQL -> {
+                if (f.since() >= 0) {
+                    Long n = store.sqlAfterMql().get(f.since());
+                    if (n != null && n > 1) {
+                        store.sqlAfterMql().put(f.since(), n - 1);
+                    } else {
+                        store.sqlAfterMql().remove(f.since());
+                    }
+                }
+            }
+            case ARR_FLOW -> {
+                if ("churn".equals(f.stage())) {
+                    long[] spells = store.churns().get(f.at());
+                    if (spells != null) {
+                        List<Long> left = new ArrayList<>();
+                        boolean removed = false;
+                        for (long spell : spells) {
+                            if (!removed && spell == f.since()) {
+                                removed = true;
+                            } else {
+                                left.add(spell);
+                            }
+                        }
+                        if (left.isEmpty()) {
+                            store.churns().remove(f.at());
+                        } else {
+                            store.churns()
+                                    .put(
+                                            f.at(),
+                                            left.stream()
+                                                    .mapToLong(Long::longValue)
+                                                    .toArray());
+                        }
+                    }
+                }
+            }
+            case OPEN -> {
+                if (f.count() > 0) {
+                    store.openDeals().remove(f.dealId());
+                } else if (f.count() < 0) {
+                    store.openDeals()
+                            .put(
+                                    f.dealId(),
+                                    new OpenDeal(
+                                            f.expectedCloseDate(),
+                                            f.weighted() == null
+                                                    ? null
+                                                    : f.weighted().negate()));
+                }
+            }
+            case ARR_ACCOUNT -> {
+                List<ArrPoint> h = store.arrHistory().get(f.accountId());
+                if (h != null) {
+                    for (int i = 0; i < h.size(); i++) {
+                        ArrPoint p = h.get(i);
+                        if (p.at == f.at()
+                                && java.util.Objects.equals(p.arr, f.amount())
+                                && java.util.Objects.equals(p.segment, f.segment())) {
+                            h.remove(i);
+                            break;
+                        }
+                    }
+                    if (h.isEmpty()) {
+                        store.arrHistory().remove(f.accountId());
+                    } else {
+                        store.arrHistory().put(f.accountId(), h);
+                    }
+                }
+            }
+            default -> {}
+        }
+    }
+
     // ---- forgetting ----------------------------------------------------------------------------
 
     private static void removeKeysBefore(KpiStore.Table<Long, ?> table, long keepFrom) throws Exception {
@@ -361,12 +635,13 @@ public final class KpiEngine {
             long start = w.startOf(t);
             longest = Math.max(longest, w.endOf(w.endOf(start)) - start);
         }
-        long keepFrom = t - longest - 1;
+        // a correction may report again any window that ended within the horizon: keep what it looks back to
+        long keepFrom = t - longest - s.horizonMillis() - 1;
         removeKeysBefore(store.marks(), keepFrom);
         removeKeysBefore(store.sqlAfterMql(), keepFrom);
         removeKeysBefore(store.churns(), keepFrom);
         // ARR history: keep what retention can still look back to, and the last point before that
-        long arrFrom = t - Math.max(s.retentionMillis(), longest) - 1;
+        long arrFrom = t - Math.max(s.retentionMillis(), longest) - s.horizonMillis() - 1;
         List<String> gone = new ArrayList<>();
         List<Map.Entry<String, List<ArrPoint>>> shortened = new ArrayList<>();
         for (Map.Entry<String, List<ArrPoint>> e : store.arrHistory().entries()) {

@@ -18,6 +18,8 @@ import java.math.BigDecimal;
  * @param expectedCloseDate the open deal's expected close date (OPEN), or null
  * @param since FIRST_MQL: the account's first SQL if earlier, FIRST_SQL: its first MQL, ARR_FLOW churn:
  *     when the customer spell began; else -1
+ * @param retracted this fact, emitted before, no longer holds (a late event changed the account's
+ *     history): the KPIs take it back
  */
 public record KpiFact(
         FactKind kind,
@@ -38,7 +40,103 @@ public record KpiFact(
         String accountId,
         String dealId,
         String expectedCloseDate,
-        long since) {
+        long since,
+        boolean retracted) {
+
+    /** A fact as it happens. */
+    public KpiFact(
+            FactKind kind,
+            long at,
+            String dimension,
+            String dimensionValue,
+            String segment,
+            String region,
+            String ownerId,
+            String dealType,
+            String stage,
+            String channel,
+            long count,
+            BigDecimal amount,
+            BigDecimal weighted,
+            long millis,
+            boolean forward,
+            String accountId,
+            String dealId,
+            String expectedCloseDate,
+            long since) {
+        this(
+                kind,
+                at,
+                dimension,
+                dimensionValue,
+                segment,
+                region,
+                ownerId,
+                dealType,
+                stage,
+                channel,
+                count,
+                amount,
+                weighted,
+                millis,
+                forward,
+                accountId,
+                dealId,
+                expectedCloseDate,
+                since,
+                false);
+    }
+
+    /** The retraction of this fact. */
+    public KpiFact retraction() {
+        return new KpiFact(
+                kind,
+                at,
+                dimension,
+                dimensionValue,
+                segment,
+                region,
+                ownerId,
+                dealType,
+                stage,
+                channel,
+                count,
+                amount,
+                weighted,
+                millis,
+                forward,
+                accountId,
+                dealId,
+                expectedCloseDate,
+                since,
+                true);
+    }
+
+    /** This fact as it was emitted, without the retraction flag. */
+    public KpiFact asEmitted() {
+        return retracted
+                ? new KpiFact(
+                        kind,
+                        at,
+                        dimension,
+                        dimensionValue,
+                        segment,
+                        region,
+                        ownerId,
+                        dealType,
+                        stage,
+                        channel,
+                        count,
+                        amount,
+                        weighted,
+                        millis,
+                        forward,
+                        accountId,
+                        dealId,
+                        expectedCloseDate,
+                        since)
+                : this;
+    }
 
     public KpiFact under(String dimension, String value) {
         return new KpiFact(
@@ -60,7 +158,8 @@ public record KpiFact(
                 accountId,
                 dealId,
                 expectedCloseDate,
-                since);
+                since,
+                retracted);
     }
 
     public String key() {

@@ -12,6 +12,7 @@ import java.util.List;
  * @param grossMargin for CLV
  * @param asOf a bounded run's as-of time (only windows ending by it exist), or null
  * @param earliest a bounded run's earliest event time ({@code all}'s windows start there), or null
+ * @param horizonMillis the correction horizon: the books a late fact needs are kept this much longer
  */
 public record KpiSettings(
         List<KpiWindow> windows,
@@ -20,7 +21,20 @@ public record KpiSettings(
         long retentionMillis,
         double grossMargin,
         Long asOf,
-        Long earliest) {
+        Long earliest,
+        long horizonMillis) {
+
+    /** Without corrections. */
+    public KpiSettings(
+            List<KpiWindow> windows,
+            List<String> stages,
+            long lookbackMillis,
+            long retentionMillis,
+            double grossMargin,
+            Long asOf,
+            Long earliest) {
+        this(windows, stages, lookbackMillis, retentionMillis, grossMargin, asOf, earliest, 0);
+    }
 
     public KpiSettings {
         windows = List.copyOf(windows);

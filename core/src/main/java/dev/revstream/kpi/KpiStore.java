@@ -25,6 +25,19 @@ public interface KpiStore {
 
     void putFirstFactAt(long at) throws Exception;
 
+    /** The last instant the engine fired at: a fact at or before it is late and corrects, or null. */
+    Long firedThrough() throws Exception;
+
+    void putFiredThrough(long at) throws Exception;
+
+    /** How many corrections this value has had: the revision of the windows they report again. */
+    long revision() throws Exception;
+
+    void putRevision(long revision) throws Exception;
+
+    /** Late facts (and retractions) waiting to correct the books at the next firing, by time. */
+    Table<Long, List<KpiFact>> late();
+
     /** Facts waiting for the watermark, by time. */
     Table<Long, List<KpiFact>> pending();
 

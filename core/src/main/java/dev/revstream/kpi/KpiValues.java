@@ -69,6 +69,28 @@ public record KpiValues(Channel channel, Deals deals, Funnel funnel, Revenue rev
     public record Credit(AttributionModel model, BigDecimal revenue) {}
 
     /** Receives the metrics by name, in order. */
+    /** Every metric as name=value in {@link #visit}'s order: two values with the same figures are equal. */
+    public java.util.List<String> figures() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        visit(new Visitor<RuntimeException>() {
+            @Override
+            public void count(String name, long value) {
+                out.add(name + "=" + value);
+            }
+
+            @Override
+            public void money(String name, BigDecimal value) {
+                out.add(name + "=" + value);
+            }
+
+            @Override
+            public void ratio(String name, BigDecimal value) {
+                out.add(name + "=" + value);
+            }
+        });
+        return out;
+    }
+
     public interface Visitor<E extends Exception> {
         void count(String name, long value) throws E;
 

@@ -22,6 +22,9 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
     private KpiCounters totals;
     private long[] nextEnds;
     private Long firstFactAt;
+    private Long firedThrough;
+    private long revision;
+    final MapTable<Long, List<KpiFact>> late = new MapTable<>();
     final MapTable<Long, List<KpiFact>> pending = new MapTable<>();
     final MapTable<Long, KpiCounters> marks = new MapTable<>();
     final MapTable<Long, Boolean> wantedMarks = new MapTable<>();
@@ -40,13 +43,12 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
         return new KpiEngine(settings, key, this, this);
     }
 
-    /** A fact, under this store's dimension value; never behind the watermark. */
+    /** A fact, under this store's dimension value; one behind the last firing corrects at the next watermark. */
     MemoryKpiStore add(KpiFact f) throws Exception {
-        if (f.at() <= watermark) {
-            throw new IllegalArgumentException("a fact behind the watermark");
-        }
         int eq = key.indexOf('=');
-        engine().add(f.under(key.substring(0, eq), key.substring(eq + 1)));
+        if (engine().add(f.under(key.substring(0, eq), key.substring(eq + 1)))) {
+            wakeUps.add(watermark + 1);
+        }
         return this;
     }
 
@@ -101,6 +103,31 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
     @Override
     public void putFirstFactAt(long at) {
         firstFactAt = at;
+    }
+
+    @Override
+    public Long firedThrough() {
+        return firedThrough;
+    }
+
+    @Override
+    public void putFiredThrough(long at) {
+        firedThrough = at;
+    }
+
+    @Override
+    public long revision() {
+        return revision;
+    }
+
+    @Override
+    public void putRevision(long r) {
+        revision = r;
+    }
+
+    @Override
+    public Table<Long, List<KpiFact>> late() {
+        return late;
     }
 
     @Override

@@ -206,7 +206,8 @@ public final class RevstreamJob {
                         cfg.kpi().lookback().toMillis(),
                         cfg.kpi().retentionLookback().toMillis(),
                         cfg.kpi().grossMargin(),
-                        null))
+                        null,
+                        cfg.time().correctionHorizon().toMillis()))
                 .uid("kpis")
                 .name("kpis");
         kpis.sinkTo(io.kpis()).uid("kpis-sink").name("kpis-sink");

@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * counted and logged. A pair that fails every attempt, or gets a client error, goes to the alerts
  * dead-letter topic with the last error. Webhook URLs are secrets: read from the environment or a
  * file at start, never logged.
+ *
+ * <p>A withdrawn alert ({@code status: WITHDRAWN}, a late event showed it no longer holds) goes as a
+ * follow-up to the channels that got the alert, and nowhere else, with the idempotency key
+ * {@code <alertId>/withdrawn}. Withdrawals of a batch go after its alerts are delivered, so one that
+ * arrives right behind its alert still finds where the alert went.
  */
 public final class AlertRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertRouter.class);
@@ -162,8 +167,16 @@ public final class AlertRouter implements AutoCloseable {
                     continue;
                 }
                 List<Future<?>> inFlight = new ArrayList<>();
+                List<ConsumerRecord<byte[], byte[]>> withdrawals = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    route(record, inFlight);
+                    route(record, inFlight, withdrawals);
+                }
+                for (Future<?> f : inFlight) {
+                    f.get();
+                }
+                inFlight.clear();
+                for (ConsumerRecord<byte[], byte[]> record : withdrawals) {
+                    route(record, inFlight, null);
                 }
                 for (Future<?> f : inFlight) {
                     f.get();
@@ -187,7 +200,11 @@ public final class AlertRouter implements AutoCloseable {
         }
     }
 
-    private void route(ConsumerRecord<byte[], byte[]> record, List<Future<?>> inFlight) {
+    /** @param withdrawals where to set withdrawals aside until the batch's alerts are out, or null to route them */
+    private void route(
+            ConsumerRecord<byte[], byte[]> record,
+            List<Future<?>> inFlight,
+            List<ConsumerRecord<byte[], byte[]>> withdrawals) {
         JsonNode alert;
         try {
             alert = JSON.readTree(record.value());
@@ -196,6 +213,11 @@ public final class AlertRouter implements AutoCloseable {
         }
         if (alert == null || !alert.hasNonNull("alertId")) {
             deadLetter(null, null, record, "not an alert: unreadable JSON or no alertId");
+            return;
+        }
+        boolean withdrawal = Webhooks.isWithdrawal(alert);
+        if (withdrawal && withdrawals != null) {
+            withdrawals.add(record);
             return;
         }
         long age = System.currentTimeMillis() - record.timestamp();
@@ -214,7 +236,11 @@ public final class AlertRouter implements AutoCloseable {
             if (!Webhooks.routes(c.getKey(), alert)) {
                 continue;
             }
-            if (log.contains(alert.get("alertId").asText(), c.getKey().name())) {
+            String alertId = alert.get("alertId").asText();
+            if (withdrawal && !log.delivered(alertId, c.getKey().name())) {
+                continue; // the channel never got the alert: nothing to take back there
+            }
+            if (log.contains(Webhooks.deliveryKey(alert), c.getKey().name())) {
                 stats.alreadyDone.incrementAndGet();
                 continue;
             }
@@ -225,7 +251,7 @@ public final class AlertRouter implements AutoCloseable {
 
     /** One (alert, channel): retried with backoff on I/O errors, timeouts, 408, 429 and 5xx. */
     private void deliver(JsonNode alert, Channel channel, URI uri, ConsumerRecord<byte[], byte[]> record) {
-        String id = alert.get("alertId").asText();
+        String id = Webhooks.deliveryKey(alert);
         RevstreamConfig.Router r = cfg.router();
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(r.requestTimeout())

@@ -24,6 +24,7 @@ import java.util.Set;
  */
 final class DeliveredLog implements Closeable {
     private final Set<String> done = new HashSet<>();
+    private final Set<String> delivered = new HashSet<>();
     private final BufferedWriter out;
 
     DeliveredLog(Path dir, Duration keep, long now) {
@@ -37,6 +38,9 @@ final class DeliveredLog implements Closeable {
                     if (f.length >= 3 && isNumber(f[0]) && Long.parseLong(f[0]) >= now - keep.toMillis()) {
                         kept.add(line);
                         done.add(key(f[1], f[2]));
+                        if (f.length >= 4 && "delivered".equals(f[3])) {
+                            delivered.add(key(f[1], f[2]));
+                        }
                     }
                 }
                 Path compacted = dir.resolve("delivered.log.tmp");
@@ -54,12 +58,20 @@ final class DeliveredLog implements Closeable {
         return done.contains(key(alertId, channel));
     }
 
+    /** The channel got the alert (not given up on): a withdrawal follows it there. */
+    synchronized boolean delivered(String alertId, String channel) {
+        return delivered.contains(key(alertId, channel));
+    }
+
     /** @param outcome {@code delivered} or {@code deadlettered} */
     synchronized void add(String alertId, String channel, String outcome, long now) {
         try {
             out.write(now + "\t" + alertId + "\t" + channel + "\t" + outcome + "\n");
             out.flush();
             done.add(key(alertId, channel));
+            if ("delivered".equals(outcome)) {
+                delivered.add(key(alertId, channel));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the router's delivery record", e);
         }

@@ -32,11 +32,41 @@ final class Webhooks {
         return c.owners().isEmpty() || c.owners().contains(alert.path("ownerId").asText());
     }
 
-    /** The request body: Slack's incoming-webhook message, or the alert as it is in a generic envelope. */
-    static byte[] body(Channel c, JsonNode alert) {
+    /** A record that takes back an alert delivered before. */
+    static boolean isWithdrawal(JsonNode alert) {
+        return "WITHDRAWN".equals(alert.path("status").asText());
+    }
+
+    /** The idempotency key of a delivery: the alert's id, or for its withdrawal {@code <alertId>/withdrawn}. */
+    static String deliveryKey(JsonNode alert) {
         String id = alert.path("alertId").asText();
+        return isWithdrawal(alert) ? id + "/withdrawn" : id;
+    }
+
+    /**
+     * The request body: Slack's incoming-webhook message, or the alert as it is in a generic envelope.
+     * A withdrawal says so first and why, and names the alert it follows up ({@code followUpTo}).
+     */
+    static byte[] body(Channel c, JsonNode alert) {
+        String id = deliveryKey(alert);
         ObjectNode o = JSON.createObjectNode();
-        if ("slack".equals(c.format())) {
+        if ("slack".equals(c.format()) && isWithdrawal(alert)) {
+            String who = alert.path("accountId").asText()
+                    + (alert.hasNonNull("dealId")
+                            ? " · deal " + alert.get("dealId").asText()
+                            : "");
+            String text = "Withdrawn: " + alert.path("type").asText() + " " + who + " (alert "
+                    + alert.path("alertId").asText() + ") no longer holds: "
+                    + alert.path("withdrawnBecause").asText("a late event changed the history") + ".";
+            o.put("text", text);
+            ArrayNode blocks = o.putArray("blocks");
+            blocks.addObject()
+                    .put("type", "section")
+                    .putObject("text")
+                    .put("type", "mrkdwn")
+                    .put("text", "~" + alert.path("reason").asText() + "~\n" + text);
+            o.put("followUpTo", alert.path("alertId").asText());
+        } else if ("slack".equals(c.format())) {
             String severity = alert.path("severity").asText().toUpperCase(Locale.ROOT);
             String who = alert.path("accountId").asText()
                     + (alert.hasNonNull("dealId")
@@ -65,6 +95,9 @@ final class Webhooks {
         } else {
             o.put("channel", c.name());
             o.set("alert", alert);
+            if (isWithdrawal(alert)) {
+                o.put("followUpTo", alert.path("alertId").asText());
+            }
         }
         o.put("idempotencyKey", id);
         return o.toString().getBytes(StandardCharsets.UTF_8);

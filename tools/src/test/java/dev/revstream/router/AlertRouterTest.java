@@ -53,6 +53,7 @@ class AlertRouterTest {
     /** channel path -> alertIds answered 2xx, in order (a repeat is a re-send). */
     private final Map<String, List<String>> delivered = new ConcurrentHashMap<>();
 
+    private final Map<String, String> bodies = new ConcurrentHashMap<>();
     private final AtomicInteger timedOut = new AtomicInteger();
     private final List<String> keyMismatches = Collections.synchronizedList(new ArrayList<>());
     private final List<Process> processes = new ArrayList<>();
@@ -89,6 +90,7 @@ class AlertRouterTest {
                     status = 200;
                 } else {
                     status = 200;
+                    bodies.put(path + " " + key, new String(body, StandardCharsets.UTF_8));
                     delivered
                             .computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>()))
                             .add(key);
@@ -302,6 +304,58 @@ class AlertRouterTest {
         Map<String, Integer> perPath = new HashMap<>();
         delivered.forEach((k, v) -> perPath.put(k, v.size()));
         assertThat(perPath).doesNotContainKey("/broken");
+    }
+
+    /**
+     * A withdrawal (a late event showed the alert no longer holds) goes after its alert, in the same
+     * batch too, to the channels that got the alert and nowhere else; one of an alert no channel got
+     * goes nowhere.
+     */
+    @Test
+    void followsUpAWithdrawalWhereTheAlertWentAndNowhereElse(@TempDir Path dir) throws Exception {
+        startServer();
+        RevstreamConfig cfg = Infra.config("router-withdrawn");
+        KafkaTopics.ensure(cfg);
+        String bootstrap = cfg.kafka().bootstrapServers();
+        List<String> fired = alerts("w", 2); // w-0 STALLED_DEAL (slack and ops), w-1 LEAD_SLA_BREACH (ops)
+        List<String> records = new ArrayList<>(fired);
+        for (String v : fired) {
+            records.add(withdrawn(v));
+        }
+        records.add(withdrawn(alerts("never-fired", 1).get(0)));
+        produce(bootstrap, cfg.topics().alerts(), records, System.currentTimeMillis());
+
+        router(cfg, dir.resolve("state"), dir.resolve("router.log"));
+        Set<String> expected = Set.of(
+                "/slack w-0",
+                "/slack w-0/withdrawn",
+                "/ops w-0",
+                "/ops w-0/withdrawn",
+                "/ops w-1",
+                "/ops w-1/withdrawn");
+        await(
+                "the alerts and their withdrawals",
+                Duration.ofSeconds(60),
+                () -> deliveredPairs().containsAll(expected));
+        assertThat(deliveredPairs()).isEqualTo(expected);
+        List<String> ops = delivered.get("/ops");
+        assertThat(ops.indexOf("w-0")).isLessThan(ops.indexOf("w-0/withdrawn"));
+        assertThat(ops.indexOf("w-1")).isLessThan(ops.indexOf("w-1/withdrawn"));
+        assertThat(bodies.get("/slack w-0/withdrawn"))
+                .contains("Withdrawn: STALLED_DEAL acct-0")
+                .contains("a late STAGE_CHANGED")
+                .contains("\"followUpTo\":\"w-0\"");
+        assertThat(bodies.get("/ops w-1/withdrawn")).contains("\"followUpTo\":\"w-1\"", "\"status\":\"WITHDRAWN\"");
+    }
+
+    private static String withdrawn(String alert) throws IOException {
+        var o = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(alert);
+        o.put("status", "WITHDRAWN");
+        o.put("withdrawnAt", "2026-11-22T11:00:00Z");
+        o.put(
+                "withdrawnBecause",
+                "a late STAGE_CHANGED (crm/e-1, occurred 2026-11-21T10:00:00Z) changed the" + " account's history");
+        return o.toString();
     }
 
     private static Set<String> ids(List<ConsumerRecord<byte[], byte[]>> records) {

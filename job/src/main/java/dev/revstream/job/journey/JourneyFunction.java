@@ -421,6 +421,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         c.updates().forEach(out::collect);
         c.retractedCredits().forEach(r -> ctx.output(ATTRIBUTION, r.retraction()));
         c.credits().forEach(r -> ctx.output(ATTRIBUTION, r));
+        c.retractedFacts().forEach(f -> ctx.output(FACTS, f.retraction()));
+        c.facts().forEach(f -> ctx.output(FACTS, f));
     }
 
     /** Writes a corrected account over the live keyed state (the account value is the caller's). */

@@ -30,11 +30,13 @@ import org.apache.flink.util.Collector;
  * Windowed KPI snapshots for one dimension value (the key, e.g. {@code segment=smb}): the rules of
  * {@link KpiEngine} over Flink keyed state (RocksDB in the job), with event-time timers for its
  * wake-ups. Each fact is handed to the engine as it arrives (it waits in a buffer); each timer fires
- * the engine at its instant, which the watermark reaching it makes safe (no fact is ever behind it).
+ * the engine at its instant, which the watermark reaching it makes safe. A fact behind the last
+ * firing (a correction) asks for a firing at the next watermark, which revises what it changes.
  *
  * <p>State (names and types fixed: savepoints of earlier releases restore into them): the totals,
  * the buffer, the next window end per size, marks and the marks wanted, and the books running
- * totals cannot replace (SQLs after MQLs, churns, open deals, forecasts, ARR history).
+ * totals cannot replace (SQLs after MQLs, churns, open deals, forecasts, ARR history); since
+ * corrections, the last instant fired at, the revision and the late facts waiting.
  */
 public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapshot> {
     private static final long serialVersionUID = 1L;
@@ -45,6 +47,7 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     private final long retentionMillis;
     private final double grossMargin;
     private final Long asOfSetting;
+    private final long horizonMillis;
 
     private transient KpiSettings settings;
     private transient Store store;
@@ -66,6 +69,19 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
             long retentionMillis,
             double grossMargin,
             Long asOf) {
+        this(windows, stages, lookbackMillis, retentionMillis, grossMargin, asOf, 0);
+    }
+
+    /** @param horizonMillis the correction horizon: late facts up to this far back revise the windows */
+    public KpiFunction(
+            List<KpiWindow> windows,
+            List<String> stages,
+            long lookbackMillis,
+            long retentionMillis,
+            double grossMargin,
+            Long asOf,
+            long horizonMillis) {
+        this.horizonMillis = horizonMillis;
         this.windows = List.copyOf(windows);
         this.stages = List.copyOf(stages);
         this.lookbackMillis = lookbackMillis;
@@ -84,13 +100,23 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
                 retentionMillis,
                 grossMargin,
                 params.asOf() != null ? params.asOf() : asOfSetting,
-                params.earliest());
+                params.earliest(),
+                horizonMillis);
         store = new Store();
     }
 
     @Override
     public void processElement(KpiFact f, Context ctx, Collector<KpiSnapshot> out) throws Exception {
-        engine(ctx.getCurrentKey(), ctx.timerService(), out).add(f);
+        KpiEngine engine = engine(ctx.getCurrentKey(), ctx.timerService(), out);
+        if (engine.add(f)) {
+            // a late fact: the next watermark fires the engine, which corrects with every one waiting
+            long watermark = ctx.timerService().currentWatermark();
+            if (watermark >= Long.MAX_VALUE - 1) {
+                engine.correctNow();
+            } else {
+                ctx.timerService().registerEventTimeTimer(watermark + 1);
+            }
+        }
     }
 
     @Override
@@ -119,6 +145,10 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         private final ValueState<long[]> nextEnds =
                 value("next-ends", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
         private final ValueState<Long> firstFactAt = value("first-fact-at", Types.LONG);
+        private final ValueState<Long> firedThrough = value("fired-through", Types.LONG);
+        private final ValueState<Long> revision = value("revision", Types.LONG);
+        private final Table<Long, List<KpiFact>> late =
+                table("late-facts", Types.LONG, Types.LIST(Types.POJO(KpiFact.class)));
         private final Table<Long, List<KpiFact>> pending =
                 table("pending-facts", Types.LONG, Types.LIST(Types.POJO(KpiFact.class)));
         private final Table<Long, KpiCounters> marks = table("marks", Types.LONG, Types.POJO(KpiCounters.class));
@@ -167,6 +197,32 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         @Override
         public void putFirstFactAt(long at) throws Exception {
             firstFactAt.update(at);
+        }
+
+        @Override
+        public Long firedThrough() throws Exception {
+            return firedThrough.value();
+        }
+
+        @Override
+        public void putFiredThrough(long at) throws Exception {
+            firedThrough.update(at);
+        }
+
+        @Override
+        public long revision() throws Exception {
+            Long r = revision.value();
+            return r == null ? 0 : r;
+        }
+
+        @Override
+        public void putRevision(long r) throws Exception {
+            revision.update(r);
+        }
+
+        @Override
+        public Table<Long, List<KpiFact>> late() {
+            return late;
         }
 
         @Override

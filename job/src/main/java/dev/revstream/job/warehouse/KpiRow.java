@@ -10,4 +10,5 @@ public record KpiRow(
         String dimension,
         String dimensionValue,
         String metric,
-        BigDecimal value) {}
+        BigDecimal value,
+        long revision) {}

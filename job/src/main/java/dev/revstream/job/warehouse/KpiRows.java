@@ -9,13 +9,27 @@ import org.apache.flink.util.Collector;
 /**
  * A KPI snapshot as rows of the long format, one per metric, read from its typed values: the
  * metric names are those of the snapshot's JSON on Kafka ({@code stageConversion.PROPOSAL} for a
- * stage's), the value null where the metric is undefined. Stateless.
+ * stage's), the value null where the metric is undefined, each with the snapshot's revision (the
+ * latest revision of a window is the one that holds; a window withdrawn by a correction is one row,
+ * metric {@code (withdrawn)}, value null). Stateless.
  */
 public final class KpiRows implements FlatMapFunction<KpiSnapshot, KpiRow> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public void flatMap(KpiSnapshot k, Collector<KpiRow> out) {
+        if (k.isWithdrawn()) {
+            out.collect(new KpiRow(
+                    k.windowSize(),
+                    k.windowStart(),
+                    k.windowEnd(),
+                    k.dimension(),
+                    k.dimensionValue(),
+                    "(withdrawn)",
+                    null,
+                    k.revision()));
+            return;
+        }
         k.values().visit(new KpiValues.Visitor<RuntimeException>() {
             @Override
             public void count(String name, long value) {
@@ -40,7 +54,8 @@ public final class KpiRows implements FlatMapFunction<KpiSnapshot, KpiRow> {
                         k.dimension(),
                         k.dimensionValue(),
                         name,
-                        value));
+                        value,
+                        k.revision()));
             }
         });
     }

@@ -61,7 +61,8 @@ public final class Tables {
                     of("dimension", STRING, KpiRow::dimension),
                     of("dimensionValue", STRING, KpiRow::dimensionValue),
                     of("metric", STRING, KpiRow::metric),
-                    of("value", DECIMAL, KpiRow::value)),
+                    of("value", DECIMAL, KpiRow::value),
+                    of("revision", LONG, KpiRow::revision)),
             KpiRow::windowStart);
 
     public static final ParquetTable<Alert> ALERTS = new ParquetTable<>(
