@@ -205,14 +205,17 @@
       var key = k.windowSize + '|' + k.dimension + '|' + k.dimensionValue;
       var ws = (state.series[key] = state.series[key] || []);
       ws = ws.filter(function (w) { return w.windowStart !== k.windowStart; });
-      ws.push(k);
+      if (!k.withdrawn) ws.push(k); // a window a late event left without figures leaves the series
       ws.sort(function (a, b) { return a.windowStart < b.windowStart ? -1 : 1; });
       state.series[key] = ws.slice(-30);
       state.lastRecordAt = Date.now();
       render();
     });
     es.addEventListener('alert', function (e) {
-      state.alerts.unshift(JSON.parse(e.data));
+      var a = JSON.parse(e.data);
+      // a withdrawn alert (a late event showed it no longer holds) leaves the list; a re-sent one replaces it
+      state.alerts = state.alerts.filter(function (x) { return x.alertId !== a.alertId; });
+      if (a.status !== 'WITHDRAWN') state.alerts.unshift(a);
       sortAlerts();
       state.alerts = state.alerts.slice(0, 100);
       state.lastRecordAt = Date.now();

@@ -41,17 +41,36 @@ final class Picture {
     synchronized void kpi(JsonNode k, long now) {
         lastRecordAt = now;
         NavigableMap<Long, JsonNode> windows = series.computeIfAbsent(seriesKey(k), s -> new TreeMap<>());
-        windows.put(Instant.parse(k.path("windowStart").asText()).toEpochMilli(), k);
+        long start = Instant.parse(k.path("windowStart").asText()).toEpochMilli();
+        if (k.path("withdrawn").asBoolean(false)) {
+            windows.remove(start); // a late event left the window without figures for this value
+            return;
+        }
+        windows.put(start, k);
         while (windows.size() > WINDOWS) {
             windows.pollFirstEntry();
         }
     }
 
-    /** @return false for an alert already shown */
+    /**
+     * A withdrawal (a late event showed the alert no longer holds) takes the alert off; a record of an
+     * alert shown already replaces it (a late event changed its details).
+     *
+     * @return false for nothing to tell the browsers (a repeat of what is shown, or of an alert not shown)
+     */
     synchronized boolean alert(JsonNode a, long now) {
         lastRecordAt = now;
-        if (!alertIds.add(a.path("alertId").asText())) {
-            return false;
+        String id = a.path("alertId").asText();
+        if ("WITHDRAWN".equals(a.path("status").asText())) {
+            boolean shown = alertIds.remove(id);
+            alerts.removeIf(x -> x.path("alertId").asText().equals(id));
+            return shown;
+        }
+        if (!alertIds.add(id)) {
+            if (alerts.stream().anyMatch(x -> x.equals(a))) {
+                return false;
+            }
+            alerts.removeIf(x -> x.path("alertId").asText().equals(id));
         }
         alerts.addFirst(a);
         while (alerts.size() > ALERTS) {

@@ -211,7 +211,7 @@ class WarehouseSinkTest {
                     + n.get("dimensionValue").asText();
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (!List.of("windowSize", "windowStart", "windowEnd", "dimension", "dimensionValue")
+                if (!List.of("windowSize", "windowStart", "windowEnd", "dimension", "dimensionValue", "revision")
                         .contains(e.getKey())) {
                     flatten(kpis, window, e.getKey(), e.getValue());
                 }
