@@ -272,8 +272,16 @@ public final class RevstreamJob {
         boolean live = kind == RunKind.LIVE;
         long idle = live ? cfg.time().idleTimeout().toMillis() : 0;
         boolean follow = live && cfg.time().followWallClock();
-        return WatermarkStrategy.<Ingested>forGenerator(
-                        ctx -> new LiveWatermarks<>(outOfOrderness, idle, follow, System::currentTimeMillis))
+        boolean cap = !cfg.ingest().maxFuture().isZero(); // a future beyond max-future is a dead letter already
+        long grace = Math.max(60_000, 6 * idle);
+        return WatermarkStrategy.<Ingested>forGenerator(ctx -> new LiveWatermarks<Ingested>(
+                        outOfOrderness,
+                        idle,
+                        follow,
+                        cap,
+                        grace,
+                        System::currentTimeMillis,
+                        r -> r.event() == null ? Long.MIN_VALUE : r.event().ingestedAt()))
                 .withTimestampAssigner((e, ts) -> e.eventTime());
     }
 

@@ -6,25 +6,37 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
- * Watermarks for one input partition: the largest valid event time seen, less the allowed
- * out-of-orderness. Records without a valid time ({@link Long#MIN_VALUE}, i.e. dead letters)
- * are ignored, so one absurd timestamp can never make everything after it late.
+ * Watermarks for one input partition of a live run: the largest valid event time seen, less the
+ * allowed out-of-orderness. Records without a valid time ({@link Long#MIN_VALUE}, i.e. dead
+ * letters) are ignored, so one absurd timestamp can never make everything after it late. With
+ * {@code capAtWallClock} an event from the future counts as now: it cannot move event time past the
+ * wall clock for everyone else (it waits for the clock instead).
  *
- * <p>When the partition has been quiet for {@code idleMillis}: with {@code followWallClock} (live
- * runs) event time follows the wall clock less the out-of-orderness, so deadline timers fire
- * without traffic; without it the partition is marked idle (when {@code idleMillis > 0}) so that it
- * does not hold the others back, but it never moves event time by itself. Emitted watermarks never
- * go backwards.
+ * <p>When the partition has been quiet for {@code idleMillis}: with {@code followWallClock} event
+ * time follows the wall clock less the out-of-orderness, so deadline timers fire without traffic,
+ * but only while the partition is caught up: its last record was read within
+ * {@code idleMillis + outOfOrderness} of being written (its Kafka timestamp). A partition that went
+ * quiet while reading a backlog, or has read nothing since the job (re)started, holds event time
+ * back instead, for up to {@code startupGraceMillis} after the start, so that a restore or a
+ * restart after an outage does not turn the backlog behind it late. Without wall-clock following
+ * the partition is marked idle (when {@code idleMillis > 0}) so that it does not hold the others
+ * back, but it never moves event time by itself. Emitted watermarks never go backwards.
  */
 public class LiveWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrdernessMillis;
     private final long idleMillis;
     private final boolean followWallClock;
+    private final boolean capAtWallClock;
+    private final long startupGraceMillis;
     private final Clock clock;
+    private final WrittenAt<T> writtenAt;
 
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastEmitted = Long.MIN_VALUE;
     private long lastRecordAt;
+    private final long startedAt;
+    private boolean readAny;
+    private boolean caughtUp;
     private boolean idle;
 
     /** The wall clock, injectable for tests. */
@@ -33,12 +45,39 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         long now();
     }
 
+    /** When a record was written to Kafka (its timestamp), or {@link Long#MIN_VALUE} if unknown. */
+    @FunctionalInterface
+    public interface WrittenAt<T> extends Serializable {
+        long of(T record);
+    }
+
+    /** Without caught-up tracking or a cap: wall-clock following whenever quiet. */
     public LiveWatermarks(long outOfOrdernessMillis, long idleMillis, boolean followWallClock, Clock clock) {
+        this(outOfOrdernessMillis, idleMillis, followWallClock, false, 0, clock, r -> Long.MIN_VALUE);
+    }
+
+    /**
+     * @param capAtWallClock an event time ahead of the wall clock counts as the wall clock
+     * @param startupGraceMillis how long a partition that has read nothing yet holds event time back
+     * @param writtenAt the Kafka timestamp of a record; {@link Long#MIN_VALUE} counts as caught up
+     */
+    public LiveWatermarks(
+            long outOfOrdernessMillis,
+            long idleMillis,
+            boolean followWallClock,
+            boolean capAtWallClock,
+            long startupGraceMillis,
+            Clock clock,
+            WrittenAt<T> writtenAt) {
         this.outOfOrdernessMillis = outOfOrdernessMillis;
         this.idleMillis = idleMillis;
         this.followWallClock = followWallClock;
+        this.capAtWallClock = capAtWallClock;
+        this.startupGraceMillis = startupGraceMillis;
         this.clock = clock;
+        this.writtenAt = writtenAt;
         this.lastRecordAt = clock.now();
+        this.startedAt = lastRecordAt;
     }
 
     @Override
@@ -46,8 +85,12 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         if (eventTimestamp == Long.MIN_VALUE) {
             return;
         }
-        maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
-        lastRecordAt = clock.now();
+        long now = clock.now();
+        maxTimestamp = Math.max(maxTimestamp, capAtWallClock ? Math.min(eventTimestamp, now) : eventTimestamp);
+        lastRecordAt = now;
+        readAny = true;
+        long written = writtenAt.of(event);
+        caughtUp = written == Long.MIN_VALUE || now - written <= idleMillis + outOfOrdernessMillis;
         if (idle) {
             idle = false;
             output.markActive();
@@ -60,7 +103,10 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         long now = clock.now();
         boolean quiet = idleMillis > 0 && now - lastRecordAt >= idleMillis;
         if (quiet && followWallClock) {
-            candidate = Math.max(candidate, now - outOfOrdernessMillis - 1);
+            boolean started = readAny ? caughtUp : now - startedAt >= startupGraceMillis;
+            if (started) {
+                candidate = Math.max(candidate, now - outOfOrdernessMillis - 1);
+            }
         } else if (quiet) {
             if (!idle) {
                 idle = true;

@@ -93,4 +93,55 @@ class LiveWatermarksTest {
         g.onPeriodicEmit(out);
         assertThat(out.watermarks).containsExactly(followed);
     }
+
+    /** A record's Kafka timestamp, encoded in the test record: "name@writtenAt". */
+    private static long written(String record) {
+        return Long.parseLong(record.substring(record.indexOf('@') + 1));
+    }
+
+    private LiveWatermarks<String> caughtUpTracking(boolean cap) {
+        return new LiveWatermarks<>(1_000, 5_000, true, cap, 60_000, () -> now, LiveWatermarksTest::written);
+    }
+
+    @Test
+    void shouldNotLetAnEventFromTheFutureMoveEventTimePastTheWallClock() {
+        LiveWatermarks<String> g = caughtUpTracking(true);
+        g.onEvent("future@" + now, now + 3_600_000, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(now - 1_000 - 1);
+        LiveWatermarks<String> uncapped = caughtUpTracking(false);
+        Recorder other = new Recorder();
+        uncapped.onEvent("future@" + now, now + 3_600_000, other);
+        uncapped.onPeriodicEmit(other);
+        assertThat(other.last()).isEqualTo(now + 3_600_000 - 1_000 - 1);
+    }
+
+    @Test
+    void shouldFollowTheWallClockWhenQuietOnlyAfterReadingCaughtUp() {
+        LiveWatermarks<String> g = caughtUpTracking(true);
+        // reading a backlog: records written ten minutes before they are read
+        g.onEvent("backlog@" + (now - 600_000), now - 700_000, out);
+        now += 5_000;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).as("quiet while behind: event time holds").isEqualTo(now - 5_000 - 700_000 - 1_001);
+        // caught up: the last record was read just after it was written
+        g.onEvent("fresh@" + (now - 200), now - 300, out);
+        now += 5_000;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(now - 1_001);
+    }
+
+    @Test
+    void shouldHoldEventTimeAfterAStartWithoutInputUntilTheGracePasses() {
+        LiveWatermarks<String> g = caughtUpTracking(true);
+        long started = now;
+        now += 59_999;
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks)
+                .as("a restore: the backlog may be on its way")
+                .isEmpty();
+        now = started + 60_000;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(now - 1_001);
+    }
 }
