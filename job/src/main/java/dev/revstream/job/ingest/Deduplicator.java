@@ -1,5 +1,6 @@
 package dev.revstream.job.ingest;
 
+import dev.revstream.job.RunSummary;
 import dev.revstream.model.Event;
 import dev.revstream.model.LateEvent;
 import dev.revstream.quality.QualityOutcome;
@@ -7,6 +8,7 @@ import dev.revstream.quality.QualitySample;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -50,6 +52,9 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
     private transient Counter duplicates;
     private transient Counter lateEvents;
     private transient Map<String, Counter> outBySource;
+    private transient LongCounter duplicatesInRun;
+    private transient LongCounter lateInRun;
+    private transient LongCounter appliedInRun;
 
     /** Without corrections: everything behind the watermark is late. */
     public Deduplicator(long horizonMillis, Duration ttl) {
@@ -73,18 +78,23 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
         duplicates = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("duplicates");
         lateEvents = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("lateEvents");
         outBySource = new HashMap<>();
+        duplicatesInRun = getRuntimeContext().getLongCounter(RunSummary.DUPLICATES);
+        lateInRun = getRuntimeContext().getLongCounter(RunSummary.LATE);
+        appliedInRun = getRuntimeContext().getLongCounter(RunSummary.APPLIED);
     }
 
     @Override
     public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
         if (firstSeen.value() != null) {
             duplicates.inc();
+            duplicatesInRun.add(1);
             QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.DUPLICATE, null, s -> ctx.output(QUALITY, s));
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
         if (watermark != Long.MIN_VALUE && e.occurredAt() <= watermark - correctionHorizonMillis) {
             lateEvents.inc();
+            lateInRun.add(1);
             ctx.output(
                     LATE,
                     new LateEvent(
@@ -108,6 +118,7 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
                                 .addGroup("source", src)
                                 .counter("eventsOut"))
                 .inc();
+        appliedInRun.add(1);
         out.collect(e);
     }
 

@@ -1,5 +1,6 @@
 package dev.revstream.job.ingest;
 
+import dev.revstream.job.RunSummary;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
@@ -9,6 +10,7 @@ import dev.revstream.quality.QualitySample;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -39,10 +41,13 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
     /** Per source, created as sources appear (their number is small and bounded by the mappings). */
     private transient Map<String, Counter> acceptedBySource;
 
+    private transient LongCounter deadLetteredInRun;
+
     @Override
     public void open(OpenContext ctx) {
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("revstream");
         accepted = group.counter("eventsAccepted");
+        deadLetteredInRun = getRuntimeContext().getLongCounter(RunSummary.DEAD_LETTERED);
         metrics = group;
         acceptedBySource = new HashMap<>();
         deadLettersByCode = new EnumMap<>(ErrorCode.class);
@@ -58,6 +63,7 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
         if (dl != null) {
             ctx.output(DEAD_LETTERS, dl);
             deadLettersByCode.get(dl.errorCode()).inc();
+            deadLetteredInRun.add(1);
             QualitySample.emit(
                     dl.source(), dl.ingestedAt(), QualityOutcome.REJECTED, dl.errorCode(), s -> ctx.output(QUALITY, s));
             return;

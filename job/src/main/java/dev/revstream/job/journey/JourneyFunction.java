@@ -11,6 +11,7 @@ import dev.revstream.actions.TouchTally;
 import dev.revstream.alerts.Alert;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.attribution.Touch;
+import dev.revstream.job.RunSummary;
 import dev.revstream.job.settings.JobParameters;
 import dev.revstream.journey.AccountState;
 import dev.revstream.journey.DealState;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -119,6 +121,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient ValueState<byte[]> snapshot;
     private transient AccountSnapshots snapshots;
     private transient Counter corrections;
+    private transient LongCounter correctedInRun;
+    private transient LongCounter lateInRun;
 
     public JourneyFunction(JourneySettings settings, Duration ttl) {
         this(settings, ttl, RuleSet.none());
@@ -196,6 +200,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         snapshot = getRuntimeContext().getState(snapshotDesc);
         snapshots = new AccountSnapshots();
         corrections = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("corrections");
+        correctedInRun = getRuntimeContext().getLongCounter(RunSummary.CORRECTED);
+        lateInRun = getRuntimeContext().getLongCounter(RunSummary.LATE);
     }
 
     private transient JourneySettings effective;
@@ -366,6 +372,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private void correct(AccountState a, Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
         String accountId = ctx.getCurrentKey();
         if (a.snapshotAt == null || e.occurredAt() <= a.snapshotAt) {
+            lateInRun.add(1);
             ctx.output(
                     LATE,
                     new LateEvent(
@@ -376,6 +383,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             return;
         }
         corrections.inc();
+        correctedInRun.add(1);
         byte[] snapBytes = snapshot.value();
         NavigableMap<Long, List<Event>> log = log(a);
         JourneyRecording before = new JourneyRecording();

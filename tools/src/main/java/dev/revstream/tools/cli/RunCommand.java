@@ -5,6 +5,7 @@ import dev.revstream.cli.InstantConverter;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.job.AsOfScanner;
 import dev.revstream.job.RevstreamJob.RunKind;
+import dev.revstream.job.RunSummary;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import java.nio.file.Path;
@@ -97,7 +98,8 @@ public class RunCommand implements Callable<Integer> {
                             .orElse("unknown cause"));
             return 1;
         }
-        System.out.println("bounded run finished; outputs are committed.");
+        System.out.println(
+                "bounded run finished: " + RunSummary.sentence(RunSummary.counts(result)) + "; outputs are committed.");
         return 0;
     }
 

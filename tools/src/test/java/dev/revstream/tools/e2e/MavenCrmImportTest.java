@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.job.AsOfScanner;
+import dev.revstream.job.RunSummary;
 import dev.revstream.tools.importer.CrmImporter;
 import dev.revstream.tools.importer.CrmRecords;
 import dev.revstream.tools.importer.MavenCrmFormat;
@@ -70,6 +71,11 @@ class MavenCrmImportTest {
         assertThat(result.isSuccess())
                 .as("replay: %s", result.getSerializedThrowable())
                 .isTrue();
+        Map<String, Object> counts = RunSummary.counts(result);
+        assertThat(counts.get(RunSummary.APPLIED))
+                .as("every deal event applied: %s", RunSummary.sentence(counts))
+                .isEqualTo((long) records.events.size());
+        assertThat(counts.get(RunSummary.LATE)).isEqualTo(0L);
 
         Map<String, JsonNode> snapshots = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(
