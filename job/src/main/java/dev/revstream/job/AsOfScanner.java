@@ -7,6 +7,7 @@ import dev.revstream.model.Event;
 import dev.revstream.model.Ingested;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,9 @@ import org.apache.kafka.common.TopicPartition;
  * job's own parser and de-duplication by (source, eventId), and finds the earliest and latest
  * {@code occurredAt} of the accepted events. The latest is the run's as-of time unless one is given;
  * the end offsets it read to are where the bounded job stops, so scan and job see the same input.
+ * It also measures the input's disorder: how far, at most, a valid record of a partition lies behind
+ * the latest one before it in that partition; a bounded run's watermarks allow that much, so that no
+ * event of the replay is behind them, whatever the order in the topics.
  */
 public final class AsOfScanner {
     private AsOfScanner() {}
@@ -32,7 +36,8 @@ public final class AsOfScanner {
             long accepted,
             long rejected,
             long duplicates,
-            Map<TopicPartition, Long> endOffsets) {}
+            Map<TopicPartition, Long> endOffsets,
+            long disorderMillis) {}
 
     public static Span scan(RevstreamConfig cfg) {
         EventParser parser = new EventParser(cfg.ingestSettings());
@@ -45,6 +50,8 @@ public final class AsOfScanner {
         long rejected = 0;
         long duplicates = 0;
         long now = System.currentTimeMillis();
+        Map<TopicPartition, Long> latestIn = new HashMap<>();
+        long disorder = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String topic : cfg.topics().inputs()) {
@@ -62,6 +69,14 @@ public final class AsOfScanner {
                     Ingested in =
                             parser.parse(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp(), now);
                     Event e = in.event();
+                    if (e != null) {
+                        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                        Long before = latestIn.get(tp);
+                        if (before != null && before > e.occurredAt()) {
+                            disorder = Math.max(disorder, before - e.occurredAt());
+                        }
+                        latestIn.put(tp, before == null ? e.occurredAt() : Math.max(before, e.occurredAt()));
+                    }
                     if (e == null) {
                         rejected++;
                     } else if (!seen.add(e.dedupKey())) {
@@ -74,6 +89,6 @@ public final class AsOfScanner {
                 }
             }
         }
-        return new Span(earliest, latest, accepted, rejected, duplicates, Map.copyOf(end));
+        return new Span(earliest, latest, accepted, rejected, duplicates, Map.copyOf(end), disorder);
     }
 }

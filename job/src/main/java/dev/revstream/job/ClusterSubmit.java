@@ -55,15 +55,17 @@ public class ClusterSubmit implements Callable<Integer> {
         Long at = null;
         Long earliest = null;
         Map<TopicPartition, Long> stopAt = null;
+        Long disorder = null;
         if (bounded) {
             AsOfScanner.Span span = AsOfScanner.scan(cfg);
             at = asOf != null ? Long.valueOf(asOf.toEpochMilli()) : span.latest();
             stopAt = span.endOffsets();
             earliest = span.earliest();
+            disorder = span.disorderMillis();
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         RevstreamJob.configure(env, cfg, at, earliest);
-        RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind, stopAt));
+        RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind, stopAt), disorder);
         env.execute("revstream-" + kind.name().toLowerCase(Locale.ROOT));
         return 0;
     }

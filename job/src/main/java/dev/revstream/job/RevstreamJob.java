@@ -129,10 +129,21 @@ public final class RevstreamJob {
         env.enableCheckpointing(cfg.job().checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
 
-    /** Wires the graph onto {@code env}. */
+    /** Wires the graph onto {@code env}; a bounded run holds event time until its input ends. */
     public static void build(StreamExecutionEnvironment env, RevstreamConfig cfg, RunKind kind, Io io) {
-        DataStream<Ingested> ingested =
-                env.fromSource(io.input(), watermarks(cfg, kind), "kafka-input").uid("kafka-input");
+        build(env, cfg, kind, io, null);
+    }
+
+    /**
+     * Wires the graph onto {@code env}.
+     *
+     * @param disorderMillis a bounded run's input disorder ({@link AsOfScanner.Span#disorderMillis()}): its
+     *     watermarks allow that much, so nothing is behind them; null to hold event time until the input ends
+     */
+    public static void build(
+            StreamExecutionEnvironment env, RevstreamConfig cfg, RunKind kind, Io io, Long disorderMillis) {
+        DataStream<Ingested> ingested = env.fromSource(io.input(), watermarks(cfg, kind, disorderMillis), "kafka-input")
+                .uid("kafka-input");
 
         SingleOutputStreamOperator<Event> accepted =
                 ingested.process(new IngestRouter()).uid("ingest-router").name("ingest-router");
@@ -260,13 +271,20 @@ public final class RevstreamJob {
     }
 
     /**
-     * Per-partition watermarks in live runs (wall-clock following and idleness). A bounded replay
-     * holds event time until the end of its input, so every accepted event is applied in event-time
-     * order whatever the order in the topics, and run after run gives the same outputs.
+     * Per-partition watermarks in live runs (wall-clock following and idleness). A bounded replay's
+     * watermarks allow the disorder its pre-scan measured (or, not knowing it, hold event time until
+     * the input ends), so every accepted event is applied in event-time order whatever the order in
+     * the topics, and run after run gives the same outputs.
      */
-    static WatermarkStrategy<Ingested> watermarks(RevstreamConfig cfg, RunKind kind) {
-        if (kind == RunKind.BOUNDED) {
+    static WatermarkStrategy<Ingested> watermarks(RevstreamConfig cfg, RunKind kind, Long disorderMillis) {
+        if (kind == RunKind.BOUNDED && disorderMillis == null) {
             return WatermarkStrategy.<Ingested>noWatermarks().withTimestampAssigner((e, ts) -> e.eventTime());
+        }
+        if (kind == RunKind.BOUNDED) {
+            long allowed = disorderMillis;
+            return WatermarkStrategy.<Ingested>forGenerator(
+                            ctx -> new LiveWatermarks<>(allowed, 0, false, System::currentTimeMillis))
+                    .withTimestampAssigner((e, ts) -> e.eventTime());
         }
         long outOfOrderness = cfg.time().outOfOrderness().toMillis();
         boolean live = kind == RunKind.LIVE;

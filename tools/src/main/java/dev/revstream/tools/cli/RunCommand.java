@@ -82,13 +82,14 @@ public class RunCommand implements Callable<Integer> {
         AsOfScanner.Span span = AsOfScanner.scan(cfg);
         Long at = asOf != null ? Long.valueOf(asOf.toEpochMilli()) : span.latest();
         System.out.printf(
-                "pre-scan: %d accepted, %d rejected, %d duplicates; events from %s to %s; as-of %s%n",
+                "pre-scan: %d accepted, %d rejected, %d duplicates; events from %s to %s; as-of %s; disorder %s%n",
                 span.accepted(),
                 span.rejected(),
                 span.duplicates(),
                 time(span.earliest()),
                 time(span.latest()),
-                time(at));
+                time(at),
+                java.time.Duration.ofMillis(span.disorderMillis()));
         JobID job = LocalRunner.submitBounded(flink, cfg, span, at, fromSavepoint);
         JobResult result = flink.awaitResult(job, Duration.ofDays(3650));
         if (!result.isSuccess()) {

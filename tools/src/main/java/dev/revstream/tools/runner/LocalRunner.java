@@ -37,7 +37,7 @@ public final class LocalRunner {
             Long asOf,
             Map<TopicPartition, Long> stopAt,
             String restoreFrom) {
-        return submit(flink, cfg, kind, asOf, null, stopAt, restoreFrom);
+        return submit(flink, cfg, kind, asOf, null, stopAt, restoreFrom, null);
     }
 
     /**
@@ -53,7 +53,8 @@ public final class LocalRunner {
                 asOf != null ? asOf : span.latest(),
                 span.earliest(),
                 span.endOffsets(),
-                restoreFrom);
+                restoreFrom,
+                span.disorderMillis());
     }
 
     private static JobID submit(
@@ -63,7 +64,8 @@ public final class LocalRunner {
             Long asOf,
             Long earliest,
             Map<TopicPartition, Long> stopAt,
-            String restoreFrom) {
+            String restoreFrom,
+            Long disorderMillis) {
         KafkaTopics.ensure(cfg);
         StreamExecutionEnvironment env = flink.environment();
         if (restoreFrom != null) {
@@ -72,7 +74,7 @@ public final class LocalRunner {
             env.configure(c);
         }
         RevstreamJob.configure(env, cfg, asOf, earliest);
-        RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind, stopAt));
+        RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind, stopAt), disorderMillis);
         return flink.submit(env, "revstream-" + kind.name().toLowerCase(Locale.ROOT));
     }
 }

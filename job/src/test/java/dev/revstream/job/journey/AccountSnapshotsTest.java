@@ -1,0 +1,116 @@
+package dev.revstream.job.journey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.revstream.attribution.Touch;
+import dev.revstream.journey.AccountState;
+import dev.revstream.journey.DealState;
+import dev.revstream.journey.HealthBucket;
+import dev.revstream.journey.MemoryJourneyStore;
+import java.math.BigDecimal;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The account snapshot's codec: what is written is read back, field for field, in the stores' order. */
+class AccountSnapshotsTest {
+
+    @Test
+    void readsBackWhatItWrote() throws Exception {
+        AccountSnapshots codec = new AccountSnapshots();
+        Random r = new Random(7);
+        for (int i = 0; i < 200; i++) {
+            MemoryJourneyStore store = randomAccount(r);
+            byte[] bytes = codec.write(store);
+            MemoryJourneyStore back = codec.read(bytes);
+            assertThat(back.account()).usingRecursiveComparison().isEqualTo(store.account());
+            assertThat(back.dealMap().keySet())
+                    .containsExactlyElementsOf(store.dealMap().keySet());
+            assertThat(back.dealMap().values())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(store.dealMap().values());
+            assertThat(back.signalMap().keySet())
+                    .containsExactlyElementsOf(store.signalMap().keySet());
+            assertThat(back.signalMap().values())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(store.signalMap().values());
+            assertThat(back.touches())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(store.touches());
+            assertThat(codec.write(back)).isEqualTo(bytes);
+        }
+        assertThat(codec.read(null).dealMap()).isEmpty(); // a new account
+    }
+
+    @Test
+    void aTypicalAccountIsAFewKilobytes() throws Exception {
+        // a customer with 3 deals, 12 health signals and 40 attributable touches
+        MemoryJourneyStore store = new MemoryJourneyStore(new AccountState());
+        store.account().lifecycle = "customer";
+        store.account().arr = new BigDecimal("48200.00");
+        for (int d = 0; d < 3; d++) {
+            store.putDeal(deal("006417-" + d, 1_000L * d));
+        }
+        for (int s = 0; s < 12; s++) {
+            HealthBucket b = new HealthBucket();
+            b.usage = 40 + s;
+            b.tickets = s % 3;
+            store.putSignal(86_400_000L * s, b);
+        }
+        for (int t = 0; t < 40; t++) {
+            store.addTouch(touch(3_600_000L * t, "hubspot", "hs-email-" + t));
+        }
+        int size = new AccountSnapshots().write(store).length;
+        System.out.printf("account snapshot: 3 deals, 12 signals, 40 touches = %,d bytes%n", size);
+        assertThat(size).isBetween(1_000, 8_000);
+    }
+
+    private static MemoryJourneyStore randomAccount(Random r) {
+        AccountState a = new AccountState();
+        a.lifecycle = r.nextBoolean() ? "customer" : "mql";
+        a.firstMqlAt = r.nextBoolean() ? null : r.nextLong(1_000_000);
+        a.arr = BigDecimal.valueOf(r.nextInt(100_000), 2);
+        a.segment = r.nextBoolean() ? null : "smb";
+        a.churnArmed = r.nextBoolean();
+        a.lastTouch = r.nextBoolean() ? null : touch(r.nextLong(1_000_000), "segment", "x" + r.nextInt());
+        a.appliedThrough = r.nextLong(1_000_000);
+        MemoryJourneyStore store = new MemoryJourneyStore(a);
+        for (int d = 0, n = r.nextInt(5); d < n; d++) {
+            store.putDeal(deal("d-" + r.nextInt(1_000), r.nextLong(1_000_000)));
+        }
+        for (int s = 0, n = r.nextInt(8); s < n; s++) {
+            HealthBucket b = new HealthBucket();
+            b.usage = r.nextDouble();
+            b.paymentFailed = r.nextInt(2);
+            store.putSignal(r.nextLong(1_000_000), b);
+        }
+        for (int t = 0, n = r.nextInt(20); t < n; t++) {
+            store.addTouch(touch(r.nextLong(1_000_000), "segment", "e-" + t));
+        }
+        return store;
+    }
+
+    private static DealState deal(String id, long at) {
+        DealState d = new DealState();
+        d.dealId = id;
+        d.stage = 2;
+        d.createdAt = at;
+        d.stageEnteredAt = at + 1;
+        d.amount = new BigDecimal("48200.00");
+        d.ownerId = "rep-7";
+        d.segment = "mid_market";
+        d.dealType = "new_business";
+        d.lastActivity = "STAGE_CHANGED";
+        d.lastActivityAt = at + 2;
+        return d;
+    }
+
+    private static Touch touch(long at, String source, String eventId) {
+        Touch t = new Touch();
+        t.at = at;
+        t.source = source;
+        t.eventId = eventId;
+        t.type = "EMAIL_CLICK";
+        t.channel = "email";
+        return t;
+    }
+}
