@@ -73,6 +73,8 @@ public class AccountState {
     public Long snapshotAt;
     /** Corrections: the oldest applied event still in the account's log (after the snapshot), or null. */
     public Long loggedFrom;
+    /** Corrections: late events wait for the next firing, which corrects with them. */
+    public boolean lateWaiting;
 
     public AccountState() {}
 
@@ -89,6 +91,7 @@ public class AccountState {
         appliedThrough = live.appliedThrough;
         snapshotAt = live.snapshotAt;
         loggedFrom = live.loggedFrom;
+        lateWaiting = live.lateWaiting;
     }
 
     public boolean isCustomer() {

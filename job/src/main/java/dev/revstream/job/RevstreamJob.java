@@ -291,7 +291,8 @@ public final class RevstreamJob {
         long idle = live ? cfg.time().idleTimeout().toMillis() : 0;
         boolean follow = live && cfg.time().followWallClock();
         boolean cap = !cfg.ingest().maxFuture().isZero(); // a future beyond max-future is a dead letter already
-        long grace = Math.max(60_000, 6 * idle);
+        long grace = 2 * idle; // a backlog behind a restore is fetched within seconds; an empty partition must not hold
+        // deadlines back for long
         return WatermarkStrategy.<Ingested>forGenerator(ctx -> new LiveWatermarks<Ingested>(
                         outOfOrderness,
                         idle,

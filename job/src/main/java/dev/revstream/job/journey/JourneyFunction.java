@@ -55,13 +55,14 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-account journey state in keyed state (RocksDB in the job), with the rules of
  * {@link Journey} applied in the account's event-time order.
  *
- * <p>Keyed by account. Assumes no input is behind the watermark (the de-duplication stage routes
- * late events away). Each event waits in a buffer keyed by its {@code occurredAt} until the
+ * <p>Keyed by account. Each event waits in a buffer keyed by its {@code occurredAt} until the
  * watermark passes it; one event-time timer per distinct time applies that time's events sorted
  * by {@link EventOrder}, then lets time pass to it (deadlines, day boundaries), then registers the
  * next wake-up the rules ask for (none past a bounded run's as-of time: nothing after it is emitted). Timers fire in time order, so events and deadlines interleave
@@ -74,6 +75,15 @@ import org.apache.flink.util.OutputTag;
  * open deals live as long as the account does; a processing-time TTL ({@code ttl}) is only a
  * safety net for accounts that go silent forever.
  *
+ * <p>Corrections (with a correction horizon): the buffer keeps the events applied, as the account's
+ * log, and a snapshot of the account at the horizon's start is kept as one value
+ * ({@link AccountSnapshots}). An event at or before the last instant the account fired at waits in
+ * {@code late-events} for the next watermark; that firing rewinds to the snapshot, replays the log
+ * without and with the waiting events ({@link JourneyReplay}) and emits the difference
+ * ({@link JourneyCorrection}). The log is folded into the snapshot by a wake-up once its oldest
+ * event is half a horizon older than the horizon, so state is bounded by about 1.5 horizons of the
+ * account's events. An event older than the snapshot goes to {@link #LATE}.
+ *
  * <p>With a rule book, every firing also evaluates the rules ({@link AccountRules}) after the
  * journey has moved, and the account wakes up at each evaluation tick while anything is in a
  * rule's scope or open; touch tallies go once older than twice the longest counting window, rule
@@ -82,6 +92,7 @@ import org.apache.flink.util.OutputTag;
  */
 public class JourneyFunction extends KeyedProcessFunction<String, Event, JourneyUpdate> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(JourneyFunction.class);
 
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", Types.POJO(Alert.class)) {};
     public static final OutputTag<QualitySample> QUALITY =
@@ -119,6 +130,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient Counter actionsOut;
     private transient Counter ruleFailures;
     private transient ValueState<byte[]> snapshot;
+    private transient MapState<Long, List<Event>> lateEvents;
     private transient AccountSnapshots snapshots;
     private transient Counter corrections;
     private transient LongCounter correctedInRun;
@@ -198,6 +210,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             snapshotDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         }
         snapshot = getRuntimeContext().getState(snapshotDesc);
+        lateEvents = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("late-events", Types.LONG, Types.LIST(Types.POJO(Event.class))));
         snapshots = new AccountSnapshots();
         corrections = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("corrections");
         correctedInRun = getRuntimeContext().getLongCounter(RunSummary.CORRECTED);
@@ -218,7 +232,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (horizonMillis > 0) {
             AccountState a = account.value();
             if (a != null && a.appliedThrough != null && e.occurredAt() <= a.appliedThrough) {
-                correct(a, e, ctx, out);
+                lateArrival(a, e, ctx, out);
                 return;
             }
         }
@@ -243,6 +257,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         if (horizonMillis > 0 && a.snapshotAt == null) {
             startLog(a, fresh, t);
+        }
+        if (a.lateWaiting) {
+            a = correctWaiting(a, ctx, out);
         }
         Store store = new Store(a);
         Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx, out));
@@ -365,61 +382,135 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     }
 
     /**
-     * An event at or before the last instant the account fired at: rewinds to the snapshot, replays
-     * the log with and without it, emits the difference (withdrawn and late alerts, retracted and new
-     * updates and credits) and makes the corrected state the live one.
+     * An event at or before the last instant the account fired at: one older than the account's
+     * snapshot is late for good; any other waits for the next watermark, when {@link #correctWaiting}
+     * corrects with every one that arrived by then (a CRM sync's batch rewinds once, not per event).
      */
-    private void correct(AccountState a, Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
-        String accountId = ctx.getCurrentKey();
+    private void lateArrival(AccountState a, Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
         if (a.snapshotAt == null || e.occurredAt() <= a.snapshotAt) {
             lateInRun.add(1);
             ctx.output(
                     LATE,
                     new LateEvent(
                             e,
-                            ctx.timerService().currentWatermark(),
+                            watermark,
                             horizonMillis,
                             "older than the account's correction snapshot (" + instant(a.snapshotAt) + ")"));
             return;
         }
-        corrections.inc();
-        correctedInRun.add(1);
-        byte[] snapBytes = snapshot.value();
-        NavigableMap<Long, List<Event>> log = log(a);
-        JourneyRecording before = new JourneyRecording();
-        JourneyReplay.run(effective, accountId, snapshots.read(snapBytes), log, a.snapshotAt, a.appliedThrough, before);
-        List<Event> at = new ArrayList<>(log.getOrDefault(e.occurredAt(), List.of()));
+        List<Event> at = lateEvents.get(e.occurredAt());
+        at = at == null ? new ArrayList<>(1) : at;
         at.add(e);
-        log.put(e.occurredAt(), at);
-        MemoryJourneyStore corrected = snapshots.read(snapBytes);
-        JourneyRecording after = new JourneyRecording();
-        JourneyReplay.run(effective, accountId, corrected, log, a.snapshotAt, a.appliedThrough, after);
-        emit(JourneyCorrection.between(before, after), e, ctx, out);
+        lateEvents.put(e.occurredAt(), at);
+        if (watermark >= Long.MAX_VALUE - 1) {
+            // the end of a bounded input: no later firing comes
+            AccountState c = correctWaiting(a, ctx, out);
+            registerWakeUp(c, ctx, new Journey(effective, ctx.getCurrentKey(), new Store(c), new JourneyRecording()));
+            account.update(c);
+        } else if (!a.lateWaiting) {
+            a.lateWaiting = true;
+            ctx.timerService().registerEventTimeTimer(watermark + 1);
+            account.update(a);
+        }
+    }
+
+    /**
+     * Corrects with the late events waiting: rewinds to the snapshot, replays the log without and with
+     * them, emits the difference (withdrawn and late alerts, retracted and new updates, credits and
+     * KPI facts) and makes the corrected state the live one, which it returns. If the replay fails (a
+     * bug must not stop the job), the events go to the late output with the error and the account is
+     * left as it was.
+     */
+    private AccountState correctWaiting(AccountState a, Context ctx, Collector<JourneyUpdate> out) throws Exception {
+        List<Event> late = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (Map.Entry<Long, List<Event>> e : lateEvents.entries()) {
+            times.add(e.getKey());
+            late.addAll(e.getValue());
+        }
+        for (Long t : times) {
+            lateEvents.remove(t);
+        }
+        a.lateWaiting = false;
+        if (late.isEmpty()) {
+            return a;
+        }
+        String accountId = ctx.getCurrentKey();
+        NavigableMap<Long, List<Event>> withLate;
+        MemoryJourneyStore corrected;
+        JourneyCorrection correction;
+        try {
+            byte[] snapBytes = snapshot.value();
+            NavigableMap<Long, List<Event>> log = log(a);
+            JourneyRecording before = new JourneyRecording();
+            JourneyReplay.run(
+                    effective, accountId, snapshots.read(snapBytes), log, a.snapshotAt, a.appliedThrough, before);
+            withLate = new TreeMap<>(log);
+            for (Event e : late) {
+                List<Event> at = new ArrayList<>(withLate.getOrDefault(e.occurredAt(), List.of()));
+                at.add(e);
+                withLate.put(e.occurredAt(), at);
+            }
+            corrected = snapshots.read(snapBytes);
+            JourneyRecording after = new JourneyRecording();
+            JourneyReplay.run(effective, accountId, corrected, withLate, a.snapshotAt, a.appliedThrough, after);
+            correction = JourneyCorrection.between(before, after);
+        } catch (Exception | LinkageError | AssertionError ex) {
+            LOG.warn("account {}: {} late event(s) could not be corrected with", accountId, late.size(), ex);
+            lateInRun.add(late.size());
+            for (Event e : late) {
+                ctx.output(
+                        LATE,
+                        new LateEvent(
+                                e,
+                                ctx.timerService().currentWatermark(),
+                                horizonMillis,
+                                "could not be corrected with: " + ex));
+            }
+            return a;
+        }
+        corrections.inc(late.size());
+        correctedInRun.add(late.size());
+        emit(correction, late, ctx, out);
 
         AccountState c = corrected.account();
         c.keepBookkeepingOf(a);
-        pending.put(e.occurredAt(), at);
-        c.loggedFrom = c.loggedFrom == null ? e.occurredAt() : Math.min(c.loggedFrom, e.occurredAt());
+        for (Event e : late) {
+            pending.put(e.occurredAt(), withLate.get(e.occurredAt())); // the log, with them in place
+            c.loggedFrom = c.loggedFrom == null ? e.occurredAt() : Math.min(c.loggedFrom, e.occurredAt());
+        }
         replaceLive(corrected);
         if (rules != null) {
-            new AccountRules(rules, effective, accountId, new Store(c), new Tallies(), new Marks(), null).record(e);
+            AccountRules accountRules =
+                    new AccountRules(rules, effective, accountId, new Store(c), new Tallies(), new Marks(), null);
+            for (Event e : late) {
+                accountRules.record(e);
+            }
         }
-        Long next = earliest(
-                new Journey(effective, accountId, corrected, new JourneyRecording()).nextWakeUp(c.appliedThrough),
-                foldAt(c));
+        return c;
+    }
+
+    /** Registers the account's next wake-up where it is earlier than the one registered. */
+    private void registerWakeUp(AccountState c, Context ctx, Journey journey) {
+        Long next = earliest(journey.nextWakeUp(c.appliedThrough), foldAt(c));
         boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
         if (next != null && !afterAsOf && (c.wakeUp == null || next < c.wakeUp)) {
             ctx.timerService().registerEventTimeTimer(next);
             c.wakeUp = next;
         }
-        account.update(c);
     }
 
-    private void emit(JourneyCorrection c, Event cause, Context ctx, Collector<JourneyUpdate> out) {
-        String because = "a late " + cause.type() + " (" + cause.source() + "/" + cause.eventId() + ", occurred "
-                + Instant.ofEpochMilli(cause.occurredAt()) + ") changed the account's history";
+    private void emit(JourneyCorrection c, List<Event> causes, Context ctx, Collector<JourneyUpdate> out) {
+        Event first = causes.stream().min(EventOrder.ORDER).orElseThrow();
+        String event = first.type() + " (" + first.source() + "/" + first.eventId() + ", occurred "
+                + Instant.ofEpochMilli(first.occurredAt()) + ")";
+        String because =
+                (causes.size() == 1 ? "a late " + event : causes.size() + " late events (the earliest: " + event + ")")
+                        + " changed the account's history";
+        long receivedAt = causes.stream().mapToLong(Event::ingestedAt).max().orElseThrow();
         for (Alert alert : c.withdrawn()) {
-            ctx.output(ALERTS, alert.withdrawn(cause.ingestedAt(), because));
+            ctx.output(ALERTS, alert.withdrawn(receivedAt, because));
         }
         for (Alert alert : c.fired()) {
             alertsOut.inc();

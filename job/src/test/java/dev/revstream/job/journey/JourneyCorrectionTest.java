@@ -81,6 +81,10 @@ class JourneyCorrectionTest {
         Event late =
                 deal("d1", "STAGE_CHANGED", T0 + 13 * DAY).stage("DISCOVERY").build();
         send(h, late);
+        assertThat(side(h, JourneyFunction.ALERTS))
+                .as("it waits for the next watermark")
+                .hasSize(1);
+        h.processWatermark(T0 + 14 * DAY + HOUR + 1);
 
         List<Alert> alerts = side(h, JourneyFunction.ALERTS);
         assertThat(alerts).hasSize(2);
@@ -113,6 +117,7 @@ class JourneyCorrectionTest {
 
         // an MQL at day 2 with no sales touch after it breaches the 1-day hand-off SLA at day 3, in the past
         send(h, touch("MQL", T0 + 2 * DAY).build());
+        h.processWatermark(T0 + 5 * DAY + 1);
         assertThat(side(h, JourneyFunction.ALERTS)).singleElement().satisfies(a -> {
             assertThat(a.type()).isEqualTo(AlertType.LEAD_SLA_BREACH);
             assertThat(a.triggeredAt()).isEqualTo(T0 + 3 * DAY);
