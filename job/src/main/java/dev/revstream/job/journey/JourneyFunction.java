@@ -23,9 +23,7 @@ import dev.revstream.journey.JourneyOutput;
 import dev.revstream.journey.JourneyRecording;
 import dev.revstream.journey.JourneyReplay;
 import dev.revstream.journey.JourneySettings;
-import dev.revstream.journey.JourneyStore;
 import dev.revstream.journey.JourneyUpdate;
-import dev.revstream.journey.MemoryJourneyStore;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.ErrorCode;
@@ -40,8 +38,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -75,8 +71,8 @@ import org.slf4j.LoggerFactory;
  * open deals live as long as the account does; a processing-time TTL ({@code ttl}) is only a
  * safety net for accounts that go silent forever.
  *
- * <p>Corrections (with a correction horizon): the buffer keeps the events applied, as the account's
- * log, and a snapshot of the account at the horizon's start is kept as one value
+ * <p>Corrections (with a correction horizon, {@link AccountLog}): the buffer keeps the events applied,
+ * as the account's log, and a snapshot of the account at the horizon's start is kept as one value
  * ({@link AccountSnapshots}). An event at or before the last instant the account fired at waits in
  * {@code late-events} for the next watermark; that firing rewinds to the snapshot, replays the log
  * without and with the waiting events ({@link JourneyReplay}) and emits the difference
@@ -113,8 +109,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private final Duration ttl;
     private final RuleSet ruleSet;
     private final long horizonMillis;
-    /** How much older than the horizon the log may grow before it is folded into the snapshot. */
-    private final long foldEveryMillis;
 
     private transient ValueState<AccountState> account;
     private transient MapState<String, DealState> deals;
@@ -129,9 +123,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient RuleBook rules;
     private transient Counter actionsOut;
     private transient Counter ruleFailures;
-    private transient ValueState<byte[]> snapshot;
-    private transient MapState<Long, List<Event>> lateEvents;
-    private transient AccountSnapshots snapshots;
+    private transient AccountLog accountLog;
     private transient Counter corrections;
     private transient LongCounter correctedInRun;
     private transient LongCounter lateInRun;
@@ -151,7 +143,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         this.ttl = ttl;
         this.ruleSet = ruleSet;
         this.horizonMillis = horizon.toMillis();
-        this.foldEveryMillis = Math.max(1, horizonMillis / 2);
     }
 
     @Override
@@ -204,15 +195,20 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         actionsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recommendations");
         ruleFailures =
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
-        ValueStateDescriptor<byte[]> snapshotDesc =
-                new ValueStateDescriptor<>("horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-        if (ttl != null && !ttl.isZero()) {
-            snapshotDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+        if (horizonMillis > 0) {
+            ValueStateDescriptor<byte[]> snapshotDesc = new ValueStateDescriptor<>(
+                    "horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+            if (ttl != null && !ttl.isZero()) {
+                snapshotDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+            }
+            accountLog = new AccountLog(
+                    horizonMillis,
+                    getRuntimeContext().getState(snapshotDesc),
+                    pending,
+                    getRuntimeContext()
+                            .getMapState(new MapStateDescriptor<>(
+                                    "late-events", Types.LONG, Types.LIST(Types.POJO(Event.class)))));
         }
-        snapshot = getRuntimeContext().getState(snapshotDesc);
-        lateEvents = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>("late-events", Types.LONG, Types.LIST(Types.POJO(Event.class))));
-        snapshots = new AccountSnapshots();
         corrections = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("corrections");
         correctedInRun = getRuntimeContext().getLongCounter(RunSummary.CORRECTED);
         lateInRun = getRuntimeContext().getLongCounter(RunSummary.LATE);
@@ -255,13 +251,13 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (a.wakeUp != null && a.wakeUp <= t) {
             a.wakeUp = null;
         }
-        if (horizonMillis > 0 && a.snapshotAt == null) {
-            startLog(a, fresh, t);
+        if (accountLog != null && a.snapshotAt == null) {
+            accountLog.start(a, fresh, t, store(a));
         }
         if (a.lateWaiting) {
             a = correctWaiting(a, ctx, out);
         }
-        Store store = new Store(a);
+        KeyedJourneyStore store = store(a);
         Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx, out));
         AccountRules accountRules = rules == null
                 ? null
@@ -288,8 +284,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         journey.advanceTo(t);
         a.appliedThrough = t;
-        if (horizonMillis > 0 && a.loggedFrom != null && a.loggedFrom <= t - horizonMillis - foldEveryMillis) {
-            fold(a, t - horizonMillis, ctx.getCurrentKey());
+        if (accountLog != null) {
+            accountLog.foldIfDue(a, t, effective, ctx.getCurrentKey());
         }
         Long next = earliest(journey.nextWakeUp(t), foldAt(a));
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
@@ -312,33 +308,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     // ---- corrections ---------------------------------------------------------------------------
 
-    /**
-     * The first firing of an account with corrections on: a new account's snapshot is the empty
-     * account; an account from before corrections existed (restored state) starts its log here, with
-     * its state as it stands as the snapshot.
-     */
-    private void startLog(AccountState a, boolean fresh, long t) throws Exception {
-        if (fresh) {
-            a.snapshotAt = Long.MIN_VALUE;
-            return;
-        }
-        MemoryJourneyStore current = new MemoryJourneyStore(a);
-        for (DealState d : deals.values()) {
-            current.putDeal(d);
-        }
-        for (Map.Entry<Long, HealthBucket> e : signals.entries()) {
-            current.putSignal(e.getKey(), e.getValue());
-        }
-        for (List<Touch> at : touches.values()) {
-            at.forEach(current::addTouch);
-        }
-        a.snapshotAt = t - 1;
-        snapshot.update(snapshots.write(current));
-    }
-
-    /** When the log next holds an event older than the horizon allows, or null. */
+    /** When the account's log is next due to fold, or null (none without corrections). */
     private Long foldAt(AccountState a) {
-        return horizonMillis > 0 && a.loggedFrom != null ? a.loggedFrom + horizonMillis + foldEveryMillis : null;
+        return accountLog == null ? null : accountLog.foldAt(a);
     }
 
     private static Long earliest(Long x, Long y) {
@@ -346,39 +318,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             return x == null ? y : x;
         }
         return Long.valueOf(Math.min(x, y));
-    }
-
-    /** Moves the snapshot forward to {@code to}: the logged events up to it are replayed onto it and leave the log. */
-    private void fold(AccountState a, long to, String accountId) throws Exception {
-        NavigableMap<Long, List<Event>> folded = new TreeMap<>();
-        Long oldestLeft = null;
-        for (Map.Entry<Long, List<Event>> e : pending.entries()) {
-            long at = e.getKey();
-            if (at <= to) {
-                folded.put(at, e.getValue());
-            } else if (at <= a.appliedThrough && (oldestLeft == null || at < oldestLeft)) {
-                oldestLeft = at;
-            }
-        }
-        MemoryJourneyStore snap = snapshots.read(snapshot.value());
-        JourneyReplay.run(effective, accountId, snap, folded, a.snapshotAt, to, new JourneyRecording());
-        snapshot.update(snapshots.write(snap));
-        for (Long at : folded.keySet()) {
-            pending.remove(at);
-        }
-        a.snapshotAt = to;
-        a.loggedFrom = oldestLeft;
-    }
-
-    /** The account's log: its applied events after the snapshot, by time. */
-    private NavigableMap<Long, List<Event>> log(AccountState a) throws Exception {
-        NavigableMap<Long, List<Event>> log = new TreeMap<>();
-        for (Map.Entry<Long, List<Event>> e : pending.entries()) {
-            if (e.getKey() > a.snapshotAt && e.getKey() <= a.appliedThrough) {
-                log.put(e.getKey(), e.getValue());
-            }
-        }
-        return log;
     }
 
     /**
@@ -399,14 +338,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                             "older than the account's correction snapshot (" + instant(a.snapshotAt) + ")"));
             return;
         }
-        List<Event> at = lateEvents.get(e.occurredAt());
-        at = at == null ? new ArrayList<>(1) : at;
-        at.add(e);
-        lateEvents.put(e.occurredAt(), at);
+        accountLog.addLate(e);
         if (watermark >= Long.MAX_VALUE - 1) {
             // the end of a bounded input: no later firing comes
             AccountState c = correctWaiting(a, ctx, out);
-            registerWakeUp(c, ctx, new Journey(effective, ctx.getCurrentKey(), new Store(c), new JourneyRecording()));
+            registerWakeUp(c, ctx, new Journey(effective, ctx.getCurrentKey(), store(c), new JourneyRecording()));
             account.update(c);
         } else if (!a.lateWaiting) {
             a.lateWaiting = true;
@@ -423,39 +359,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
      * left as it was.
      */
     private AccountState correctWaiting(AccountState a, Context ctx, Collector<JourneyUpdate> out) throws Exception {
-        List<Event> late = new ArrayList<>();
-        List<Long> times = new ArrayList<>();
-        for (Map.Entry<Long, List<Event>> e : lateEvents.entries()) {
-            times.add(e.getKey());
-            late.addAll(e.getValue());
-        }
-        for (Long t : times) {
-            lateEvents.remove(t);
-        }
+        List<Event> late = accountLog.takeLate();
         a.lateWaiting = false;
         if (late.isEmpty()) {
             return a;
         }
         String accountId = ctx.getCurrentKey();
-        NavigableMap<Long, List<Event>> withLate;
-        MemoryJourneyStore corrected;
-        JourneyCorrection correction;
+        AccountLog.Rewind rewind;
         try {
-            byte[] snapBytes = snapshot.value();
-            NavigableMap<Long, List<Event>> log = log(a);
-            JourneyRecording before = new JourneyRecording();
-            JourneyReplay.run(
-                    effective, accountId, snapshots.read(snapBytes), log, a.snapshotAt, a.appliedThrough, before);
-            withLate = new TreeMap<>(log);
-            for (Event e : late) {
-                List<Event> at = new ArrayList<>(withLate.getOrDefault(e.occurredAt(), List.of()));
-                at.add(e);
-                withLate.put(e.occurredAt(), at);
-            }
-            corrected = snapshots.read(snapBytes);
-            JourneyRecording after = new JourneyRecording();
-            JourneyReplay.run(effective, accountId, corrected, withLate, a.snapshotAt, a.appliedThrough, after);
-            correction = JourneyCorrection.between(before, after);
+            rewind = accountLog.rewind(a, late, effective, accountId);
         } catch (Exception | LinkageError | AssertionError ex) {
             LOG.warn("account {}: {} late event(s) could not be corrected with", accountId, late.size(), ex);
             lateInRun.add(late.size());
@@ -472,18 +384,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         corrections.inc(late.size());
         correctedInRun.add(late.size());
-        emit(correction, late, ctx, out);
+        emit(rewind.correction(), late, ctx, out);
 
-        AccountState c = corrected.account();
+        AccountState c = rewind.corrected().account();
         c.keepBookkeepingOf(a);
-        for (Event e : late) {
-            pending.put(e.occurredAt(), withLate.get(e.occurredAt())); // the log, with them in place
-            c.loggedFrom = c.loggedFrom == null ? e.occurredAt() : Math.min(c.loggedFrom, e.occurredAt());
-        }
-        replaceLive(corrected);
+        accountLog.keep(c, late, rewind.log());
+        store(c).replaceWith(rewind.corrected());
         if (rules != null) {
             AccountRules accountRules =
-                    new AccountRules(rules, effective, accountId, new Store(c), new Tallies(), new Marks(), null);
+                    new AccountRules(rules, effective, accountId, store(c), new Tallies(), new Marks(), null);
             for (Event e : late) {
                 accountRules.record(e);
             }
@@ -524,163 +433,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         c.facts().forEach(f -> ctx.output(FACTS, f));
     }
 
-    /** Writes a corrected account over the live keyed state (the account value is the caller's). */
-    private void replaceLive(MemoryJourneyStore corrected) throws Exception {
-        deals.clear();
-        for (DealState d : corrected.dealMap().values()) {
-            deals.put(d.dealId, d);
-        }
-        signals.clear();
-        for (Map.Entry<Long, HealthBucket> e : corrected.signalMap().entrySet()) {
-            signals.put(e.getKey(), e.getValue());
-        }
-        touches.clear();
-        for (Map.Entry<Long, List<Touch>> e : corrected.touchMap().entrySet()) {
-            touches.put(e.getKey(), e.getValue());
-        }
+    /** The account's journey in keyed state. */
+    private KeyedJourneyStore store(AccountState a) {
+        return new KeyedJourneyStore(a, deals, signals, touches);
     }
 
     private static String instant(Long at) {
         return at == null || at == Long.MIN_VALUE
                 ? "none"
                 : Instant.ofEpochMilli(at).toString();
-    }
-
-    /**
-     * Keyed state seen through the journey's and the rules' store. The account's deals and health
-     * signals are read from RocksDB at most once per firing (one iterator each, on first use) and
-     * written back once, by {@link #flush}: a firing reads them several times (wake-ups, health,
-     * the rules' facts), and each read was an iterator and a deserialization of every entry.
-     */
-    private final class Store implements JourneyStore {
-        private final AccountState a;
-        private Map<String, DealState> dealCache;
-        private final Map<String, DealState> dealWrites = new HashMap<>(); // null: removed
-        private TreeMap<Long, HealthBucket> signalCache;
-        private final Map<Long, HealthBucket> signalWrites = new HashMap<>(); // null: removed
-
-        Store(AccountState a) {
-            this.a = a;
-        }
-
-        @Override
-        public AccountState account() {
-            return a;
-        }
-
-        private Map<String, DealState> dealMap() throws Exception {
-            if (dealCache == null) {
-                dealCache = new TreeMap<>(JourneyStore.DEAL_ORDER);
-                for (Map.Entry<String, DealState> e : deals.entries()) {
-                    dealCache.put(e.getKey(), e.getValue());
-                }
-            }
-            return dealCache;
-        }
-
-        @Override
-        public DealState deal(String dealId) throws Exception {
-            return dealMap().get(dealId);
-        }
-
-        @Override
-        public void putDeal(DealState deal) throws Exception {
-            dealMap().put(deal.dealId, deal);
-            dealWrites.put(deal.dealId, deal);
-        }
-
-        @Override
-        public void removeDeal(String dealId) throws Exception {
-            dealMap().remove(dealId);
-            dealWrites.put(dealId, null);
-        }
-
-        @Override
-        public Iterable<DealState> deals() throws Exception {
-            return new ArrayList<>(dealMap().values());
-        }
-
-        private TreeMap<Long, HealthBucket> signalMap() throws Exception {
-            if (signalCache == null) {
-                signalCache = new TreeMap<>(); // RocksDB's order: by instant
-                for (Map.Entry<Long, HealthBucket> e : signals.entries()) {
-                    signalCache.put(e.getKey(), e.getValue());
-                }
-            }
-            return signalCache;
-        }
-
-        @Override
-        public HealthBucket signal(long at) throws Exception {
-            return signalMap().get(at);
-        }
-
-        @Override
-        public void putSignal(long at, HealthBucket bucket) throws Exception {
-            signalMap().put(at, bucket);
-            signalWrites.put(at, bucket);
-        }
-
-        @Override
-        public void removeSignal(long at) throws Exception {
-            signalMap().remove(at);
-            signalWrites.put(at, null);
-        }
-
-        /** Writes what the firing changed back to keyed state. */
-        void flush() throws Exception {
-            for (Map.Entry<String, DealState> e : dealWrites.entrySet()) {
-                if (e.getValue() == null) {
-                    deals.remove(e.getKey());
-                } else {
-                    deals.put(e.getKey(), e.getValue());
-                }
-            }
-            for (Map.Entry<Long, HealthBucket> e : signalWrites.entrySet()) {
-                if (e.getValue() == null) {
-                    signals.remove(e.getKey());
-                } else {
-                    signals.put(e.getKey(), e.getValue());
-                }
-            }
-        }
-
-        @Override
-        public void addTouch(Touch touch) throws Exception {
-            List<Touch> at = touches.get(touch.at);
-            at = at == null ? new ArrayList<>(1) : at;
-            at.add(touch);
-            touches.put(touch.at, at);
-        }
-
-        @Override
-        public Iterable<Touch> touches() throws Exception {
-            List<Touch> all = new ArrayList<>();
-            for (List<Touch> at : touches.values()) {
-                all.addAll(at);
-            }
-            return all;
-        }
-
-        @Override
-        public void removeTouchesBefore(long t) throws Exception {
-            List<Long> old = new ArrayList<>();
-            for (Long at : touches.keys()) {
-                if (at < t) {
-                    old.add(at);
-                }
-            }
-            for (Long at : old) {
-                touches.remove(at);
-            }
-        }
-
-        @Override
-        public Iterable<Map.Entry<Long, HealthBucket>> signals() throws Exception {
-            List<Map.Entry<Long, HealthBucket>> all = new ArrayList<>();
-            signalMap().forEach((at, b) -> all.add(Map.entry(at, b)));
-            return all;
-        }
     }
 
     /**

@@ -1,0 +1,151 @@
+package dev.revstream.job.journey;
+
+import dev.revstream.journey.AccountState;
+import dev.revstream.journey.JourneyCorrection;
+import dev.revstream.journey.JourneyRecording;
+import dev.revstream.journey.JourneyReplay;
+import dev.revstream.journey.JourneySettings;
+import dev.revstream.journey.MemoryJourneyStore;
+import dev.revstream.model.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+
+/**
+ * One account's correction log in keyed state: the snapshot of its journey at the start of the
+ * correction horizon (one value, {@link AccountSnapshots}), the events applied since (they stay in the
+ * event buffer, by time, up to {@link AccountState#appliedThrough}) and the late events waiting for the
+ * next firing. It rewinds (replays the log without and with the late events from the snapshot) and
+ * folds the log into the snapshot as the horizon moves on; what the differences mean for the outputs
+ * is the caller's.
+ *
+ * <p>State cleaning: the log loses its events older than the horizon at the fold, which the caller
+ * plans as a wake-up ({@link #foldAt}) once the oldest is half a horizon past the horizon.
+ */
+final class AccountLog {
+    private final long horizonMillis;
+    private final long foldEveryMillis;
+    private final ValueState<byte[]> snapshot;
+    private final MapState<Long, List<Event>> events;
+    private final MapState<Long, List<Event>> late;
+    private final AccountSnapshots snapshots = new AccountSnapshots();
+
+    /** A rewind's outcome: what changes, the corrected journey, and the log with the late events in it. */
+    record Rewind(JourneyCorrection correction, MemoryJourneyStore corrected, NavigableMap<Long, List<Event>> log) {}
+
+    /**
+     * @param events the account's event buffer: waiting events after {@code appliedThrough}, its log before
+     * @param late the late events waiting, by time
+     */
+    AccountLog(
+            long horizonMillis,
+            ValueState<byte[]> snapshot,
+            MapState<Long, List<Event>> events,
+            MapState<Long, List<Event>> late) {
+        this.horizonMillis = horizonMillis;
+        this.foldEveryMillis = Math.max(1, horizonMillis / 2);
+        this.snapshot = snapshot;
+        this.events = events;
+        this.late = late;
+    }
+
+    /**
+     * The first firing with corrections on: a new account's snapshot is the empty account; one from
+     * before corrections existed (restored state) starts its log here, with its journey as it stands.
+     */
+    void start(AccountState a, boolean fresh, long t, KeyedJourneyStore live) throws Exception {
+        if (fresh) {
+            a.snapshotAt = Long.MIN_VALUE;
+            return;
+        }
+        a.snapshotAt = t - 1;
+        snapshot.update(snapshots.write(live.copy()));
+    }
+
+    /** When the log next holds an event older than the horizon allows, or null. */
+    Long foldAt(AccountState a) {
+        return a.loggedFrom != null ? a.loggedFrom + horizonMillis + foldEveryMillis : null;
+    }
+
+    /** At a firing at {@code t}: moves the snapshot to {@code t - horizon} if the log has grown past it. */
+    void foldIfDue(AccountState a, long t, JourneySettings s, String accountId) throws Exception {
+        if (a.loggedFrom == null || a.loggedFrom > t - horizonMillis - foldEveryMillis) {
+            return;
+        }
+        long to = t - horizonMillis;
+        NavigableMap<Long, List<Event>> folded = new TreeMap<>();
+        Long oldestLeft = null;
+        for (Map.Entry<Long, List<Event>> e : events.entries()) {
+            long at = e.getKey();
+            if (at <= to) {
+                folded.put(at, e.getValue());
+            } else if (at <= a.appliedThrough && (oldestLeft == null || at < oldestLeft)) {
+                oldestLeft = at;
+            }
+        }
+        MemoryJourneyStore snap = snapshots.read(snapshot.value());
+        JourneyReplay.run(s, accountId, snap, folded, a.snapshotAt, to, new JourneyRecording());
+        snapshot.update(snapshots.write(snap));
+        for (Long at : folded.keySet()) {
+            events.remove(at);
+        }
+        a.snapshotAt = to;
+        a.loggedFrom = oldestLeft;
+    }
+
+    /** Keeps a late event for the next firing. */
+    void addLate(Event e) throws Exception {
+        List<Event> at = late.get(e.occurredAt());
+        at = at == null ? new ArrayList<>(1) : at;
+        at.add(e);
+        late.put(e.occurredAt(), at);
+    }
+
+    /** The late events waiting, which leave the waiting list. */
+    List<Event> takeLate() throws Exception {
+        List<Event> all = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (Map.Entry<Long, List<Event>> e : late.entries()) {
+            times.add(e.getKey());
+            all.addAll(e.getValue());
+        }
+        for (Long t : times) {
+            late.remove(t);
+        }
+        return all;
+    }
+
+    /** Replays the log from the snapshot through {@code appliedThrough}, without and with {@code lateEvents}. */
+    Rewind rewind(AccountState a, List<Event> lateEvents, JourneySettings s, String accountId) throws Exception {
+        byte[] snapBytes = snapshot.value();
+        NavigableMap<Long, List<Event>> log = new TreeMap<>();
+        for (Map.Entry<Long, List<Event>> e : events.entries()) {
+            if (e.getKey() > a.snapshotAt && e.getKey() <= a.appliedThrough) {
+                log.put(e.getKey(), e.getValue());
+            }
+        }
+        JourneyRecording before = new JourneyRecording();
+        JourneyReplay.run(s, accountId, snapshots.read(snapBytes), log, a.snapshotAt, a.appliedThrough, before);
+        for (Event e : lateEvents) {
+            List<Event> at = new ArrayList<>(log.getOrDefault(e.occurredAt(), List.of()));
+            at.add(e);
+            log.put(e.occurredAt(), at);
+        }
+        MemoryJourneyStore corrected = snapshots.read(snapBytes);
+        JourneyRecording after = new JourneyRecording();
+        JourneyReplay.run(s, accountId, corrected, log, a.snapshotAt, a.appliedThrough, after);
+        return new Rewind(JourneyCorrection.between(before, after), corrected, log);
+    }
+
+    /** Puts the late events of a rewind into the log, in place; {@code c} is the corrected account. */
+    void keep(AccountState c, List<Event> lateEvents, NavigableMap<Long, List<Event>> log) throws Exception {
+        for (Event e : lateEvents) {
+            events.put(e.occurredAt(), log.get(e.occurredAt()));
+            c.loggedFrom = c.loggedFrom == null ? e.occurredAt() : Math.min(c.loggedFrom, e.occurredAt());
+        }
+    }
+}
