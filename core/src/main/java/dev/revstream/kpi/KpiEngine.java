@@ -26,9 +26,10 @@ import java.util.Map;
  * <p>Facts of one key arrive over several channels, so the first to arrive may not be the earliest;
  * an earlier one moves the key's first window back (it can, since no fact is behind the watermark).
  *
- * <p>Corrections: a fact at or before the last instant fired at (a late event's, or the retraction
- * of one that no longer holds) waits in the late book; the next firing (the caller asks for one as
- * soon as {@link #add} says so) applies every waiting one to the totals and to each mark after it,
+ * <p>Corrections ({@link KpiCorrections}): a fact at or before the last instant fired at (a late
+ * event's, or the retraction of one that no longer holds) waits in the late book; the next firing (the
+ * caller asks for one as soon as {@link #add} says so) applies every waiting one to the totals and to
+ * each mark after it,
  * and reports again, with the key's next revision, every window already reported whose figures that
  * changes (a window that no longer has any is reported without values). The forecast of a window
  * (what was open when it began) and the MQL-to-SQL rate's count of SQLs are as of the report, not
@@ -41,10 +42,10 @@ public final class KpiEngine {
     /** The dimension value of facts without one. */
     public static final String UNKNOWN = "unknown";
 
-    private final KpiSettings s;
-    private final String key;
-    private final KpiStore store;
-    private final KpiOutput out;
+    final KpiSettings s;
+    final String key;
+    final KpiStore store;
+    final KpiOutput out;
 
     /** @param key the dimension value, {@code dimension=value} */
     public KpiEngine(KpiSettings settings, String key, KpiStore store, KpiOutput out) {
@@ -86,7 +87,7 @@ public final class KpiEngine {
         return false;
     }
 
-    private void buffer(KpiFact f) throws Exception {
+    void buffer(KpiFact f) throws Exception {
         List<KpiFact> at = store.pending().get(f.at());
         if (at == null) {
             at = new ArrayList<>(2);
@@ -158,7 +159,7 @@ public final class KpiEngine {
         }
     }
 
-    private long lookback(long start, long end) {
+    long lookback(long start, long end) {
         return Math.max(s.lookbackMillis(), end - start);
     }
 
@@ -222,7 +223,7 @@ public final class KpiEngine {
     }
 
     /** Keeps the books that running totals cannot replace. */
-    private void books(KpiFact f) throws Exception {
+    void books(KpiFact f) throws Exception {
         switch (f.kind()) {
             case FIRST_SQL -> {
                 if (f.since() >= 0) {
@@ -281,8 +282,7 @@ public final class KpiEngine {
     }
 
     /** The window's snapshot as the books stand, or null where nothing is to be reported. */
-    private KpiSnapshot snapshotOf(KpiWindow w, long start, long end, KpiCounters atEnd, long revision)
-            throws Exception {
+    KpiSnapshot snapshotOf(KpiWindow w, long start, long end, KpiCounters atEnd, long revision) throws Exception {
         KpiCounters atStart = countersAt(start);
         long lookbackStart = end - lookback(start, end);
         KpiCounters atLookback = countersAt(lookbackStart);
@@ -396,223 +396,8 @@ public final class KpiEngine {
         correct();
     }
 
-    /** A window already reported that a correction may change. */
-    private record Reported(KpiWindow window, long start, long end) {}
-
     private void correct() throws Exception {
-        List<KpiFact> facts = new ArrayList<>();
-        List<Long> times = new ArrayList<>();
-        for (Map.Entry<Long, List<KpiFact>> e : store.late().entries()) {
-            times.add(e.getKey());
-            facts.addAll(e.getValue());
-        }
-        if (facts.isEmpty()) {
-            return;
-        }
-        for (Long at : times) {
-            store.late().remove(at);
-        }
-        facts.sort(java.util.Comparator.comparingLong(KpiFact::at)
-                .thenComparing(f -> !f.retracted())); // within an instant, what is taken back first
-        long from = facts.get(0).at();
-        Long first = store.firstFactAt();
-        if (first == null) {
-            facts.forEach(f -> {
-                try {
-                    buffer(f);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            return;
-        }
-        if (from < first) {
-            // the windows before the key's first fact were empty: they begin from zero totals (the key's
-            // first fact stays where it was: a lookback into that time counts from zero, as before)
-            for (KpiWindow w : s.windows()) {
-                for (long b = w.startOf(from); b <= first; b = w.endOf(b)) {
-                    if (!store.marks().contains(b)) {
-                        store.marks().put(b, KpiCounters.zero(s.stages().size()));
-                    }
-                }
-            }
-        }
-        List<Reported> windows = reportedAfter(from);
-        List<KpiSnapshot> before = new ArrayList<>(windows.size());
-        for (Reported r : windows) {
-            // windows before the one of the key's first fact were never reported
-            boolean reported = r.start() >= r.window().startOf(first);
-            before.add(
-                    reported
-                            ? snapshotOf(
-                                    r.window(),
-                                    r.start(),
-                                    r.end(),
-                                    store.marks().get(r.end()),
-                                    0)
-                            : null);
-        }
-        KpiCounters now = store.totals();
-        for (KpiFact f : facts) {
-            now.apply(f, s.stages());
-            correctBooks(f);
-        }
-        store.putTotals(now);
-        for (Map.Entry<Long, KpiCounters> m : store.marks().entries()) {
-            boolean changed = false;
-            for (KpiFact f : facts) {
-                if (f.at() < m.getKey()) {
-                    m.getValue().apply(f, s.stages());
-                    changed = true;
-                }
-            }
-            if (changed) {
-                store.marks().put(m.getKey(), m.getValue());
-            }
-        }
-        long revision = store.revision() + 1;
-        store.putRevision(revision);
-        for (int i = 0; i < windows.size(); i++) {
-            Reported r = windows.get(i);
-            KpiSnapshot was = before.get(i);
-            KpiSnapshot is =
-                    snapshotOf(r.window(), r.start(), r.end(), store.marks().get(r.end()), revision);
-            if (is == null && was != null) {
-                int eq = key.indexOf('=');
-                out.snapshot(new KpiSnapshot(
-                        r.window().name(),
-                        r.start(),
-                        r.end(),
-                        key.substring(0, eq),
-                        key.substring(eq + 1),
-                        null,
-                        revision));
-            } else if (is != null
-                    && (was == null
-                            || !is.values().figures().equals(was.values().figures()))) {
-                out.snapshot(is);
-            }
-        }
-    }
-
-    /** The windows reported so far that end after {@code t} and whose totals are still kept, oldest first. */
-    private List<Reported> reportedAfter(long t) throws Exception {
-        List<Reported> out = new ArrayList<>();
-        long[] ends = store.nextEnds();
-        if (ends == null) {
-            return out;
-        }
-        List<KpiWindow> windows = s.windows();
-        for (int i = 0; i < windows.size(); i++) {
-            KpiWindow w = windows.get(i);
-            List<Reported> ofSize = new ArrayList<>();
-            for (long end = w.startOf(ends[i] - 1); end > t; ) {
-                long start = w.startOf(end - 1);
-                if (store.marks().contains(end) && hasCounters(start) && hasCounters(end - lookback(start, end))) {
-                    ofSize.add(new Reported(w, start, end));
-                }
-                end = start;
-            }
-            java.util.Collections.reverse(ofSize);
-            out.addAll(ofSize);
-        }
-        return out;
-    }
-
-    private boolean hasCounters(long t) throws Exception {
-        Long first = store.firstFactAt();
-        return store.marks().contains(t) || first == null || t <= first;
-    }
-
-    /** The books of {@link #books} for a late fact or a retraction. */
-    private void correctBooks(KpiFact f) throws Exception {
-        if (!f.retracted()) {
-            if (f.kind() == FactKind.ARR_ACCOUNT) {
-                List<ArrPoint> h = store.arrHistory().get(f.accountId());
-                h = h == null ? new ArrayList<>(2) : h;
-                int i = 0;
-                while (i < h.size() && h.get(i).at <= f.at()) {
-                    i++;
-                }
-                h.add(i, new ArrPoint(f.at(), f.amount(), f.segment()));
-                store.arrHistory().put(f.accountId(), h);
-            } else {
-                books(f);
-            }
-            return;
-        }
-        switch (f.kind()) {
-            case FIRST_SQL -> {
-                if (f.since() >= 0) {
-                    Long n = store.sqlAfterMql().get(f.since());
-                    if (n != null && n > 1) {
-                        store.sqlAfterMql().put(f.since(), n - 1);
-                    } else {
-                        store.sqlAfterMql().remove(f.since());
-                    }
-                }
-            }
-            case ARR_FLOW -> {
-                if ("churn".equals(f.stage())) {
-                    long[] spells = store.churns().get(f.at());
-                    if (spells != null) {
-                        List<Long> left = new ArrayList<>();
-                        boolean removed = false;
-                        for (long spell : spells) {
-                            if (!removed && spell == f.since()) {
-                                removed = true;
-                            } else {
-                                left.add(spell);
-                            }
-                        }
-                        if (left.isEmpty()) {
-                            store.churns().remove(f.at());
-                        } else {
-                            store.churns()
-                                    .put(
-                                            f.at(),
-                                            left.stream()
-                                                    .mapToLong(Long::longValue)
-                                                    .toArray());
-                        }
-                    }
-                }
-            }
-            case OPEN -> {
-                if (f.count() > 0) {
-                    store.openDeals().remove(f.dealId());
-                } else if (f.count() < 0) {
-                    store.openDeals()
-                            .put(
-                                    f.dealId(),
-                                    new OpenDeal(
-                                            f.expectedCloseDate(),
-                                            f.weighted() == null
-                                                    ? null
-                                                    : f.weighted().negate()));
-                }
-            }
-            case ARR_ACCOUNT -> {
-                List<ArrPoint> h = store.arrHistory().get(f.accountId());
-                if (h != null) {
-                    for (int i = 0; i < h.size(); i++) {
-                        ArrPoint p = h.get(i);
-                        if (p.at == f.at()
-                                && java.util.Objects.equals(p.arr, f.amount())
-                                && java.util.Objects.equals(p.segment, f.segment())) {
-                            h.remove(i);
-                            break;
-                        }
-                    }
-                    if (h.isEmpty()) {
-                        store.arrHistory().remove(f.accountId());
-                    } else {
-                        store.arrHistory().put(f.accountId(), h);
-                    }
-                }
-            }
-            default -> {}
-        }
+        new KpiCorrections(this).correct();
     }
 
     // ---- forgetting ----------------------------------------------------------------------------
