@@ -123,6 +123,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theCorrectionHorizonIsValidatedAgainstTheDeduplicationHorizon() {
+        assertThat(load().time().correctionHorizon()).isEqualTo(java.time.Duration.ofDays(7));
+        assertThat(load("time.correction-horizon=0").time().correctionHorizon()).isZero();
+        assertThatThrownBy(() -> load("time.correction-horizon=30d"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ingest.dedup-horizon: must be at least time.correction-horizon (30d)");
+        assertThat(load("time.correction-horizon=30d", "ingest.dedup-horizon=30d")
+                        .time()
+                        .correctionHorizon())
+                .isEqualTo(java.time.Duration.ofDays(30));
+        assertThatThrownBy(() -> load("time.correction-horizon=100d", "ingest.dedup-horizon=100d"))
+                .hasMessageContaining("time.correction-horizon: '100d' must be between 0 and 90d");
+    }
+
+    @Test
     void namesEveryBadKeyAndWhatIsAllowed() {
         assertThatThrownBy(() -> load(
                         "time.out-of-ordernes=5s",
