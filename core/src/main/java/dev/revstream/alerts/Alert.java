@@ -101,34 +101,15 @@ public record Alert(
 
     /** This alert fired by a correction, after its time. */
     public Alert firedLate() {
-        return new Alert(
-                alertId,
-                type,
-                severity,
-                accountId,
-                dealId,
-                ownerId,
-                triggeredAt,
-                reason,
-                amount,
-                stage,
-                durationMillis,
-                lastActivity,
-                lastActivityAt,
-                rule,
-                threshold,
-                healthScore,
-                signals,
-                segment,
-                region,
-                FIRED,
-                true,
-                null,
-                null);
+        return with(FIRED, true, null, null);
     }
 
     /** The withdrawal of this alert. */
     public Alert withdrawn(long at, String because) {
+        return with(WITHDRAWN, late, at, because);
+    }
+
+    private Alert with(String newStatus, boolean isLate, Long at, String because) {
         return new Alert(
                 alertId,
                 type,
@@ -149,8 +130,8 @@ public record Alert(
                 signals,
                 segment,
                 region,
-                WITHDRAWN,
-                late,
+                newStatus,
+                isLate,
                 at,
                 because);
     }

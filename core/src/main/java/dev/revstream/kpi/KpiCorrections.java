@@ -49,14 +49,10 @@ final class KpiCorrections {
                 .thenComparing(f -> !f.retracted())); // within an instant, what is taken back first
         long from = facts.get(0).at();
         Long first = store.firstFactAt();
-        if (first == null) {
-            facts.forEach(f -> {
-                try {
-                    engine.buffer(f);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+        if (first == null) { // cannot happen after a firing; buffered as if on time, to be safe
+            for (KpiFact f : facts) {
+                engine.buffer(f);
+            }
             return;
         }
         if (from < first) {

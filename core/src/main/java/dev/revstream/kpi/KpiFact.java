@@ -89,6 +89,15 @@ public record KpiFact(
 
     /** The retraction of this fact. */
     public KpiFact retraction() {
+        return withRetracted(true);
+    }
+
+    /** This fact as it was emitted, without the retraction flag. */
+    public KpiFact asEmitted() {
+        return retracted ? withRetracted(false) : this;
+    }
+
+    private KpiFact withRetracted(boolean r) {
         return new KpiFact(
                 kind,
                 at,
@@ -109,33 +118,7 @@ public record KpiFact(
                 dealId,
                 expectedCloseDate,
                 since,
-                true);
-    }
-
-    /** This fact as it was emitted, without the retraction flag. */
-    public KpiFact asEmitted() {
-        return retracted
-                ? new KpiFact(
-                        kind,
-                        at,
-                        dimension,
-                        dimensionValue,
-                        segment,
-                        region,
-                        ownerId,
-                        dealType,
-                        stage,
-                        channel,
-                        count,
-                        amount,
-                        weighted,
-                        millis,
-                        forward,
-                        accountId,
-                        dealId,
-                        expectedCloseDate,
-                        since)
-                : this;
+                r);
     }
 
     public KpiFact under(String dimension, String value) {

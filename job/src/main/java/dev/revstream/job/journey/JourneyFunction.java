@@ -225,7 +225,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     @Override
     public void processElement(Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
-        if (horizonMillis > 0) {
+        // the account fires at most up to the watermark: only an event behind it can be behind the account
+        if (horizonMillis > 0 && e.occurredAt() <= ctx.timerService().currentWatermark()) {
             AccountState a = account.value();
             if (a != null && a.appliedThrough != null && e.occurredAt() <= a.appliedThrough) {
                 lateArrival(a, e, ctx, out);
