@@ -175,38 +175,12 @@ final class KpiCorrections {
         switch (f.kind()) {
             case FIRST_SQL -> {
                 if (f.since() >= 0) {
-                    Long n = store.sqlAfterMql().get(f.since());
-                    if (n != null && n > 1) {
-                        store.sqlAfterMql().put(f.since(), n - 1);
-                    } else {
-                        store.sqlAfterMql().remove(f.since());
-                    }
+                    KpiEngine.removeOne(store.sqlTimesAfterMql(), f.since(), f.at());
                 }
             }
             case ARR_FLOW -> {
                 if ("churn".equals(f.stage())) {
-                    long[] spells = store.churns().get(f.at());
-                    if (spells != null) {
-                        List<Long> left = new ArrayList<>();
-                        boolean removed = false;
-                        for (long spell : spells) {
-                            if (!removed && spell == f.since()) {
-                                removed = true;
-                            } else {
-                                left.add(spell);
-                            }
-                        }
-                        if (left.isEmpty()) {
-                            store.churns().remove(f.at());
-                        } else {
-                            store.churns()
-                                    .put(
-                                            f.at(),
-                                            left.stream()
-                                                    .mapToLong(Long::longValue)
-                                                    .toArray());
-                        }
-                    }
+                    KpiEngine.removeOne(store.churns(), f.at(), f.since());
                 }
             }
             case OPEN -> {

@@ -32,8 +32,7 @@ import java.util.Map;
  * each mark after it,
  * and reports again, with the key's next revision, every window already reported whose figures that
  * changes (a window that no longer has any is reported without values). The forecast of a window
- * (what was open when it began) and the MQL-to-SQL rate's count of SQLs are as of the report, not
- * revised.
+ * (what was open when it began) is as of the report, not revised.
  *
  * <p>State: the totals, the buffer (emptied as time passes), the next window end per size, and
  * marks, each removed once no future window can look back to it.
@@ -227,16 +226,12 @@ public final class KpiEngine {
         switch (f.kind()) {
             case FIRST_SQL -> {
                 if (f.since() >= 0) {
-                    Long n = store.sqlAfterMql().get(f.since());
-                    store.sqlAfterMql().put(f.since(), n == null ? 1 : n + 1);
+                    append(store.sqlTimesAfterMql(), f.since(), f.at());
                 }
             }
             case ARR_FLOW -> {
                 if ("churn".equals(f.stage())) {
-                    long[] spells = store.churns().get(f.at());
-                    long[] more = spells == null ? new long[1] : Arrays.copyOf(spells, spells.length + 1);
-                    more[more.length - 1] = f.since();
-                    store.churns().put(f.at(), more);
+                    append(store.churns(), f.at(), f.since());
                 }
             }
             case OPEN -> {
@@ -300,7 +295,14 @@ public final class KpiEngine {
         if (all) {
             for (Map.Entry<Long, Long> e : store.sqlAfterMql().entries()) {
                 if (e.getKey() >= lookbackStart && e.getKey() < end) {
-                    mqlsWithSql += e.getValue();
+                    mqlsWithSql += e.getValue(); // restored from a release that kept no SQL times
+                }
+            }
+            for (Map.Entry<Long, long[]> e : store.sqlTimesAfterMql().entries()) {
+                if (e.getKey() >= lookbackStart && e.getKey() < end) {
+                    for (long sql : e.getValue()) {
+                        mqlsWithSql += sql < end ? 1 : 0; // a revision later on does not count SQLs after the window
+                    }
                 }
             }
         }
@@ -402,6 +404,35 @@ public final class KpiEngine {
 
     // ---- forgetting ----------------------------------------------------------------------------
 
+    /** Adds {@code value} to the values kept at {@code key}. */
+    static void append(KpiStore.Table<Long, long[]> table, long key, long value) throws Exception {
+        long[] values = table.get(key);
+        long[] more = values == null ? new long[1] : Arrays.copyOf(values, values.length + 1);
+        more[more.length - 1] = value;
+        table.put(key, more);
+    }
+
+    /** Takes one {@code value} from the values kept at {@code key}, if it is there. */
+    static void removeOne(KpiStore.Table<Long, long[]> table, long key, long value) throws Exception {
+        long[] values = table.get(key);
+        if (values == null) {
+            return;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == value) {
+                if (values.length == 1) {
+                    table.remove(key);
+                } else {
+                    long[] left = new long[values.length - 1];
+                    System.arraycopy(values, 0, left, 0, i);
+                    System.arraycopy(values, i + 1, left, i, values.length - i - 1);
+                    table.put(key, left);
+                }
+                return;
+            }
+        }
+    }
+
     private static void removeKeysBefore(KpiStore.Table<Long, ?> table, long keepFrom) throws Exception {
         List<Long> old = new ArrayList<>();
         for (Long k : table.keys()) {
@@ -424,6 +455,7 @@ public final class KpiEngine {
         long keepFrom = t - longest - s.horizonMillis() - 1;
         removeKeysBefore(store.marks(), keepFrom);
         removeKeysBefore(store.sqlAfterMql(), keepFrom);
+        removeKeysBefore(store.sqlTimesAfterMql(), keepFrom);
         removeKeysBefore(store.churns(), keepFrom);
         // ARR history: keep what retention can still look back to, and the last point before that
         long arrFrom = t - Math.max(s.retentionMillis(), longest) - s.horizonMillis() - 1;

@@ -47,8 +47,14 @@ public interface KpiStore {
     /** Instants whose totals a future lookback needs. */
     Table<Long, Boolean> wantedMarks();
 
-    /** Accounts whose first SQL followed their first MQL, counted by the MQL's time. */
+    /**
+     * Accounts whose first SQL followed their first MQL, counted by the MQL's time, as kept by releases
+     * before corrections (without the SQL's time): read, no longer written.
+     */
     Table<Long, Long> sqlAfterMql();
+
+    /** The times of first SQLs that followed the account's first MQL, by the MQL's time. */
+    Table<Long, long[]> sqlTimesAfterMql();
 
     /** Churns by time, with when each churned customer's spell began. */
     Table<Long, long[]> churns();

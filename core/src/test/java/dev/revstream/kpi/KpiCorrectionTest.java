@@ -154,7 +154,7 @@ class KpiCorrectionTest {
     private static KpiFact randomFact(Random r) {
         long at = T0 + (long) (r.nextDouble() * 20 * DAY);
         String amount = Integer.toString(100 + r.nextInt(10_000));
-        return switch (r.nextInt(9)) {
+        return switch (r.nextInt(10)) {
             case 0 -> fact(FactKind.DEAL_CREATED, at, amount, 0);
             case 1 -> fact(FactKind.DEAL_WON, at, amount, r.nextInt(30) * DAY);
             case 2 -> fact(FactKind.DEAL_LOST, at, null, 0);
@@ -163,11 +163,17 @@ class KpiCorrectionTest {
             case 5 -> fact(FactKind.SPEND, at, amount, 0);
             case 6 -> arr(FactKind.ARR_LEVEL, at, amount, 1, null);
             case 7 -> arr(FactKind.ARR_FLOW, at, amount, 0, r.nextBoolean() ? "new" : "expansion");
+            case 8 -> fact(FactKind.FIRST_SQL, at, null, 0, r.nextBoolean() ? at - r.nextInt(4 * 24) * HOUR : -1);
             default -> open(at, r.nextBoolean() ? 1 : -1, amount);
         };
     }
 
     private static KpiFact fact(FactKind kind, long at, String amount, long millis) {
+        return fact(kind, at, amount, millis, -1);
+    }
+
+    /** @param since a first SQL's first MQL, when before it; -1 for none */
+    private static KpiFact fact(FactKind kind, long at, String amount, long millis, long since) {
         return new KpiFact(
                 kind,
                 at,
@@ -187,7 +193,7 @@ class KpiCorrectionTest {
                 "acct-1",
                 "deal-1",
                 null,
-                -1);
+                since);
     }
 
     private static KpiFact stageExit(long at, String stage, boolean forward, long millis) {

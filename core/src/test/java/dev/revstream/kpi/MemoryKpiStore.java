@@ -29,6 +29,7 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
     final MapTable<Long, KpiCounters> marks = new MapTable<>();
     final MapTable<Long, Boolean> wantedMarks = new MapTable<>();
     final MapTable<Long, Long> sqlAfterMql = new MapTable<>();
+    final MapTable<Long, long[]> sqlTimesAfterMql = new MapTable<>();
     final MapTable<Long, long[]> churns = new MapTable<>();
     final MapTable<String, OpenDeal> openDeals = new MapTable<>();
     final MapTable<String, BigDecimal> forecasts = new MapTable<>();
@@ -148,6 +149,11 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
     @Override
     public Table<Long, Long> sqlAfterMql() {
         return sqlAfterMql;
+    }
+
+    @Override
+    public Table<Long, long[]> sqlTimesAfterMql() {
+        return sqlTimesAfterMql;
     }
 
     @Override

@@ -40,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -48,6 +50,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -86,7 +91,8 @@ import org.slf4j.LoggerFactory;
  * marks once nothing is open or failing for them (tallies likewise at any firing, at the latest when
  * the newest expires). Without rules none of that state exists.
  */
-public class JourneyFunction extends KeyedProcessFunction<String, Event, JourneyUpdate> {
+public class JourneyFunction extends KeyedProcessFunction<String, Event, JourneyUpdate>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(JourneyFunction.class);
 
@@ -127,6 +133,14 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient Counter corrections;
     private transient LongCounter correctedInRun;
     private transient LongCounter lateInRun;
+    /**
+     * The latest instant this subtask fired at, here or (after a restore) in any subtask before: no
+     * account has applied past it. A restored job's watermark starts from nothing, so it alone cannot
+     * say which events may be behind their account.
+     */
+    private transient long firedUpTo;
+
+    private transient ListState<Long> firedUpToState;
 
     public JourneyFunction(JourneySettings settings, Duration ttl) {
         this(settings, ttl, RuleSet.none());
@@ -224,9 +238,26 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // a union: after rescaling an account may come from any subtask, so every subtask takes the latest of all
+        firedUpToState =
+                context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("fired-up-to", Types.LONG));
+        firedUpTo = Long.MIN_VALUE;
+        for (Long t : firedUpToState.get()) {
+            firedUpTo = Math.max(firedUpTo, t);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        firedUpToState.update(List.of(firedUpTo));
+    }
+
+    @Override
     public void processElement(Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
-        // the account fires at most up to the watermark: only an event behind it can be behind the account
-        if (horizonMillis > 0 && e.occurredAt() <= ctx.timerService().currentWatermark()) {
+        // an account fires at most up to the watermark (and before a restore, up to firedUpTo): only an event
+        // behind those can be behind its account
+        if (horizonMillis > 0 && e.occurredAt() <= Math.max(ctx.timerService().currentWatermark(), firedUpTo)) {
             AccountState a = account.value();
             if (a != null && a.appliedThrough != null && e.occurredAt() <= a.appliedThrough) {
                 lateArrival(a, e, ctx, out);
@@ -244,6 +275,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<JourneyUpdate> out) throws Exception {
+        firedUpTo = Math.max(firedUpTo, t);
         AccountState a = account.value();
         boolean fresh = a == null;
         if (fresh) {
@@ -334,7 +366,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     LATE,
                     new LateEvent(
                             e,
-                            watermark,
+                            Math.max(watermark, firedUpTo), // just after a restore the watermark is not known yet
                             horizonMillis,
                             "older than the account's correction snapshot (" + instant(a.snapshotAt) + ")"));
             return;

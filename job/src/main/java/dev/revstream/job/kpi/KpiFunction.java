@@ -154,6 +154,8 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         private final Table<Long, KpiCounters> marks = table("marks", Types.LONG, Types.POJO(KpiCounters.class));
         private final Table<Long, Boolean> wantedMarks = table("wanted-marks", Types.LONG, Types.BOOLEAN);
         private final Table<Long, Long> sqlAfterMql = table("sql-after-mql", Types.LONG, Types.LONG);
+        private final Table<Long, long[]> sqlTimesAfterMql =
+                table("sql-times-after-mql", Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
         private final Table<Long, long[]> churns =
                 table("churns", Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
         private final Table<String, OpenDeal> openDeals = table("open-deals", Types.STRING, Types.POJO(OpenDeal.class));
@@ -243,6 +245,11 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         @Override
         public Table<Long, Long> sqlAfterMql() {
             return sqlAfterMql;
+        }
+
+        @Override
+        public Table<Long, long[]> sqlTimesAfterMql() {
+            return sqlTimesAfterMql;
         }
 
         @Override

@@ -108,6 +108,43 @@ class JourneyCorrectionTest {
     }
 
     @Test
+    void shouldCorrectWithALateEventThatArrivesRightAfterARestoreBeforeAnyWatermark() throws Exception {
+        var h = open();
+        send(h, deal("d1", "CREATED", T0).stage("QUALIFICATION").amount(5_000).build());
+        h.processWatermark(T0 + 14 * DAY + HOUR);
+        assertThat(side(h, JourneyFunction.ALERTS)).singleElement();
+        var snapshot = h.snapshot(1, 1);
+        h.close();
+
+        // a restored job knows no watermark until its sources send one: the event must still count as late
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(
+                        new JourneyFunction(TestJourneySettings.defaults(), Duration.ZERO, RuleSet.none(), HORIZON)),
+                Event::accountId,
+                Types.STRING);
+        restored.initializeState(snapshot);
+        restored.open();
+        Event late =
+                deal("d1", "STAGE_CHANGED", T0 + 13 * DAY).stage("DISCOVERY").build();
+        send(restored, late);
+        restored.processWatermark(T0 + 14 * DAY + HOUR + 1);
+
+        assertThat(side(restored, JourneyFunction.ALERTS))
+                .as("the stall alert fired before the restore is withdrawn")
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.status()).isEqualTo(Alert.WITHDRAWN);
+                    assertThat(a.withdrawnBecause()).contains(late.eventId());
+                });
+        restored.processWatermark(T0 + 27 * DAY + HOUR);
+        assertThat(side(restored, JourneyFunction.ALERTS)).last().satisfies(a -> {
+            assertThat(a.status()).isEqualTo(Alert.FIRED);
+            assertThat(a.triggeredAt()).as("14 days in DISCOVERY").isEqualTo(T0 + 27 * DAY);
+        });
+        restored.close();
+    }
+
+    @Test
     void shouldFireLateAnAlertThatALateEventMakesDueInThePast() throws Exception {
         var h = open();
         send(h, touch("WEB_VISIT", T0).build());

@@ -2,9 +2,6 @@ package dev.revstream.tools.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.job.AsOfScanner;
 import dev.revstream.job.RevstreamJob.RunKind;
@@ -14,25 +11,20 @@ import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import dev.revstream.tools.testing.Histories;
 import dev.revstream.tools.testing.Infra;
+import dev.revstream.tools.testing.SettledOutputs;
 import dev.revstream.tools.testing.TopicIo;
 import dev.revstream.tools.testing.TopicIo.Out;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +37,6 @@ import org.junit.jupiter.api.Test;
  * replay's.
  */
 class LateLiveReplayTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DAY = 86_400_000L;
 
     @Test
@@ -61,7 +52,7 @@ class LateLiveReplayTest {
         JobID replay = LocalRunner.submitBounded(flink, ref, span, null, null);
         assertThat(flink.awaitResult(replay, Duration.ofMinutes(5)).isSuccess()).isTrue();
         long asOf = span.latest();
-        Settled expected = settled(ref, asOf, true);
+        SettledOutputs expected = settled(ref, asOf);
 
         // arrival order: a tenth of the events a minute to two days of event time behind the others
         Random random = new Random(41);
@@ -91,128 +82,42 @@ class LateLiveReplayTest {
         try {
             awaitRunning(flink, job);
             awaitSettled(live);
-            Settled actual = settled(live, asOf, false);
+            SettledOutputs actual = settled(live, asOf);
             System.out.printf(
                     "late live run: %d records, %d delivered late; %d alerts, %d journey updates, %d credits, %d KPI"
                             + " windows settled%n",
                     records.size(),
                     delayed,
-                    actual.alerts.size(),
-                    actual.journey.size(),
-                    actual.credits.size(),
-                    actual.kpis.size());
+                    actual.alerts().size(),
+                    actual.journey().size(),
+                    actual.credits().size(),
+                    actual.kpis().size());
             assertThat(TopicIo.readAll(
                             live.kafka().bootstrapServers(), live.topics().late(), true))
                     .as("nothing is older than the horizon")
                     .isEmpty();
-            assertThat(expected.credits)
+            assertThat(expected.credits())
                     .as("the history has won deals with credits")
                     .isNotEmpty();
-            assertThat(actual.alerts).as("alerts").isEqualTo(expected.alerts);
-            diff("journey", expected.journey, actual.journey);
-            diff("kpis", expected.kpis, actual.kpis);
-            assertThat(actual.journey).as("journey updates").isEqualTo(expected.journey);
-            assertThat(actual.credits).as("credits").isEqualTo(expected.credits);
-            assertThat(actual.kpis).as("KPI windows").isEqualTo(expected.kpis);
+            actual.printDifferences("replay", expected, "live");
+            assertThat(actual.alerts()).as("alerts").isEqualTo(expected.alerts());
+            assertThat(actual.journey()).as("journey updates").isEqualTo(expected.journey());
+            assertThat(actual.credits()).as("credits").isEqualTo(expected.credits());
+            assertThat(actual.kpis()).as("KPI windows").isEqualTo(expected.kpis());
         } finally {
             flink.cancel(job);
         }
     }
 
-    private record Settled(
-            Map<String, String> alerts,
-            Map<String, Integer> journey,
-            Map<String, Integer> credits,
-            Map<String, String> kpis) {}
-
-    /** The settled outputs up to the as-of time (a live run goes on with the wall clock after it). */
-    private static Settled settled(RevstreamConfig cfg, long asOf, boolean replay) {
-        String b = cfg.kafka().bootstrapServers();
-        Map<String, String> alerts = new TreeMap<>();
-        for (JsonNode n : values(TopicIo.readAll(b, cfg.topics().alerts(), true))) {
-            if (Instant.parse(n.get("triggeredAt").asText()).toEpochMilli() > asOf) {
-                continue;
-            }
-            String id = n.get("alertId").asText();
-            if ("WITHDRAWN".equals(n.path("status").asText())) {
-                alerts.remove(id);
-            } else {
-                alerts.put(id, without(n, "late", "status").toString());
-            }
-        }
-        Map<String, Integer> journey = new TreeMap<>();
-        for (JsonNode n : values(TopicIo.readAll(b, cfg.topics().journey(), true))) {
-            if (Instant.parse(n.get("at").asText()).toEpochMilli() <= asOf) {
-                count(
-                        journey,
-                        without(n, "retracted").toString(),
-                        n.path("retracted").asBoolean() ? -1 : 1);
-            }
-        }
-        Map<String, Integer> credits = new TreeMap<>();
-        for (JsonNode n : values(TopicIo.readAll(b, cfg.topics().attribution(), true))) {
-            if (Instant.parse(n.get("wonAt").asText()).toEpochMilli() <= asOf) {
-                count(
-                        credits,
-                        without(n, "retracted").toString(),
-                        n.path("retracted").asBoolean() ? -1 : 1);
-            }
-        }
-        Map<String, String> kpis = new TreeMap<>();
-        for (JsonNode n : values(TopicIo.readAll(b, cfg.topics().kpis(), true))) {
-            if (Instant.parse(n.get("windowEnd").asText()).toEpochMilli() > asOf) {
-                continue;
-            }
-            String key = n.get("windowSize").asText() + " "
-                    + n.get("windowStart").asText() + " " + n.get("dimension").asText() + "="
-                    + n.get("dimensionValue").asText();
-            JsonNode figures = without(n, "revision");
-            if (n.path("withdrawn").asBoolean() || allZero(figures)) {
-                kpis.remove(key); // no figures: as if never reported (where windows begin differs, see KpiEngine)
-            } else {
-                kpis.put(key, figures.toString());
-            }
-        }
-        return new Settled(alerts, journey, credits, kpis);
-    }
-
-    private static <V> void diff(String what, Map<String, V> expected, Map<String, V> actual) {
-        java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
-        keys.addAll(actual.keySet());
-        int shown = 0;
-        for (String k : keys) {
-            if (!java.util.Objects.equals(expected.get(k), actual.get(k)) && shown++ < 8) {
-                System.out.println(
-                        "DIFF " + what + " " + k + "\n   replay: " + expected.get(k) + "\n   live:   " + actual.get(k));
-            }
-        }
-    }
-
-    private static void count(Map<String, Integer> m, String key, int n) {
-        if (m.merge(key, n, Integer::sum) == 0) {
-            m.remove(key);
-        }
-    }
-
-    private static JsonNode without(JsonNode n, String... fields) {
-        ObjectNode o = n.deepCopy();
-        for (String f : fields) {
-            o.remove(f);
-        }
-        return o;
-    }
-
-    private static boolean allZero(JsonNode kpi) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = kpi.fields(); it.hasNext(); ) {
-            JsonNode v = it.next().getValue();
-            if (v.isNumber() && v.decimalValue().signum() != 0) {
-                return false;
-            }
-            if (v.isArray() || v.isObject()) {
-                return false;
-            }
-        }
-        return true;
+    private static SettledOutputs settled(RevstreamConfig cfg, long asOf) {
+        return SettledOutputs.read(
+                cfg.kafka().bootstrapServers(),
+                new SettledOutputs.Topics(
+                        cfg.topics().alerts(),
+                        cfg.topics().journey(),
+                        cfg.topics().attribution(),
+                        cfg.topics().kpis()),
+                asOf);
     }
 
     private static List<Out> outs(RevstreamConfig cfg, List<GeneratedRecord> records) {
@@ -223,18 +128,6 @@ class LateLiveReplayTest {
                     null,
                     r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
                     r.value()));
-        }
-        return out;
-    }
-
-    private static List<JsonNode> values(List<ConsumerRecord<byte[], byte[]>> records) {
-        List<JsonNode> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            try {
-                out.add(JSON.readTree(r.value()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
         return out;
     }
