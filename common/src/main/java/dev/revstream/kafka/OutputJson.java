@@ -234,6 +234,7 @@ public final class OutputJson {
             g.writeStringField("recordId", r.recordId());
             g.writeStringField("actionId", r.actionId());
             g.writeStringField("status", r.status());
+            g.writeBooleanField("retracted", r.retracted());
             g.writeStringField("ruleId", r.ruleId());
             g.writeStringField("action", r.action());
             g.writeStringField("team", r.team());

@@ -11,6 +11,8 @@ package dev.revstream.actions;
  * @param message the rule's message with the facts filled in (OPEN), or why it closed (CLOSED)
  * @param facts the facts the condition names, as a JSON object, at {@code at}
  * @param closeReason {@code CONDITION_FALSE}, {@code DEAL_CLOSED}, {@code OUT_OF_SCOPE} or {@code RULE_REMOVED}; null when open
+ * @param retracted this record no longer holds: a late event changed the account's history (the same
+ *     {@code recordId} as the record it takes back)
  */
 public record Recommendation(
         String recordId,
@@ -28,8 +30,31 @@ public record Recommendation(
         long openedAt,
         String message,
         String facts,
-        String closeReason) {
+        String closeReason,
+        boolean retracted) {
 
     public static final String OPEN = "OPEN";
     public static final String CLOSED = "CLOSED";
+
+    /** The record that takes this one back. */
+    public Recommendation retraction() {
+        return new Recommendation(
+                recordId,
+                actionId,
+                status,
+                ruleId,
+                action,
+                team,
+                priority,
+                scope,
+                accountId,
+                dealId,
+                ownerId,
+                at,
+                openedAt,
+                message,
+                facts,
+                closeReason,
+                true);
+    }
 }

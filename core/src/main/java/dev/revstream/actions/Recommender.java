@@ -196,7 +196,8 @@ public final class Recommender {
                 m.openedAt,
                 message,
                 facts,
-                reason);
+                reason,
+                false);
     }
 
     private String closing(String reason, RuleMark m) {

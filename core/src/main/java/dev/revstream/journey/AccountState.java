@@ -79,15 +79,17 @@ public class AccountState {
     public AccountState() {}
 
     /**
-     * Takes from {@code live} what is not the journey's and so is not rewound by a correction: the
-     * timer registered, the rules' bookkeeping and the correction log's.
+     * Takes from {@code live} what a correction does not rewind: the timer registered, the correction
+     * log's bookkeeping, and the rules' where the rules were not replayed with the journey.
      */
-    public void keepBookkeepingOf(AccountState live) {
+    public void keepBookkeepingOf(AccountState live, boolean rulesReplayed) {
         wakeUp = live.wakeUp;
-        ruleMarks = live.ruleMarks;
-        lastRuleTick = live.lastRuleTick;
-        oldestTallyAt = live.oldestTallyAt;
-        newestTallyAt = live.newestTallyAt;
+        if (!rulesReplayed) {
+            ruleMarks = live.ruleMarks;
+            lastRuleTick = live.lastRuleTick;
+            oldestTallyAt = live.oldestTallyAt;
+            newestTallyAt = live.newestTallyAt;
+        }
         appliedThrough = live.appliedThrough;
         snapshotAt = live.snapshotAt;
         loggedFrom = live.loggedFrom;

@@ -68,7 +68,7 @@ public record JourneyCorrection(
     }
 
     /** The records of {@code a} not in {@code b}, counting repeats, in {@code a}'s order. */
-    private static <T> List<T> minus(List<T> a, List<T> b) {
+    public static <T> List<T> minus(List<T> a, List<T> b) {
         Map<T, Integer> left = new HashMap<>();
         b.forEach(x -> left.merge(x, 1, Integer::sum));
         List<T> out = new ArrayList<>();

@@ -172,6 +172,10 @@ public final class KpiEngine {
      */
     public void fire(long t, boolean endOfInput) throws Exception {
         correct();
+        Long fired = store.firedThrough();
+        if (fired != null && t < fired) {
+            return; // a correction's firing behind the last one (a restored job's first watermark): nothing else is due
+        }
         store.putFiredThrough(t);
         KpiCounters now = store.totals();
         if (now == null) {

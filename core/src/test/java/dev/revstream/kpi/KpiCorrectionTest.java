@@ -87,6 +87,30 @@ class KpiCorrectionTest {
     }
 
     @Test
+    void aLateFactRightAfterARestoreRevisesAndTheFiringBehindTheLastOneMovesNothingBack() throws Exception {
+        MemoryKpiStore all = new MemoryKpiStore(settings(), "all=all");
+        all.add(fact(FactKind.DEAL_WON, T0 + HOUR, "100", 0));
+        all.advanceTo(T0 + 3 * DAY);
+        int reported = all.snapshots.size();
+        // a restored job's watermark starts from nothing: the late fact's firing comes at the first one, whatever
+        all.restored().add(fact(FactKind.DEAL_WON, T0 + DAY + 2 * HOUR, "50", 0));
+        all.advanceTo(T0 + DAY);
+        assertThat(all.snapshots.subList(reported, all.snapshots.size()))
+                .filteredOn(s -> s.windowSize().equals("1d") && s.windowStart() == T0 + DAY)
+                .singleElement()
+                .satisfies(s -> assertThat(s.values().deals().wonAmount()).isEqualByComparingTo("50"));
+        assertThat(all.firedThrough()).as("the books stay where they were").isEqualTo(T0 + 3 * DAY);
+        int revised = all.snapshots.size();
+        all.add(fact(FactKind.DEAL_WON, T0 + 2 * DAY + 2 * HOUR, "20", 0));
+        all.advanceTo(T0 + 3 * DAY + 1);
+        assertThat(all.snapshots.subList(revised, all.snapshots.size()))
+                .as("a fact before the last firing is still a correction")
+                .filteredOn(s -> s.windowSize().equals("1d") && s.windowStart() == T0 + 2 * DAY)
+                .singleElement()
+                .satisfies(s -> assertThat(s.revision()).isEqualTo(2));
+    }
+
+    @Test
     void theLatestReportOfEveryWindowEqualsTheInOrderOnes() throws Exception {
         for (long seed = 1; seed <= 60; seed++) {
             Random r = new Random(seed);

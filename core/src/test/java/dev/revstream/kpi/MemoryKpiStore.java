@@ -62,6 +62,12 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
         return this;
     }
 
+    /** As after a restore: the books and wake-ups are kept, the watermark is not known yet. */
+    MemoryKpiStore restored() {
+        watermark = Long.MIN_VALUE;
+        return this;
+    }
+
     int wakeUpsLeft() {
         return wakeUps.size();
     }

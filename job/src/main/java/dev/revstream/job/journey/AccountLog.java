@@ -1,11 +1,16 @@
 package dev.revstream.job.journey;
 
+import dev.revstream.actions.MemoryRules;
+import dev.revstream.actions.Recommendation;
+import dev.revstream.actions.RuleBook;
+import dev.revstream.actions.RuleMark;
+import dev.revstream.actions.RulesReplay;
+import dev.revstream.actions.TouchTally;
 import dev.revstream.journey.AccountState;
 import dev.revstream.journey.JourneyCorrection;
 import dev.revstream.journey.JourneyRecording;
 import dev.revstream.journey.JourneyReplay;
 import dev.revstream.journey.JourneySettings;
-import dev.revstream.journey.MemoryJourneyStore;
 import dev.revstream.model.Event;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,20 +37,43 @@ final class AccountLog {
     private final ValueState<byte[]> snapshot;
     private final MapState<Long, List<Event>> events;
     private final MapState<Long, List<Event>> late;
+    private final RuleBook rules;
+    private final MapState<Long, TouchTally> tallies;
+    private final MapState<String, RuleMark> marks;
     private final AccountSnapshots snapshots = new AccountSnapshots();
 
-    /** A rewind's outcome: what changes, the corrected journey, and the log with the late events in it. */
-    record Rewind(JourneyCorrection correction, MemoryJourneyStore corrected, NavigableMap<Long, List<Event>> log) {}
+    /**
+     * A rewind's outcome: what changes, the corrected journey and rule state, and the log with the late
+     * events in it.
+     *
+     * @param retractedActions recommendations that no longer hold
+     * @param actions recommendations that are new
+     */
+    record Rewind(
+            JourneyCorrection correction,
+            List<Recommendation> retractedActions,
+            List<Recommendation> actions,
+            AccountSnapshots.Snapshot corrected,
+            NavigableMap<Long, List<Event>> log) {}
 
     /**
      * @param events the account's event buffer: waiting events after {@code appliedThrough}, its log before
      * @param late the late events waiting, by time
+     * @param rules the rule book, or null for none (then {@code tallies} and {@code marks} are null too)
+     * @param tallies the rules' touch tallies in keyed state
+     * @param marks the rules' marks in keyed state
      */
     AccountLog(
             long horizonMillis,
             ValueState<byte[]> snapshot,
             MapState<Long, List<Event>> events,
-            MapState<Long, List<Event>> late) {
+            MapState<Long, List<Event>> late,
+            RuleBook rules,
+            MapState<Long, TouchTally> tallies,
+            MapState<String, RuleMark> marks) {
+        this.rules = rules;
+        this.tallies = tallies;
+        this.marks = marks;
         this.horizonMillis = horizonMillis;
         this.foldEveryMillis = Math.max(1, horizonMillis / 2);
         this.snapshot = snapshot;
@@ -62,8 +90,48 @@ final class AccountLog {
             a.snapshotAt = Long.MIN_VALUE;
             return;
         }
-        a.snapshotAt = t - 1;
-        snapshot.update(snapshots.write(live.copy()));
+        // the rules may have run ahead of the journey: an event before where they stand is too late to place
+        a.snapshotAt = Math.max(t - 1, a.lastRuleTick == null ? Long.MIN_VALUE : a.lastRuleTick);
+        snapshot.update(snapshots.write(new AccountSnapshots.Snapshot(live.copy(), liveRules())));
+    }
+
+    /** The last instant the account has seen: its journey's last firing, or further where its rules ran ahead. */
+    static long seenThrough(AccountState a) {
+        long applied = a.appliedThrough == null ? Long.MIN_VALUE : a.appliedThrough;
+        return a.lastRuleTick == null ? applied : Math.max(applied, a.lastRuleTick);
+    }
+
+    /** The rules' state in keyed state, in memory. */
+    private MemoryRules liveRules() throws Exception {
+        MemoryRules copy = new MemoryRules();
+        if (rules != null) {
+            for (Map.Entry<Long, TouchTally> e : tallies.entries()) {
+                copy.tallyMap().put(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, RuleMark> e : marks.entries()) {
+                copy.markMap().put(e.getKey(), e.getValue());
+            }
+        }
+        return copy;
+    }
+
+    /** Writes corrected rule state over the keyed state. */
+    void replaceRules(MemoryRules corrected) throws Exception {
+        if (rules == null) {
+            return;
+        }
+        tallies.clear();
+        for (Map.Entry<Long, TouchTally> e : corrected.tallyMap().entrySet()) {
+            tallies.put(e.getKey(), e.getValue());
+        }
+        marks.clear();
+        for (Map.Entry<String, RuleMark> e : corrected.markMap().entrySet()) {
+            marks.put(e.getKey(), e.getValue());
+        }
+    }
+
+    private RulesReplay replayOf(AccountSnapshots.Snapshot snap, JourneySettings s, String accountId) {
+        return rules == null ? null : new RulesReplay(rules, s, accountId, snap.journey(), snap.rules());
     }
 
     /** When the log next holds an event older than the horizon allows, or null. */
@@ -87,8 +155,17 @@ final class AccountLog {
                 oldestLeft = at;
             }
         }
-        MemoryJourneyStore snap = snapshots.read(snapshot.value());
-        JourneyReplay.run(s, accountId, snap, folded, a.snapshotAt, to, new JourneyRecording());
+        AccountSnapshots.Snapshot snap = snapshots.read(snapshot.value());
+        JourneyReplay.run(
+                s,
+                accountId,
+                snap.journey(),
+                folded,
+                a.snapshotAt,
+                to,
+                new JourneyRecording(),
+                replayOf(snap, s, accountId),
+                to);
         snapshot.update(snapshots.write(snap));
         for (Long at : folded.keySet()) {
             events.remove(at);
@@ -119,26 +196,41 @@ final class AccountLog {
         return all;
     }
 
-    /** Replays the log from the snapshot through {@code appliedThrough}, without and with {@code lateEvents}. */
+    /**
+     * Replays the log from the snapshot through {@link #seenThrough} (where the rules ran ahead of the
+     * journey, a late event can fall after its last firing), without and with {@code lateEvents}; the
+     * corrected account has fired through there.
+     */
     Rewind rewind(AccountState a, List<Event> lateEvents, JourneySettings s, String accountId) throws Exception {
         byte[] snapBytes = snapshot.value();
+        long through = seenThrough(a);
         NavigableMap<Long, List<Event>> log = new TreeMap<>();
         for (Map.Entry<Long, List<Event>> e : events.entries()) {
-            if (e.getKey() > a.snapshotAt && e.getKey() <= a.appliedThrough) {
+            if (e.getKey() > a.snapshotAt && e.getKey() <= through) {
                 log.put(e.getKey(), e.getValue());
             }
         }
+        AccountSnapshots.Snapshot was = snapshots.read(snapBytes);
         JourneyRecording before = new JourneyRecording();
-        JourneyReplay.run(s, accountId, snapshots.read(snapBytes), log, a.snapshotAt, a.appliedThrough, before);
+        RulesReplay rulesBefore = replayOf(was, s, accountId);
+        JourneyReplay.run(s, accountId, was.journey(), log, a.snapshotAt, through, before, rulesBefore, through);
         for (Event e : lateEvents) {
             List<Event> at = new ArrayList<>(log.getOrDefault(e.occurredAt(), List.of()));
             at.add(e);
             log.put(e.occurredAt(), at);
         }
-        MemoryJourneyStore corrected = snapshots.read(snapBytes);
+        AccountSnapshots.Snapshot corrected = snapshots.read(snapBytes);
         JourneyRecording after = new JourneyRecording();
-        JourneyReplay.run(s, accountId, corrected, log, a.snapshotAt, a.appliedThrough, after);
-        return new Rewind(JourneyCorrection.between(before, after), corrected, log);
+        RulesReplay rulesAfter = replayOf(corrected, s, accountId);
+        JourneyReplay.run(s, accountId, corrected.journey(), log, a.snapshotAt, through, after, rulesAfter, through);
+        List<Recommendation> was0 = rulesBefore == null ? List.of() : rulesBefore.recommendations();
+        List<Recommendation> now0 = rulesAfter == null ? List.of() : rulesAfter.recommendations();
+        return new Rewind(
+                JourneyCorrection.between(before, after),
+                JourneyCorrection.minus(was0, now0),
+                JourneyCorrection.minus(now0, was0),
+                corrected,
+                log);
     }
 
     /** Puts the late events of a rewind into the log, in place; {@code c} is the corrected account. */

@@ -134,9 +134,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient LongCounter correctedInRun;
     private transient LongCounter lateInRun;
     /**
-     * The latest instant this subtask fired at, here or (after a restore) in any subtask before: no
-     * account has applied past it. A restored job's watermark starts from nothing, so it alone cannot
-     * say which events may be behind their account.
+     * The latest watermark this subtask fired at, here or (after a restore) in any subtask before: no
+     * account has applied (or run its rules) past it. A restored job's watermark starts from nothing,
+     * so it alone cannot say which events may be behind their account.
      */
     private transient long firedUpTo;
 
@@ -221,7 +221,10 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     pending,
                     getRuntimeContext()
                             .getMapState(new MapStateDescriptor<>(
-                                    "late-events", Types.LONG, Types.LIST(Types.POJO(Event.class)))));
+                                    "late-events", Types.LONG, Types.LIST(Types.POJO(Event.class)))),
+                    rules,
+                    tallies,
+                    marks);
         }
         corrections = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("corrections");
         correctedInRun = getRuntimeContext().getLongCounter(RunSummary.CORRECTED);
@@ -259,7 +262,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         // behind those can be behind its account
         if (horizonMillis > 0 && e.occurredAt() <= Math.max(ctx.timerService().currentWatermark(), firedUpTo)) {
             AccountState a = account.value();
-            if (a != null && a.appliedThrough != null && e.occurredAt() <= a.appliedThrough) {
+            if (a != null && a.appliedThrough != null && e.occurredAt() <= AccountLog.seenThrough(a)) {
                 lateArrival(a, e, ctx, out);
                 return;
             }
@@ -275,7 +278,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<JourneyUpdate> out) throws Exception {
-        firedUpTo = Math.max(firedUpTo, t);
+        firedUpTo = Math.max(firedUpTo, ctx.timerService().currentWatermark());
         AccountState a = account.value();
         boolean fresh = a == null;
         if (fresh) {
@@ -316,7 +319,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             }
         }
         journey.advanceTo(t);
-        a.appliedThrough = t;
+        a.appliedThrough = a.appliedThrough == null ? t : Math.max(a.appliedThrough, t);
         if (accountLog != null) {
             accountLog.foldIfDue(a, t, effective, ctx.getCurrentKey());
         }
@@ -379,7 +382,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             account.update(c);
         } else if (!a.lateWaiting) {
             a.lateWaiting = true;
-            ctx.timerService().registerEventTimeTimer(watermark + 1);
+            // never behind the account (just after a restore the watermark is not known yet)
+            ctx.timerService().registerEventTimeTimer(Math.max(watermark, AccountLog.seenThrough(a)) + 1);
             account.update(a);
         }
     }
@@ -418,18 +422,18 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         corrections.inc(late.size());
         correctedInRun.add(late.size());
         emit(rewind.correction(), late, ctx, out);
+        rewind.retractedActions().forEach(r -> ctx.output(ACTIONS, r.retraction()));
+        rewind.actions().forEach(r -> {
+            actionsOut.inc();
+            ctx.output(ACTIONS, r);
+        });
 
-        AccountState c = rewind.corrected().account();
-        c.keepBookkeepingOf(a);
+        AccountState c = rewind.corrected().journey().account();
+        c.keepBookkeepingOf(a, rules != null);
+        c.appliedThrough = AccountLog.seenThrough(a); // the replays fired through there
         accountLog.keep(c, late, rewind.log());
-        store(c).replaceWith(rewind.corrected());
-        if (rules != null) {
-            AccountRules accountRules =
-                    new AccountRules(rules, effective, accountId, store(c), new Tallies(), new Marks(), null);
-            for (Event e : late) {
-                accountRules.record(e);
-            }
-        }
+        store(c).replaceWith(rewind.corrected().journey());
+        accountLog.replaceRules(rewind.corrected().rules());
         return c;
     }
 

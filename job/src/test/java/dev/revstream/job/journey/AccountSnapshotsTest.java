@@ -2,11 +2,15 @@ package dev.revstream.job.journey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.revstream.actions.MemoryRules;
+import dev.revstream.actions.RuleMark;
+import dev.revstream.actions.TouchTally;
 import dev.revstream.attribution.Touch;
 import dev.revstream.journey.AccountState;
 import dev.revstream.journey.DealState;
 import dev.revstream.journey.HealthBucket;
 import dev.revstream.journey.MemoryJourneyStore;
+import dev.revstream.model.TouchpointType;
 import java.math.BigDecimal;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -20,8 +24,10 @@ class AccountSnapshotsTest {
         Random r = new Random(7);
         for (int i = 0; i < 200; i++) {
             MemoryJourneyStore store = randomAccount(r);
-            byte[] bytes = codec.write(store);
-            MemoryJourneyStore back = codec.read(bytes);
+            MemoryRules rules = randomRules(r);
+            byte[] bytes = codec.write(new AccountSnapshots.Snapshot(store, rules));
+            AccountSnapshots.Snapshot read = codec.read(bytes);
+            MemoryJourneyStore back = read.journey();
             assertThat(back.account()).usingRecursiveComparison().isEqualTo(store.account());
             assertThat(back.dealMap().keySet())
                     .containsExactlyElementsOf(store.dealMap().keySet());
@@ -36,9 +42,19 @@ class AccountSnapshotsTest {
             assertThat(back.touches())
                     .usingRecursiveFieldByFieldElementComparator()
                     .containsExactlyElementsOf(store.touches());
-            assertThat(codec.write(back)).isEqualTo(bytes);
+            assertThat(read.rules().tallyMap().keySet())
+                    .containsExactlyElementsOf(rules.tallyMap().keySet());
+            assertThat(read.rules().tallyMap().values())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(rules.tallyMap().values());
+            assertThat(read.rules().markMap().keySet())
+                    .containsExactlyElementsOf(rules.markMap().keySet());
+            assertThat(read.rules().markMap().values())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(rules.markMap().values());
+            assertThat(codec.write(read)).isEqualTo(bytes);
         }
-        assertThat(codec.read(null).dealMap()).isEmpty(); // a new account
+        assertThat(codec.read(null).journey().dealMap()).isEmpty(); // a new account
     }
 
     @Test
@@ -59,7 +75,7 @@ class AccountSnapshotsTest {
         for (int t = 0; t < 40; t++) {
             store.addTouch(touch(3_600_000L * t, "hubspot", "hs-email-" + t));
         }
-        int size = new AccountSnapshots().write(store).length;
+        int size = new AccountSnapshots().write(new AccountSnapshots.Snapshot(store, new MemoryRules())).length;
         System.out.printf("account snapshot: 3 deals, 12 signals, 40 touches = %,d bytes%n", size);
         assertThat(size).isBetween(1_000, 8_000);
     }
@@ -87,6 +103,29 @@ class AccountSnapshotsTest {
             store.addTouch(touch(r.nextLong(1_000_000), "segment", "e-" + t));
         }
         return store;
+    }
+
+    private static MemoryRules randomRules(Random r) {
+        MemoryRules rules = new MemoryRules();
+        for (int t = 0, n = r.nextInt(6); t < n; t++) {
+            TouchTally tally = new TouchTally();
+            tally.add(TouchpointType.values()[r.nextInt(TouchpointType.values().length)], r.nextDouble());
+            rules.tallyMap().put(r.nextLong(1_000_000), tally);
+        }
+        for (int m = 0, n = r.nextInt(4); m < n; m++) {
+            RuleMark mark = new RuleMark();
+            mark.ruleId = "rule-" + m;
+            mark.dealId = r.nextBoolean() ? null : "d-" + m;
+            mark.actionId = "a-" + r.nextInt();
+            mark.openedAt = r.nextLong(1_000_000);
+            mark.action = "call";
+            mark.team = "sales";
+            mark.priority = r.nextInt(3);
+            mark.scope = "deal";
+            mark.failing = r.nextBoolean();
+            rules.markMap().put(RuleMark.key(mark.ruleId, mark.dealId), mark);
+        }
+        return rules;
     }
 
     private static DealState deal(String id, long at) {

@@ -6,7 +6,9 @@ import static dev.revstream.model.EventBuilder.deal;
 import static dev.revstream.model.EventBuilder.touch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.revstream.actions.Recommendation;
 import dev.revstream.actions.RuleSet;
+import dev.revstream.actions.TestRules;
 import dev.revstream.alerts.Alert;
 import dev.revstream.alerts.AlertType;
 import dev.revstream.attribution.AttributionRecord;
@@ -42,9 +44,14 @@ class JourneyCorrectionTest {
     private static final Duration HORIZON = Duration.ofDays(7);
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> open() throws Exception {
+        return open(RuleSet.none());
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> open(RuleSet rules)
+            throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(
-                        new JourneyFunction(TestJourneySettings.defaults(), Duration.ZERO, RuleSet.none(), HORIZON)),
+                        new JourneyFunction(TestJourneySettings.defaults(), Duration.ZERO, rules, HORIZON)),
                 Event::accountId,
                 Types.STRING);
         h.open();
@@ -193,6 +200,7 @@ class JourneyCorrectionTest {
      */
     @Test
     void shouldSettleOnTheInOrderOutputsWhateverTheArrivalOrderWithinTheHorizon() throws Exception {
+        int recommendations = 0;
         for (long seed = 1; seed <= 100; seed++) {
             List<Event> events = scenario(new Random(seed));
             Settled inOrder = run(events, new Random(seed), false);
@@ -203,13 +211,19 @@ class JourneyCorrectionTest {
             assertThat(shuffled.alerts).as("seed %d: alerts", seed).isEqualTo(inOrder.alerts);
             assertThat(shuffled.updates).as("seed %d: journey updates", seed).isEqualTo(inOrder.updates);
             assertThat(shuffled.credits).as("seed %d: attribution", seed).isEqualTo(inOrder.credits);
+            assertThat(shuffled.actions).as("seed %d: recommendations", seed).isEqualTo(inOrder.actions);
+            recommendations += inOrder.actions.size();
         }
+        assertThat(recommendations)
+                .as("the scenarios open and close recommendations")
+                .isGreaterThan(100);
     }
 
     private record Settled(
             Map<String, Alert> alerts,
             Map<JourneyUpdate, Integer> updates,
             Map<AttributionRecord, Integer> credits,
+            Map<Recommendation, Integer> actions,
             List<LateEvent> lateEvents) {}
 
     private static Settled run(List<Event> events, Random random, boolean delayed) throws Exception {
@@ -220,7 +234,7 @@ class JourneyCorrectionTest {
             arrivals.computeIfAbsent(e.occurredAt() + delay, t -> new ArrayList<>())
                     .add(e);
         }
-        var h = open();
+        var h = open(TestRules.defaults());
         for (Map.Entry<Long, List<Event>> at : arrivals.entrySet()) {
             for (Event e : at.getValue()) {
                 send(h, e);
@@ -275,9 +289,14 @@ class JourneyCorrectionTest {
             }
         }
         credits.values().removeIf(n -> n == 0);
+        Map<Recommendation, Integer> actions = new HashMap<>();
+        for (Recommendation r : side(h, JourneyFunction.ACTIONS)) {
+            actions.merge(r.retracted() ? withoutFlag(r) : r, r.retracted() ? -1 : 1, Integer::sum);
+        }
+        actions.values().removeIf(n -> n == 0);
         List<LateEvent> late = side(h, JourneyFunction.LATE);
         h.close();
-        return new Settled(sorted(alerts), updates, credits, late);
+        return new Settled(sorted(alerts), updates, credits, actions, late);
     }
 
     private static Map<String, Alert> sorted(Map<String, Alert> alerts) {
@@ -306,6 +325,27 @@ class JourneyCorrectionTest {
                 u.region(),
                 u.causeSource(),
                 u.causeEventId());
+    }
+
+    private static Recommendation withoutFlag(Recommendation r) {
+        return new Recommendation(
+                r.recordId(),
+                r.actionId(),
+                r.status(),
+                r.ruleId(),
+                r.action(),
+                r.team(),
+                r.priority(),
+                r.scope(),
+                r.accountId(),
+                r.dealId(),
+                r.ownerId(),
+                r.at(),
+                r.openedAt(),
+                r.message(),
+                r.facts(),
+                r.closeReason(),
+                false);
     }
 
     private static AttributionRecord withoutFlag(AttributionRecord r) {

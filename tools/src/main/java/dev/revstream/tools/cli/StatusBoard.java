@@ -125,10 +125,11 @@ final class StatusBoard implements AutoCloseable {
             try {
                 JsonNode n = JSON.readTree(r.value());
                 boolean open = "OPEN".equals(n.path("status").asText());
+                boolean retracted = n.path("retracted").asBoolean(); // a late event took it back
                 openActions
                         .computeIfAbsent(n.path("action").asText(), k -> new AtomicLong())
-                        .addAndGet(open ? 1 : -1);
-                if (open) {
+                        .addAndGet(open != retracted ? 1 : -1);
+                if (open && !retracted) {
                     newActions.add(String.format(
                             "  P%d %-18s -> %-16s %s",
                             n.path("priority").asInt(),
@@ -142,14 +143,18 @@ final class StatusBoard implements AutoCloseable {
         } else if (t.equals(cfg.topics().alerts())) {
             try {
                 JsonNode n = JSON.readTree(r.value());
+                boolean withdrawn = "WITHDRAWN".equals(n.path("status").asText());
                 alertsByType
                         .computeIfAbsent(n.path("type").asText(), k -> new AtomicLong())
-                        .incrementAndGet();
+                        .addAndGet(withdrawn ? -1 : 1);
                 newAlerts.add(String.format(
-                        "  %-8s %-15s %s",
+                        "  %-8s %-15s %s%s",
                         n.path("severity").asText().toUpperCase(Locale.ROOT),
                         n.path("type").asText(),
-                        n.path("reason").asText()));
+                        withdrawn ? "withdrawn: " : "",
+                        withdrawn
+                                ? n.path("withdrawnBecause").asText()
+                                : n.path("reason").asText()));
             } catch (IOException e) {
                 System.err.println("status: unreadable alert at offset " + r.offset());
             }
