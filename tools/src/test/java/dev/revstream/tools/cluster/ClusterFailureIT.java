@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * again 60 s later, and a stop with a savepoint followed by the jar started again from it. Each run's
  * outputs, read committed, settle on those of an undisturbed run of the same input: the same
  * normalized events and dead letters, none twice and none missing, and the same settled alerts,
- * journey updates, credits and KPI windows ({@link SettledOutputs}) up to the test's start (later
+ * journey updates, credits, KPI windows and recommendations ({@link SettledOutputs}) up to the test's start (later
  * deadlines and windows come due with the wall clock, at different moments in each run).
  *
  * <p>The input is 40 days of history that ends half a day ago. What is older than six days is read in
@@ -150,7 +150,8 @@ class ClusterFailureIT {
             return "events " + events.size() + ", dead letters " + deadLetters.size() + ", alerts "
                     + settled.alerts().size() + ", journey " + settled.journey().size() + ", credits "
                     + settled.credits().size() + ", KPI windows "
-                    + settled.kpis().size();
+                    + settled.kpis().size() + ", recommendations "
+                    + settled.actions().size();
         }
     }
 
@@ -217,7 +218,11 @@ class ClusterFailureIT {
                 SettledOutputs.read(
                         kafka.bootstrapServers(),
                         new SettledOutputs.Topics(
-                                name + ".alerts", name + ".journey", name + ".attribution", name + ".kpis"),
+                                name + ".alerts",
+                                name + ".journey",
+                                name + ".attribution",
+                                name + ".kpis",
+                                name + ".actions"),
                         settledUpTo));
     }
 
@@ -254,6 +259,9 @@ class ClusterFailureIT {
         assertThat(run.settled().kpis())
                 .as("KPI windows")
                 .isEqualTo(baseline.settled().kpis());
+        assertThat(run.settled().actions())
+                .as("recommendations")
+                .isEqualTo(baseline.settled().actions());
     }
 
     @Test

@@ -104,6 +104,10 @@ class LateLiveReplayTest {
             assertThat(actual.journey()).as("journey updates").isEqualTo(expected.journey());
             assertThat(actual.credits()).as("credits").isEqualTo(expected.credits());
             assertThat(actual.kpis()).as("KPI windows").isEqualTo(expected.kpis());
+            assertThat(expected.actions())
+                    .as("the history opens and closes recommendations")
+                    .isNotEmpty();
+            assertThat(actual.actions()).as("recommendations").isEqualTo(expected.actions());
         } finally {
             flink.cancel(job);
         }
@@ -116,7 +120,8 @@ class LateLiveReplayTest {
                         cfg.topics().alerts(),
                         cfg.topics().journey(),
                         cfg.topics().attribution(),
-                        cfg.topics().kpis()),
+                        cfg.topics().kpis(),
+                        cfg.topics().actions()),
                 asOf);
     }
 

@@ -25,16 +25,18 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param journey each update (without {@code retracted}) and how many times it stands
  * @param credits each credit (without {@code retracted}) and how many times it stands
  * @param kpis by window and dimension value: the latest figures, without {@code revision}
+ * @param actions each recommendation record (without {@code retracted}) and how many times it stands
  */
 public record SettledOutputs(
         Map<String, String> alerts,
         Map<String, Integer> journey,
         Map<String, Integer> credits,
-        Map<String, String> kpis) {
+        Map<String, String> kpis,
+        Map<String, Integer> actions) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The topics a run writes its outputs to. */
-    public record Topics(String alerts, String journey, String attribution, String kpis) {}
+    public record Topics(String alerts, String journey, String attribution, String kpis, String actions) {}
 
     /** What {@code topics} hold, read committed, for times up to {@code asOf} (later ones are still moving). */
     public static SettledOutputs read(String bootstrap, Topics topics, long asOf) {
@@ -87,7 +89,17 @@ public record SettledOutputs(
                 kpis.put(key, figures.toString());
             }
         }
-        return new SettledOutputs(alerts, journey, credits, kpis);
+        Map<String, Integer> actions = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readAll(bootstrap, topics.actions(), true)) {
+            JsonNode n = json(r);
+            if (at(n, "at") <= asOf) {
+                count(
+                        actions,
+                        without(n, "retracted").toString(),
+                        n.path("retracted").asBoolean() ? -1 : 1);
+            }
+        }
+        return new SettledOutputs(alerts, journey, credits, kpis, actions);
     }
 
     /** Prints up to eight differences per output against {@code expected}, to read beside a failed assertion. */
@@ -96,6 +108,7 @@ public record SettledOutputs(
         diff("journey", expected.journey, journey, expectedName, actualName);
         diff("credits", expected.credits, credits, expectedName, actualName);
         diff("kpis", expected.kpis, kpis, expectedName, actualName);
+        diff("actions", expected.actions, actions, expectedName, actualName);
     }
 
     private static <V> void diff(
