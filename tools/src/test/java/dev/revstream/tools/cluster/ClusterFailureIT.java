@@ -244,6 +244,7 @@ class ClusterFailureIT {
         assertThat(kinds.get(GeneratedRecord.Kind.DUPLICATE)).isPositive();
         assertThat(baseline.settled().alerts()).isNotEmpty();
         assertThat(baseline.settled().kpis()).isNotEmpty();
+        assertThat(baseline.settled().actions()).isNotEmpty();
         run.settled().printDifferences("undisturbed", baseline.settled(), "disturbed");
         assertThat(run.events()).as("events").doesNotHaveDuplicates().isEqualTo(baseline.events());
         assertThat(run.deadLetters()).as("dead letters").isEqualTo(baseline.deadLetters());
