@@ -26,11 +26,16 @@ public class CommonOptions {
 
     /** Loads the configuration; {@code defaults} apply before the user's own {@code --set}s. */
     public RevstreamConfig load(String... defaults) {
+        return effective(defaults).config();
+    }
+
+    /** The configuration with every key's value and origin; {@code defaults} apply before the user's {@code --set}s. */
+    public ConfigLoader.Effective effective(String... defaults) {
         List<String> all = new ArrayList<>(List.of(defaults));
         if (bootstrap != null) {
             all.add("kafka.bootstrap-servers=" + bootstrap);
         }
         all.addAll(sets);
-        return ConfigLoader.load(config, all);
+        return ConfigLoader.effective(config, all, System.getenv());
     }
 }

@@ -17,9 +17,12 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * Assembles the configuration: the YAML file (the given one; else {@code config/revstream.yaml}
- * in the working directory; else the copy inside the jar), then {@code REVSTREAM_*} environment
- * variables, then {@code --set key=value} pairs; reads the mapping files it names; validates.
+ * Assembles the configuration: the shipped defaults ({@link Settings}), then the YAML file (the given
+ * one; else {@code config/revstream.yaml} in the working directory; else the copy inside the jar),
+ * then {@code REVSTREAM_*} environment variables, then {@code --set key=value} pairs; reads the
+ * mapping and rule files it names (a default one from the jar's copy); validates. A file names only
+ * what it changes; an open group it names at all (e.g. {@code deals.stage.*}) replaces the shipped
+ * one whole (a variable or {@code --set} changes single keys of it).
  */
 public final class ConfigLoader {
     /** Where the jar keeps its copy of {@code config/}. */
@@ -36,33 +39,154 @@ public final class ConfigLoader {
     }
 
     public static RevstreamConfig load(Path file, List<String> sets, Map<String, String> env) {
+        return effective(file, sets, env).config();
+    }
+
+    /** Environment variables of the {@code revstream} script, not configuration keys. */
+    static final List<String> SCRIPT_VARIABLES = List.of("REVSTREAM_JAVA_OPTS", "REVSTREAM_REBUILD");
+
+    /** Where a value that no file, variable or {@code --set} gave comes from. */
+    public static final String DEFAULT = "default";
+
+    /**
+     * The configuration with every key's value and where it came from.
+     *
+     * @param values every key and its value as text, sorted
+     * @param origins for every key: {@link #DEFAULT}, the file, {@code REVSTREAM_...} or {@code --set}
+     */
+    public record Effective(Map<String, String> values, Map<String, String> origins, RevstreamConfig config) {}
+
+    public static Effective effective(Path file, List<String> sets, Map<String, String> env) {
         Source source = resolve(file);
-        Map<String, String> flat = new LinkedHashMap<>();
-        flatten("", source.read(null), flat);
-        applyEnvironment(flat, env);
+        Map<String, String> given = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        Map<String, String> fromFile = new LinkedHashMap<>();
+        flatten("", source.read(null), fromFile);
+        fromFile.forEach((k, v) -> {
+            given.put(k, v);
+            origins.put(k, source.describe());
+        });
+        Map<String, String> defaults = defaults(given.keySet());
+        applyEnvironment(given, origins, defaults.keySet(), env);
         for (String set : sets) {
             int eq = set.indexOf('=');
             if (eq <= 0) {
                 throw new ConfigException("--set '" + set + "' must have the form key=value");
             }
-            flat.put(set.substring(0, eq).trim(), set.substring(eq + 1).trim());
+            String key = set.substring(0, eq).trim();
+            given.put(key, set.substring(eq + 1).trim());
+            origins.put(key, "--set");
         }
-        return RevstreamConfig.from(flat, req -> mappings(source, req), name -> source.read(name, "actions.rules"));
+        Map<String, String> flat = new java.util.TreeMap<>(defaults);
+        flat.putAll(given);
+        defaults.keySet().forEach(k -> origins.putIfAbsent(k, DEFAULT));
+        Source bundled = new Source(null, "revstream.yaml");
+        Source mappingSource = DEFAULT.equals(origins.get("ingest.mappings")) ? bundled : source;
+        Source rulesSource = DEFAULT.equals(origins.get("actions.rules")) ? bundled : source;
+        RevstreamConfig cfg = RevstreamConfig.from(
+                flat, req -> mappings(mappingSource, req), name -> rulesSource.read(name, "actions.rules"));
+        Map<String, String> sortedOrigins = new java.util.TreeMap<>();
+        flat.keySet().forEach(k -> sortedOrigins.put(k, origins.get(k)));
+        return new Effective(flat, sortedOrigins, cfg);
     }
 
-    private static void applyEnvironment(Map<String, String> flat, Map<String, String> env) {
+    /**
+     * The shipped value of every fixed key, and the shipped instances of every open group that none of
+     * {@code named} belongs to.
+     */
+    static Map<String, String> defaults(java.util.Set<String> named) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Setting<?> s : Settings.ALL) {
+            if (!s.open()) {
+                out.put(s.key(), s.defaultValue());
+            } else {
+                String group = s.parent() + ".";
+                if (named.stream().noneMatch(k -> k.startsWith(group))) {
+                    out.putAll(s.instances());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Applies {@code REVSTREAM_<KEY>} variables to the keys they name; one that names no key is an
+     * error, as an unknown key in a file is.
+     */
+    private static void applyEnvironment(
+            Map<String, String> given,
+            Map<String, String> origins,
+            java.util.Set<String> defaultKeys,
+            Map<String, String> env) {
+        Map<String, String> keysByVariable = new LinkedHashMap<>();
         for (String key : Settings.KEYS) {
-            String v = env.get(envName(key));
-            if (v != null) {
-                flat.put(key, v);
+            keysByVariable.put(envName(key), key);
+        }
+        for (String key : defaultKeys) {
+            keysByVariable.put(envName(key), key);
+        }
+        for (String key : given.keySet()) {
+            keysByVariable.put(envName(key), key);
+        }
+        List<String> unknown = new ArrayList<>();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
+            String variable = e.getKey();
+            if (!variable.startsWith("REVSTREAM_") || SCRIPT_VARIABLES.contains(variable)) {
+                continue;
+            }
+            String key = keysByVariable.get(variable);
+            if (key == null) {
+                unknown.add(variable);
+            } else {
+                given.put(key, e.getValue());
+                origins.put(key, variable);
             }
         }
-        for (String key : new ArrayList<>(flat.keySet())) {
-            String v = env.get(envName(key));
-            if (v != null) {
-                flat.put(key, v);
+        if (!unknown.isEmpty()) {
+            StringBuilder sb = new StringBuilder("invalid configuration:");
+            for (String variable : unknown) {
+                sb.append("\n  ")
+                        .append(variable)
+                        .append(": no configuration key has this variable")
+                        .append(closest(variable, keysByVariable.keySet()))
+                        .append(" (REVSTREAM_ followed by the key in upper case, dots and dashes as underscores)");
+            }
+            throw new ConfigException(sb.toString());
+        }
+    }
+
+    /** "; did you mean X" for the variable nearest in spelling, or nothing when none is near. */
+    private static String closest(String variable, java.util.Collection<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(variable, k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
             }
         }
+        return best != null && bestDistance <= Math.max(2, variable.length() / 6) ? "; did you mean " + best + "?" : "";
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** {@code kafka.bootstrap-servers} -> {@code REVSTREAM_KAFKA_BOOTSTRAP_SERVERS}. */
@@ -139,6 +263,11 @@ public final class ConfigLoader {
 
     /** The main file and the folder its relative paths start from; a null folder means inside the jar. */
     record Source(Path dir, String mainFile) {
+        /** The main file, for the origin of its values. */
+        String describe() {
+            return dir == null ? "the jar's " + mainFile : dir.resolve(mainFile).toString();
+        }
+
         JsonNode read(String relative) {
             return read(relative, "ingest.mappings");
         }

@@ -105,7 +105,7 @@ public final class ConfigReference {
         } else {
             text = code(s.defaultValue());
         }
-        if (s.ifAbsent() != null) {
+        if (s.open() && s.ifAbsent() != null) { // a fixed key left out gets its default
             text += s.ifAbsent().equals(s.defaultValue())
                     ? " (also when left out)"
                     : " (left out: " + code(s.ifAbsent()) + ")";

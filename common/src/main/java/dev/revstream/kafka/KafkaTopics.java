@@ -3,20 +3,24 @@ package dev.revstream.kafka;
 import dev.revstream.config.RevstreamConfig;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates revstream's topics when they are missing; existing topics are left as they are. */
@@ -88,7 +92,16 @@ public final class KafkaTopics {
 
     /** Ensures the input and output topics exist; returns the ones it created. */
     public static List<String> ensure(RevstreamConfig cfg) {
-        Map<String, Map<String, String>> wanted = new HashMap<>();
+        return ensure(
+                clientProperties(cfg),
+                wanted(cfg),
+                cfg.kafka().topicPartitions(),
+                cfg.kafka().topicReplication());
+    }
+
+    /** Every topic revstream reads or writes, with the topic configuration it needs, by name. */
+    public static Map<String, Map<String, String>> wanted(RevstreamConfig cfg) {
+        Map<String, Map<String, String>> wanted = new TreeMap<>();
         String maxBytes = Integer.toString(cfg.kafka().maxRecordBytes());
         for (String t : cfg.topics().inputs()) {
             wanted.put(t, Map.of("max.message.bytes", maxBytes));
@@ -98,11 +111,80 @@ public final class KafkaTopics {
         }
         // the KPI topic is a table of the latest snapshot per (window size, start, dimension, value)
         wanted.put(cfg.topics().kpis(), Map.of("max.message.bytes", maxBytes, "cleanup.policy", "compact"));
-        return ensure(
-                clientProperties(cfg),
-                wanted,
-                cfg.kafka().topicPartitions(),
-                cfg.kafka().topicReplication());
+        return wanted;
+    }
+
+    /**
+     * One topic as it stands on the cluster against what revstream needs.
+     *
+     * @param partitions its partitions, or 0 when it does not exist
+     * @param retention its {@code retention.ms} as the broker reports it, or null
+     * @param problems what differs from what revstream needs (empty: fine; a missing topic has one)
+     */
+    public record TopicState(
+            String topic, int partitions, String cleanupPolicy, String retention, List<String> problems) {
+        public boolean exists() {
+            return partitions > 0;
+        }
+    }
+
+    /** Describes every topic of {@link #wanted} on the cluster: partitions, clean-up policy, retention, problems. */
+    public static List<TopicState> check(RevstreamConfig cfg) {
+        Map<String, Map<String, String>> wanted = wanted(cfg);
+        try (Admin admin = Admin.create(clientProperties(cfg))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> present =
+                    wanted.keySet().stream().filter(existing::contains).toList();
+            Map<String, TopicDescription> descriptions = present.isEmpty()
+                    ? Map.of()
+                    : admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
+            List<ConfigResource> resources = present.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                    .toList();
+            Map<ConfigResource, Config> configs = resources.isEmpty()
+                    ? Map.of()
+                    : admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            List<TopicState> out = new ArrayList<>();
+            for (Map.Entry<String, Map<String, String>> w : wanted.entrySet()) {
+                String topic = w.getKey();
+                if (!existing.contains(topic)) {
+                    out.add(new TopicState(topic, 0, null, null, List.of("missing")));
+                    continue;
+                }
+                Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+                List<String> problems = new ArrayList<>();
+                for (Map.Entry<String, String> want : w.getValue().entrySet()) {
+                    ConfigEntry have = c == null ? null : c.get(want.getKey());
+                    String value = have == null ? null : have.value();
+                    boolean ok = want.getKey().equals("max.message.bytes")
+                            ? value != null && Long.parseLong(value) >= Long.parseLong(want.getValue())
+                            : want.getValue().equals(value);
+                    if (!ok) {
+                        problems.add(want.getKey() + " is " + value + ", revstream needs "
+                                + (want.getKey().equals("max.message.bytes") ? "at least " : "") + want.getValue());
+                    }
+                }
+                int partitions = descriptions.get(topic).partitions().size();
+                if (partitions < cfg.kafka().topicPartitions()) {
+                    problems.add(partitions + " partitions, kafka.topic-partitions asks for "
+                            + cfg.kafka().topicPartitions() + " (more parallelism needs more)");
+                }
+                out.add(new TopicState(
+                        topic, partitions, value(c, "cleanup.policy"), value(c, "retention.ms"), problems));
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "cannot describe topics on " + cfg.kafka().bootstrapServers() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String value(Config c, String name) {
+        ConfigEntry e = c == null ? null : c.get(name);
+        return e == null ? null : e.value();
     }
 
     public static List<String> ensure(

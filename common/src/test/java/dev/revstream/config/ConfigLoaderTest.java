@@ -211,6 +211,78 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFileNamesOnlyWhatItChangesAndTheShippedDefaultsFillTheRest(@TempDir Path dir) throws Exception {
+        Path mine = dir.resolve("mine.yaml");
+        Files.writeString(mine, """
+                kafka:
+                  bootstrap-servers: broker:9092
+                topics:
+                  touchpoints: web.events
+                  deals: crm.deals
+                time:
+                  out-of-orderness: 2m
+                """);
+        ConfigLoader.Effective e = ConfigLoader.effective(mine, List.of(), Map.of("REVSTREAM_JOB_PARALLELISM", "1"));
+        RevstreamConfig cfg = e.config();
+        assertThat(cfg.kafka().bootstrapServers()).isEqualTo("broker:9092");
+        assertThat(cfg.topics().touchpoints()).isEqualTo("web.events");
+        assertThat(cfg.time().outOfOrderness()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(cfg.deals().stages()).hasSize(5);
+        // the mapping and rule files the defaults name come from the jar's copy, not the user's folder
+        assertThat(cfg.mappings().type("marketo", "Open Email")).isEqualTo(TouchpointType.EMAIL_OPEN);
+        assertThat(cfg.rules().rules()).hasSize(5);
+        assertThat(e.values()).containsEntry("job.parallelism", "1").containsEntry("time.correction-horizon", "7d");
+        assertThat(e.origins())
+                .containsEntry("kafka.bootstrap-servers", mine.toString())
+                .containsEntry("job.parallelism", "REVSTREAM_JOB_PARALLELISM")
+                .containsEntry("time.idle-timeout", ConfigLoader.DEFAULT)
+                .containsEntry("ingest.mappings", ConfigLoader.DEFAULT)
+                .containsEntry("deals.stage.PROPOSAL.stall-sla", ConfigLoader.DEFAULT);
+
+        // a group the file names replaces the shipped one whole
+        Path stages = dir.resolve("stages.yaml");
+        Files.writeString(stages, """
+                deals:
+                  stages: DISCOVERY, CLOSING
+                  stage:
+                    DISCOVERY: { stall-sla: 5d, win-probability: 0.2 }
+                    CLOSING: { stall-sla: 3d, win-probability: 0.7 }
+                alerts:
+                  stall-critical-stage: CLOSING
+                ingest:
+                  mappings: crm.yaml
+                """);
+        // the shipped mappings name the shipped stages: other stages come with mappings of their own
+        Files.writeString(dir.resolve("crm.yaml"), "sources:\n  crm:\n    stages:\n      Closing: CLOSING\n");
+        ConfigLoader.Effective s =
+                ConfigLoader.effective(stages, List.of("deals.stage.CLOSING.stall-sla=4d"), Map.of());
+        assertThat(s.config().deals().stages())
+                .extracting(RevstreamConfig.Stage::name)
+                .containsExactly("DISCOVERY", "CLOSING");
+        assertThat(s.config().deals().stages().get(1).stallSla()).isEqualTo(Duration.ofDays(4));
+        assertThat(s.values()).doesNotContainKey("deals.stage.QUALIFICATION.stall-sla");
+        assertThat(s.config().mappings().stage("crm", "Closing")).isEqualTo("CLOSING");
+    }
+
+    @Test
+    void anEnvironmentVariableThatNamesNoKeyIsAnError() {
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        ProjectConfig.mainFile(),
+                        List.of(),
+                        Map.of(
+                                "REVSTREAM_KAFKA_BOOTSTRAP_SERVRS", "x:1",
+                                "REVSTREAM_JAVA_OPTS", "-Xmx1g",
+                                "REVSTREAM_REBUILD", "1",
+                                "PATH", "/usr/bin")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "REVSTREAM_KAFKA_BOOTSTRAP_SERVRS: no configuration key has this variable; did you"
+                                + " mean REVSTREAM_KAFKA_BOOTSTRAP_SERVERS?")
+                .hasMessageNotContaining("JAVA_OPTS")
+                .hasMessageNotContaining("REBUILD");
+    }
+
+    @Test
     void fallsBackToTheCopyInsideTheJar() {
         // the module directory has no config/ folder: the bundled copy is read
         assertThat(Files.exists(ConfigLoader.DEFAULT_FILE)).isFalse();

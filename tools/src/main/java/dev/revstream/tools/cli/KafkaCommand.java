@@ -1,8 +1,11 @@
 package dev.revstream.tools.cli;
 
 import dev.revstream.cli.CommonOptions;
+import dev.revstream.config.RevstreamConfig;
+import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.kafka.EmbeddedKafka;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -10,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Runs the embedded Kafka broker alone until stopped. */
+/**
+ * Runs the embedded Kafka broker alone until stopped, with every topic of the configuration created
+ * (the configured partitions), so that a producer can write to the input topics at once.
+ */
 @Command(
         name = "kafka",
         mixinStandardHelpOptions = true,
@@ -36,8 +42,13 @@ public class KafkaCommand implements Callable<Integer> {
             kafka.stop();
             stopped.countDown();
         }));
+        RevstreamConfig cfg = common.load("kafka.bootstrap-servers=" + kafka.bootstrapServers());
+        List<String> created = KafkaTopics.ensure(cfg);
         System.out.println("Kafka is serving on " + kafka.bootstrapServers() + " (data in " + dataDir.toAbsolutePath()
                 + "); Ctrl-C stops it.");
+        System.out.println("input topics: " + String.join(", ", cfg.topics().inputs())
+                + (created.isEmpty() ? "" : " (" + created.size() + " topics created)")
+                + "; ./revstream topics checks them all");
         stopped.await();
         return 0;
     }

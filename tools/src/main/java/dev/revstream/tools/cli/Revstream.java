@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ImportCsvCommand.class,
             BenchCommand.class,
+            ConfigCommand.class,
+            TopicsCommand.class,
             AlertRouterCommand.class,
             WallboardCommand.class,
             CommandLine.HelpCommand.class

@@ -46,6 +46,29 @@ class RevstreamCliTest {
     }
 
     @Test
+    void configPrintShowsEveryKeyWithItsOriginAndMasksSecrets() {
+        Result r = run(
+                "config",
+                "--print",
+                "--set",
+                "time.out-of-orderness=2m",
+                "--set",
+                "kafka.properties.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"u\" password=\"hunter2\";");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .containsPattern("time\\.out-of-orderness +\\= 2m +# --set")
+                .containsPattern("time\\.correction-horizon +\\= 7d +# ")
+                .contains("kafka.properties.sasl.jaas.config")
+                .contains("****** (masked)")
+                .doesNotContain("hunter2")
+                .contains("configuration valid");
+        Result bad = run("config", "--set", "time.out-of-orderness=soon");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("time.out-of-orderness");
+    }
+
+    @Test
     void badOptionValuesAreUsageErrors() {
         assertThat(run("demo", "--duration", "soon").code()).isEqualTo(2);
         assertThat(run("run", "--bounded", "--as-of", "tomorrow").code()).isEqualTo(2);

@@ -293,15 +293,6 @@ class ClusterFailureIT {
     }
 
     @Test
-    void theBrokerRestartedAtOnce() throws Exception {
-        assertSameAsBaseline(run("broker-bounce", (job, args) -> {
-            kafka.close();
-            kafka = BrokerProcess.start(WORK.resolve("kafka"), kafkaPort, WORK.resolve("kafka.log"));
-            return job;
-        }));
-    }
-
-    @Test
     void aStopWithSavepointAndTheJarStartedAgainFromIt() throws Exception {
         assertSameAsBaseline(run("savepoint", (job, args) -> {
             StandaloneCluster.await(
