@@ -2,6 +2,7 @@ package dev.revstream.cli;
 
 import dev.revstream.config.ConfigLoader;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.kafka.KafkaReachability;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,13 @@ public class CommonOptions {
     /** Loads the configuration; {@code defaults} apply before the user's own {@code --set}s. */
     public RevstreamConfig load(String... defaults) {
         return effective(defaults).config();
+    }
+
+    /** Loads the configuration, then checks that Kafka answers at its bootstrap address (a clear error within seconds). */
+    public RevstreamConfig loadForKafka(String... defaults) {
+        RevstreamConfig cfg = load(defaults);
+        KafkaReachability.require(cfg);
+        return cfg;
     }
 
     /** The configuration with every key's value and origin; {@code defaults} apply before the user's {@code --set}s. */

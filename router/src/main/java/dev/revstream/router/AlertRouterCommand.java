@@ -27,7 +27,7 @@ public class AlertRouterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RevstreamConfig cfg = common.load();
+        RevstreamConfig cfg = common.loadForKafka();
         KafkaTopics.ensure(cfg);
         CountDownLatch done = new CountDownLatch(1);
         try (AlertRouter router = new AlertRouter(cfg, System.getenv())) {

@@ -40,7 +40,7 @@ public class WallboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RevstreamConfig cfg = common.load();
+        RevstreamConfig cfg = common.loadForKafka();
         KafkaTopics.ensure(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Wallboard board = new Wallboard(cfg, host, port);

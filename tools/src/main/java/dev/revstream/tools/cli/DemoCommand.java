@@ -191,14 +191,8 @@ public class DemoCommand implements Callable<Integer> {
             long checkpoints,
             String state,
             LocalWebhook webhook) {
-        StringBuilder alerts = new StringBuilder();
-        b.alertsByType.forEach((type, n) -> alerts.append(alerts.length() == 0 ? "" : ", ")
-                .append(type)
-                .append(' ')
-                .append(n.get()));
         System.out.printf(
-                "[%3ds] business %s | generated %d (%d malformed, %d duplicates) | accepted %d  dead-lettered %d  duplicates %d  late %d"
-                        + " | out: events %d, dead letters %d, journey %d, KPI snapshots %d | alerts: %s | checkpoints %d | job %s%n",
+                "[%3ds] business %s | generated %d (%d malformed, %d duplicates) | %s | checkpoints %d | job %s%n",
                 elapsed.toSeconds(),
                 gen.businessTime.get() == 0
                         ? "-"
@@ -208,53 +202,14 @@ public class DemoCommand implements Callable<Integer> {
                 gen.total(),
                 gen.malformed.get(),
                 gen.duplicates.get(),
-                b.accepted.get(),
-                b.rejected.get(),
-                b.duplicates.get(),
-                b.late.get(),
-                b.eventsOut.get(),
-                b.deadLettersOut.get(),
-                b.journeyOut.get(),
-                b.kpisOut.get(),
-                alerts.length() == 0 ? "none yet" : alerts,
+                b.counts(),
                 checkpoints,
                 state);
-        int shown = 0;
-        for (String line = b.newAlerts.poll(); line != null; line = b.newAlerts.poll()) {
-            if (shown++ < 3) {
-                System.out.println(line);
-            }
-        }
-        if (shown > 3) {
-            System.out.printf("  ... and %d more alerts%n", shown - 3);
-        }
-        StringBuilder open = new StringBuilder();
-        b.openActions.forEach((action, n) -> open.append(open.length() == 0 ? "" : ", ")
-                .append(action)
-                .append(' ')
-                .append(n.get()));
-        int opened = 0;
-        for (String line = b.newActions.poll(); line != null; line = b.newActions.poll()) {
-            if (opened++ < 3) {
-                System.out.println(line);
-            }
-        }
-        if (opened > 0) {
-            System.out.printf("  recommendations open now: %s (%d new)%n", open, opened);
-        }
+        b.printNews(System.out);
         if (webhook != null && webhook.received() > 0) {
             System.out.printf(
                     "  webhook (alert router -> local receiver): %d alerts delivered; latest: %s%n",
                     webhook.received(), webhook.latest());
-        }
-        String latest = null;
-        int closed = 0;
-        for (String line = b.newKpis.poll(); line != null; line = b.newKpis.poll()) {
-            latest = line;
-            closed++;
-        }
-        if (latest != null) {
-            System.out.println(latest + (closed > 1 ? "  (latest of " + closed + " windows closed)" : ""));
         }
     }
 

@@ -43,7 +43,7 @@ public class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RevstreamConfig cfg = common.load();
+        RevstreamConfig cfg = common.loadForKafka();
         AtomicBoolean stop = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
         GeneratorRunner runner = new GeneratorRunner(

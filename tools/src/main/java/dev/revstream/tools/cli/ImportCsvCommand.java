@@ -70,7 +70,7 @@ public class ImportCsvCommand implements Callable<Integer> {
                         new picocli.CommandLine(this),
                         "--format '" + format + "' is not one of "
                                 + FORMATS.stream().map(CrmFormat::name).toList()));
-        RevstreamConfig cfg = common.load();
+        RevstreamConfig cfg = common.loadForKafka();
         CrmRecords records = f.read(file, cfg.time().zone());
         long at = asOf != null
                 ? asOf.toEpochMilli()

@@ -14,13 +14,19 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Runs the job on the embedded Flink against the configured Kafka. */
+/**
+ * Runs the job on the embedded Flink against the configured Kafka. Live, it prints a status line every
+ * few seconds (what the job accepted and rejected, what the output topics hold, read committed, new
+ * alerts and recommendations; {@code --quiet} silences it); a bounded run ends with a summary of what
+ * it applied, corrected, dead-lettered and left late, and where each went.
+ */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
@@ -47,12 +53,28 @@ public class RunCommand implements Callable<Integer> {
             description = "start from this savepoint or retained checkpoint")
     String fromSavepoint;
 
+    @Option(names = "--quiet", description = "live: no status line")
+    boolean quiet;
+
+    @Option(
+            names = "--status-every",
+            converter = dev.revstream.cli.DurationConverter.class,
+            defaultValue = "5s",
+            description = "live: how often the status line is printed (default: ${DEFAULT-VALUE})")
+    Duration statusEvery;
+
+    @Option(
+            names = "--duration",
+            converter = dev.revstream.cli.DurationConverter.class,
+            description = "live: stop after this long (default: until Ctrl-C)")
+    Duration duration;
+
     @Override
     public Integer call() throws Exception {
         if (asOf != null && !bounded) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--as-of needs --bounded");
         }
-        RevstreamConfig cfg = common.load();
+        RevstreamConfig cfg = common.loadForKafka();
         Path state = Path.of(cfg.job().stateDir()).toAbsolutePath();
         try (LocalFlink flink =
                 LocalFlink.start(state, 1, cfg.job().parallelism(), cfg.job().restPort())) {
@@ -72,10 +94,53 @@ public class RunCommand implements Callable<Integer> {
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
+            boolean stoppedByDuration = follow(cfg, flink, job);
             JobResult result = flink.awaitResult(job, Duration.ofDays(3650));
             done.countDown();
-            return result.isSuccess() ? 0 : 1;
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is what stopped the job
+            }
+            return result.isSuccess() || stoppedByDuration ? 0 : 1;
         }
+    }
+
+    /**
+     * Until the job ends (or {@code --duration} is over: then cancels it and returns true), prints the
+     * status line unless {@code --quiet}.
+     */
+    private boolean follow(RevstreamConfig cfg, LocalFlink flink, JobID job) throws Exception {
+        long started = System.nanoTime();
+        long next = started + statusEvery.toNanos();
+        try (StatusBoard board = quiet ? null : new StatusBoard(cfg)) {
+            while (!flink.status(job).isGloballyTerminalState()) {
+                long now = System.nanoTime();
+                if (duration != null && now - started >= duration.toNanos()) {
+                    if (board != null) {
+                        print(board, flink, job, now - started);
+                    }
+                    flink.cancel(job);
+                    return true;
+                }
+                if (board != null && now >= next) {
+                    print(board, flink, job, now - started);
+                    next += statusEvery.toNanos();
+                }
+                LockSupport.parkNanos(100_000_000L); // the status cadence, not a wait for anything
+            }
+        }
+        return false;
+    }
+
+    private static void print(StatusBoard board, LocalFlink flink, JobID job, long elapsedNanos) throws Exception {
+        System.out.printf(
+                "[%3ds] %s | checkpoints %d | job %s%n",
+                Duration.ofNanos(elapsedNanos).toSeconds(),
+                board.counts(),
+                flink.completedCheckpoints(job),
+                flink.status(job).name());
+        board.printNews(System.out);
     }
 
     private int runBounded(RevstreamConfig cfg, LocalFlink flink) throws Exception {
@@ -101,6 +166,13 @@ public class RunCommand implements Callable<Integer> {
         }
         System.out.println(
                 "bounded run finished: " + RunSummary.sentence(RunSummary.counts(result)) + "; outputs are committed.");
+        System.out.printf(
+                "  where to look: normalized events in %s, rejected input (with its error) in %s, events older than"
+                        + " the correction horizon in %s, per-source counts in %s%n",
+                cfg.topics().events(),
+                cfg.topics().deadletter(),
+                cfg.topics().late(),
+                cfg.topics().dataquality());
         return 0;
     }
 

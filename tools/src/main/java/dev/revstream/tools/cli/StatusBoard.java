@@ -19,9 +19,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
- * Follows revstream's output topics, read committed, and keeps the running totals the demo
- * prints: the data-quality counts (summed over the {@code all} windows of {@code revops.dataquality}),
- * the records in each output topic, alerts by type and the alerts not shown yet.
+ * Follows revstream's output topics, read committed, and keeps the running totals the demo and
+ * {@code run} print: the data-quality counts (summed over the {@code all} windows of
+ * {@code revops.dataquality}), the records in each output topic, the corrections (retracted,
+ * withdrawn and revised records), alerts by type and the alerts not shown yet.
  */
 final class StatusBoard implements AutoCloseable {
     private static final ObjectMapper JSON =
@@ -37,6 +38,9 @@ final class StatusBoard implements AutoCloseable {
     final AtomicLong lateOut = new AtomicLong();
     final AtomicLong journeyOut = new AtomicLong();
     final AtomicLong kpisOut = new AtomicLong();
+    final AtomicLong actionsOut = new AtomicLong();
+    /** Records that correct an earlier one: retracted updates, credits and recommendations, withdrawn alerts, KPI revisions. */
+    final AtomicLong corrections = new AtomicLong();
     /** KPI snapshots (dimension all) not printed yet. */
     final ConcurrentLinkedQueue<String> newKpis = new ConcurrentLinkedQueue<>();
 
@@ -72,7 +76,8 @@ final class StatusBoard implements AutoCloseable {
                             cfg.topics().alerts(),
                             cfg.topics().journey(),
                             cfg.topics().kpis(),
-                            cfg.topics().actions()));
+                            cfg.topics().actions(),
+                            cfg.topics().attribution()));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     count(r);
@@ -93,12 +98,24 @@ final class StatusBoard implements AutoCloseable {
             deadLettersOut.incrementAndGet();
         } else if (t.equals(cfg.topics().late())) {
             lateOut.incrementAndGet();
-        } else if (t.equals(cfg.topics().journey())) {
-            journeyOut.incrementAndGet();
+        } else if (t.equals(cfg.topics().journey()) || t.equals(cfg.topics().attribution())) {
+            if (t.equals(cfg.topics().journey())) {
+                journeyOut.incrementAndGet();
+            }
+            try {
+                if (JSON.readTree(r.value()).path("retracted").asBoolean()) {
+                    corrections.incrementAndGet();
+                }
+            } catch (IOException e) {
+                System.err.println("status: unreadable record of " + t + " at offset " + r.offset());
+            }
         } else if (t.equals(cfg.topics().kpis())) {
             kpisOut.incrementAndGet();
             try {
                 JsonNode n = JSON.readTree(r.value());
+                if (n.path("revision").asLong() > 0) {
+                    corrections.incrementAndGet();
+                }
                 if ("all".equals(n.path("dimension").asText())) {
                     newKpis.add(String.format(
                             Locale.ROOT,
@@ -125,7 +142,11 @@ final class StatusBoard implements AutoCloseable {
             try {
                 JsonNode n = JSON.readTree(r.value());
                 boolean open = "OPEN".equals(n.path("status").asText());
+                actionsOut.incrementAndGet();
                 boolean retracted = n.path("retracted").asBoolean(); // a late event took it back
+                if (retracted) {
+                    corrections.incrementAndGet();
+                }
                 openActions
                         .computeIfAbsent(n.path("action").asText(), k -> new AtomicLong())
                         .addAndGet(open != retracted ? 1 : -1);
@@ -144,6 +165,9 @@ final class StatusBoard implements AutoCloseable {
             try {
                 JsonNode n = JSON.readTree(r.value());
                 boolean withdrawn = "WITHDRAWN".equals(n.path("status").asText());
+                if (withdrawn) {
+                    corrections.incrementAndGet();
+                }
                 alertsByType
                         .computeIfAbsent(n.path("type").asText(), k -> new AtomicLong())
                         .addAndGet(withdrawn ? -1 : 1);
@@ -171,6 +195,69 @@ final class StatusBoard implements AutoCloseable {
             } catch (IOException e) {
                 System.err.println("status: unreadable data-quality record at offset " + r.offset());
             }
+        }
+    }
+
+    /**
+     * The counts of the status line: what the job accepted and rejected, and what the output topics
+     * hold (read committed).
+     */
+    String counts() {
+        StringBuilder alerts = new StringBuilder();
+        alertsByType.forEach((type, n) -> alerts.append(alerts.length() == 0 ? "" : ", ")
+                .append(type)
+                .append(' ')
+                .append(n.get()));
+        return String.format(
+                Locale.ROOT,
+                "accepted %d  dead-lettered %d  duplicates %d  late %d | out: events %d, dead letters %d, journey %d,"
+                        + " KPI snapshots %d, recommendations %d, corrections %d | alerts: %s",
+                accepted.get(),
+                rejected.get(),
+                duplicates.get(),
+                late.get(),
+                eventsOut.get(),
+                deadLettersOut.get(),
+                journeyOut.get(),
+                kpisOut.get(),
+                actionsOut.get(),
+                corrections.get(),
+                alerts.length() == 0 ? "none yet" : alerts);
+    }
+
+    /** Prints the alerts, recommendations and daily KPIs that came since the last call (three of each at most). */
+    void printNews(java.io.PrintStream out) {
+        int shown = 0;
+        for (String line = newAlerts.poll(); line != null; line = newAlerts.poll()) {
+            if (shown++ < 3) {
+                out.println(line);
+            }
+        }
+        if (shown > 3) {
+            out.printf("  ... and %d more alerts%n", shown - 3);
+        }
+        StringBuilder open = new StringBuilder();
+        openActions.forEach((action, n) -> open.append(open.length() == 0 ? "" : ", ")
+                .append(action)
+                .append(' ')
+                .append(n.get()));
+        int opened = 0;
+        for (String line = newActions.poll(); line != null; line = newActions.poll()) {
+            if (opened++ < 3) {
+                out.println(line);
+            }
+        }
+        if (opened > 0) {
+            out.printf("  recommendations open now: %s (%d new)%n", open, opened);
+        }
+        String latest = null;
+        int closed = 0;
+        for (String line = newKpis.poll(); line != null; line = newKpis.poll()) {
+            latest = line;
+            closed++;
+        }
+        if (latest != null) {
+            out.println(latest + (closed > 1 ? "  (latest of " + closed + " windows closed)" : ""));
         }
     }
 

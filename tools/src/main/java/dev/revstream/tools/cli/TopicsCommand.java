@@ -34,7 +34,7 @@ public class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RevstreamConfig cfg = common.load();
+        RevstreamConfig cfg = common.loadForKafka();
         PrintWriter out = spec.commandLine().getOut();
         List<String> created = dryRun ? List.of() : KafkaTopics.ensure(cfg);
         List<KafkaTopics.TopicState> states = KafkaTopics.check(cfg);

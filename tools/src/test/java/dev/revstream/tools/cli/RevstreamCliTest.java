@@ -68,6 +68,31 @@ class RevstreamCliTest {
         assertThat(bad.err()).contains("time.out-of-orderness");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "generate", "topics", "import-csv", "alert-router", "wallboard"})
+    void aKafkaThatDoesNotAnswerIsAClearErrorWithinSeconds(String command) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        java.util.List<String> args =
+                new java.util.ArrayList<>(java.util.List.of(command, "--bootstrap", "127.0.0.1:" + port));
+        if (command.equals("import-csv")) {
+            java.nio.file.Path csv = java.nio.file.Files.createTempFile("sales_pipeline", ".csv");
+            java.nio.file.Files.writeString(
+                    csv, "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n");
+            args.addAll(java.util.List.of("--format", "maven-crm", csv.toString()));
+        }
+        long start = System.nanoTime();
+        Result r = run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("cannot reach Kafka at 127.0.0.1:" + port + " (connection refused)")
+                .contains("./revstream kafka")
+                .doesNotContain("at dev.revstream");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+    }
+
     @Test
     void badOptionValuesAreUsageErrors() {
         assertThat(run("demo", "--duration", "soon").code()).isEqualTo(2);

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterFailureIT {
     /** How long the committed outputs must stay unchanged to count as settled. */
-    private static final Duration QUIET = Duration.ofSeconds(12);
+    private static final Duration QUIET = Duration.ofSeconds(6);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DAY = 86_400_000L;
