@@ -568,15 +568,15 @@ public final class Settings {
     public static final Setting<Duration> GENERATOR_START_AGO = add(of(
             "generator.start-ago",
             duration(Duration.ZERO, TEN_YEARS),
-            "30d",
+            "75d",
             "the business clock starts this far in the past and never runs ahead of now"));
     public static final Setting<Duration> GENERATOR_WARMUP = add(of(
             "generator.warmup",
             duration(Duration.ZERO, TEN_YEARS),
-            "0",
+            "60d",
             "this much business time from the start is written at once, so a run begins with history"));
     public static final Setting<Integer> GENERATOR_ACCOUNTS =
-            add(of("generator.accounts", integer(1, 100_000_000), "500", "how many accounts the generator simulates"));
+            add(of("generator.accounts", integer(1, 100_000_000), "5000", "how many accounts the generator simulates"));
     public static final Setting<Double> GENERATOR_MALFORMED_SHARE =
             add(of("generator.malformed-share", number(0, 1), "0.01", "share of records written malformed"));
     public static final Setting<Double> GENERATOR_DUPLICATE_SHARE =
