@@ -9,12 +9,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 
 /**
  * Assembles the configuration: the shipped defaults ({@link Settings}), then the YAML file (the given
@@ -77,7 +80,7 @@ public final class ConfigLoader {
             given.put(key, set.substring(eq + 1).trim());
             origins.put(key, "--set");
         }
-        Map<String, String> flat = new java.util.TreeMap<>(defaults);
+        Map<String, String> flat = new TreeMap<>(defaults);
         flat.putAll(given);
         defaults.keySet().forEach(k -> origins.putIfAbsent(k, DEFAULT));
         Source bundled = new Source(null, "revstream.yaml");
@@ -85,7 +88,7 @@ public final class ConfigLoader {
         Source rulesSource = DEFAULT.equals(origins.get("actions.rules")) ? bundled : source;
         RevstreamConfig cfg = RevstreamConfig.from(
                 flat, req -> mappings(mappingSource, req), name -> rulesSource.read(name, "actions.rules"));
-        Map<String, String> sortedOrigins = new java.util.TreeMap<>();
+        Map<String, String> sortedOrigins = new TreeMap<>();
         flat.keySet().forEach(k -> sortedOrigins.put(k, origins.get(k)));
         return new Effective(flat, sortedOrigins, cfg);
     }
@@ -94,7 +97,7 @@ public final class ConfigLoader {
      * The shipped value of every fixed key, and the shipped instances of every open group that none of
      * {@code named} belongs to.
      */
-    static Map<String, String> defaults(java.util.Set<String> named) {
+    static Map<String, String> defaults(Set<String> named) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Setting<?> s : Settings.ALL) {
             if (!s.open()) {
@@ -114,10 +117,7 @@ public final class ConfigLoader {
      * error, as an unknown key in a file is.
      */
     private static void applyEnvironment(
-            Map<String, String> given,
-            Map<String, String> origins,
-            java.util.Set<String> defaultKeys,
-            Map<String, String> env) {
+            Map<String, String> given, Map<String, String> origins, Set<String> defaultKeys, Map<String, String> env) {
         Map<String, String> keysByVariable = new LinkedHashMap<>();
         for (String key : Settings.KEYS) {
             keysByVariable.put(envName(key), key);
@@ -129,7 +129,7 @@ public final class ConfigLoader {
             keysByVariable.put(envName(key), key);
         }
         List<String> unknown = new ArrayList<>();
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String variable = e.getKey();
             if (!variable.startsWith("REVSTREAM_") || SCRIPT_VARIABLES.contains(variable)) {
                 continue;
@@ -156,7 +156,7 @@ public final class ConfigLoader {
     }
 
     /** "; did you mean X" for the variable nearest in spelling, or nothing when none is near. */
-    private static String closest(String variable, java.util.Collection<String> known) {
+    private static String closest(String variable, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -72,16 +78,15 @@ class RevstreamCliTest {
     @ValueSource(strings = {"run", "generate", "topics", "import-csv", "alert-router", "wallboard"})
     void aKafkaThatDoesNotAnswerIsAClearErrorWithinSeconds(String command) throws Exception {
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
-        java.util.List<String> args =
-                new java.util.ArrayList<>(java.util.List.of(command, "--bootstrap", "127.0.0.1:" + port));
+        List<String> args = new ArrayList<>(List.of(command, "--bootstrap", "127.0.0.1:" + port));
         if (command.equals("import-csv")) {
-            java.nio.file.Path csv = java.nio.file.Files.createTempFile("sales_pipeline", ".csv");
-            java.nio.file.Files.writeString(
+            Path csv = Files.createTempFile("sales_pipeline", ".csv");
+            Files.writeString(
                     csv, "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n");
-            args.addAll(java.util.List.of("--format", "maven-crm", csv.toString()));
+            args.addAll(List.of("--format", "maven-crm", csv.toString()));
         }
         long start = System.nanoTime();
         Result r = run(args.toArray(String[]::new));
@@ -90,7 +95,7 @@ class RevstreamCliTest {
                 .contains("cannot reach Kafka at 127.0.0.1:" + port + " (connection refused)")
                 .contains("./revstream kafka")
                 .doesNotContain("at dev.revstream");
-        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test

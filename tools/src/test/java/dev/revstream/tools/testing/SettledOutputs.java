@@ -53,26 +53,8 @@ public record SettledOutputs(
                 alerts.put(id, without(n, "late", "status").toString());
             }
         }
-        Map<String, Integer> journey = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readAll(bootstrap, topics.journey(), true)) {
-            JsonNode n = json(r);
-            if (at(n, "at") <= asOf) {
-                count(
-                        journey,
-                        without(n, "retracted").toString(),
-                        n.path("retracted").asBoolean() ? -1 : 1);
-            }
-        }
-        Map<String, Integer> credits = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readAll(bootstrap, topics.attribution(), true)) {
-            JsonNode n = json(r);
-            if (at(n, "wonAt") <= asOf) {
-                count(
-                        credits,
-                        without(n, "retracted").toString(),
-                        n.path("retracted").asBoolean() ? -1 : 1);
-            }
-        }
+        Map<String, Integer> journey = standing(bootstrap, topics.journey(), "at", asOf);
+        Map<String, Integer> credits = standing(bootstrap, topics.attribution(), "wonAt", asOf);
         Map<String, String> kpis = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicIo.readAll(bootstrap, topics.kpis(), true)) {
             JsonNode n = json(r);
@@ -89,17 +71,26 @@ public record SettledOutputs(
                 kpis.put(key, figures.toString());
             }
         }
-        Map<String, Integer> actions = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readAll(bootstrap, topics.actions(), true)) {
+        Map<String, Integer> actions = standing(bootstrap, topics.actions(), "at", asOf);
+        return new SettledOutputs(alerts, journey, credits, kpis, actions);
+    }
+
+    /**
+     * The records of a topic whose {@code timeField} is up to {@code asOf}, each (without {@code retracted})
+     * with how many times it stands: once per record, less once per retraction.
+     */
+    private static Map<String, Integer> standing(String bootstrap, String topic, String timeField, long asOf) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readAll(bootstrap, topic, true)) {
             JsonNode n = json(r);
-            if (at(n, "at") <= asOf) {
+            if (at(n, timeField) <= asOf) {
                 count(
-                        actions,
+                        out,
                         without(n, "retracted").toString(),
                         n.path("retracted").asBoolean() ? -1 : 1);
             }
         }
-        return new SettledOutputs(alerts, journey, credits, kpis, actions);
+        return out;
     }
 
     /** Prints up to eight differences per output against {@code expected}, to read beside a failed assertion. */
