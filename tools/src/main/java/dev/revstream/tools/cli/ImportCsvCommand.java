@@ -7,6 +7,7 @@ import dev.revstream.tools.importer.CrmFormat;
 import dev.revstream.tools.importer.CrmImporter;
 import dev.revstream.tools.importer.CrmRecords;
 import dev.revstream.tools.importer.MavenCrmFormat;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,8 +18,10 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** Turns a CRM opportunity export into deal events by the contract and writes them to the deals topic. */
 @Command(
@@ -30,6 +33,9 @@ public class ImportCsvCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--format",
@@ -67,9 +73,16 @@ public class ImportCsvCommand implements Callable<Integer> {
                 .filter(x -> x.name().equals(format))
                 .findFirst()
                 .orElseThrow(() -> new picocli.CommandLine.ParameterException(
-                        new picocli.CommandLine(this),
+                        spec.commandLine(),
                         "--format '" + format + "' is not one of "
                                 + FORMATS.stream().map(CrmFormat::name).toList()));
+        if (!Files.isRegularFile(file)) {
+            // before anything else: a mistyped name must not surface as a companion file (products.csv) missing
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "no such file: " + file.toAbsolutePath()
+                            + " (the export's opportunities file, e.g. sales_pipeline.csv)");
+        }
         RevstreamConfig cfg = common.loadForKafka();
         CrmRecords records = f.read(file, cfg.time().zone());
         long at = asOf != null

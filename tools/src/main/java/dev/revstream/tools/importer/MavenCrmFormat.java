@@ -157,7 +157,9 @@ public final class MavenCrmFormat implements CrmFormat {
 
     private static Iterable<Map<String, String>> rows(Path csv) throws IOException {
         if (!Files.isRegularFile(csv)) {
-            throw new IOException("missing " + csv + " (the Maven CRM export has it beside sales_pipeline.csv)");
+            throw new IOException(
+                    "the Maven CRM format reads " + csv.getFileName() + " beside the opportunities file, and "
+                            + csv.getParent() + " has none: import from the export's folder as downloaded");
         }
         CsvMapper mapper = new CsvMapper();
         try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class)

@@ -99,6 +99,16 @@ class RevstreamCliTest {
     }
 
     @Test
+    void aMistypedExportFileIsNamedAsSuch() {
+        Result r = run("import-csv", "--format", "maven-crm", "no-such-dir/sales_pipline.csv");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("no such file: ")
+                .contains("sales_pipline.csv")
+                .doesNotContain("products.csv");
+    }
+
+    @Test
     void badOptionValuesAreUsageErrors() {
         assertThat(run("demo", "--duration", "soon").code()).isEqualTo(2);
         assertThat(run("run", "--bounded", "--as-of", "tomorrow").code()).isEqualTo(2);
