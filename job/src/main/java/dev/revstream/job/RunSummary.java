@@ -3,6 +3,8 @@ package dev.revstream.job;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.util.OptionalFailure;
+import org.apache.flink.util.SerializedValue;
 
 /**
  * What a run did with its input, counted by the job's functions as Flink accumulators (so a bounded
@@ -20,8 +22,16 @@ public final class RunSummary {
 
     /** A finished job's accumulators, by name (any that cannot be read are left out). */
     public static Map<String, Object> counts(JobResult result) {
+        return counts(result.getAccumulatorResults());
+    }
+
+    /**
+     * Accumulators as a job's result or its running execution graph holds them, by name (any that
+     * cannot be read are left out).
+     */
+    public static Map<String, Object> counts(Map<String, SerializedValue<OptionalFailure<Object>>> serialized) {
         Map<String, Object> out = new HashMap<>();
-        result.getAccumulatorResults().forEach((name, value) -> {
+        serialized.forEach((name, value) -> {
             try {
                 out.put(
                         name,
@@ -46,7 +56,8 @@ public final class RunSummary {
                 count(accumulators, LATE));
     }
 
-    private static long count(Map<String, Object> accumulators, String name) {
+    /** @return the named count, 0 when the job has not reported it (yet) */
+    public static long count(Map<String, Object> accumulators, String name) {
         return accumulators.get(name) instanceof Number n ? n.longValue() : 0;
     }
 }

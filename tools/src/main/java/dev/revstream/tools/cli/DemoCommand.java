@@ -154,6 +154,7 @@ public class DemoCommand implements Callable<Integer> {
                                 Duration.ofNanos(now - started),
                                 generator.stats(),
                                 board,
+                                flink.accumulators(job),
                                 flink.completedCheckpoints(job),
                                 flink.status(job).name(),
                                 webhook);
@@ -171,6 +172,7 @@ public class DemoCommand implements Callable<Integer> {
                         Duration.ofNanos(System.nanoTime() - started),
                         generator.stats(),
                         board,
+                        flink.accumulators(job),
                         flink.completedCheckpoints(job),
                         "STOPPING",
                         webhook);
@@ -188,6 +190,7 @@ public class DemoCommand implements Callable<Integer> {
             Duration elapsed,
             GeneratorRunner.Stats gen,
             StatusBoard b,
+            Map<String, Object> job,
             long checkpoints,
             String state,
             LocalWebhook webhook) {
@@ -202,7 +205,7 @@ public class DemoCommand implements Callable<Integer> {
                 gen.total(),
                 gen.malformed.get(),
                 gen.duplicates.get(),
-                b.counts(),
+                b.counts(job),
                 checkpoints,
                 state);
         b.printNews(System.out);

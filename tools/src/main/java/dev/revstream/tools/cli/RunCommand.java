@@ -137,7 +137,7 @@ public class RunCommand implements Callable<Integer> {
         System.out.printf(
                 "[%3ds] %s | checkpoints %d | job %s%n",
                 Duration.ofNanos(elapsedNanos).toSeconds(),
-                board.counts(),
+                board.counts(flink.accumulators(job)),
                 flink.completedCheckpoints(job),
                 flink.status(job).name());
         board.printNews(System.out);

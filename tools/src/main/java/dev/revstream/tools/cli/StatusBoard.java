@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.job.RunSummary;
 import dev.revstream.kafka.KafkaTopics;
 import java.io.IOException;
 import java.time.Duration;
@@ -20,19 +21,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * Follows revstream's output topics, read committed, and keeps the running totals the demo and
- * {@code run} print: the data-quality counts (summed over the {@code all} windows of
- * {@code revops.dataquality}), the records in each output topic, the corrections (retracted,
- * withdrawn and revised records), alerts by type and the alerts not shown yet.
+ * {@code run} print: the records in each output topic, the corrections (retracted, withdrawn and
+ * revised records), alerts by type and the alerts not shown yet. What the job itself did with its
+ * input (applied, dead-lettered, duplicates, late) comes from its accumulators ({@link RunSummary}),
+ * live: the data-quality topic reports it only for closed (hourly) windows.
  */
 final class StatusBoard implements AutoCloseable {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // numbers as written
 
-    final AtomicLong accepted = new AtomicLong();
-    final AtomicLong rejected = new AtomicLong();
-    final AtomicLong duplicates = new AtomicLong();
-    final AtomicLong late = new AtomicLong();
-    final AtomicLong channelsUnmapped = new AtomicLong();
     final AtomicLong eventsOut = new AtomicLong();
     final AtomicLong deadLettersOut = new AtomicLong();
     final AtomicLong lateOut = new AtomicLong();
@@ -69,7 +66,6 @@ final class StatusBoard implements AutoCloseable {
             KafkaTopics.assignFromBeginning(
                     c,
                     List.of(
-                            cfg.topics().dataquality(),
                             cfg.topics().events(),
                             cfg.topics().deadletter(),
                             cfg.topics().late(),
@@ -182,27 +178,16 @@ final class StatusBoard implements AutoCloseable {
             } catch (IOException e) {
                 System.err.println("status: unreadable alert at offset " + r.offset());
             }
-        } else {
-            try {
-                JsonNode n = JSON.readTree(r.value());
-                if ("all".equals(n.path("dimensionValue").asText())) {
-                    accepted.addAndGet(n.path("eventsAccepted").asLong());
-                    rejected.addAndGet(n.path("eventsRejected").asLong());
-                    duplicates.addAndGet(n.path("duplicates").asLong());
-                    late.addAndGet(n.path("lateEvents").asLong());
-                    channelsUnmapped.addAndGet(n.path("channelsUnmapped").asLong());
-                }
-            } catch (IOException e) {
-                System.err.println("status: unreadable data-quality record at offset " + r.offset());
-            }
         }
     }
 
     /**
-     * The counts of the status line: what the job accepted and rejected, and what the output topics
-     * hold (read committed).
+     * The counts of the status line: what the job did with its input since it started, and what the
+     * output topics hold (read committed).
+     *
+     * @param job the job's accumulators ({@code LocalFlink.accumulators})
      */
-    String counts() {
+    String counts(Map<String, Object> job) {
         StringBuilder alerts = new StringBuilder();
         alertsByType.forEach((type, n) -> alerts.append(alerts.length() == 0 ? "" : ", ")
                 .append(type)
@@ -210,12 +195,13 @@ final class StatusBoard implements AutoCloseable {
                 .append(n.get()));
         return String.format(
                 Locale.ROOT,
-                "accepted %d  dead-lettered %d  duplicates %d  late %d | out: events %d, dead letters %d, journey %d,"
-                        + " KPI snapshots %d, recommendations %d, corrections %d | alerts: %s",
-                accepted.get(),
-                rejected.get(),
-                duplicates.get(),
-                late.get(),
+                "applied %d (%d as corrections)  dead-lettered %d  duplicates %d  late %d | out: events %d,"
+                        + " dead letters %d, journey %d, KPI snapshots %d, recommendations %d, corrections %d | alerts: %s",
+                RunSummary.count(job, RunSummary.APPLIED),
+                RunSummary.count(job, RunSummary.CORRECTED),
+                RunSummary.count(job, RunSummary.DEAD_LETTERED),
+                RunSummary.count(job, RunSummary.DUPLICATES),
+                RunSummary.count(job, RunSummary.LATE),
                 eventsOut.get(),
                 deadLettersOut.get(),
                 journeyOut.get(),

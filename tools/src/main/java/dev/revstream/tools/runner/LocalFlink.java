@@ -1,14 +1,17 @@
 package dev.revstream.tools.runner;
 
+import dev.revstream.job.RunSummary;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -51,6 +54,8 @@ public final class LocalFlink implements AutoCloseable {
         c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         c.set(RestOptions.ADDRESS, "127.0.0.1");
         c.set(RestOptions.PORT, restPort);
+        // TaskManagers report accumulators with their heartbeat: every 2 s keeps the status line's counts fresh
+        c.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(2));
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofMillis(200));
         c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(10));
@@ -96,6 +101,19 @@ public final class LocalFlink implements AutoCloseable {
             return stats == null ? 0 : stats.getCounts().getNumberOfCompletedCheckpoints();
         } catch (Exception e) {
             return 0;
+        }
+    }
+
+    /**
+     * The running job's accumulators ({@link RunSummary}'s counts), as its TaskManagers last reported
+     * them with their heartbeat; empty when unknown.
+     */
+    public Map<String, Object> accumulators(JobID job) {
+        try {
+            return RunSummary.counts(
+                    cluster.getExecutionGraph(job).get(30, TimeUnit.SECONDS).getAccumulatorsSerialized());
+        } catch (Exception e) {
+            return Map.of();
         }
     }
 

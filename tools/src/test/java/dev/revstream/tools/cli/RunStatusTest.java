@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunStatusTest {
     private static final long DAY = 86_400_000L;
+    private static final Pattern JOB = Pattern.compile(
+            "applied (\\d+) \\((\\d+) as corrections\\)  dead-lettered (\\d+)  duplicates (\\d+)  late (\\d+)");
     private static final Pattern OUT =
             Pattern.compile("out: events (\\d+), dead letters (\\d+), journey (\\d+), KPI snapshots (\\d+)");
 
@@ -36,6 +38,7 @@ class RunStatusTest {
         List<GeneratedRecord> records = Histories.generate(9, 30, 20, System.currentTimeMillis() - DAY);
         List<Out> outs = new ArrayList<>();
         long valid = 0;
+        long duplicates = 0;
         for (GeneratedRecord r : records) {
             outs.add(new Out(
                     r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
@@ -43,7 +46,17 @@ class RunStatusTest {
                     r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
                     r.value()));
             valid += r.kind() == GeneratedRecord.Kind.VALID ? 1 : 0;
+            duplicates += r.kind() == GeneratedRecord.Kind.DUPLICATE ? 1 : 0;
         }
+        // a source resending: three valid records twice more
+        List<Out> resent = new ArrayList<>();
+        for (int i = 0; i < records.size() && resent.size() < 3; i++) {
+            if (records.get(i).kind() == GeneratedRecord.Kind.VALID) {
+                resent.add(outs.get(i));
+            }
+        }
+        outs.addAll(resent);
+        duplicates += resent.size();
         TopicIo.produce(cfg.kafka().bootstrapServers(), outs);
 
         String id = cfg.kafka().groupId();
@@ -77,14 +90,12 @@ class RunStatusTest {
         assertThat(out.lines().filter(l -> l.startsWith("[")).count())
                 .as("a line every second")
                 .isGreaterThanOrEqualTo(6);
-        Matcher last = null;
-        for (String line : out.lines().filter(l -> l.startsWith("[")).toList()) {
-            Matcher m = OUT.matcher(line);
-            if (m.find()) {
-                last = m;
-            }
-        }
-        assertThat(last).as(out).isNotNull();
+        String lastLine =
+                out.lines().filter(l -> l.startsWith("[")).reduce((a, b) -> b).orElseThrow();
+        Matcher last = OUT.matcher(lastLine);
+        assertThat(last.find()).as(lastLine).isTrue();
+        Matcher job = JOB.matcher(lastLine);
+        assertThat(job.find()).as(lastLine).isTrue();
         String b = cfg.kafka().bootstrapServers();
         assertThat(Long.parseLong(last.group(1)))
                 .as("events")
@@ -94,6 +105,14 @@ class RunStatusTest {
                 .as("dead letters")
                 .isPositive()
                 .isEqualTo(TopicIo.readAll(b, cfg.topics().deadletter(), true).size());
+        // what the job did, live from its accumulators (not the hourly data-quality windows, still open here)
+        assertThat(duplicates).isPositive();
+        assertThat(Long.parseLong(job.group(1))).as("applied").isEqualTo(valid);
+        assertThat(Long.parseLong(job.group(3)))
+                .as("dead-lettered")
+                .isEqualTo(TopicIo.readAll(b, cfg.topics().deadletter(), true).size());
+        assertThat(Long.parseLong(job.group(4))).as("duplicates").isEqualTo(duplicates);
+        assertThat(Long.parseLong(job.group(5))).as("late").isZero();
         // journey updates wait for event time, which waits up to twice the idle timeout for quiet partitions
         assertThat(Long.parseLong(last.group(3)))
                 .as("journey updates")
