@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.job.AsOfScanner;
+import dev.revstream.job.RunSummary;
 import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
@@ -119,6 +120,17 @@ class IngestEndToEndTest {
         assertThat(rejected).isEqualTo(s.records.size() - s.validCount - s.duplicateCount);
         assertThat(duplicates).isEqualTo(s.duplicateCount);
         assertThat(unmapped).isEqualTo(1);
+
+        // the bounded run's summary (what `run --bounded` prints) says the same as the topics
+        Map<String, Object> summary = RunSummary.counts(result);
+        assertThat(RunSummary.count(summary, RunSummary.APPLIED))
+                .as("applied: %s", RunSummary.sentence(summary))
+                .isEqualTo(events.size());
+        assertThat(RunSummary.count(summary, RunSummary.DEAD_LETTERED)).isEqualTo(dead.size());
+        assertThat(RunSummary.count(summary, RunSummary.DUPLICATES)).isEqualTo(s.duplicateCount);
+        assertThat(RunSummary.count(summary, RunSummary.LATE))
+                .isEqualTo(TopicIo.readCommitted(bootstrap, cfg.topics().late()).size())
+                .isZero();
     }
 
     /** What the test injects and what it therefore expects. */
