@@ -50,6 +50,20 @@ public final class EventParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
     static final int MAX_EVENT_ID_LENGTH = 128;
+    /** The longest identifier or name kept (ids, source, owner, campaign, segment, region, reasons, source names). */
+    static final int MAX_TEXT_LENGTH = 256;
+
+    /** Text fields where a control character becomes a space instead of a rejection. */
+    private static final java.util.Set<String> FREE_TEXT = java.util.Set.of("lostReason", "campaign");
+
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
+
+    /** Amounts are kept below this (the warehouse's DECIMAL(38,9) and the attribution's cents in a long hold it). */
+    static final BigDecimal MAX_AMOUNT = new BigDecimal("1E+15");
+
+    /** Amounts are kept to this many decimals (the warehouse's DECIMAL(38,9)); more are rounded half-even. */
+    static final int AMOUNT_SCALE = 9;
+
     private static final long MIN_TIME = Instant.parse("1900-01-01T00:00:00Z").toEpochMilli();
     private static final long MAX_TIME =
             Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
@@ -89,6 +103,16 @@ public final class EventParser implements Serializable {
             return read(ctx, now);
         } catch (Rejection r) {
             return Ingested.rejected(deadLetter(ctx, r.code, r.field, r.value, r.getMessage(), now));
+        } catch (RuntimeException | StackOverflowError e) {
+            // a record no rule rejects must still not stop the job: a dead letter that says what failed
+            return Ingested.rejected(deadLetter(
+                    ctx,
+                    ErrorCode.RECORD_FAILED,
+                    null,
+                    null,
+                    "parsing this record failed: " + e.getClass().getName() + ": "
+                            + abbreviate(String.valueOf(e.getMessage())),
+                    now));
         }
     }
 
@@ -267,7 +291,15 @@ public final class EventParser implements Serializable {
         String expectedCloseDate = optionalString(root, "expectedCloseDate");
         if (expectedCloseDate != null) {
             try {
-                LocalDate.parse(expectedCloseDate, DateTimeFormatter.ISO_LOCAL_DATE);
+                int year = LocalDate.parse(expectedCloseDate, DateTimeFormatter.ISO_LOCAL_DATE)
+                        .getYear();
+                if (year < 1900 || year > 9999) {
+                    throw new Rejection(
+                            ErrorCode.OUT_OF_RANGE,
+                            "expectedCloseDate",
+                            expectedCloseDate,
+                            "expectedCloseDate " + expectedCloseDate + " is outside the years 1900 to 9999");
+                }
             } catch (DateTimeParseException e) {
                 throw new Rejection(
                         ErrorCode.INVALID_VALUE,
@@ -335,6 +367,11 @@ public final class EventParser implements Serializable {
             throw notJson(value, e);
         } catch (IOException e) {
             throw notJson(value, e);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new Rejection(
+                    ErrorCode.OUT_OF_RANGE,
+                    null,
+                    "a number is out of range: " + abbreviate(String.valueOf(e.getMessage())));
         }
         if (node == null || node.isMissingNode()) {
             throw new Rejection(ErrorCode.NOT_JSON, null, "the value is empty");
@@ -379,7 +416,25 @@ public final class EventParser implements Serializable {
         if (!n.isTextual()) {
             throw new Rejection(ErrorCode.WRONG_TYPE, field, field + " must be a string, not " + describe(n));
         }
-        return n.textValue();
+        String text = n.textValue();
+        if (text.length() > MAX_TEXT_LENGTH) {
+            throw new Rejection(
+                    ErrorCode.INVALID_TEXT,
+                    field,
+                    abbreviate(text),
+                    field + " has " + text.length() + " characters, more than the limit of " + MAX_TEXT_LENGTH);
+        }
+        if (text.chars().anyMatch(Character::isISOControl)) {
+            if (FREE_TEXT.contains(field)) {
+                return CONTROL.matcher(text).replaceAll(" "); // a CRM's multi-line text: kept, on one line
+            }
+            throw new Rejection(
+                    ErrorCode.INVALID_TEXT,
+                    field,
+                    CONTROL.matcher(text).replaceAll("?"),
+                    field + " has control characters (line breaks, tabs, escapes), which an identifier cannot have");
+        }
+        return text;
     }
 
     private long time(ObjectNode root, long now) throws Rejection {
@@ -409,16 +464,25 @@ public final class EventParser implements Serializable {
                         "occurredAt",
                         "occurredAt must be a finite number of epoch milliseconds");
             }
-            BigDecimal d = n.decimalValue();
+            BigDecimal d = n.decimalValue().stripTrailingZeros();
+            // the digits before the point and the scale bound the work before any conversion: 1e-999999999
+            // written out would be a billion characters
+            if (d.scale() > 0 || (long) d.precision() - d.scale() > 19) {
+                throw new Rejection(
+                        ErrorCode.INVALID_TIME,
+                        "occurredAt",
+                        abbreviate(d.toString()),
+                        "occurredAt as a number must be whole epoch milliseconds between the years 1900 and 9999, not "
+                                + abbreviate(d.toString()));
+            }
             try {
                 millis = d.longValueExact();
             } catch (ArithmeticException e) {
                 throw new Rejection(
                         ErrorCode.INVALID_TIME,
                         "occurredAt",
-                        abbreviate(d.toPlainString()),
-                        "occurredAt as a number must be whole epoch milliseconds, not "
-                                + abbreviate(d.toPlainString()));
+                        abbreviate(d.toString()),
+                        "occurredAt " + abbreviate(d.toString()) + " is outside the years 1900 to 9999");
             }
         } else {
             throw new Rejection(
@@ -461,10 +525,44 @@ public final class EventParser implements Serializable {
             throw new Rejection(
                     ErrorCode.NEGATIVE_AMOUNT,
                     "amount",
-                    d.toPlainString(),
-                    "amount must not be negative, it is " + abbreviate(d.toPlainString()));
+                    abbreviate(d.toString()),
+                    "amount must not be negative, it is " + abbreviate(d.toString()));
         }
-        return d;
+        return bounded(d, "amount");
+    }
+
+    /**
+     * An amount within what the outputs keep exactly, to {@link #AMOUNT_SCALE} decimals, checked from
+     * its digits and scale before any arithmetic (which on {@code 1e999999999} or {@code 1e-999999999}
+     * would take minutes or all memory).
+     */
+    private static BigDecimal bounded(BigDecimal d, String what) throws Rejection {
+        if (d.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        long integerDigits = (long) d.precision() - d.scale(); // d < 10^integerDigits
+        if (integerDigits > 15) {
+            throw new Rejection(
+                    ErrorCode.OUT_OF_RANGE,
+                    "amount",
+                    abbreviate(d.toString()),
+                    what + " " + abbreviate(d.toString()) + " is not below 10^15, the largest amount revstream keeps");
+        }
+        if (d.scale() <= AMOUNT_SCALE) {
+            return d;
+        }
+        if (integerDigits < -AMOUNT_SCALE) {
+            return BigDecimal.ZERO.setScale(AMOUNT_SCALE); // below 10^-10: rounds to nothing
+        }
+        BigDecimal rounded = d.setScale(AMOUNT_SCALE, java.math.RoundingMode.HALF_EVEN);
+        if (rounded.compareTo(MAX_AMOUNT) >= 0) {
+            throw new Rejection(
+                    ErrorCode.OUT_OF_RANGE,
+                    "amount",
+                    abbreviate(d.toString()),
+                    what + " " + abbreviate(d.toString()) + " is not below 10^15, the largest amount revstream keeps");
+        }
+        return rounded;
     }
 
     /** Finite as a double: NaN, infinities and numbers beyond a double's range are not amounts. */
@@ -499,11 +597,13 @@ public final class EventParser implements Serializable {
         return code;
     }
 
-    private BigDecimal convert(BigDecimal amount, String currency) {
+    private BigDecimal convert(BigDecimal amount, String currency) throws Rejection {
         if (amount == null || currency == null || currency.equals(settings.reportingCurrency())) {
             return amount;
         }
-        return amount.multiply(settings.currencyRates().get(currency), MathContext.DECIMAL64);
+        return bounded(
+                amount.multiply(settings.currencyRates().get(currency), MathContext.DECIMAL64),
+                "amount converted to " + settings.reportingCurrency());
     }
 
     private static String attributes(ObjectNode root) throws Rejection {

@@ -38,5 +38,17 @@ public enum ErrorCode {
     /** The currency has no configured rate. */
     UNKNOWN_CURRENCY,
     /** Not an input record: a recommendation rule failed at run time for one entity (the others go on). */
-    RULE_FAILED
+    RULE_FAILED,
+    /**
+     * A number or date beyond what revstream keeps exactly: an amount of 10^15 or more (before or after
+     * conversion), an exponent beyond the parser's, a date outside the years 1900 to 9999.
+     */
+    OUT_OF_RANGE,
+    /** A text field longer than 256 characters, or an identifier with control characters (line breaks, escapes). */
+    INVALID_TEXT,
+    /**
+     * Processing this one record failed where no rule of the contract rejects it (a bug revstream has not
+     * found yet): the exception's class and message say what; the job and every other record go on.
+     */
+    RECORD_FAILED
 }
