@@ -250,7 +250,7 @@ public final class RevstreamJob {
         }
         // rejected input and failing rules share the dead-letter topic (rules as errorCode RULE_FAILED)
         accepted.getSideOutput(IngestRouter.DEAD_LETTERS)
-                .union(journey.getSideOutput(JourneyFunction.RULE_FAILURES))
+                .union(journey.getSideOutput(JourneyFunction.DEAD_LETTERS))
                 .sinkTo(io.deadLetters())
                 .uid("deadletter-sink")
                 .name("deadletter-sink");

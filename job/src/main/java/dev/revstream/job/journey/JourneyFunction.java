@@ -104,8 +104,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             new OutputTag<>("attribution", Types.POJO(AttributionRecord.class)) {};
     public static final OutputTag<Recommendation> ACTIONS =
             new OutputTag<>("actions", Types.POJO(Recommendation.class)) {};
-    /** Rule failures, once per failing spell of a (rule, entity), as dead letters. */
-    public static final OutputTag<DeadLetter> RULE_FAILURES =
+    /**
+     * Dead letters of the journey: rule failures (once per failing spell of a (rule, entity)) and events or
+     * firings whose processing failed ({@code RECORD_FAILED}).
+     */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("rule-failures", Types.POJO(DeadLetter.class)) {};
 
     /** Events the account can no longer correct with (before its snapshot). */
@@ -129,6 +132,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient RuleBook rules;
     private transient Counter actionsOut;
     private transient Counter ruleFailures;
+    private transient Counter recordFailures;
+    /** This call's keyed-state writes, committed when it succeeds (see {@link #onTimer}). */
+    private transient StagedState staging;
+    /** This call's outputs, sent when it succeeds. */
+    private transient List<java.util.function.Consumer<Collector<JourneyUpdate>>> emissions;
+
     private transient AccountLog accountLog;
     private transient Counter corrections;
     private transient LongCounter correctedInRun;
@@ -159,6 +168,22 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         this.horizonMillis = horizon.toMillis();
     }
 
+    /** A bug to be: applying an event it matches throws. */
+    interface Fault extends java.io.Serializable {
+        boolean hits(Event e);
+    }
+
+    private Fault fault;
+
+    /**
+     * Fault injection for tests: applying an event that {@code fault} matches throws once the journey has
+     * applied it, as a bug half-way would (the fence around each event is what such tests check).
+     */
+    JourneyFunction failingOn(Fault fault) {
+        this.fault = fault;
+        return this;
+    }
+
     @Override
     public void open(OpenContext ctx) {
         JourneySettings s = settingsWithAsOf();
@@ -174,18 +199,20 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             dealsDesc.enableTimeToLive(cfg);
             signalsDesc.enableTimeToLive(cfg);
         }
-        account = getRuntimeContext().getState(accountDesc);
-        deals = getRuntimeContext().getMapState(dealsDesc);
-        signals = getRuntimeContext().getMapState(signalsDesc);
+        staging = new StagedState();
+        emissions = new ArrayList<>();
+        account = staging.value(getRuntimeContext().getState(accountDesc));
+        deals = staging.map(getRuntimeContext().getMapState(dealsDesc));
+        signals = staging.map(getRuntimeContext().getMapState(signalsDesc));
         MapStateDescriptor<Long, List<Touch>> touchesDesc =
                 new MapStateDescriptor<>("touches", Types.LONG, Types.LIST(Types.POJO(Touch.class)));
         if (ttl != null && !ttl.isZero()) {
             touchesDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         }
-        touches = getRuntimeContext().getMapState(touchesDesc);
-        pending = getRuntimeContext()
+        touches = staging.map(getRuntimeContext().getMapState(touchesDesc));
+        pending = staging.map(getRuntimeContext()
                 .getMapState(
-                        new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class))));
+                        new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class)))));
         alertsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("alerts");
         alertsByType = new HashMap<>();
         ignoredOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ignoredEvents");
@@ -203,12 +230,14 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 talliesDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
                 marksDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
             }
-            tallies = getRuntimeContext().getMapState(talliesDesc);
-            marks = getRuntimeContext().getMapState(marksDesc);
+            tallies = staging.map(getRuntimeContext().getMapState(talliesDesc));
+            marks = staging.map(getRuntimeContext().getMapState(marksDesc));
         }
         actionsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recommendations");
         ruleFailures =
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
+        recordFailures =
+                getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recordFailures");
         if (horizonMillis > 0) {
             ValueStateDescriptor<byte[]> snapshotDesc = new ValueStateDescriptor<>(
                     "horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
@@ -217,11 +246,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             }
             accountLog = new AccountLog(
                     horizonMillis,
-                    getRuntimeContext().getState(snapshotDesc),
+                    staging.value(getRuntimeContext().getState(snapshotDesc)),
                     pending,
-                    getRuntimeContext()
+                    staging.map(getRuntimeContext()
                             .getMapState(new MapStateDescriptor<>(
-                                    "late-events", Types.LONG, Types.LIST(Types.POJO(Event.class)))),
+                                    "late-events", Types.LONG, Types.LIST(Types.POJO(Event.class))))),
                     rules,
                     tallies,
                     marks);
@@ -258,12 +287,26 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     @Override
     public void processElement(Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
+        try {
+            arrive(e, ctx);
+        } catch (Exception | StackOverflowError | AssertionError ex) {
+            staging.discard();
+            emissions.clear();
+            recordFailed(e, ex, ctx);
+            return;
+        }
+        staging.commit();
+        emitAll(out);
+    }
+
+    /** An event arrives: buffered until the watermark passes it, or (behind its account) a correction. */
+    private void arrive(Event e, Context ctx) throws Exception {
         // an account fires at most up to the watermark (and before a restore, up to firedUpTo): only an event
         // behind those can be behind its account
         if (horizonMillis > 0 && e.occurredAt() <= Math.max(ctx.timerService().currentWatermark(), firedUpTo)) {
             AccountState a = account.value();
             if (a != null && a.appliedThrough != null && e.occurredAt() <= AccountLog.seenThrough(a)) {
-                lateArrival(a, e, ctx, out);
+                lateArrival(a, e, ctx);
                 return;
             }
         }
@@ -276,9 +319,42 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         pending.put(e.occurredAt(), at);
     }
 
+    /**
+     * Fires the account at {@code t}. The firing is all or nothing: its state writes are staged and its
+     * outputs held until it has succeeded. If applying one of its events throws (a bug: nothing in the
+     * contract should), that event becomes a {@code RECORD_FAILED} dead letter, leaves the account's log,
+     * and the firing runs again without it, from the state as it was; if the firing fails otherwise, it
+     * is a dead letter of its own and the account stays as it was. The job goes on either way.
+     */
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<JourneyUpdate> out) throws Exception {
         firedUpTo = Math.max(firedUpTo, ctx.timerService().currentWatermark());
+        java.util.Set<String> excluded = new java.util.HashSet<>();
+        while (true) {
+            applying = null;
+            try {
+                fire(t, ctx, excluded);
+                break;
+            } catch (Exception | StackOverflowError | AssertionError ex) {
+                staging.discard();
+                emissions.clear();
+                Event culprit = applying;
+                if (culprit != null && excluded.add(identity(culprit))) {
+                    recordFailed(culprit, ex, ctx);
+                    continue; // again, from the state as it was, without it
+                }
+                firingFailed(t, ctx.getCurrentKey(), ex, ctx);
+                return;
+            }
+        }
+        staging.commit();
+        emitAll(out);
+    }
+
+    /** The event being applied in the firing under way, to blame if it throws. */
+    private transient Event applying;
+
+    private void fire(long t, OnTimerContext ctx, java.util.Set<String> excluded) throws Exception {
         AccountState a = account.value();
         boolean fresh = a == null;
         if (fresh) {
@@ -291,10 +367,10 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             accountLog.start(a, fresh, t, store(a));
         }
         if (a.lateWaiting) {
-            a = correctWaiting(a, ctx, out);
+            a = correctWaiting(a, ctx);
         }
         KeyedJourneyStore store = store(a);
-        Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx, out));
+        Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx));
         AccountRules accountRules = rules == null
                 ? null
                 : new AccountRules(
@@ -304,14 +380,29 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         journey.expireTombstones(t);
         List<Event> due = pending.get(t);
+        if (due != null && !excluded.isEmpty()) {
+            due.removeIf(e -> excluded.contains(identity(e)));
+            if (due.isEmpty()) {
+                pending.remove(t);
+                due = null;
+            } else {
+                pending.put(t, due); // out of the log: a replay must not meet it again
+            }
+        }
         if (due != null) {
             due.sort(EventOrder.ORDER);
             for (Event e : due) {
+                applying = e;
                 journey.apply(e);
+                if (fault != null && fault.hits(e)) {
+                    // after the journey changed the state: what is to be undone is there
+                    throw new IllegalStateException("a fault injected for " + identity(e));
+                }
                 if (accountRules != null) {
                     accountRules.record(e);
                 }
             }
+            applying = null;
             if (horizonMillis > 0) {
                 a.loggedFrom = a.loggedFrom == null ? t : Math.min(a.loggedFrom, t); // kept: the account's log
             } else {
@@ -342,6 +433,90 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         account.update(a);
     }
 
+    // ---- failures of one record ----------------------------------------------------------------
+
+    private static String identity(Event e) {
+        return e.source() + "/" + e.eventId();
+    }
+
+    /** Sends the held outputs of a call that succeeded. */
+    private void emitAll(Collector<JourneyUpdate> out) {
+        for (java.util.function.Consumer<Collector<JourneyUpdate>> e : emissions) {
+            e.accept(out);
+        }
+        emissions.clear();
+    }
+
+    private <X> void output(Context ctx, OutputTag<X> tag, X value) {
+        emissions.add(o -> ctx.output(tag, value));
+    }
+
+    /** An event whose processing threw: a dead letter with the exception, counted in data quality. */
+    private void recordFailed(Event e, Throwable ex, Context ctx) {
+        LOG.warn("account {}: event {} failed and is a dead letter", ctx.getCurrentKey(), identity(e), ex);
+        recordFailures.inc();
+        byte[] payload = dev.revstream.kafka.OutputJson.event(e);
+        ctx.output(
+                DEAD_LETTERS,
+                new DeadLetter(
+                        ErrorCode.RECORD_FAILED,
+                        null,
+                        null,
+                        "applying " + e.type() + " " + identity(e) + " to account " + ctx.getCurrentKey()
+                                + " failed: " + describe(ex)
+                                + "; the account's state is as it was before it, the job goes on (the payload is the"
+                                + " normalized event)",
+                        e.source(),
+                        System.currentTimeMillis(),
+                        e.topic(),
+                        e.partition(),
+                        e.offset(),
+                        ctx.getCurrentKey() == null ? null : ctx.getCurrentKey().getBytes(StandardCharsets.UTF_8),
+                        e.ingestedAt(),
+                        payload,
+                        payload.length,
+                        null,
+                        false));
+        QualitySample.emit(
+                e.source(),
+                e.ingestedAt(),
+                QualityOutcome.REJECTED,
+                ErrorCode.RECORD_FAILED,
+                s -> ctx.output(QUALITY, s));
+    }
+
+    /** A firing that failed where no event is to blame: a dead letter of its own; the account stays as it was. */
+    private void firingFailed(long t, String accountId, Throwable ex, Context ctx) {
+        LOG.warn("account {}: the firing at {} failed", accountId, instant(t), ex);
+        recordFailures.inc();
+        byte[] payload = ("{\"accountId\":\"" + accountId + "\",\"at\":\"" + instant(t) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        ctx.output(
+                DEAD_LETTERS,
+                new DeadLetter(
+                        ErrorCode.RECORD_FAILED,
+                        null,
+                        null,
+                        "account " + accountId + " at " + instant(t) + ": its firing failed: " + describe(ex)
+                                + "; the account's state is as it was before it, the job goes on",
+                        "revstream-journey",
+                        System.currentTimeMillis(),
+                        "journey:" + accountId,
+                        -1,
+                        -1,
+                        accountId.getBytes(StandardCharsets.UTF_8),
+                        t,
+                        payload,
+                        payload.length,
+                        null,
+                        false));
+    }
+
+    private static String describe(Throwable ex) {
+        String m = ex.getMessage();
+        return ex.getClass().getName() + (m == null ? "" : ": " + (m.length() > 500 ? m.substring(0, 500) + "..." : m));
+    }
+
     // ---- corrections ---------------------------------------------------------------------------
 
     /** When the account's log is next due to fold, or null (none without corrections). */
@@ -361,11 +536,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
      * snapshot is late for good; any other waits for the next watermark, when {@link #correctWaiting}
      * corrects with every one that arrived by then (a CRM sync's batch rewinds once, not per event).
      */
-    private void lateArrival(AccountState a, Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
+    private void lateArrival(AccountState a, Event e, Context ctx) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         if (a.snapshotAt == null || e.occurredAt() <= a.snapshotAt) {
             lateInRun.add(1);
-            ctx.output(
+            output(
+                    ctx,
                     LATE,
                     new LateEvent(
                             e,
@@ -377,7 +553,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         accountLog.addLate(e);
         if (watermark >= Long.MAX_VALUE - 1) {
             // the end of a bounded input: no later firing comes
-            AccountState c = correctWaiting(a, ctx, out);
+            AccountState c = correctWaiting(a, ctx);
             registerWakeUp(c, ctx, new Journey(effective, ctx.getCurrentKey(), store(c), new JourneyRecording()));
             account.update(c);
         } else if (!a.lateWaiting) {
@@ -395,7 +571,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
      * bug must not stop the job), the events go to the late output with the error and the account is
      * left as it was.
      */
-    private AccountState correctWaiting(AccountState a, Context ctx, Collector<JourneyUpdate> out) throws Exception {
+    private AccountState correctWaiting(AccountState a, Context ctx) throws Exception {
         List<Event> late = accountLog.takeLate();
         a.lateWaiting = false;
         if (late.isEmpty()) {
@@ -409,7 +585,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             LOG.warn("account {}: {} late event(s) could not be corrected with", accountId, late.size(), ex);
             lateInRun.add(late.size());
             for (Event e : late) {
-                ctx.output(
+                output(
+                        ctx,
                         LATE,
                         new LateEvent(
                                 e,
@@ -421,11 +598,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         corrections.inc(late.size());
         correctedInRun.add(late.size());
-        emit(rewind.correction(), late, ctx, out);
-        rewind.retractedActions().forEach(r -> ctx.output(ACTIONS, r.retraction()));
+        emit(rewind.correction(), late, ctx);
+        rewind.retractedActions().forEach(r -> output(ctx, ACTIONS, r.retraction()));
         rewind.actions().forEach(r -> {
             actionsOut.inc();
-            ctx.output(ACTIONS, r);
+            output(ctx, ACTIONS, r);
         });
 
         AccountState c = rewind.corrected().journey().account();
@@ -447,7 +624,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
     }
 
-    private void emit(JourneyCorrection c, List<Event> causes, Context ctx, Collector<JourneyUpdate> out) {
+    private void emit(JourneyCorrection c, List<Event> causes, Context ctx) {
         Event first = causes.stream().min(EventOrder.ORDER).orElseThrow();
         String event = first.type() + " (" + first.source() + "/" + first.eventId() + ", occurred "
                 + Instant.ofEpochMilli(first.occurredAt()) + ")";
@@ -456,18 +633,18 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                         + " changed the account's history";
         long receivedAt = causes.stream().mapToLong(Event::ingestedAt).max().orElseThrow();
         for (Alert alert : c.withdrawn()) {
-            ctx.output(ALERTS, alert.withdrawn(receivedAt, because));
+            output(ctx, ALERTS, alert.withdrawn(receivedAt, because));
         }
         for (Alert alert : c.fired()) {
             alertsOut.inc();
-            ctx.output(ALERTS, alert.firedLate());
+            output(ctx, ALERTS, alert.firedLate());
         }
-        c.retracted().forEach(u -> out.collect(u.retraction()));
-        c.updates().forEach(out::collect);
-        c.retractedCredits().forEach(r -> ctx.output(ATTRIBUTION, r.retraction()));
-        c.credits().forEach(r -> ctx.output(ATTRIBUTION, r));
-        c.retractedFacts().forEach(f -> ctx.output(FACTS, f.retraction()));
-        c.facts().forEach(f -> ctx.output(FACTS, f));
+        c.retracted().forEach(u -> emissions.add(o -> o.collect(u.retraction())));
+        c.updates().forEach(u -> emissions.add(o -> o.collect(u)));
+        c.retractedCredits().forEach(r -> output(ctx, ATTRIBUTION, r.retraction()));
+        c.credits().forEach(r -> output(ctx, ATTRIBUTION, r));
+        c.retractedFacts().forEach(f -> output(ctx, FACTS, f.retraction()));
+        c.facts().forEach(f -> output(ctx, FACTS, f));
     }
 
     /** The account's journey in keyed state. */
@@ -574,7 +751,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         @Override
         public void recommendation(Recommendation r) {
             actionsOut.inc();
-            ctx.output(ACTIONS, r);
+            output(ctx, ACTIONS, r);
         }
 
         @Override
@@ -584,8 +761,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             if (first) {
                 byte[] payload = facts.getBytes(StandardCharsets.UTF_8);
                 String entity = accountId + (dealId == null || dealId.isEmpty() ? "" : "/" + dealId);
-                ctx.output(
-                        RULE_FAILURES,
+                output(
+                        ctx,
+                        DEAD_LETTERS,
                         new DeadLetter(
                                 ErrorCode.RULE_FAILED,
                                 "rule:" + rule.id(),
@@ -611,16 +789,14 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     /** Journey updates on the main output, alerts and ignored-event samples on side outputs. */
     private final class Output implements JourneyOutput {
         private final OnTimerContext ctx;
-        private final Collector<JourneyUpdate> out;
 
-        Output(OnTimerContext ctx, Collector<JourneyUpdate> out) {
+        Output(OnTimerContext ctx) {
             this.ctx = ctx;
-            this.out = out;
         }
 
         @Override
         public void update(JourneyUpdate update) {
-            out.collect(update);
+            emissions.add(o -> o.collect(update));
         }
 
         @Override
@@ -635,23 +811,23 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                                     .addGroup("alertType", t)
                                     .counter("alerts"))
                     .inc();
-            ctx.output(ALERTS, alert);
+            output(ctx, ALERTS, alert);
         }
 
         @Override
         public void attribution(AttributionRecord record) {
-            ctx.output(ATTRIBUTION, record);
+            output(ctx, ATTRIBUTION, record);
         }
 
         @Override
         public void fact(KpiFact fact) {
-            ctx.output(FACTS, fact);
+            output(ctx, FACTS, fact);
         }
 
         @Override
         public void ignored(Event e) {
             ignoredOut.inc();
-            QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.IGNORED, null, s -> ctx.output(QUALITY, s));
+            QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.IGNORED, null, s -> output(ctx, QUALITY, s));
         }
     }
 }

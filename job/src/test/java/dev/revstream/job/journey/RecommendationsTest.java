@@ -84,9 +84,9 @@ class RecommendationsTest {
     }
 
     private List<DeadLetter> failures() {
-        return h.getSideOutput(JourneyFunction.RULE_FAILURES) == null
+        return h.getSideOutput(JourneyFunction.DEAD_LETTERS) == null
                 ? List.of()
-                : h.getSideOutput(JourneyFunction.RULE_FAILURES).stream()
+                : h.getSideOutput(JourneyFunction.DEAD_LETTERS).stream()
                         .map(StreamRecord::getValue)
                         .toList();
     }
