@@ -248,9 +248,12 @@ public final class RevstreamJob {
                     .uid("warehouse-kpis")
                     .name("warehouse-kpis");
         }
-        // rejected input and failing rules share the dead-letter topic (rules as errorCode RULE_FAILED)
+        // rejected input, failing rules (RULE_FAILED) and events or firings whose processing failed (RECORD_FAILED)
+        // share the dead-letter topic
         accepted.getSideOutput(IngestRouter.DEAD_LETTERS)
-                .union(journey.getSideOutput(JourneyFunction.DEAD_LETTERS))
+                .union(
+                        journey.getSideOutput(JourneyFunction.DEAD_LETTERS),
+                        kpis.getSideOutput(KpiFunction.DEAD_LETTERS))
                 .sinkTo(io.deadLetters())
                 .uid("deadletter-sink")
                 .name("deadletter-sink");

@@ -13,6 +13,7 @@ import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.attribution.Touch;
 import dev.revstream.job.RunSummary;
 import dev.revstream.job.settings.JobParameters;
+import dev.revstream.job.state.StagedState;
 import dev.revstream.journey.AccountState;
 import dev.revstream.journey.DealState;
 import dev.revstream.journey.EventOrder;

@@ -1,6 +1,7 @@
 package dev.revstream.job.kpi;
 
 import dev.revstream.job.settings.JobParameters;
+import dev.revstream.job.state.StagedState;
 import dev.revstream.kpi.ArrPoint;
 import dev.revstream.kpi.KpiCounters;
 import dev.revstream.kpi.KpiEngine;
@@ -11,7 +12,12 @@ import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.kpi.KpiStore;
 import dev.revstream.kpi.KpiWindow;
 import dev.revstream.kpi.OpenDeal;
+import dev.revstream.model.DeadLetter;
+import dev.revstream.model.ErrorCode;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -25,6 +31,9 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Windowed KPI snapshots for one dimension value (the key, e.g. {@code segment=smb}): the rules of
@@ -36,7 +45,9 @@ import org.apache.flink.util.Collector;
  * <p>State (names and types fixed: savepoints of earlier releases restore into them): the totals,
  * the buffer, the next window end per size, marks and the marks wanted, and the books running
  * totals cannot replace (SQLs after MQLs, churns, open deals, forecasts, ARR history); since
- * corrections, the last instant fired at, the revision and the late facts waiting.
+ * corrections, the last instant fired at, the revision and the late facts waiting. Each call's writes
+ * are staged and its snapshots held until it succeeds: a fact or a firing that throws is a dead letter
+ * ({@link #DEAD_LETTERS}) and leaves the key's state as it was.
  */
 public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapshot> {
     private static final long serialVersionUID = 1L;
@@ -49,7 +60,16 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     private final Long asOfSetting;
     private final long horizonMillis;
 
+    /** Facts and firings whose processing failed, as dead letters ({@code RECORD_FAILED}). */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("kpi-dead-letters", Types.POJO(DeadLetter.class)) {};
+
+    private static final Logger LOG = LoggerFactory.getLogger(KpiFunction.class);
+
     private transient KpiSettings settings;
+    /** A call's keyed-state writes, committed when it succeeds. */
+    private transient StagedState staging;
+
     private transient Store store;
 
     public KpiFunction(List<KpiWindow> windows, List<String> stages, long lookbackMillis, Long asOf) {
@@ -90,6 +110,19 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         this.asOfSetting = asOf;
     }
 
+    /** A bug to be: adding a fact it matches throws. */
+    interface Fault extends java.io.Serializable {
+        boolean hits(KpiFact f);
+    }
+
+    private Fault fault;
+
+    /** Fault injection for tests: adding a fact that {@code fault} matches throws once the engine has taken it. */
+    KpiFunction failingOn(Fault fault) {
+        this.fault = fault;
+        return this;
+    }
+
     @Override
     public void open(OpenContext ctx) {
         JobParameters params = JobParameters.of(getRuntimeContext());
@@ -102,34 +135,97 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
                 params.asOf() != null ? params.asOf() : asOfSetting,
                 params.earliest(),
                 horizonMillis);
+        staging = new StagedState();
         store = new Store();
     }
 
+    /**
+     * Adds a fact. All or nothing, like a firing: if the engine throws on it (a bug), the fact is a
+     * {@code RECORD_FAILED} dead letter and the key's state stays as it was; the job goes on.
+     */
     @Override
     public void processElement(KpiFact f, Context ctx, Collector<KpiSnapshot> out) throws Exception {
-        KpiEngine engine = engine(ctx.getCurrentKey(), ctx.timerService(), out);
-        if (engine.add(f)) {
-            // a late fact: the next watermark fires the engine, which corrects with every one waiting
-            long watermark = ctx.timerService().currentWatermark();
-            if (watermark >= Long.MAX_VALUE - 1) {
-                engine.correctNow();
-            } else {
-                ctx.timerService().registerEventTimeTimer(watermark + 1);
+        List<KpiSnapshot> held = new ArrayList<>();
+        try {
+            KpiEngine engine = engine(ctx.getCurrentKey(), ctx.timerService(), held);
+            boolean late = engine.add(f);
+            if (fault != null && fault.hits(f)) {
+                throw new IllegalStateException(
+                        "a fault injected for a " + f.kind() + " fact"); // after the engine took it
             }
+            if (late) {
+                // a late fact: the next watermark fires the engine, which corrects with every one waiting
+                long watermark = ctx.timerService().currentWatermark();
+                if (watermark >= Long.MAX_VALUE - 1) {
+                    engine.correctNow();
+                } else {
+                    ctx.timerService().registerEventTimeTimer(watermark + 1);
+                }
+            }
+        } catch (Exception | StackOverflowError | AssertionError ex) {
+            staging.discard();
+            failed(
+                    ctx,
+                    "adding the " + f.kind() + " fact at " + Instant.ofEpochMilli(f.at()) + " of account "
+                            + f.accountId() + (f.dealId() == null ? "" : " deal " + f.dealId()),
+                    f.at(),
+                    ex);
+            return;
         }
+        staging.commit();
+        held.forEach(out::collect);
     }
 
+    /** Fires the engine at {@code t}; a firing that throws is a dead letter and leaves the key's state as it was. */
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<KpiSnapshot> out) throws Exception {
         TimerService timers = ctx.timerService();
-        engine(ctx.getCurrentKey(), timers, out).fire(t, timers.currentWatermark() == Long.MAX_VALUE);
+        List<KpiSnapshot> held = new ArrayList<>();
+        try {
+            engine(ctx.getCurrentKey(), timers, held).fire(t, timers.currentWatermark() == Long.MAX_VALUE);
+        } catch (Exception | StackOverflowError | AssertionError ex) {
+            staging.discard();
+            failed(ctx, "the firing at " + Instant.ofEpochMilli(t), t, ex);
+            return;
+        }
+        staging.commit();
+        held.forEach(out::collect);
     }
 
-    private KpiEngine engine(String key, TimerService timers, Collector<KpiSnapshot> out) {
+    private void failed(Context ctx, String what, long at, Throwable ex) {
+        String key = ctx.getCurrentKey();
+        LOG.warn("KPIs of {}: {} failed", key, what, ex);
+        String m = ex.getMessage();
+        String message =
+                "KPIs of " + key + ": " + what + " failed: " + ex.getClass().getName()
+                        + (m == null ? "" : ": " + (m.length() > 500 ? m.substring(0, 500) + "..." : m))
+                        + "; the windows of " + key + " are as they were before it, the job goes on";
+        byte[] payload = key.getBytes(StandardCharsets.UTF_8);
+        ctx.output(
+                DEAD_LETTERS,
+                new DeadLetter(
+                        ErrorCode.RECORD_FAILED,
+                        null,
+                        null,
+                        message,
+                        "revstream-kpis",
+                        System.currentTimeMillis(),
+                        "kpis:" + key,
+                        -1,
+                        -1,
+                        payload,
+                        at,
+                        payload,
+                        payload.length,
+                        null,
+                        false));
+    }
+
+    private KpiEngine engine(String key, TimerService timers, List<KpiSnapshot> held) {
         return new KpiEngine(settings, key, store, new KpiOutput() {
             @Override
             public void snapshot(KpiSnapshot snapshot) {
-                out.collect(snapshot);
+                held.add(snapshot);
             }
 
             @Override
@@ -164,11 +260,12 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
                 table("arr-history", Types.STRING, Types.LIST(Types.POJO(ArrPoint.class)));
 
         private <T> ValueState<T> value(String name, TypeInformation<T> type) {
-            return getRuntimeContext().getState(new ValueStateDescriptor<>(name, type));
+            return staging.value(getRuntimeContext().getState(new ValueStateDescriptor<>(name, type)));
         }
 
         private <K, V> Table<K, V> table(String name, TypeInformation<K> key, TypeInformation<V> value) {
-            return new MapTable<>(getRuntimeContext().getMapState(new MapStateDescriptor<>(name, key, value)));
+            return new MapTable<>(
+                    staging.map(getRuntimeContext().getMapState(new MapStateDescriptor<>(name, key, value))));
         }
 
         @Override

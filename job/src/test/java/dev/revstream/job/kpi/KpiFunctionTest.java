@@ -10,12 +10,15 @@ import dev.revstream.kpi.FactKind;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.kpi.KpiWindow;
+import dev.revstream.model.DeadLetter;
+import dev.revstream.model.ErrorCode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -39,9 +42,66 @@ class KpiFunctionTest {
         h.open();
     }
 
+    private void openOnRocksDb(KpiFunction f) throws Exception {
+        h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), KpiFact::key, Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend()); // as in the job: what state reads is a copy
+        h.open();
+    }
+
+    /** The snapshots of a run of {@code facts}, as written to revops.kpis, and its dead letters. */
+    private List<Object> run(List<KpiFact> facts, KpiFunction f) throws Exception {
+        openOnRocksDb(f);
+        for (KpiFact fact : facts) {
+            send(fact);
+        }
+        h.processWatermark(T0 + 4 * DAY);
+        List<Object> out = new ArrayList<>();
+        for (KpiSnapshot s : h.extractOutputValues()) {
+            out.add(new String(OutputJson.kpi(s), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (h.getSideOutput(KpiFunction.DEAD_LETTERS) != null) {
+            h.getSideOutput(KpiFunction.DEAD_LETTERS).forEach(r -> out.add(r.getValue()));
+        }
+        h.close();
+        return out;
+    }
+
+    @Test
+    void aFactWhoseProcessingFailsIsADeadLetterAndTheWindowsGoOnWithoutIt() throws Exception {
+        KpiFact poisoned = fact(FactKind.DEAL_WON, T0 + 2 * DAY, "smb", 1, "99000", null, DAY, null, false);
+        List<KpiFact> good = List.of(
+                fact(FactKind.DEAL_CREATED, T0 + 10 * 3_600_000L, "smb", 1, "1000", null, 0, null, false),
+                fact(FactKind.OPEN, T0 + 10 * 3_600_000L, "smb", 1, "1000", "100.0", 0, "QUALIFICATION", false),
+                fact(FactKind.DEAL_WON, T0 + 2 * DAY, "smb", 1, "1200", null, 2 * DAY, null, false));
+        List<KpiFact> withPoison = new ArrayList<>(good);
+        withPoison.add(1, poisoned);
+        KpiFunction failing = new KpiFunction(List.of(new KpiWindow("1d", ZoneOffset.UTC, 1)), STAGES, 90 * DAY, null)
+                .failingOn(f -> f.kind() == FactKind.DEAL_WON && f.amount().compareTo(new BigDecimal("99000")) == 0);
+        List<Object> failed = run(withPoison, failing);
+        List<Object> without =
+                run(good, new KpiFunction(List.of(new KpiWindow("1d", ZoneOffset.UTC, 1)), STAGES, 90 * DAY, null));
+
+        List<Object> deadLetters =
+                failed.stream().filter(o -> o instanceof DeadLetter).toList();
+        assertThat(deadLetters)
+                .hasSize(2) // the fact under "all" and under its segment
+                .allSatisfy(o -> {
+                    DeadLetter d = (DeadLetter) o;
+                    assertThat(d.errorCode()).isEqualTo(ErrorCode.RECORD_FAILED);
+                    assertThat(d.message()).contains("DEAL_WON", "IllegalStateException", "the job goes on");
+                });
+        assertThat(without).isNotEmpty();
+        assertThat(failed.stream().filter(o -> !(o instanceof DeadLetter)).toList())
+                .as("the windows equal those without the fact")
+                .isEqualTo(without);
+        h = null;
+    }
+
     @AfterEach
     void close() throws Exception {
-        h.close();
+        if (h != null) {
+            h.close();
+        }
     }
 
     private static KpiFact fact(

@@ -1,4 +1,4 @@
-package dev.revstream.job.journey;
+package dev.revstream.job.state;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,7 +17,7 @@ import org.apache.flink.api.common.state.ValueState;
  * <p>Assumes what Flink's keyed state assumes: one key at a time. Every call ends in {@code commit} or
  * {@code discard} before the key changes; nothing is held across calls.
  */
-final class StagedState {
+public final class StagedState {
     private final List<Staged> all = new ArrayList<>();
 
     private interface Staged {
@@ -26,27 +26,27 @@ final class StagedState {
         void discard();
     }
 
-    <K, V> MapState<K, V> map(MapState<K, V> state) {
+    public <K, V> MapState<K, V> map(MapState<K, V> state) {
         StagedMap<K, V> m = new StagedMap<>(state);
         all.add(m);
         return m;
     }
 
-    <T> ValueState<T> value(ValueState<T> state) {
+    public <T> ValueState<T> value(ValueState<T> state) {
         StagedValue<T> v = new StagedValue<>(state);
         all.add(v);
         return v;
     }
 
     /** Writes what this call staged. */
-    void commit() throws Exception {
+    public void commit() throws Exception {
         for (Staged s : all) {
             s.commit();
         }
     }
 
     /** Forgets what this call staged. */
-    void discard() {
+    public void discard() {
         for (Staged s : all) {
             s.discard();
         }
