@@ -464,7 +464,7 @@ public final class Settings {
             "router.max-alert-age",
             duration(Duration.ZERO, TEN_YEARS),
             "1h",
-            "alerts written to the topic longer ago than this are skipped, counted and logged (0: never skip)"));
+            "alerts triggered (triggeredAt) longer ago than this are skipped, counted and logged (0: never skip)"));
     public static final Setting<Duration> ROUTER_REQUEST_TIMEOUT = add(of(
             "router.request-timeout",
             duration(Duration.ofMillis(10), Duration.ofMinutes(10)),

@@ -30,10 +30,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +46,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One consumer (read committed) polls a batch, delivers every (alert, channel) pair of it
  * concurrently, each with retries and exponential backoff, then commits the batch's offsets: a
- * crash re-reads at most the batch in flight. Pairs already done are in the {@link DeliveredLog}
+ * crash re-reads at most the batch in flight; while a batch is out, the consumer polls with its partitions
+ * paused, so a slow webhook cannot cost it its group membership. Pairs already done are in the {@link DeliveredLog}
  * and are not sent again, so a restart re-sends nothing that was delivered, and after a kill only
- * the pairs in flight go again. Alerts written longer ago than {@code router.max-alert-age} (the
- * Kafka record timestamp, which the job sets to the wall-clock time of writing) are skipped,
- * counted and logged. A pair that fails every attempt, or gets a client error, goes to the alerts
+ * the pairs in flight go again. Alerts triggered longer ago than {@code router.max-alert-age} (their
+ * {@code triggeredAt}: a replay of old history does not page anyone) are skipped, counted and
+ * logged; withdrawals are not (they follow their alert). A pair that fails every attempt, or gets a client error, goes to the alerts
  * dead-letter topic with the last error. Webhook URLs are secrets: read from the environment or a
  * file at start, never logged.
  *
@@ -104,8 +107,9 @@ public final class AlertRouter implements AutoCloseable {
         p.put("group.id", r.groupId());
         p.put("auto.offset.reset", "earliest");
         p.put("max.poll.records", Integer.toString(r.inFlight()));
-        // a slow webhook must not cost the group membership: a batch may take all its retries
-        p.put(
+        // the router keeps polling (paused) while a batch is delivered, so a slow webhook does not cost the group
+        // membership whatever this is; kafka.properties may set it
+        p.putIfAbsent(
                 "max.poll.interval.ms",
                 Long.toString(Math.max(300_000L, r.maxBackoff().toMillis() * r.attempts() * 2)));
         // after a crash the restarted router waits this long for its old self's partitions (kafka.properties can
@@ -171,17 +175,13 @@ public final class AlertRouter implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     route(record, inFlight, withdrawals);
                 }
-                for (Future<?> f : inFlight) {
-                    f.get();
-                }
+                await(inFlight);
                 inFlight.clear();
                 for (ConsumerRecord<byte[], byte[]> record : withdrawals) {
                     route(record, inFlight, null);
                 }
-                for (Future<?> f : inFlight) {
-                    f.get();
-                }
-                consumer.commitSync();
+                await(inFlight);
+                commit();
             }
         } catch (WakeupException e) {
             // stop() during a poll: the batch in hand was committed already
@@ -198,6 +198,49 @@ public final class AlertRouter implements AutoCloseable {
                     stats.skippedOld,
                     stats.alreadyDone);
         }
+    }
+
+    /** Commits the batch delivered; a stop asked meanwhile waits for it. */
+    private void commit() {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                consumer.commitSync();
+                return;
+            } catch (WakeupException e) {
+                // stop() while the batch was out: its wake-up is spent here, the commit goes again
+            } catch (CommitFailedException | RebalanceInProgressException e) {
+                // the group moved partitions meanwhile: their new owner re-reads the batch (the delivered log
+                // keeps this router from sending twice what it delivered)
+                LOG.warn(
+                        "alert router: the batch's offsets were not committed ({}); it will be read again",
+                        e.getClass().getSimpleName());
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits for the batch's deliveries while polling with every partition paused: the consumer stays in its
+     * group however long a slow webhook takes (Kafka's max.poll.interval.ms counts from the last poll). A
+     * partition assigned meanwhile is not paused yet: what its poll returns is rewound, to come again after.
+     */
+    private void await(List<Future<?>> inFlight) throws InterruptedException, ExecutionException {
+        boolean stopping = false;
+        for (Future<?> f : inFlight) {
+            while (!stopping && !f.isDone()) {
+                try {
+                    consumer.pause(consumer.assignment());
+                    var early = consumer.poll(Duration.ofMillis(100));
+                    for (var tp : early.partitions()) {
+                        consumer.seek(tp, early.records(tp).get(0).offset());
+                    }
+                } catch (WakeupException e) {
+                    stopping = true; // stop(): the batch is finished and committed first, as before
+                }
+            }
+            f.get();
+        }
+        consumer.resume(consumer.paused());
     }
 
     /** @param withdrawals where to set withdrawals aside until the batch's alerts are out, or null to route them */
@@ -220,14 +263,16 @@ public final class AlertRouter implements AutoCloseable {
             withdrawals.add(record);
             return;
         }
-        long age = System.currentTimeMillis() - record.timestamp();
+        // an alert's age is that of what it reports (its trigger time): a replay of old history writes old alerts
+        // now, and must not page anyone; a withdrawal follows its alert wherever that went, however old
+        long age = System.currentTimeMillis() - triggeredAt(alert, record);
         Duration maxAge = cfg.router().maxAlertAge();
-        if (!maxAge.isZero() && age > maxAge.toMillis()) {
+        if (!withdrawal && !maxAge.isZero() && age > maxAge.toMillis()) {
             stats.skippedOld.incrementAndGet();
             LOG.warn(
-                    "skipped alert {} ({}): written {} ago, more than router.max-alert-age {}",
-                    alert.get("alertId").asText(),
-                    alert.path("type").asText(),
+                    "skipped alert {} ({}): triggered {} ago, more than router.max-alert-age {}",
+                    Webhooks.printable(alert.get("alertId").asText()),
+                    Webhooks.printable(alert.path("type").asText()),
                     Duration.ofMillis(age).withNanos(0),
                     maxAge);
             return;
@@ -249,14 +294,39 @@ public final class AlertRouter implements AutoCloseable {
         }
     }
 
+    /** The alert's {@code triggeredAt}, or when it was written if it has none that reads. */
+    private static long triggeredAt(JsonNode alert, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Instant.parse(alert.path("triggeredAt").asText()).toEpochMilli();
+        } catch (RuntimeException e) {
+            return record.timestamp();
+        }
+    }
+
     /** One (alert, channel): retried with backoff on I/O errors, timeouts, 408, 429 and 5xx. */
     private void deliver(JsonNode alert, Channel channel, URI uri, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            deliverOnce(alert, channel, uri, record);
+        } catch (RuntimeException e) {
+            // one alert that cannot even become a request (or a bug) must not stop the router
+            String id = Webhooks.deliveryKey(alert);
+            deadLetter(
+                    alert,
+                    channel,
+                    record,
+                    "cannot be delivered: " + e.getClass().getSimpleName());
+            log.add(id, channel.name(), "deadlettered", System.currentTimeMillis());
+        }
+    }
+
+    private void deliverOnce(JsonNode alert, Channel channel, URI uri, ConsumerRecord<byte[], byte[]> record) {
         String id = Webhooks.deliveryKey(alert);
         RevstreamConfig.Router r = cfg.router();
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(r.requestTimeout())
                 .header("Content-Type", "application/json")
-                .header("Idempotency-Key", id)
+                // a header cannot carry line breaks: an id with them must not break (or split) the request
+                .header("Idempotency-Key", Webhooks.printable(id))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Webhooks.body(channel, alert)))
                 .build();
         RetryPolicy<HttpResponse<String>> retry = RetryPolicy.<HttpResponse<String>>builder()
@@ -323,7 +393,7 @@ public final class AlertRouter implements AutoCloseable {
         stats.deadLettered.incrementAndGet();
         LOG.warn(
                 "alert {} for channel {} dead-lettered: {}",
-                alert == null ? "?" : alert.get("alertId").asText(),
+                alert == null ? "?" : Webhooks.printable(alert.get("alertId").asText()),
                 channel == null ? "-" : channel.name(),
                 error);
     }

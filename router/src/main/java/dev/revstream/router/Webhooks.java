@@ -32,6 +32,24 @@ final class Webhooks {
         return c.owners().isEmpty() || c.owners().contains(alert.path("ownerId").asText());
     }
 
+    /** Text without control characters (line breaks, escapes): for headers and log lines. */
+    static String printable(String s) {
+        return s.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /**
+     * Text as Slack shows it literally: {@code &}, {@code <} and {@code >} escaped (so that no
+     * {@code <!channel>}, mention or link can be injected through an id or a reason), no control characters.
+     */
+    static String slack(String s) {
+        return printable(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** A field of the alert as Slack text. */
+    private static String slack(JsonNode alert, String field) {
+        return slack(alert.path(field).asText());
+    }
+
     /** A record that takes back an alert delivered before. */
     static boolean isWithdrawal(JsonNode alert) {
         return "WITHDRAWN".equals(alert.path("status").asText());
@@ -51,47 +69,41 @@ final class Webhooks {
         String id = deliveryKey(alert);
         ObjectNode o = JSON.createObjectNode();
         if ("slack".equals(c.format()) && isWithdrawal(alert)) {
-            String who = alert.path("accountId").asText()
-                    + (alert.hasNonNull("dealId")
-                            ? " · deal " + alert.get("dealId").asText()
-                            : "");
-            String text = "Withdrawn: " + alert.path("type").asText() + " " + who + " (alert "
-                    + alert.path("alertId").asText() + ") no longer holds: "
-                    + alert.path("withdrawnBecause").asText("a late event changed the history") + ".";
+            // every text from the alert is escaped: ids and reasons carry what sources wrote
+            String who =
+                    slack(alert, "accountId") + (alert.hasNonNull("dealId") ? " · deal " + slack(alert, "dealId") : "");
+            String text = "Withdrawn: " + slack(alert, "type") + " " + who + " (alert "
+                    + slack(alert, "alertId") + ") no longer holds: "
+                    + slack(alert.path("withdrawnBecause").asText("a late event changed the history")) + ".";
             o.put("text", text);
             ArrayNode blocks = o.putArray("blocks");
             blocks.addObject()
                     .put("type", "section")
                     .putObject("text")
                     .put("type", "mrkdwn")
-                    .put("text", "~" + alert.path("reason").asText() + "~\n" + text);
+                    .put("text", "~" + slack(alert, "reason") + "~\n" + text);
             o.put("followUpTo", alert.path("alertId").asText());
         } else if ("slack".equals(c.format())) {
-            String severity = alert.path("severity").asText().toUpperCase(Locale.ROOT);
-            String who = alert.path("accountId").asText()
-                    + (alert.hasNonNull("dealId")
-                            ? " · deal " + alert.get("dealId").asText()
-                            : "");
-            o.put(
-                    "text",
-                    "[" + severity + "] " + alert.path("type").asText() + " " + who + ": "
-                            + alert.path("reason").asText());
+            String severity = slack(alert.path("severity").asText().toUpperCase(Locale.ROOT));
+            String who =
+                    slack(alert, "accountId") + (alert.hasNonNull("dealId") ? " · deal " + slack(alert, "dealId") : "");
+            o.put("text", "[" + severity + "] " + slack(alert, "type") + " " + who + ": " + slack(alert, "reason"));
             ArrayNode blocks = o.putArray("blocks");
             ObjectNode section = blocks.addObject().put("type", "section");
             section.putObject("text")
                     .put("type", "mrkdwn")
                     .put(
                             "text",
-                            "*" + severity + "* · " + alert.path("type").asText() + " · " + who + "\n"
-                                    + alert.path("reason").asText());
+                            "*" + severity + "* · " + slack(alert, "type") + " · " + who + "\n"
+                                    + slack(alert, "reason"));
             ObjectNode context = blocks.addObject().put("type", "context");
             context.putArray("elements")
                     .addObject()
                     .put("type", "mrkdwn")
                     .put(
                             "text",
-                            "owner " + alert.path("ownerId").asText("unknown") + " · triggered "
-                                    + alert.path("triggeredAt").asText() + " · alert " + id);
+                            "owner " + slack(alert.path("ownerId").asText("unknown")) + " · triggered "
+                                    + slack(alert, "triggeredAt") + " · alert " + slack(id));
         } else {
             o.put("channel", c.name());
             o.set("alert", alert);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.kafka.KafkaTopics;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -69,14 +71,23 @@ class AlertRouterTest {
     private void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(16));
-        for (String path : List.of("/slack", "/ops", "/broken")) {
+        for (String path : List.of("/slack", "/ops", "/broken", "/slow")) {
             server.createContext(path, exchange -> {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 JsonNode n = JSON.readTree(body);
                 String key = n.path("idempotencyKey").asText();
                 String header = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-                if (!key.equals(header)) {
+                if (!Webhooks.printable(key).equals(header)) {
                     keyMismatches.add(path + " " + header + " " + key);
+                }
+                if (exchange.getRequestHeaders().containsKey("X-injected")) {
+                    keyMismatches.add(path + " a header injected through an id: " + key);
+                }
+                if (path.equals("/slow")) {
+                    sleep(700); // longer than the router's request timeout (500 ms), every time: never delivered
+                    exchange.sendResponseHeaders(200, -1);
+                    exchange.close();
+                    return;
                 }
                 int attempt = attempts.computeIfAbsent(path + key, k -> new AtomicInteger())
                         .incrementAndGet();
@@ -110,7 +121,7 @@ class AlertRouterTest {
         }
     }
 
-    private Process router(RevstreamConfig cfg, Path stateDir, Path out) throws IOException {
+    private Process router(RevstreamConfig cfg, Path stateDir, Path out, String... extra) throws IOException {
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -142,6 +153,10 @@ class AlertRouterTest {
             cmd.add("--set");
             cmd.add(set);
         }
+        for (String set : extra) {
+            cmd.add("--set");
+            cmd.add(set);
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
@@ -158,12 +173,16 @@ class AlertRouterTest {
     }
 
     private static List<String> alerts(String prefix, int n) {
+        return alerts(prefix, n, Instant.now());
+    }
+
+    private static List<String> alerts(String prefix, int n, Instant triggeredAt) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add("{\"alertId\":\"" + prefix + "-" + i + "\",\"type\":\"" + TYPES[i % 4] + "\",\"severity\":\""
                     + SEVERITIES[i % 3]
                     + "\",\"accountId\":\"acct-" + i + "\",\"ownerId\":\"rep-" + (i % 2)
-                    + "\",\"triggeredAt\":\"2026-11-22T10:00:00Z\","
+                    + "\",\"triggeredAt\":\"" + triggeredAt + "\","
                     + "\"reason\":\"alert " + i + "\",\"segment\":\"smb\"}");
         }
         return out;
@@ -225,13 +244,10 @@ class AlertRouterTest {
         Path state = dir.resolve("state");
         Path out = dir.resolve("router.log");
 
-        // old alerts (written two hours ago) first, then fresh ones
-        List<String> old = alerts("old", 4);
-        produce(
-                bootstrap,
-                cfg.topics().alerts(),
-                old,
-                System.currentTimeMillis() - Duration.ofHours(2).toMillis());
+        // old alerts first (triggered two hours ago, written now: as a replay of old history writes them), then
+        // fresh ones
+        List<String> old = alerts("old", 4, Instant.now().minus(Duration.ofHours(2)));
+        produce(bootstrap, cfg.topics().alerts(), old, System.currentTimeMillis());
         List<String> first = alerts("a", 60);
         produce(bootstrap, cfg.topics().alerts(), first, System.currentTimeMillis());
         Set<String> expected = routed(first);
@@ -323,16 +339,35 @@ class AlertRouterTest {
             records.add(withdrawn(v));
         }
         records.add(withdrawn(alerts("never-fired", 1).get(0)));
+        // what sources wrote reaches the alert's ids and reason: no header, mention or link may come through
+        String hostileId = "h-0\r\nX-Injected: 1";
+        ObjectNode hostile = (ObjectNode) JSON.readTree(alerts("h", 1).get(0)); // STALLED_DEAL: slack and ops
+        hostile.put("alertId", hostileId);
+        hostile.put("accountId", "<!channel>");
+        hostile.put("reason", "see <https://evil.example|the deal> & act");
+        records.add(hostile.toString());
+        // a webhook slower than the request timeout, so that a batch outlasts max.poll.interval.ms (1 s here)
+        records.add(alerts("slow", 3).get(2)); // slow-2 is a DEAL_SLIPPAGE: ops and the slow channel
         produce(bootstrap, cfg.topics().alerts(), records, System.currentTimeMillis());
 
-        router(cfg, dir.resolve("state"), dir.resolve("router.log"));
+        Process router = router(
+                cfg,
+                dir.resolve("state"),
+                dir.resolve("router.log"),
+                "router.channels.slow.url=http://127.0.0.1:"
+                        + server.getAddress().getPort() + "/slow",
+                "router.channels.slow.types=DEAL_SLIPPAGE",
+                "kafka.properties.max.poll.interval.ms=1000");
         Set<String> expected = Set.of(
                 "/slack w-0",
                 "/slack w-0/withdrawn",
                 "/ops w-0",
                 "/ops w-0/withdrawn",
                 "/ops w-1",
-                "/ops w-1/withdrawn");
+                "/ops w-1/withdrawn",
+                "/slack " + hostileId,
+                "/ops " + hostileId,
+                "/ops slow-2");
         await(
                 "the alerts and their withdrawals",
                 Duration.ofSeconds(60),
@@ -346,6 +381,35 @@ class AlertRouterTest {
                 .contains("a late STAGE_CHANGED")
                 .contains("\"followUpTo\":\"w-0\"");
         assertThat(bodies.get("/ops w-1/withdrawn")).contains("\"followUpTo\":\"w-1\"", "\"status\":\"WITHDRAWN\"");
+
+        // the hostile alert: escaped for Slack, its id whole in the body and printable in the header
+        assertThat(bodies.get("/slack " + hostileId))
+                .contains("&lt;!channel&gt;", "&lt;https://evil.example|the deal&gt; &amp; act")
+                .doesNotContain("<!channel>", "<https://evil");
+        assertThat(keyMismatches).isEmpty();
+        // the slow channel: every attempt timed out, one dead letter, and the router kept its group membership
+        // slow-2 is critical: the always-failing channel gets it too
+        List<String> expectedDeadLetters = List.of(
+                "slow-2 broken: HTTP 503 after 3 attempts", "slow-2 slow: HttpTimeoutException after 3 attempts");
+        await(
+                "the slow channel's dead letter",
+                Duration.ofSeconds(60),
+                () -> TopicIo.readAll(bootstrap, cfg.topics().alertsDeadletter(), false)
+                                .size()
+                        >= expectedDeadLetters.size());
+        List<String> deadLetters = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                TopicIo.readAll(bootstrap, cfg.topics().alertsDeadletter(), false)) {
+            JsonNode d = JSON.readTree(r.value());
+            deadLetters.add(d.get("alertId").asText() + " " + d.get("channel").asText() + ": "
+                    + d.get("error").asText());
+        }
+        assertThat(deadLetters)
+                .as("the router's log:%n%s", Files.readString(dir.resolve("router.log")))
+                .containsExactlyInAnyOrderElementsOf(expectedDeadLetters);
+        assertThat(router.isAlive()).as("the router runs on").isTrue();
+        assertThat(Files.readString(dir.resolve("router.log"))).doesNotContain("CommitFailed");
+        assertThat(delivered.get("/ops")).doesNotHaveDuplicates();
     }
 
     private static String withdrawn(String alert) throws IOException {

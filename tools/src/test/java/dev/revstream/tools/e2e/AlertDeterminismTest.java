@@ -35,7 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replays: the same generated funnel (2,000 accounts, 3 partitions per topic, parallelism 2) is
+ * Replays: the same generated funnel (1,200 accounts, 3 partitions per topic, parallelism 2) is
  * written twice, the two topics in opposite order, and each copy is replayed with a bounded run.
  * Both runs must give the same alerts (and journey updates), only alerts due by the as-of time,
  * and exactly the alerts a naive reference computation finds; no alert concerns a closed deal.
@@ -46,7 +46,7 @@ class AlertDeterminismTest {
     @Test
     void replaysGiveIdenticalAlertsEqualToTheReferenceComputation() throws Exception {
         long now = System.currentTimeMillis();
-        List<GeneratedRecord> records = Histories.generate(21, 2_000, 220, now);
+        List<GeneratedRecord> records = Histories.generate(21, 1_200, 220, now);
 
         RevstreamConfig first = Infra.config("determinism-a");
         RevstreamConfig second = Infra.config("determinism-b");
