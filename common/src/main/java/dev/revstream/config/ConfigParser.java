@@ -365,6 +365,7 @@ final class ConfigParser {
         Duration ruleInterval = v.get(ACTIONS_EVALUATION_INTERVAL);
 
         checkAcross(v, kafka, topics, job);
+        checkRecordSizes(v, kafka, ingest);
         if (time.correctionHorizon() != null
                 && ingest.dedupHorizon() != null
                 && ingest.dedupHorizon().compareTo(time.correctionHorizon()) < 0) {
@@ -474,6 +475,29 @@ final class ConfigParser {
         if (topics.touchpoints() != null && topics.outputs().contains(topics.touchpoints())
                 || topics.deals() != null && topics.outputs().contains(topics.deals())) {
             v.error("topics", "an input topic is also an output topic; the job never reads its own output");
+        }
+    }
+
+    /** Room in a record for what an output adds to the input's bytes (ids, times, metadata of a dead letter). */
+    static final int RECORD_OVERHEAD = 64 * 1024;
+
+    /**
+     * What the job writes must fit in a record: an accepted value becomes a normalized event of about its
+     * size. A record too large for {@code kafka.max-record-bytes} would fail its sink, and the job with it,
+     * on every restart. (A dead letter keeps at most {@code ingest.deadletter-max-payload}, 1 MiB, which the
+     * smallest allowed record size holds as base64.)
+     */
+    private static void checkRecordSizes(ConfigValues v, Kafka kafka, Ingest ingest) {
+        if (kafka.maxRecordBytes() <= 0 || ingest.maxValueBytes() <= 0) {
+            return; // reported already
+        }
+        long room = (long) kafka.maxRecordBytes() - RECORD_OVERHEAD;
+        if (ingest.maxValueBytes() > room) {
+            v.error(
+                    INGEST_MAX_VALUE_BYTES.key(),
+                    "must leave 64KiB of " + KAFKA_MAX_RECORD_BYTES.key() + " (" + kafka.maxRecordBytes()
+                            + " bytes) for what the job adds: at most " + room + " bytes, or raise "
+                            + KAFKA_MAX_RECORD_BYTES.key());
         }
     }
 

@@ -166,7 +166,8 @@ public final class Settings {
             "ingest.max-value-bytes",
             bytes(1, 64L * 1024 * 1024),
             "1MiB",
-            "larger input values are dead letters (TOO_LARGE)"));
+            "larger input values are dead letters (TOO_LARGE); at most kafka.max-record-bytes less 64KiB, so"
+                    + " that the event it becomes fits a record"));
     public static final Setting<Duration> INGEST_MAX_FUTURE = add(of(
             "ingest.max-future",
             duration(Duration.ZERO, TEN_YEARS),

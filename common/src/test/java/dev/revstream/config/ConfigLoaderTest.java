@@ -161,6 +161,11 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load("topics.deals=revops.touchpoints")).hasMessageContaining("topics.deals");
         assertThatThrownBy(() -> load("job.checkpoint-interval=10m", "kafka.transaction-timeout=15m"))
                 .hasMessageContaining("at least twice job.checkpoint-interval");
+        // what the job writes must fit a record: an accepted value becomes an event of about its size
+        assertThatThrownBy(() -> load("kafka.max-record-bytes=2MiB", "ingest.max-value-bytes=2MiB"))
+                .hasMessageContaining("ingest.max-value-bytes: must leave 64KiB of kafka.max-record-bytes");
+        assertThat(load("kafka.max-record-bytes=2MiB", "ingest.max-value-bytes=1MiB"))
+                .isNotNull();
     }
 
     @Test
