@@ -9,12 +9,16 @@ import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -27,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * committed from the beginning (the picture at start-up), then follows them, pushing every change
  * to the browsers over Server-Sent Events. A browser that connects gets the whole current picture
  * as its first event. Every asset is served from the jar; nothing comes from a CDN. A heartbeat
- * every few seconds tells the page that the stream is alive and how old the latest record is.
+ * every few seconds tells the page that the stream is alive, how old the latest record is and how many
+ * records were skipped (unreadable, or not what the board expects: one record cannot stop the board).
+ * Requests whose {@code Host} header names another host are refused (421) when bound to loopback.
  */
 public final class Wallboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wallboard.class);
@@ -46,10 +52,24 @@ public final class Wallboard implements AutoCloseable {
         return t;
     });
     private final Javalin app;
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong refusedHosts = new AtomicLong();
 
     public Wallboard(RevstreamConfig cfg, String host, int port) {
+        this(cfg, host, port, List.of());
+    }
+
+    /**
+     * @param allowedHosts host names (without port) that requests may name in their {@code Host} header
+     *     besides the loopback ones; bound to loopback, any other is refused (a page elsewhere cannot read the
+     *     board through a name that resolves to this machine); bound to the network with none given, any
+     */
+    public Wallboard(RevstreamConfig cfg, String host, int port, List<String> allowedHosts) {
         this.cfg = cfg;
         this.consumer = new KafkaConsumer<>(KafkaTopics.committedConsumerProperties(cfg));
+        Set<String> allowed = new HashSet<>(List.of("127.0.0.1", "localhost", "[::1]"));
+        allowedHosts.forEach(h -> allowed.add(h.toLowerCase(Locale.ROOT)));
+        boolean anyHost = allowedHosts.isEmpty() && !isLoopback(host);
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.staticFiles.add(sf -> {
@@ -57,6 +77,14 @@ public final class Wallboard implements AutoCloseable {
                 sf.directory = "/wallboard";
                 sf.location = Location.CLASSPATH;
             });
+        });
+        app.before(ctx -> {
+            String name = hostName(ctx.header("Host"));
+            if (!anyHost && (name == null || !allowed.contains(name))) {
+                refusedHosts.incrementAndGet();
+                throw new io.javalin.http.HttpResponseException(
+                        421, "this wallboard does not answer to that host name");
+            }
         });
         app.get("/api/state", ctx -> ctx.contentType("application/json").result(picture.toJson()));
         app.sse("/api/stream", client -> {
@@ -77,6 +105,34 @@ public final class Wallboard implements AutoCloseable {
         return app.port();
     }
 
+    /** Records on the topics that could not be shown (unreadable, or not what the board expects): skipped. */
+    public long skippedRecords() {
+        return skipped.get();
+    }
+
+    /** Requests refused for a foreign {@code Host} header. */
+    public long refusedHosts() {
+        return refusedHosts.get();
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
+    }
+
+    /** The host name of a {@code Host} header, lower case and without its port. */
+    static String hostName(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String h = header.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end < 0 ? null : h.substring(0, end + 1);
+        }
+        int colon = h.indexOf(':');
+        return colon < 0 ? h : h.substring(0, colon);
+    }
+
     private void follow() {
         try {
             KafkaTopics.assignFromBeginning(
@@ -87,7 +143,18 @@ public final class Wallboard implements AutoCloseable {
                             cfg.topics().journey()));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(r);
+                    try {
+                        apply(r);
+                    } catch (RuntimeException e) {
+                        // JSON, but not what the board expects: one record must not stop the board
+                        skipped.incrementAndGet();
+                        LOG.warn(
+                                "wallboard: skipped a record at {}-{}@{}: {}",
+                                r.topic(),
+                                r.partition(),
+                                r.offset(),
+                                e.toString());
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -103,10 +170,12 @@ public final class Wallboard implements AutoCloseable {
         try {
             n = JSON.readTree(r.value());
         } catch (IOException | RuntimeException e) {
+            skipped.incrementAndGet();
             LOG.warn("wallboard: unreadable record at {}-{}@{}", r.topic(), r.partition(), r.offset());
             return;
         }
         if (n == null || !n.isObject()) {
+            skipped.incrementAndGet();
             return;
         }
         long now = System.currentTimeMillis();
@@ -127,7 +196,8 @@ public final class Wallboard implements AutoCloseable {
     private void heartbeat() {
         broadcast(
                 "heartbeat",
-                "{\"serverTime\":" + System.currentTimeMillis() + ",\"lastRecordAt\":" + picture.lastRecordAt() + "}");
+                "{\"serverTime\":" + System.currentTimeMillis() + ",\"lastRecordAt\":" + picture.lastRecordAt()
+                        + ",\"skippedRecords\":" + skipped.get() + "}");
     }
 
     private void broadcast(String event, String data) {

@@ -4,6 +4,8 @@ import dev.revstream.cli.CommandLines;
 import dev.revstream.cli.CommonOptions;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.kafka.KafkaTopics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -38,12 +40,19 @@ public class WallboardCommand implements Callable<Integer> {
                     "address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 serves the network: the board is read-only)")
     String host;
 
+    @Option(
+            names = "--allowed-host",
+            description = "a host name browsers may use for the board besides the loopback ones (repeatable;"
+                    + " bound to loopback, requests naming any other host are refused; bound to the network"
+                    + " without any given, every name is accepted)")
+    List<String> allowedHosts = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         RevstreamConfig cfg = common.loadForKafka();
         KafkaTopics.ensure(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
-        Wallboard board = new Wallboard(cfg, host, port);
+        Wallboard board = new Wallboard(cfg, host, port, allowedHosts);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             board.close();
             stopped.countDown();
