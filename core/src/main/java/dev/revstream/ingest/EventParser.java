@@ -25,6 +25,7 @@ import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -38,6 +39,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The input contract as code: turns one Kafka record into an accepted {@link Event} (validated and
@@ -54,9 +57,9 @@ public final class EventParser implements Serializable {
     static final int MAX_TEXT_LENGTH = 256;
 
     /** Text fields where a control character becomes a space instead of a rejection. */
-    private static final java.util.Set<String> FREE_TEXT = java.util.Set.of("lostReason", "campaign");
+    private static final Set<String> FREE_TEXT = Set.of("lostReason", "campaign");
 
-    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     /** Amounts are kept below this (the warehouse's DECIMAL(38,9) and the attribution's cents in a long hold it). */
     static final BigDecimal MAX_AMOUNT = new BigDecimal("1E+15");
@@ -554,7 +557,7 @@ public final class EventParser implements Serializable {
         if (integerDigits < -AMOUNT_SCALE) {
             return BigDecimal.ZERO.setScale(AMOUNT_SCALE); // below 10^-10: rounds to nothing
         }
-        BigDecimal rounded = d.setScale(AMOUNT_SCALE, java.math.RoundingMode.HALF_EVEN);
+        BigDecimal rounded = d.setScale(AMOUNT_SCALE, RoundingMode.HALF_EVEN);
         if (rounded.compareTo(MAX_AMOUNT) >= 0) {
             throw new Rejection(
                     ErrorCode.OUT_OF_RANGE,

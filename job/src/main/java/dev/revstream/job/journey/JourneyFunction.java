@@ -11,6 +11,7 @@ import dev.revstream.actions.TouchTally;
 import dev.revstream.alerts.Alert;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.attribution.Touch;
+import dev.revstream.job.RecordFailures;
 import dev.revstream.job.RunSummary;
 import dev.revstream.job.settings.JobParameters;
 import dev.revstream.job.state.StagedState;
@@ -37,8 +38,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -137,7 +141,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     /** This call's keyed-state writes, committed when it succeeds (see {@link #onTimer}). */
     private transient StagedState staging;
     /** This call's outputs, sent when it succeeds. */
-    private transient List<java.util.function.Consumer<Collector<JourneyUpdate>>> emissions;
+    private transient List<Consumer<Collector<JourneyUpdate>>> emissions;
 
     private transient AccountLog accountLog;
     private transient Counter corrections;
@@ -169,18 +173,13 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         this.horizonMillis = horizon.toMillis();
     }
 
-    /** A bug to be: applying an event it matches throws. */
-    interface Fault extends java.io.Serializable {
-        boolean hits(Event e);
-    }
-
-    private Fault fault;
+    private RecordFailures.Fault<Event> fault;
 
     /**
      * Fault injection for tests: applying an event that {@code fault} matches throws once the journey has
      * applied it, as a bug half-way would (the fence around each event is what such tests check).
      */
-    JourneyFunction failingOn(Fault fault) {
+    JourneyFunction failingOn(RecordFailures.Fault<Event> fault) {
         this.fault = fault;
         return this;
     }
@@ -330,7 +329,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<JourneyUpdate> out) throws Exception {
         firedUpTo = Math.max(firedUpTo, ctx.timerService().currentWatermark());
-        java.util.Set<String> excluded = new java.util.HashSet<>();
+        Set<String> excluded = new HashSet<>();
         while (true) {
             applying = null;
             try {
@@ -355,7 +354,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     /** The event being applied in the firing under way, to blame if it throws. */
     private transient Event applying;
 
-    private void fire(long t, OnTimerContext ctx, java.util.Set<String> excluded) throws Exception {
+    private void fire(long t, OnTimerContext ctx, Set<String> excluded) throws Exception {
         AccountState a = account.value();
         boolean fresh = a == null;
         if (fresh) {
@@ -442,7 +441,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     /** Sends the held outputs of a call that succeeded. */
     private void emitAll(Collector<JourneyUpdate> out) {
-        for (java.util.function.Consumer<Collector<JourneyUpdate>> e : emissions) {
+        for (Consumer<Collector<JourneyUpdate>> e : emissions) {
             e.accept(out);
         }
         emissions.clear();
@@ -456,28 +455,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private void recordFailed(Event e, Throwable ex, Context ctx) {
         LOG.warn("account {}: event {} failed and is a dead letter", ctx.getCurrentKey(), identity(e), ex);
         recordFailures.inc();
-        byte[] payload = dev.revstream.kafka.OutputJson.event(e);
         ctx.output(
                 DEAD_LETTERS,
-                new DeadLetter(
-                        ErrorCode.RECORD_FAILED,
-                        null,
-                        null,
+                RecordFailures.ofEvent(
+                        e,
+                        ctx.getCurrentKey(),
                         "applying " + e.type() + " " + identity(e) + " to account " + ctx.getCurrentKey()
-                                + " failed: " + describe(ex)
+                                + " failed: " + RecordFailures.describe(ex)
                                 + "; the account's state is as it was before it, the job goes on (the payload is the"
-                                + " normalized event)",
-                        e.source(),
-                        System.currentTimeMillis(),
-                        e.topic(),
-                        e.partition(),
-                        e.offset(),
-                        ctx.getCurrentKey() == null ? null : ctx.getCurrentKey().getBytes(StandardCharsets.UTF_8),
-                        e.ingestedAt(),
-                        payload,
-                        payload.length,
-                        null,
-                        false));
+                                + " normalized event)"));
         QualitySample.emit(
                 e.source(),
                 e.ingestedAt(),
@@ -490,32 +476,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private void firingFailed(long t, String accountId, Throwable ex, Context ctx) {
         LOG.warn("account {}: the firing at {} failed", accountId, instant(t), ex);
         recordFailures.inc();
-        byte[] payload = ("{\"accountId\":\"" + accountId + "\",\"at\":\"" + instant(t) + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
         ctx.output(
                 DEAD_LETTERS,
-                new DeadLetter(
-                        ErrorCode.RECORD_FAILED,
-                        null,
-                        null,
-                        "account " + accountId + " at " + instant(t) + ": its firing failed: " + describe(ex)
-                                + "; the account's state is as it was before it, the job goes on",
-                        "revstream-journey",
-                        System.currentTimeMillis(),
-                        "journey:" + accountId,
-                        -1,
-                        -1,
-                        accountId.getBytes(StandardCharsets.UTF_8),
+                RecordFailures.ofComputation(
+                        "journey",
+                        accountId,
                         t,
-                        payload,
-                        payload.length,
-                        null,
-                        false));
-    }
-
-    private static String describe(Throwable ex) {
-        String m = ex.getMessage();
-        return ex.getClass().getName() + (m == null ? "" : ": " + (m.length() > 500 ? m.substring(0, 500) + "..." : m));
+                        "account " + accountId + " at " + instant(t) + ": its firing failed: "
+                                + RecordFailures.describe(ex)
+                                + "; the account's state is as it was before it, the job goes on"));
     }
 
     // ---- corrections ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.revstream.job.kpi;
 
+import dev.revstream.job.RecordFailures;
 import dev.revstream.job.settings.JobParameters;
 import dev.revstream.job.state.StagedState;
 import dev.revstream.kpi.ArrPoint;
@@ -13,9 +14,7 @@ import dev.revstream.kpi.KpiStore;
 import dev.revstream.kpi.KpiWindow;
 import dev.revstream.kpi.OpenDeal;
 import dev.revstream.model.DeadLetter;
-import dev.revstream.model.ErrorCode;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,15 +109,10 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         this.asOfSetting = asOf;
     }
 
-    /** A bug to be: adding a fact it matches throws. */
-    interface Fault extends java.io.Serializable {
-        boolean hits(KpiFact f);
-    }
-
-    private Fault fault;
+    private RecordFailures.Fault<KpiFact> fault;
 
     /** Fault injection for tests: adding a fact that {@code fault} matches throws once the engine has taken it. */
-    KpiFunction failingOn(Fault fault) {
+    KpiFunction failingOn(RecordFailures.Fault<KpiFact> fault) {
         this.fault = fault;
         return this;
     }
@@ -195,30 +189,14 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     private void failed(Context ctx, String what, long at, Throwable ex) {
         String key = ctx.getCurrentKey();
         LOG.warn("KPIs of {}: {} failed", key, what, ex);
-        String m = ex.getMessage();
-        String message =
-                "KPIs of " + key + ": " + what + " failed: " + ex.getClass().getName()
-                        + (m == null ? "" : ": " + (m.length() > 500 ? m.substring(0, 500) + "..." : m))
-                        + "; the windows of " + key + " are as they were before it, the job goes on";
-        byte[] payload = key.getBytes(StandardCharsets.UTF_8);
         ctx.output(
                 DEAD_LETTERS,
-                new DeadLetter(
-                        ErrorCode.RECORD_FAILED,
-                        null,
-                        null,
-                        message,
-                        "revstream-kpis",
-                        System.currentTimeMillis(),
-                        "kpis:" + key,
-                        -1,
-                        -1,
-                        payload,
+                RecordFailures.ofComputation(
+                        "kpis",
+                        key,
                         at,
-                        payload,
-                        payload.length,
-                        null,
-                        false));
+                        "KPIs of " + key + ": " + what + " failed: " + RecordFailures.describe(ex) + "; the windows of "
+                                + key + " are as they were before it, the job goes on"));
     }
 
     private KpiEngine engine(String key, TimerService timers, List<KpiSnapshot> held) {
