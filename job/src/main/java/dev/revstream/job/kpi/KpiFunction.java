@@ -1,7 +1,7 @@
 package dev.revstream.job.kpi;
 
-import dev.revstream.job.RecordFailures;
 import dev.revstream.job.settings.JobParameters;
+import dev.revstream.job.state.RecordFailures;
 import dev.revstream.job.state.StagedState;
 import dev.revstream.kpi.ArrPoint;
 import dev.revstream.kpi.KpiCounters;

@@ -1,4 +1,4 @@
-package dev.revstream.job;
+package dev.revstream.job.state;
 
 import dev.revstream.kafka.OutputJson;
 import dev.revstream.model.DeadLetter;
