@@ -460,12 +460,21 @@ final class ConfigParser {
         if (kafka.delivery() == Delivery.EXACTLY_ONCE
                 && kafka.transactionTimeout() != null
                 && job.checkpointInterval() != null
-                && kafka.transactionTimeout().compareTo(job.checkpointInterval().multipliedBy(2)) < 0) {
-            v.error(
-                    KAFKA_TRANSACTION_TIMEOUT.key(),
-                    "must be at least twice " + JOB_CHECKPOINT_INTERVAL.key() + " ("
-                            + Units.format(job.checkpointInterval())
-                            + ") so a transaction can outlive a slow checkpoint");
+                && job.checkpointTimeout() != null) {
+            // a checkpoint's transactions commit when the next checkpoint completes: up to an interval plus
+            // that checkpoint's timeout later; a broker aborting them first loses committed output
+            Duration span = job.checkpointInterval().plus(job.checkpointTimeout());
+            if (kafka.transactionTimeout().compareTo(span) <= 0) {
+                v.error(
+                        KAFKA_TRANSACTION_TIMEOUT.key(),
+                        "'" + Units.format(kafka.transactionTimeout()) + "' must be longer than "
+                                + JOB_CHECKPOINT_INTERVAL.key() + " plus " + JOB_CHECKPOINT_TIMEOUT.key() + " ("
+                                + Units.format(job.checkpointInterval()) + " + "
+                                + Units.format(job.checkpointTimeout())
+                                + "): a checkpoint's transactions stay open until the next checkpoint completes,"
+                                + " and a broker that aborts them first loses their output; shorten "
+                                + JOB_CHECKPOINT_TIMEOUT.key() + " or lengthen the transaction timeout");
+            }
         }
         if (topics.touchpoints() != null && topics.touchpoints().equals(topics.deals())) {
             v.error(

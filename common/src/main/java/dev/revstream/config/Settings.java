@@ -73,7 +73,8 @@ public final class Settings {
             "kafka.transaction-timeout",
             duration(Duration.ofSeconds(1), BROKER_MAX_TRANSACTION_TIMEOUT),
             "10m",
-            "producers' transaction.timeout.ms: at least twice job.checkpoint-interval, and below the broker's"
+            "producers' transaction.timeout.ms: longer than job.checkpoint-interval plus job.checkpoint-timeout, and below"
+                    + " the broker's"
                     + " transaction.max.timeout.ms (15m by default)"));
     public static final Setting<String> KAFKA_TRANSACTIONAL_ID_PREFIX = add(of(
             "kafka.transactional-id-prefix",

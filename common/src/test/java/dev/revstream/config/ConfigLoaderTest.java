@@ -160,7 +160,15 @@ class ConfigLoaderTest {
                 .hasMessageContaining("not listed in deals.stages");
         assertThatThrownBy(() -> load("topics.deals=revops.touchpoints")).hasMessageContaining("topics.deals");
         assertThatThrownBy(() -> load("job.checkpoint-interval=10m", "kafka.transaction-timeout=15m"))
-                .hasMessageContaining("at least twice job.checkpoint-interval");
+                .hasMessageContaining("must be longer than job.checkpoint-interval plus job.checkpoint-timeout");
+        // a checkpoint that may take 5 minutes cannot commit in a transaction of one
+        assertThatThrownBy(() -> load("kafka.transaction-timeout=60s"))
+                .hasMessageContaining("kafka.transaction-timeout: '1m' must be longer than job.checkpoint-interval plus"
+                        + " job.checkpoint-timeout (10s + 5m)");
+        assertThat(load("kafka.transaction-timeout=60s", "job.checkpoint-timeout=30s"))
+                .isNotNull();
+        assertThat(load("kafka.transaction-timeout=60s", "kafka.delivery=at-least-once"))
+                .isNotNull();
         // what the job writes must fit a record: an accepted value becomes an event of about its size
         assertThatThrownBy(() -> load("kafka.max-record-bytes=2MiB", "ingest.max-value-bytes=2MiB"))
                 .hasMessageContaining("ingest.max-value-bytes: must leave 64KiB of kafka.max-record-bytes");

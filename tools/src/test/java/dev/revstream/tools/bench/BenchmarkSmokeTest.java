@@ -24,7 +24,7 @@ class BenchmarkSmokeTest {
                 400,
                 2,
                 7,
-                List.of("job.checkpoint-interval=1s", "kafka.transaction-timeout=60s"),
+                List.of("job.checkpoint-interval=1s", "kafka.transaction-timeout=60s", "job.checkpoint-timeout=45s"),
                 work.toAbsolutePath(),
                 progress::add));
         assertThat(r.events()).isEqualTo(4_000);

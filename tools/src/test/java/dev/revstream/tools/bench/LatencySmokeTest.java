@@ -27,7 +27,7 @@ class LatencySmokeTest {
                 300,
                 11,
                 List.of("at-least-once", "exactly-once"),
-                List.of("job.checkpoint-interval=1s", "kafka.transaction-timeout=60s"),
+                List.of("job.checkpoint-interval=1s", "kafka.transaction-timeout=60s", "job.checkpoint-timeout=45s"),
                 work.toAbsolutePath(),
                 progress::add));
         assertThat(runs).extracting(LatencyBench.Run::delivery).containsExactly("at-least-once", "exactly-once");

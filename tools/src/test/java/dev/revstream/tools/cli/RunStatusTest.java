@@ -66,6 +66,7 @@ class RunStatusTest {
                 "kafka.group-id=" + id,
                 "kafka.transactional-id-prefix=" + id,
                 "kafka.transaction-timeout=60s",
+                "job.checkpoint-timeout=45s",
                 "job.checkpoint-interval=300ms",
                 "job.rest-port=0",
                 "job.state-dir=" + dir)) {

@@ -105,6 +105,7 @@ class SecureKafkaTest {
                 "kafka.transactional-id-prefix=" + name,
                 "job.checkpoint-interval=300ms",
                 "kafka.transaction-timeout=60s",
+                "job.checkpoint-timeout=45s",
                 "kafka.properties.security.protocol=SASL_PLAINTEXT",
                 "kafka.properties.sasl.mechanism=SCRAM-SHA-256",
                 "kafka.properties.config.providers=file",

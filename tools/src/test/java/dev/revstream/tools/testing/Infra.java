@@ -90,7 +90,8 @@ public final class Infra {
                 "kafka.group-id=" + id,
                 "kafka.transactional-id-prefix=" + id,
                 "job.checkpoint-interval=300ms",
-                "kafka.transaction-timeout=60s"));
+                "kafka.transaction-timeout=60s",
+                "job.checkpoint-timeout=45s"));
         all.addAll(topicSets(id));
         all.addAll(Arrays.asList(sets));
         return ConfigLoader.load(projectConfig(), all, Map.of());

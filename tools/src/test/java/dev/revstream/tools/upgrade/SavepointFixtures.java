@@ -51,6 +51,7 @@ public final class SavepointFixtures {
                 "kafka.transactional-id-prefix=" + id,
                 "job.checkpoint-interval=500ms",
                 "kafka.transaction-timeout=60s",
+                "job.checkpoint-timeout=45s",
                 "time.follow-wall-clock=false",
                 "time.out-of-orderness=1h",
                 "ingest.max-future=0"));
