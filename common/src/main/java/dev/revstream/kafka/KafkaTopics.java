@@ -1,5 +1,6 @@
 package dev.revstream.kafka;
 
+import dev.revstream.config.ConfigException;
 import dev.revstream.config.RevstreamConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,13 +120,46 @@ public final class KafkaTopics {
      *
      * @param partitions its partitions, or 0 when it does not exist
      * @param retention its {@code retention.ms} as the broker reports it, or null
-     * @param problems what differs from what revstream needs (empty: fine; a missing topic has one)
+     * @param problems what differs from what the job needs to run correctly (empty: fine; a missing topic has
+     *     one); the job does not start while a topic has one
+     * @param advice what works but limits the job: fewer partitions than its parallelism, a short retention
      */
     public record TopicState(
-            String topic, int partitions, String cleanupPolicy, String retention, List<String> problems) {
+            String topic,
+            int partitions,
+            String cleanupPolicy,
+            String retention,
+            List<String> problems,
+            List<String> advice) {
         public boolean exists() {
             return partitions > 0;
         }
+    }
+
+    /**
+     * Creates the missing topics, then refuses to go on when an existing one would break the job: records
+     * larger than it takes (every sink would fail on each restart), or a KPI topic that is not compacted
+     * (readers take the latest snapshot per key). What only limits the job is returned as advice.
+     *
+     * @return the advice, one line per topic and point
+     * @throws ConfigException naming every topic and what is wrong with it
+     */
+    public static List<String> requireUsable(RevstreamConfig cfg) {
+        ensure(cfg);
+        List<String> problems = new ArrayList<>();
+        List<String> advice = new ArrayList<>();
+        for (TopicState s : check(cfg)) {
+            s.problems().forEach(p -> problems.add(s.topic() + ": " + p));
+            s.advice().forEach(a -> advice.add(s.topic() + ": " + a));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(
+                    "topics on " + cfg.kafka().bootstrapServers() + " are not as the job needs them:\n  "
+                            + String.join("\n  ", problems)
+                            + "\nchange them (kafka-configs.sh --alter), or point topics.* at others; ./revstream topics lists"
+                            + " every check");
+        }
+        return advice;
     }
 
     /** Describes every topic of {@link #wanted} on the cluster: partitions, clean-up policy, retention, problems. */
@@ -148,7 +182,7 @@ public final class KafkaTopics {
             for (Map.Entry<String, Map<String, String>> w : wanted.entrySet()) {
                 String topic = w.getKey();
                 if (!existing.contains(topic)) {
-                    out.add(new TopicState(topic, 0, null, null, List.of("missing")));
+                    out.add(new TopicState(topic, 0, null, null, List.of("missing"), List.of()));
                     continue;
                 }
                 Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic));
@@ -165,12 +199,29 @@ public final class KafkaTopics {
                     }
                 }
                 int partitions = descriptions.get(topic).partitions().size();
-                if (partitions < cfg.kafka().topicPartitions()) {
-                    problems.add(partitions + " partitions, kafka.topic-partitions asks for "
+                List<String> advice = new ArrayList<>();
+                if (cfg.topics().inputs().contains(topic)
+                        && partitions < cfg.job().parallelism()) {
+                    advice.add(partitions + " partitions for job.parallelism "
+                            + cfg.job().parallelism() + ": only " + partitions + " source subtask(s) read it");
+                } else if (partitions < cfg.kafka().topicPartitions()) {
+                    advice.add(partitions + " partitions, kafka.topic-partitions asks for "
                             + cfg.kafka().topicPartitions() + " (more parallelism needs more)");
                 }
-                out.add(new TopicState(
-                        topic, partitions, value(c, "cleanup.policy"), value(c, "retention.ms"), problems));
+                String retention = value(c, "retention.ms");
+                Duration horizon = cfg.time().correctionHorizon();
+                if (cfg.topics().inputs().contains(topic)
+                        && !"compact".equals(value(c, "cleanup.policy"))
+                        && retention != null
+                        && Long.parseLong(retention) >= 0
+                        && horizon != null
+                        && Long.parseLong(retention) < horizon.toMillis()) {
+                    advice.add(
+                            "retention.ms " + retention + " is shorter than time.correction-horizon ("
+                                    + horizon.toDays() + "d): a job stopped longer than the retention loses what it"
+                                    + " did not read, and a replay (the upgrade path) cannot reach back as far as corrections do");
+                }
+                out.add(new TopicState(topic, partitions, value(c, "cleanup.policy"), retention, problems, advice));
             }
             return out;
         } catch (InterruptedException e) {

@@ -46,7 +46,8 @@ public class ClusterSubmit implements Callable<Integer> {
         RevstreamConfig cfg = common.load();
         if (createTopics) {
             try {
-                KafkaTopics.ensure(cfg);
+                // a topic that would break the job (record size, compaction) stops it here with its name
+                KafkaTopics.requireUsable(cfg).forEach(a -> System.err.println("revstream: topic advice: " + a));
             } catch (IllegalStateException e) {
                 System.err.println("revstream: could not create missing topics (" + e.getMessage() + "); continuing");
             }

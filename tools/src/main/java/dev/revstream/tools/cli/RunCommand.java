@@ -6,6 +6,7 @@ import dev.revstream.config.RevstreamConfig;
 import dev.revstream.job.AsOfScanner;
 import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.job.RunSummary;
+import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
 import java.nio.file.Path;
@@ -75,6 +76,10 @@ public class RunCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--as-of needs --bounded");
         }
         RevstreamConfig cfg = common.loadForKafka();
+        // a topic that would break the job (record size, compaction) stops it here, named, before anything starts
+        for (String advice : KafkaTopics.requireUsable(cfg)) {
+            spec.commandLine().getErr().println("revstream: topic advice: " + advice);
+        }
         Path state = Path.of(cfg.job().stateDir()).toAbsolutePath();
         try (LocalFlink flink =
                 LocalFlink.start(state, 1, cfg.job().parallelism(), cfg.job().restPort())) {

@@ -53,6 +53,9 @@ public class TopicsCommand implements Callable<Integer> {
             for (String p : s.exists() ? s.problems() : List.<String>of()) {
                 out.printf("  %-" + width + "s  ! %s%n", "", p);
             }
+            for (String a : s.advice()) {
+                out.printf("  %-" + width + "s  ~ %s%n", "", a);
+            }
             problems += s.problems().isEmpty() ? 0 : 1;
         }
         out.println(

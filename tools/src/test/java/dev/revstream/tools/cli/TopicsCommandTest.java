@@ -7,6 +7,7 @@ import dev.revstream.kafka.KafkaTopics;
 import dev.revstream.tools.testing.Infra;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,19 @@ class TopicsCommandTest {
                 .contains("1 topic(s) not as revstream needs them");
         assertThat(made.code()).isEqualTo(1);
         assertThat(KafkaTopics.check(cfg)).allMatch(KafkaTopics.TopicState::exists);
+        // the job refuses to start on it, naming the topic and the fix, before anything runs
+        List<String> runArgs = new ArrayList<>(args);
+        runArgs.set(0, "run");
+        runArgs.addAll(
+                List.of("--duration", "5s", "--set", "job.state-dir=" + Files.createTempDirectory("topics-run")));
+        CommandLine cl = Revstream.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute(runArgs.toArray(String[]::new))).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("are not as the job needs them")
+                .contains(cfg.topics().kpis() + ": cleanup.policy is delete, revstream needs compact");
         assertThat(KafkaTopics.check(cfg))
                 .filteredOn(s -> !s.topic().equals(cfg.topics().kpis()))
                 .allMatch(s -> s.problems().isEmpty());
