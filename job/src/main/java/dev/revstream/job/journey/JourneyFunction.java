@@ -26,6 +26,7 @@ import dev.revstream.journey.JourneyRecording;
 import dev.revstream.journey.JourneyReplay;
 import dev.revstream.journey.JourneySettings;
 import dev.revstream.journey.JourneyUpdate;
+import dev.revstream.journey.StageConfig;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.ErrorCode;
@@ -156,6 +157,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     private transient ListState<Long> firedUpToState;
 
+    private transient ListState<String> stagesState;
+
     public JourneyFunction(JourneySettings settings, Duration ttl) {
         this(settings, ttl, RuleSet.none());
     }
@@ -278,11 +281,20 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         for (Long t : firedUpToState.get()) {
             firedUpTo = Math.max(firedUpTo, t);
         }
+        stagesState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("deal-stages", Types.STRING));
+        StageList.requireUnchanged(stagesState.get(), stageNames());
+    }
+
+    private List<String> stageNames() {
+        return settings.stages().stream().map(StageConfig::name).toList();
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         firedUpToState.update(List.of(firedUpTo));
+        // one copy per subtask: after rescaling every subtask still finds it
+        stagesState.update(StageList.kept(stageNames()));
     }
 
     @Override
