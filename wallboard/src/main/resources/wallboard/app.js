@@ -2,7 +2,7 @@
 // then every KPI window, alert and journey change as it is committed. No external assets.
 (function () {
   'use strict';
-  var state = { series: {}, alerts: [], changes: [], lastRecordAt: 0 };
+  var state = { series: {}, alerts: [], changes: [], lastRecordAt: 0, dataTime: 0, liveWithinMs: 300000 };
   var lastBeat = 0;
   var connected = false;
   var STALE_AFTER_MS = 10000; // no heartbeat for this long: the stream is stale
@@ -181,13 +181,29 @@
     });
   }
 
+  function age(ms) {
+    var s = Math.round(ms / 1000);
+    if (s < 120) return s + ' s';
+    if (s < 7200) return Math.round(s / 60) + ' min';
+    if (s < 172800) return Math.round(s / 3600) + ' h';
+    return Math.round(s / 86400) + ' days';
+  }
+
+  function seen(iso) {
+    var t = Date.parse(iso);
+    if (t && t <= Date.now() && t > state.dataTime) state.dataTime = t;
+  }
+
   function status() {
     var s = document.getElementById('status');
     var now = Date.now();
     var st, text;
     if (!connected) { st = 'disconnected'; text = 'disconnected — reconnecting…'; }
     else if (now - lastBeat > STALE_AFTER_MS) { st = 'stale'; text = 'stale: no word from the server for ' + Math.round((now - lastBeat) / 1000) + ' s'; }
-    else { st = 'live'; text = 'live' + (state.lastRecordAt ? ' · latest data ' + Math.round((now - state.lastRecordAt) / 1000) + ' s ago' : ''); }
+    else if (!state.dataTime) { st = 'waiting'; text = 'connected · no data yet'; }
+    // the age of the data (its newest event time), not of the stream: a stalled job reads as behind
+    else if (now - state.dataTime > state.liveWithinMs) { st = 'behind'; text = 'behind: newest data ' + age(now - state.dataTime) + ' old'; }
+    else { st = 'live'; text = 'live · newest data ' + age(Math.max(0, now - state.dataTime)) + ' old'; }
     s.className = 'status ' + st; s.dataset.state = st; s.textContent = text;
   }
 
@@ -197,7 +213,7 @@
     es.addEventListener('error', function () { connected = false; status(); });
     es.addEventListener('state', function (e) {
       var s = JSON.parse(e.data);
-      state.series = s.series; state.alerts = s.alerts; state.changes = s.changes; state.lastRecordAt = s.lastRecordAt;
+      state.series = s.series; state.alerts = s.alerts; state.changes = s.changes; state.lastRecordAt = s.lastRecordAt; state.dataTime = s.dataTime || 0;
       sortAlerts(); lastBeat = Date.now(); connected = true; render(); status();
     });
     es.addEventListener('kpi', function (e) {
@@ -216,15 +232,21 @@
       // a withdrawn alert (a late event showed it no longer holds) leaves the list; a re-sent one replaces it
       state.alerts = state.alerts.filter(function (x) { return x.alertId !== a.alertId; });
       if (a.status !== 'WITHDRAWN') state.alerts.unshift(a);
+      seen(a.triggeredAt);
       sortAlerts();
       state.alerts = state.alerts.slice(0, 100);
       state.lastRecordAt = Date.now();
       renderAlerts();
     });
-    es.addEventListener('change', function (e) { state.changes.unshift(JSON.parse(e.data)); state.changes = state.changes.slice(0, 50); });
+    es.addEventListener('change', function (e) {
+      var u = JSON.parse(e.data);
+      state.changes.unshift(u); state.changes = state.changes.slice(0, 50); seen(u.at);
+    });
     es.addEventListener('heartbeat', function (e) {
       var b = JSON.parse(e.data); lastBeat = Date.now(); connected = true;
       if (b.lastRecordAt) state.lastRecordAt = b.lastRecordAt;
+      if (b.dataTime > state.dataTime) state.dataTime = b.dataTime;
+      if (b.liveWithinMs) state.liveWithinMs = b.liveWithinMs;
       status();
     });
     es.addEventListener('disconnected', function () { connected = false; status(); });

@@ -31,6 +31,7 @@ final class Picture {
     private final Set<String> alertIds = new HashSet<>();
     private final Deque<JsonNode> changes = new ArrayDeque<>();
     private long lastRecordAt;
+    private long dataTime;
 
     /** The series a snapshot belongs to: {@code 1d|segment|smb}. */
     static String seriesKey(JsonNode kpi) {
@@ -40,6 +41,10 @@ final class Picture {
 
     synchronized void kpi(JsonNode k, long now) {
         lastRecordAt = now;
+        long end = time(k, "windowEnd");
+        if (end <= now) {
+            seen(end); // a window fires once event time passes its end (a current window's end lies ahead)
+        }
         NavigableMap<Long, JsonNode> windows = series.computeIfAbsent(seriesKey(k), s -> new TreeMap<>());
         long start = Instant.parse(k.path("windowStart").asText()).toEpochMilli();
         if (k.path("withdrawn").asBoolean(false)) {
@@ -60,6 +65,7 @@ final class Picture {
      */
     synchronized boolean alert(JsonNode a, long now) {
         lastRecordAt = now;
+        seen(time(a, "triggeredAt"));
         String id = a.path("alertId").asText();
         if ("WITHDRAWN".equals(a.path("status").asText())) {
             boolean shown = alertIds.remove(id);
@@ -81,6 +87,7 @@ final class Picture {
 
     synchronized void change(JsonNode u, long now) {
         lastRecordAt = now;
+        seen(time(u, "at"));
         changes.addFirst(u);
         while (changes.size() > CHANGES) {
             changes.removeLast();
@@ -89,6 +96,24 @@ final class Picture {
 
     synchronized long lastRecordAt() {
         return lastRecordAt;
+    }
+
+    /** The newest event time among the records shown (0: none): how current the data is, not the stream. */
+    synchronized long dataTime() {
+        return dataTime;
+    }
+
+    private void seen(long t) {
+        dataTime = Math.max(dataTime, t);
+    }
+
+    /** An instant field in epoch millis, or 0 when absent or unreadable (the record is still shown). */
+    private static long time(JsonNode n, String field) {
+        try {
+            return Instant.parse(n.path(field).asText()).toEpochMilli();
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /** The whole picture, for a browser that has just connected. */
@@ -104,6 +129,7 @@ final class Picture {
         ArrayNode ch = o.putArray("changes");
         changes.forEach(ch::add);
         o.put("lastRecordAt", lastRecordAt);
+        o.put("dataTime", dataTime);
         return o.toString();
     }
 }

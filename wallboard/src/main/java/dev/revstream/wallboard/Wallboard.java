@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.kafka.KafkaTopics;
 import io.javalin.Javalin;
-import io.javalin.http.sse.SseClient;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -30,19 +32,42 @@ import org.slf4j.LoggerFactory;
  * browsers. It reads {@code revops.kpis}, {@code revops.alerts} and {@code revops.journey} read
  * committed from the beginning (the picture at start-up), then follows them, pushing every change
  * to the browsers over Server-Sent Events. A browser that connects gets the whole current picture
- * as its first event. Every asset is served from the jar; nothing comes from a CDN. A heartbeat
- * every few seconds tells the page that the stream is alive, how old the latest record is and how many
- * records were skipped (unreadable, or not what the board expects: one record cannot stop the board).
- * Requests whose {@code Host} header names another host are refused (421) when bound to loopback.
+ * as its first event; each browser has its own bounded queue ({@link BoardClient}), so one that stops
+ * reading stalls no other. Every asset is served from the jar; nothing comes from a CDN. A heartbeat
+ * every few seconds tells the page that the stream is alive, the newest event time the board has seen
+ * (the badge says "live" only while that is recent) and how many records were skipped (unreadable, or
+ * not what the board expects: one record cannot stop the board). Requests whose {@code Host} header
+ * names another host are refused (421) when bound to loopback; with an access token, requests without
+ * it are refused (401).
  */
 public final class Wallboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wallboard.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration HEARTBEAT = Duration.ofSeconds(3);
+    /** The most browsers served at once: each has a thread and a queue. */
+    static final int MAX_CLIENTS = 64;
+    /** The cookie a browser keeps the access token in after opening the board with {@code ?token=}. */
+    static final String TOKEN_COOKIE = "revstream_token";
+
+    /**
+     * Who may read the board.
+     *
+     * @param allowedHosts host names (without port) requests may name in their {@code Host} header besides the
+     *     loopback ones; bound to loopback, any other is refused (a page elsewhere cannot read the board through
+     *     a name that resolves to this machine); bound to the network with none given, any
+     * @param token a secret every request must carry (header {@code Authorization: Bearer}, the query parameter
+     *     {@code token} once, then its cookie), or null for none
+     * @param liveWithin the badge says live while the newest event time seen is at most this old
+     */
+    public record Access(List<String> allowedHosts, String token, Duration liveWithin) {
+        public static Access loopback() {
+            return new Access(List.of(), null, Duration.ofMinutes(5));
+        }
+    }
 
     private final RevstreamConfig cfg;
     private final Picture picture = new Picture();
-    private final List<SseClient> clients = new CopyOnWriteArrayList<>();
+    private final List<BoardClient> clients = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread follower;
@@ -54,22 +79,22 @@ public final class Wallboard implements AutoCloseable {
     private final Javalin app;
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong refusedHosts = new AtomicLong();
+    private final AtomicLong refusedTokens = new AtomicLong();
+    private final AtomicLong droppedEvents = new AtomicLong();
+    private final long liveWithinMillis;
 
     public Wallboard(RevstreamConfig cfg, String host, int port) {
-        this(cfg, host, port, List.of());
+        this(cfg, host, port, Access.loopback());
     }
 
-    /**
-     * @param allowedHosts host names (without port) that requests may name in their {@code Host} header
-     *     besides the loopback ones; bound to loopback, any other is refused (a page elsewhere cannot read the
-     *     board through a name that resolves to this machine); bound to the network with none given, any
-     */
-    public Wallboard(RevstreamConfig cfg, String host, int port, List<String> allowedHosts) {
+    public Wallboard(RevstreamConfig cfg, String host, int port, Access access) {
         this.cfg = cfg;
         this.consumer = new KafkaConsumer<>(KafkaTopics.committedConsumerProperties(cfg));
+        this.liveWithinMillis = access.liveWithin().toMillis();
         Set<String> allowed = new HashSet<>(List.of("127.0.0.1", "localhost", "[::1]"));
-        allowedHosts.forEach(h -> allowed.add(h.toLowerCase(Locale.ROOT)));
-        boolean anyHost = allowedHosts.isEmpty() && !isLoopback(host);
+        access.allowedHosts().forEach(h -> allowed.add(h.toLowerCase(Locale.ROOT)));
+        boolean anyHost = access.allowedHosts().isEmpty() && !isLoopback(host);
+        byte[] token = access.token() == null ? null : access.token().getBytes(StandardCharsets.UTF_8);
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.staticFiles.add(sf -> {
@@ -82,16 +107,42 @@ public final class Wallboard implements AutoCloseable {
             String name = hostName(ctx.header("Host"));
             if (!anyHost && (name == null || !allowed.contains(name))) {
                 refusedHosts.incrementAndGet();
-                throw new io.javalin.http.HttpResponseException(
-                        421, "this wallboard does not answer to that host name");
+                throw new HttpResponseException(421, "this wallboard does not answer to that host name");
+            }
+            if (token != null) {
+                String query = ctx.queryParam("token");
+                if (query != null && matches(token, query)) {
+                    // kept in a cookie: the page's own requests (the event stream) carry it without the URL
+                    ctx.res()
+                            .addHeader(
+                                    "Set-Cookie", TOKEN_COOKIE + "=" + query + "; Path=/; HttpOnly; SameSite=Strict");
+                } else if (!matches(token, bearer(ctx.header("Authorization")))
+                        && !matches(token, ctx.cookie(TOKEN_COOKIE))) {
+                    refusedTokens.incrementAndGet();
+                    throw new HttpResponseException(
+                            401, "this wallboard needs its access token: open it with ?token=<token>");
+                }
             }
         });
         app.get("/api/state", ctx -> ctx.contentType("application/json").result(picture.toJson()));
         app.sse("/api/stream", client -> {
+            if (clients.size() >= MAX_CLIENTS) {
+                client.sendEvent("disconnected", "{\"reason\":\"too many browsers on this board\"}");
+                client.close();
+                return;
+            }
             client.keepAlive();
-            client.onClose(() -> clients.remove(client));
-            client.sendEvent("state", picture.toJson());
-            clients.add(client);
+            BoardClient board = new BoardClient(client, picture::toJson, droppedEvents);
+            client.onClose(() -> {
+                clients.remove(board);
+                board.close();
+            });
+            synchronized (picture) {
+                // the picture and then every change after it, in order
+                board.offer("state", picture.toJson());
+                clients.add(board);
+            }
+            board.start("wallboard-client");
         });
         this.follower = new Thread(this::follow, "wallboard-kafka");
         this.follower.setDaemon(true);
@@ -101,6 +152,17 @@ public final class Wallboard implements AutoCloseable {
         LOG.info("wallboard on http://{}:{}/", host, port());
     }
 
+    private static boolean matches(byte[] token, String given) {
+        // constant time: the comparison does not tell how much of a guess was right
+        return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String bearer(String header) {
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim()
+                : null;
+    }
+
     public int port() {
         return app.port();
     }
@@ -108,6 +170,21 @@ public final class Wallboard implements AutoCloseable {
     /** Records on the topics that could not be shown (unreadable, or not what the board expects): skipped. */
     public long skippedRecords() {
         return skipped.get();
+    }
+
+    /** Requests refused for a missing or wrong access token. */
+    public long refusedTokens() {
+        return refusedTokens.get();
+    }
+
+    /** Events not sent to a browser that fell {@value BoardClient#QUEUE} behind (it got the whole picture again). */
+    public long droppedEvents() {
+        return droppedEvents.get();
+    }
+
+    /** Browsers on the event stream now. */
+    public int browsers() {
+        return clients.size();
     }
 
     /** Requests refused for a foreign {@code Host} header. */
@@ -180,6 +257,13 @@ public final class Wallboard implements AutoCloseable {
         }
         long now = System.currentTimeMillis();
         String t = r.topic();
+        synchronized (picture) {
+            show(t, n, now);
+        }
+    }
+
+    /** Into the picture and to every browser, under the picture's lock: a browser joining gets one or the other. */
+    private void show(String t, JsonNode n, long now) {
         if (t.equals(cfg.topics().kpis())) {
             picture.kpi(n, now);
             broadcast("kpi", n.toString());
@@ -197,16 +281,15 @@ public final class Wallboard implements AutoCloseable {
         broadcast(
                 "heartbeat",
                 "{\"serverTime\":" + System.currentTimeMillis() + ",\"lastRecordAt\":" + picture.lastRecordAt()
-                        + ",\"skippedRecords\":" + skipped.get() + "}");
+                        + ",\"dataTime\":" + picture.dataTime() + ",\"liveWithinMs\":" + liveWithinMillis
+                        + ",\"skippedRecords\":" + skipped.get() + ",\"droppedEvents\":" + droppedEvents.get()
+                        + "}");
     }
 
+    /** To every browser's queue; never blocks on a browser. */
     private void broadcast(String event, String data) {
-        for (SseClient c : clients) {
-            try {
-                c.sendEvent(event, data);
-            } catch (RuntimeException e) {
-                clients.remove(c);
-            }
+        for (BoardClient c : clients) {
+            c.offer(event, data);
         }
     }
 
@@ -223,6 +306,7 @@ public final class Wallboard implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         consumer.close(Duration.ofSeconds(5));
+        clients.forEach(BoardClient::close);
         app.stop();
     }
 }

@@ -2,8 +2,11 @@ package dev.revstream.wallboard;
 
 import dev.revstream.cli.CommandLines;
 import dev.revstream.cli.CommonOptions;
+import dev.revstream.cli.DurationConverter;
+import dev.revstream.config.ConfigException;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.kafka.KafkaTopics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,12 +50,35 @@ public class WallboardCommand implements Callable<Integer> {
                     + " without any given, every name is accepted)")
     List<String> allowedHosts = new ArrayList<>();
 
+    @Option(
+            names = "--token-env",
+            paramLabel = "NAME",
+            description = "an environment variable holding an access token: every request then needs it (open the"
+                    + " board once with ?token=<token>; the browser keeps it in a cookie; or send Authorization:"
+                    + " Bearer <token>). For a board served beyond this machine")
+    String tokenEnv;
+
+    @Option(
+            names = "--live-within",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "the badge says live while the newest event time shown is at most this old (default:"
+                    + " ${DEFAULT-VALUE}); older, it says how old")
+    Duration liveWithin;
+
     @Override
     public Integer call() throws Exception {
         RevstreamConfig cfg = common.loadForKafka();
         KafkaTopics.ensure(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
-        Wallboard board = new Wallboard(cfg, host, port, allowedHosts);
+        String token = null;
+        if (tokenEnv != null) {
+            token = System.getenv(tokenEnv);
+            if (token == null || token.isBlank()) {
+                throw new ConfigException("--token-env: the environment variable " + tokenEnv + " is not set");
+            }
+        }
+        Wallboard board = new Wallboard(cfg, host, port, new Wallboard.Access(allowedHosts, token, liveWithin));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             board.close();
             stopped.countDown();
