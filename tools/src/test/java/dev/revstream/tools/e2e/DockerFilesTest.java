@@ -107,7 +107,18 @@ class DockerFilesTest {
                     .raw();
             sets.forEach(set -> assertThat(raw).containsKey(set.substring(0, set.indexOf('='))));
         }
-        assertThat(services.get("wallboard").get("ports").get(0).asText()).isEqualTo("8080:8080");
+        assertThat(services.get("wallboard").get("ports").get(0).asText())
+                .isEqualTo("${REVSTREAM_BIND:-127.0.0.1}:8080:8080");
+        // nothing is published to the network unless the user opts out (REVSTREAM_BIND=0.0.0.0)
+        List<String> published = new ArrayList<>();
+        services.fields()
+                .forEachRemaining(service -> service.getValue()
+                        .path("ports")
+                        .forEach(p -> published.add(service.getKey() + " " + p.asText())));
+        assertThat(published)
+                .extracting(p -> p.substring(0, p.indexOf(' ')))
+                .contains("kafka", "jobmanager", "wallboard");
+        assertThat(published).allSatisfy(p -> assertThat(p).contains(" ${REVSTREAM_BIND:-127.0.0.1}:"));
 
         List<String> dockerfile = new ArrayList<>(Files.readAllLines(ROOT.resolve("docker/Dockerfile")));
         assertThat(dockerfile).anyMatch(l -> l.equals("FROM flink:" + flinkVersion + "-java17"));

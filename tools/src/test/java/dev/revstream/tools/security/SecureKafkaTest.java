@@ -34,25 +34,126 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job against a broker that requires SASL/SCRAM-SHA-256: the credentials reach every Kafka
- * client of the job (source, sinks, admin, pre-scan) through {@code kafka.properties}, with the
- * secret itself in a file read by Kafka's own FileConfigProvider, so revstream's configuration
- * only ever holds a reference. A wrong password fails at start-up with the broker's message.
+ * The job against a broker listener that requires TLS and SASL/SCRAM-SHA-256 (SASL_SSL, the setting of
+ * a managed Kafka): the trust store and the credentials reach every Kafka client of the job (source,
+ * sinks, admin, pre-scan) through {@code kafka.properties}, with the secrets themselves in a file read
+ * by Kafka's own FileConfigProvider, so revstream's configuration only ever holds a reference. The
+ * broker's certificate is made here with the JDK's keytool (CN and SAN localhost / 127.0.0.1, so the
+ * client's host name check is on). A wrong password fails at start-up with the broker's message, and
+ * a client that does not trust the broker's certificate fails at start-up too.
  */
 class SecureKafkaTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "s3cret-Pa55-do-not-log";
 
+    private static final String STORE_PASSWORD = "store-Pa55-do-not-log";
+
+    /** Runs the JDK's keytool; fails with its output when it fails. */
+    private static void keytool(Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor())
+                .as("keytool " + String.join(" ", args) + ": " + out)
+                .isZero();
+    }
+
     @Test
-    void theJobRunsAgainstASaslScramBrokerWithTheSecretInAFile(@TempDir Path dir) throws Exception {
+    void theJobRunsOverTlsAgainstASaslScramBrokerWithTheSecretsInAFile(@TempDir Path dir) throws Exception {
+        // the broker's key and self-signed certificate, and a trust store holding that certificate
+        keytool(
+                dir,
+                "-genkeypair",
+                "-alias",
+                "broker",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-keystore",
+                "broker.p12",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                STORE_PASSWORD,
+                "-keypass",
+                STORE_PASSWORD);
+        keytool(
+                dir,
+                "-exportcert",
+                "-alias",
+                "broker",
+                "-keystore",
+                "broker.p12",
+                "-storepass",
+                STORE_PASSWORD,
+                "-rfc",
+                "-file",
+                "broker.pem");
+        keytool(
+                dir,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "broker",
+                "-file",
+                "broker.pem",
+                "-keystore",
+                "trust.p12",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                STORE_PASSWORD);
+        // a trust store that does not hold it: the client must refuse the broker
+        keytool(
+                dir,
+                "-genkeypair",
+                "-alias",
+                "other",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=other",
+                "-keystore",
+                "other.p12",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                STORE_PASSWORD,
+                "-keypass",
+                STORE_PASSWORD);
+
         int saslPort = freePort();
         Map<String, String> overrides = Map.of(
                 "listeners",
-                "PLAINTEXT://127.0.0.1:%d,SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",CONTROLLER://127.0.0.1:%c",
+                "PLAINTEXT://127.0.0.1:%d,SASL_SSL://127.0.0.1:" + saslPort + ",CONTROLLER://127.0.0.1:%c",
                 "sasl.enabled.mechanisms",
                 "SCRAM-SHA-256",
-                "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+                "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                "listener.name.sasl_ssl.ssl.keystore.location",
+                dir.resolve("broker.p12").toString(),
+                "listener.name.sasl_ssl.ssl.keystore.type",
+                "PKCS12",
+                "listener.name.sasl_ssl.ssl.keystore.password",
+                STORE_PASSWORD,
+                "listener.name.sasl_ssl.ssl.key.password",
+                STORE_PASSWORD);
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), 0, overrides).start()) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
@@ -64,9 +165,9 @@ class SecureKafkaTest {
             Files.writeString(
                     secrets,
                     "jaas=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"revstream\" "
-                            + "password=\"" + PASSWORD + "\";\n");
-            RevstreamConfig cfg = secure(saslPort, secrets, "secure");
-            assertThat(cfg.raw().toString()).doesNotContain(PASSWORD);
+                            + "password=\"" + PASSWORD + "\";\ntruststore-password=" + STORE_PASSWORD + "\n");
+            RevstreamConfig cfg = secure(saslPort, secrets, dir.resolve("trust.p12"), "secure");
+            assertThat(cfg.raw().toString()).doesNotContain(PASSWORD).doesNotContain(STORE_PASSWORD);
 
             KafkaTopics.ensure(cfg); // through SASL
             List<Out> in = new ArrayList<>();
@@ -93,12 +194,16 @@ class SecureKafkaTest {
             // the same with a wrong password: refused at start-up, with the broker's reason
             Path wrong = dir.resolve("wrong.properties");
             Files.writeString(wrong, Files.readString(secrets).replace(PASSWORD, "nope"));
-            RevstreamConfig bad = secure(saslPort, wrong, "secure-bad");
+            RevstreamConfig bad = secure(saslPort, wrong, dir.resolve("trust.p12"), "secure-bad");
             assertThatThrownBy(() -> KafkaTopics.ensure(bad)).hasStackTraceContaining("Authentication failed");
+
+            // a client that does not trust the broker's certificate: refused at start-up, by the TLS handshake
+            RevstreamConfig untrusting = secure(saslPort, secrets, dir.resolve("other.p12"), "secure-untrusted");
+            assertThatThrownBy(() -> KafkaTopics.ensure(untrusting)).hasStackTraceContaining("SSL handshake failed");
         }
     }
 
-    private static RevstreamConfig secure(int saslPort, Path secrets, String name) {
+    private static RevstreamConfig secure(int saslPort, Path secrets, Path trustStore, String name) {
         List<String> sets = new ArrayList<>(List.of(
                 "kafka.bootstrap-servers=127.0.0.1:" + saslPort,
                 "kafka.group-id=" + name,
@@ -106,7 +211,10 @@ class SecureKafkaTest {
                 "job.checkpoint-interval=300ms",
                 "kafka.transaction-timeout=60s",
                 "job.checkpoint-timeout=45s",
-                "kafka.properties.security.protocol=SASL_PLAINTEXT",
+                "kafka.properties.security.protocol=SASL_SSL",
+                "kafka.properties.ssl.truststore.location=" + trustStore,
+                "kafka.properties.ssl.truststore.type=PKCS12",
+                "kafka.properties.ssl.truststore.password=${file:" + secrets + ":truststore-password}",
                 "kafka.properties.sasl.mechanism=SCRAM-SHA-256",
                 "kafka.properties.config.providers=file",
                 "kafka.properties.config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
