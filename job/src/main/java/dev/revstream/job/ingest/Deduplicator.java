@@ -6,8 +6,6 @@ import dev.revstream.model.LateEvent;
 import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -51,7 +49,7 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
     private transient ValueState<Long> firstSeen;
     private transient Counter duplicates;
     private transient Counter lateEvents;
-    private transient Map<String, Counter> outBySource;
+    private transient SourceCounters outBySource;
     private transient LongCounter duplicatesInRun;
     private transient LongCounter lateInRun;
     private transient LongCounter appliedInRun;
@@ -77,7 +75,7 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
         firstSeen = getRuntimeContext().getState(d);
         duplicates = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("duplicates");
         lateEvents = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("lateEvents");
-        outBySource = new HashMap<>();
+        outBySource = new SourceCounters(getRuntimeContext().getMetricGroup().addGroup("revstream"), "eventsOut");
         duplicatesInRun = getRuntimeContext().getLongCounter(RunSummary.DUPLICATES);
         lateInRun = getRuntimeContext().getLongCounter(RunSummary.LATE);
         appliedInRun = getRuntimeContext().getLongCounter(RunSummary.APPLIED);
@@ -109,15 +107,7 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
         }
         firstSeen.update(e.occurredAt());
         ctx.timerService().registerEventTimeTimer(expiry(e.occurredAt()));
-        outBySource
-                .computeIfAbsent(
-                        e.source(),
-                        src -> getRuntimeContext()
-                                .getMetricGroup()
-                                .addGroup("revstream")
-                                .addGroup("source", src)
-                                .counter("eventsOut"))
-                .inc();
+        outBySource.inc(e.source());
         appliedInRun.add(1);
         out.collect(e);
     }

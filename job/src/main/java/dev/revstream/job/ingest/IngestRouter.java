@@ -8,7 +8,6 @@ import dev.revstream.model.Ingested;
 import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -38,8 +37,8 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
     private transient Map<ErrorCode, Counter> deadLettersByCode;
     private transient Counter accepted;
     private transient MetricGroup metrics;
-    /** Per source, created as sources appear (their number is small and bounded by the mappings). */
-    private transient Map<String, Counter> acceptedBySource;
+    /** Per source, created as sources appear, capped. */
+    private transient SourceCounters acceptedBySource;
 
     private transient LongCounter deadLetteredInRun;
 
@@ -49,7 +48,7 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
         accepted = group.counter("eventsAccepted");
         deadLetteredInRun = getRuntimeContext().getLongCounter(RunSummary.DEAD_LETTERED);
         metrics = group;
-        acceptedBySource = new HashMap<>();
+        acceptedBySource = new SourceCounters(metrics, "eventsIn");
         deadLettersByCode = new EnumMap<>(ErrorCode.class);
         for (ErrorCode code : ErrorCode.values()) {
             deadLettersByCode.put(
@@ -70,10 +69,7 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
         }
         Event e = in.event();
         accepted.inc();
-        acceptedBySource
-                .computeIfAbsent(
-                        e.source(), src -> metrics.addGroup("source", src).counter("eventsIn"))
-                .inc();
+        acceptedBySource.inc(e.source());
         QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.ACCEPTED, null, s -> ctx.output(QUALITY, s));
         if (in.channelUnmapped()) {
             QualitySample.emit(
