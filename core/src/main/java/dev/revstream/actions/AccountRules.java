@@ -124,10 +124,8 @@ public final class AccountRules {
     /** @param now the firing's instant; {@code buffer} (null: none) bounds the ticks after it */
     private void run(long first, long until, long now, Buffer buffer) throws Exception {
         List<DealState> open = new ArrayList<>();
-        for (DealState d : store.deals()) {
-            if (d.isOpen()) {
-                open.add(d);
-            }
+        for (DealState d : store.openDeals()) {
+            open.add(d);
         }
         boolean lead = a.lifecycle != null && LEAD_STAGES.contains(a.lifecycle);
         boolean customer = a.isCustomer();

@@ -360,6 +360,8 @@ public final class Journey {
             setLifecycle("churned", t, e);
         }
         store.putDeal(DealState.tombstone(d.dealId, type.name(), t));
+        long expiry = t + s.tombstoneMillis();
+        a.nextTombstoneExpiry = a.nextTombstoneExpiry == null ? expiry : Math.min(a.nextTombstoneExpiry, expiry);
     }
 
     // ---- attribution -----------------------------------------------------------------------------
@@ -432,11 +434,13 @@ public final class Journey {
             return;
         }
         long keepFrom = t - s.attribution().windowMillis();
-        for (DealState d : store.deals()) {
-            if (d.isOpen()
-                    && (d.dealType == null || DealType.NEW_BUSINESS.wireName().equals(d.dealType))) {
+        for (DealState d : store.openDeals()) {
+            if (d.dealType == null || DealType.NEW_BUSINESS.wireName().equals(d.dealType)) {
                 keepFrom = Math.min(keepFrom, d.createdAt - s.attribution().windowMillis());
             }
+        }
+        if (keepFrom <= a.oldestTouchAt) {
+            return; // an open deal keeps them all: nothing to read or remove
         }
         store.removeTouchesBefore(keepFrom);
         Long oldest = null;
@@ -664,15 +668,19 @@ public final class Journey {
             return;
         }
         List<String> expired = new ArrayList<>();
-        for (DealState d : store.deals()) {
-            if (!d.isOpen() && d.closedAt + s.tombstoneMillis() <= t) {
+        Long next = null;
+        for (DealState d : store.closedDeals()) {
+            long expiry = d.closedAt + s.tombstoneMillis();
+            if (expiry <= t) {
                 expired.add(d.dealId);
+            } else {
+                next = next == null ? expiry : Math.min(next, expiry);
             }
         }
         for (String id : expired) {
             store.removeDeal(id);
         }
-        recomputeDealWakeUps();
+        a.nextTombstoneExpiry = next;
     }
 
     /** Lets time pass up to {@code t}: deadlines and day boundaries at or before it fire, old signals go. */
@@ -682,8 +690,8 @@ public final class Journey {
             a.leadDeadline = null;
         }
         if (a.nextStallCheck != null && a.nextStallCheck <= t) {
-            for (DealState d : store.deals()) {
-                if (d.isOpen() && !d.stallAlerted && stallDeadline(d) <= t) {
+            for (DealState d : store.openDeals()) {
+                if (!d.stallAlerted && stallDeadline(d) <= t) {
                     stallAlert(d, stallDeadline(d));
                     d.stallAlerted = true;
                     store.putDeal(d);
@@ -805,22 +813,16 @@ public final class Journey {
         }
     }
 
+    /** The next stall check, from the open deals (a tombstone's expiry is set when its deal closes). */
     private void recomputeDealWakeUps() throws Exception {
         Long stall = null;
-        Long tomb = null;
-        for (DealState d : store.deals()) {
-            if (d.isOpen()) {
-                if (!d.stallAlerted) {
-                    long deadline = stallDeadline(d);
-                    stall = stall == null ? deadline : Math.min(stall, deadline);
-                }
-            } else {
-                long expiry = d.closedAt + s.tombstoneMillis();
-                tomb = tomb == null ? expiry : Math.min(tomb, expiry);
+        for (DealState d : store.openDeals()) {
+            if (!d.stallAlerted) {
+                long deadline = stallDeadline(d);
+                stall = stall == null ? deadline : Math.min(stall, deadline);
             }
         }
         a.nextStallCheck = stall;
-        a.nextTombstoneExpiry = tomb;
     }
 
     private long stallDeadline(DealState d) {

@@ -24,7 +24,11 @@ public interface JourneyStore {
 
     void removeDeal(String dealId) throws Exception;
 
-    Iterable<DealState> deals() throws Exception;
+    /** The open deals, in {@link #DEAL_ORDER}: what a firing reads; closed ones are not read with them. */
+    Iterable<DealState> openDeals() throws Exception;
+
+    /** The closed deals' tombstones, in {@link #DEAL_ORDER}: read only when one is due to expire. */
+    Iterable<DealState> closedDeals() throws Exception;
 
     HealthBucket signal(long at) throws Exception;
 

@@ -48,8 +48,13 @@ public final class MemoryJourneyStore implements JourneyStore {
     }
 
     @Override
-    public Iterable<DealState> deals() {
-        return new ArrayList<>(deals.values());
+    public Iterable<DealState> openDeals() {
+        return deals.values().stream().filter(DealState::isOpen).toList();
+    }
+
+    @Override
+    public Iterable<DealState> closedDeals() {
+        return deals.values().stream().filter(d -> !d.isOpen()).toList();
     }
 
     @Override

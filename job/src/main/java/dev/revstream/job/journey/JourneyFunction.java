@@ -127,6 +127,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     private transient ValueState<AccountState> account;
     private transient MapState<String, DealState> deals;
+    private transient MapState<String, DealState> closedDeals;
     private transient MapState<Long, HealthBucket> signals;
     private transient MapState<Long, List<Event>> pending;
     private transient MapState<Long, List<Touch>> touches;
@@ -194,18 +195,22 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 new ValueStateDescriptor<>("account", Types.POJO(AccountState.class));
         MapStateDescriptor<String, DealState> dealsDesc =
                 new MapStateDescriptor<>("deals", Types.STRING, Types.POJO(DealState.class));
+        MapStateDescriptor<String, DealState> closedDesc =
+                new MapStateDescriptor<>("closed-deals", Types.STRING, Types.POJO(DealState.class));
         MapStateDescriptor<Long, HealthBucket> signalsDesc =
                 new MapStateDescriptor<>("health-signals", Types.LONG, Types.POJO(HealthBucket.class));
         if (ttl != null && !ttl.isZero()) {
             StateTtlConfig cfg = StateTtlConfig.newBuilder(ttl).build();
             accountDesc.enableTimeToLive(cfg);
             dealsDesc.enableTimeToLive(cfg);
+            closedDesc.enableTimeToLive(cfg);
             signalsDesc.enableTimeToLive(cfg);
         }
         staging = new StagedState();
         emissions = new ArrayList<>();
         account = staging.value(getRuntimeContext().getState(accountDesc));
         deals = staging.map(getRuntimeContext().getMapState(dealsDesc));
+        closedDeals = staging.map(getRuntimeContext().getMapState(closedDesc));
         signals = staging.map(getRuntimeContext().getMapState(signalsDesc));
         MapStateDescriptor<Long, List<Touch>> touchesDesc =
                 new MapStateDescriptor<>("touches", Types.LONG, Types.LIST(Types.POJO(Touch.class)));
@@ -631,7 +636,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     /** The account's journey in keyed state. */
     private KeyedJourneyStore store(AccountState a) {
-        return new KeyedJourneyStore(a, deals, signals, touches);
+        return new KeyedJourneyStore(a, deals, closedDeals, signals, touches);
     }
 
     private static String instant(Long at) {

@@ -15,14 +15,18 @@ import org.apache.flink.api.common.state.MapState;
 
 /**
  * One account's journey in Flink keyed state (RocksDB in the job), seen through the journey's and
- * the rules' store. The account's deals and health
- * signals are read from RocksDB at most once per firing (one iterator each, on first use) and
- * written back once, by {@link #flush}: a firing reads them several times (wake-ups, health,
- * the rules' facts), and each read was an iterator and a deserialization of every entry.
+ * the rules' store. The account's open deals and health signals are read from RocksDB at most once
+ * per firing (one iterator each, on first use) and written back once, by {@link #flush}: a firing
+ * reads them several times (wake-ups, health, the rules' facts), and each read was an iterator and a
+ * deserialization of every entry. Closed deals (tombstones, kept 400 days) live in a map of their
+ * own, read by point lookups and, when one is due to expire, by one iterator: a firing does not read
+ * them. Tombstones that state from before that split holds among the open deals move over the first
+ * time the account's deals are read.
  */
 final class KeyedJourneyStore implements JourneyStore {
     private final AccountState a;
     private final MapState<String, DealState> deals;
+    private final MapState<String, DealState> closed;
     private final MapState<Long, HealthBucket> signals;
     private final MapState<Long, List<Touch>> touches;
     private Map<String, DealState> dealCache;
@@ -33,10 +37,12 @@ final class KeyedJourneyStore implements JourneyStore {
     KeyedJourneyStore(
             AccountState a,
             MapState<String, DealState> deals,
+            MapState<String, DealState> closed,
             MapState<Long, HealthBucket> signals,
             MapState<Long, List<Touch>> touches) {
         this.a = a;
         this.deals = deals;
+        this.closed = closed;
         this.signals = signals;
         this.touches = touches;
     }
@@ -46,11 +52,21 @@ final class KeyedJourneyStore implements JourneyStore {
         return a;
     }
 
+    /** The open deals. */
     private Map<String, DealState> dealMap() throws Exception {
         if (dealCache == null) {
             dealCache = new TreeMap<>(JourneyStore.DEAL_ORDER);
+            List<DealState> tombstones = new ArrayList<>();
             for (Map.Entry<String, DealState> e : deals.entries()) {
-                dealCache.put(e.getKey(), e.getValue());
+                if (e.getValue().isOpen()) {
+                    dealCache.put(e.getKey(), e.getValue());
+                } else {
+                    tombstones.add(e.getValue());
+                }
+            }
+            for (DealState d : tombstones) { // kept before closed deals had their own map
+                closed.put(d.dealId, d);
+                dealWrites.put(d.dealId, null);
             }
         }
         return dealCache;
@@ -58,24 +74,43 @@ final class KeyedJourneyStore implements JourneyStore {
 
     @Override
     public DealState deal(String dealId) throws Exception {
-        return dealMap().get(dealId);
+        DealState open = dealMap().get(dealId);
+        return open != null ? open : closed.get(dealId);
     }
 
     @Override
     public void putDeal(DealState deal) throws Exception {
-        dealMap().put(deal.dealId, deal);
-        dealWrites.put(deal.dealId, deal);
+        if (deal.isOpen()) {
+            dealMap().put(deal.dealId, deal);
+            dealWrites.put(deal.dealId, deal);
+        } else {
+            dealMap().remove(deal.dealId);
+            dealWrites.put(deal.dealId, null);
+            closed.put(deal.dealId, deal);
+        }
     }
 
     @Override
     public void removeDeal(String dealId) throws Exception {
-        dealMap().remove(dealId);
-        dealWrites.put(dealId, null);
+        if (dealMap().remove(dealId) != null) {
+            dealWrites.put(dealId, null);
+        } else {
+            closed.remove(dealId);
+        }
     }
 
     @Override
-    public Iterable<DealState> deals() throws Exception {
+    public Iterable<DealState> openDeals() throws Exception {
         return new ArrayList<>(dealMap().values());
+    }
+
+    @Override
+    public Iterable<DealState> closedDeals() throws Exception {
+        dealMap(); // tombstones kept among the open deals move over first
+        List<DealState> all = new ArrayList<>();
+        closed.values().forEach(all::add);
+        all.sort((x, y) -> JourneyStore.DEAL_ORDER.compare(x.dealId, y.dealId));
+        return all;
     }
 
     private TreeMap<Long, HealthBucket> signalMap() throws Exception {
@@ -166,6 +201,9 @@ final class KeyedJourneyStore implements JourneyStore {
         for (DealState d : deals.values()) {
             current.putDeal(d);
         }
+        for (DealState d : closed.values()) {
+            current.putDeal(d);
+        }
         for (Map.Entry<Long, HealthBucket> e : signals.entries()) {
             current.putSignal(e.getKey(), e.getValue());
         }
@@ -178,8 +216,9 @@ final class KeyedJourneyStore implements JourneyStore {
     /** Writes a corrected journey over the keyed state (the account value is the caller's to write). */
     void replaceWith(MemoryJourneyStore corrected) throws Exception {
         deals.clear();
+        closed.clear();
         for (DealState d : corrected.dealMap().values()) {
-            deals.put(d.dealId, d);
+            (d.isOpen() ? deals : closed).put(d.dealId, d);
         }
         signals.clear();
         for (Map.Entry<Long, HealthBucket> e : corrected.signalMap().entrySet()) {
