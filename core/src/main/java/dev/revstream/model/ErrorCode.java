@@ -50,5 +50,14 @@ public enum ErrorCode {
      * Processing this one record failed where no rule of the contract rejects it (a bug revstream has not
      * found yet): the exception's class and message say what; the job and every other record go on.
      */
-    RECORD_FAILED
+    RECORD_FAILED,
+    /**
+     * More than {@value dev.revstream.model.ErrorCode#MAX_EVENTS_PER_INSTANT} events for one account at the
+     * same millisecond: the events of one instant are kept together, so each more would cost more than the
+     * last; a source stamping at that rate needs finer times (or the events are a loop in a producer).
+     */
+    INSTANT_FULL;
+
+    /** The most events one account takes at one millisecond (on time, or late within the horizon). */
+    public static final int MAX_EVENTS_PER_INSTANT = 1_000;
 }

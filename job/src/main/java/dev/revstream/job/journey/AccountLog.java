@@ -11,6 +11,7 @@ import dev.revstream.journey.JourneyCorrection;
 import dev.revstream.journey.JourneyRecording;
 import dev.revstream.journey.JourneyReplay;
 import dev.revstream.journey.JourneySettings;
+import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,12 +175,20 @@ final class AccountLog {
         a.loggedFrom = oldestLeft;
     }
 
-    /** Keeps a late event for the next firing. */
-    void addLate(Event e) throws Exception {
+    /**
+     * Keeps a late event for the next firing.
+     *
+     * @return false when {@link ErrorCode#MAX_EVENTS_PER_INSTANT} wait at its instant already: not kept
+     */
+    boolean addLate(Event e) throws Exception {
         List<Event> at = late.get(e.occurredAt());
+        if (at != null && at.size() >= ErrorCode.MAX_EVENTS_PER_INSTANT) {
+            return false;
+        }
         at = at == null ? new ArrayList<>(1) : at;
         at.add(e);
         late.put(e.occurredAt(), at);
+        return true;
     }
 
     /** The late events waiting, which leave the waiting list. */

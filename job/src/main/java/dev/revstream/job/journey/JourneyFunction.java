@@ -331,9 +331,31 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (at == null) {
             at = new ArrayList<>(1);
             ctx.timerService().registerEventTimeTimer(e.occurredAt());
+        } else if (at.size() >= ErrorCode.MAX_EVENTS_PER_INSTANT) {
+            instantFull(e, ctx); // the instant's list is read and written whole: each more would cost more
+            return;
         }
         at.add(e);
         pending.put(e.occurredAt(), at);
+    }
+
+    private void instantFull(Event e, Context ctx) {
+        ctx.output(
+                DEAD_LETTERS,
+                RecordFailures.ofEvent(
+                        ErrorCode.INSTANT_FULL,
+                        e,
+                        ctx.getCurrentKey(),
+                        "account " + ctx.getCurrentKey() + " has " + ErrorCode.MAX_EVENTS_PER_INSTANT
+                                + " events at " + instant(e.occurredAt()) + " already, the most one account"
+                                + " takes at one millisecond; stamp events more finely (the payload is the"
+                                + " normalized event)"));
+        QualitySample.emit(
+                e.source(),
+                e.ingestedAt(),
+                QualityOutcome.REJECTED,
+                ErrorCode.INSTANT_FULL,
+                s -> ctx.output(QUALITY, s));
     }
 
     /**
@@ -537,7 +559,10 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                             "older than the account's correction snapshot (" + instant(a.snapshotAt) + ")"));
             return;
         }
-        accountLog.addLate(e);
+        if (!accountLog.addLate(e)) {
+            instantFull(e, ctx);
+            return;
+        }
         if (watermark >= Long.MAX_VALUE - 1) {
             // the end of a bounded input: no later firing comes
             AccountState c = correctWaiting(a, ctx);

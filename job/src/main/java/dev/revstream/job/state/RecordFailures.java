@@ -33,9 +33,14 @@ public final class RecordFailures {
      * @param key the key the function was at
      */
     public static DeadLetter ofEvent(Event e, String key, String message) {
+        return ofEvent(ErrorCode.RECORD_FAILED, e, key, message);
+    }
+
+    /** A normalized event turned away by a keyed function with {@code code}: the payload is the event. */
+    public static DeadLetter ofEvent(ErrorCode code, Event e, String key, String message) {
         byte[] payload = OutputJson.event(e);
         return new DeadLetter(
-                ErrorCode.RECORD_FAILED,
+                code,
                 null,
                 null,
                 message,
