@@ -17,6 +17,12 @@ import java.util.Map;
  * touch.
  */
 public final class Attribution {
+    /**
+     * The most touches an account keeps for attribution: past it (and a tenth more, so trimming is rare),
+     * the oldest go, counted. The first touch and the lead-creation touch are kept apart and always credited.
+     */
+    public static final int MAX_TOUCHES = 1_000;
+
     private static final MathContext MC = MathContext.DECIMAL128;
 
     private Attribution() {}

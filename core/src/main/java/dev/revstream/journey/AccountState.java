@@ -57,6 +57,10 @@ public class AccountState {
     public Touch leadTouch;
     public Touch firstFormTouch;
     public Long oldestTouchAt;
+    /** The touches kept (null in state from before they were counted: counted at the next touch). */
+    public Integer touchCount;
+    /** Touches dropped, oldest first, to keep at most {@code Attribution.MAX_TOUCHES}. */
+    public long touchesDropped;
     /** How many (rule, entity) marks the account keeps: open recommendations and failing rules. */
     public int ruleMarks;
     /** The last instant the rules were evaluated at, while anything is in a rule's scope; else null. */

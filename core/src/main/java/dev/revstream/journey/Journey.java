@@ -104,6 +104,7 @@ public final class Journey {
             if (a.oldestTouchAt == null) {
                 a.oldestTouchAt = t;
             }
+            countTouch();
             if (type == TouchpointType.FORM_SUBMIT && a.firstFormTouch == null) {
                 a.firstFormTouch = touch;
             }
@@ -428,6 +429,37 @@ public final class Journey {
         }
     }
 
+    /** Counts a touch added; past the cap and a tenth, drops the oldest down to the cap (amortized O(1)). */
+    private void countTouch() throws Exception {
+        if (a.touchCount == null) {
+            int n = 0;
+            for (Touch ignored : store.touches()) {
+                n++;
+            }
+            a.touchCount = n; // once, for state from before touches were counted
+        } else {
+            a.touchCount++;
+        }
+        if (a.touchCount <= Attribution.MAX_TOUCHES + Attribution.MAX_TOUCHES / 10) {
+            return;
+        }
+        List<Long> times = new ArrayList<>(a.touchCount);
+        for (Touch touch : store.touches()) {
+            times.add(touch.at);
+        }
+        times.sort(null);
+        long keepFrom = times.get(times.size() - Attribution.MAX_TOUCHES); // touches at one instant go together
+        int dropped = 0;
+        while (times.get(dropped) < keepFrom) {
+            dropped++;
+        }
+        store.removeTouchesBefore(keepFrom);
+        a.oldestTouchAt = keepFrom;
+        a.touchCount = times.size() - dropped;
+        a.touchesDropped += dropped;
+        out.touchesDropped(dropped);
+    }
+
     /** Forgets touches no deal can be credited with any more. */
     private void pruneTouches(long t) throws Exception {
         if (a.oldestTouchAt == null || a.oldestTouchAt + s.attribution().windowMillis() >= t) {
@@ -444,10 +476,13 @@ public final class Journey {
         }
         store.removeTouchesBefore(keepFrom);
         Long oldest = null;
+        int n = 0;
         for (Touch touch : store.touches()) {
             oldest = oldest == null ? touch.at : Math.min(oldest, touch.at);
+            n++;
         }
         a.oldestTouchAt = oldest;
+        a.touchCount = n;
     }
 
     // ---- KPI facts -----------------------------------------------------------------------------

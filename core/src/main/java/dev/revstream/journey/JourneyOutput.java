@@ -19,4 +19,7 @@ public interface JourneyOutput {
 
     /** A model's credit to a touch of a won new-business deal. */
     void attribution(AttributionRecord record);
+
+    /** Touches the account dropped, its oldest, to keep at most {@code Attribution.MAX_TOUCHES}. */
+    default void touchesDropped(int n) {}
 }

@@ -6,6 +6,7 @@ import static dev.revstream.model.EventBuilder.deal;
 import static dev.revstream.model.EventBuilder.touch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.revstream.attribution.Attribution;
 import dev.revstream.attribution.Touch;
 import dev.revstream.model.Event;
 import java.time.Instant;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * What a firing reads, counted: an account with many closed deals and a deal open for most of a
  * year while touches keep coming. A firing reads the open deals only (closed ones when a tombstone is
  * due to expire), and reads its touches only when it removes some or credits a won deal, not at every
- * firing while an open deal keeps old touches.
+ * firing while an open deal keeps old touches; past {@link Attribution#MAX_TOUCHES} the oldest go,
+ * counted, and the win credits the ones kept.
  */
 class JourneyCostTest {
     private static final long T0 = Instant.parse("2026-01-05T00:00:00Z").toEpochMilli();
@@ -118,15 +120,20 @@ class JourneyCostTest {
                 .amount(500_000)
                 .build());
         int touches = 0;
-        for (long t = T0; t < T0 + 300 * DAY; t += 6 * HOUR) { // 300 days of touches, four a day
+        for (long t = T0; t < T0 + 300 * DAY; t += 3 * HOUR) { // 300 days of touches, eight a day
             events.add(
                     touch("WEB_VISIT", t).account("acct-1").channel("organic").build());
             touches++;
         }
+        events.add(deal("big", "CLOSED_WON", T0 + 300 * DAY)
+                .account("acct-1")
+                .amount(500_000)
+                .build());
         events.sort((x, y) -> Long.compare(x.occurredAt(), y.occurredAt()));
 
         Counting store = new Counting();
-        Journey journey = new Journey(TestJourneySettings.defaults(), "acct-1", store, new JourneyRecording());
+        JourneyRecording out = new JourneyRecording();
+        Journey journey = new Journey(TestJourneySettings.defaults(), "acct-1", store, out);
         int firings = 0;
         for (Event e : events) {
             journey.expireTombstones(e.occurredAt());
@@ -135,11 +142,27 @@ class JourneyCostTest {
             firings++;
         }
 
-        assertThat(store.in.closedDeals()).hasSize(40);
-        assertThat(store.in.touches()).as("the open deal keeps its touches").hasSize(touches);
+        assertThat(store.in.closedDeals()).hasSize(41);
         assertThat(store.closedReads)
                 .as("closed deals read (none expires in the year)")
                 .isZero();
-        assertThat(store.touchReads).as("touches read in %d firings", firings).isLessThanOrEqualTo(2);
+        int kept = 0;
+        for (Touch ignored : store.in.touches()) {
+            kept++;
+        }
+        assertThat(kept).isBetween(Attribution.MAX_TOUCHES, Attribution.MAX_TOUCHES + Attribution.MAX_TOUCHES / 10);
+        assertThat(store.account().touchCount).isEqualTo(kept);
+        assertThat(store.account().touchesDropped).isEqualTo(touches - kept);
+        assertThat(store.touchReads)
+                .as(
+                        "touches read in %d firings: a trim per %d touches, and the win",
+                        firings, Attribution.MAX_TOUCHES / 10)
+                .isLessThanOrEqualTo(2 + touches / (Attribution.MAX_TOUCHES / 10));
+        long oldestKept = store.account().oldestTouchAt;
+        assertThat(out.attribution)
+                .as("the win credits the touches kept (and the first touch), by every model")
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.touchAt() == null || r.touchAt() >= oldestKept || r.touchAt() == T0)
+                        .isTrue());
     }
 }

@@ -140,6 +140,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient Counter actionsOut;
     private transient Counter ruleFailures;
     private transient Counter recordFailures;
+    private transient Counter touchesDropped;
     /** This call's keyed-state writes, committed when it succeeds (see {@link #onTimer}). */
     private transient StagedState staging;
     /** This call's outputs, sent when it succeeds. */
@@ -246,6 +247,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
         recordFailures =
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recordFailures");
+        touchesDropped =
+                getRuntimeContext().getMetricGroup().addGroup("revstream").counter("touchesDropped");
         if (horizonMillis > 0) {
             ValueStateDescriptor<byte[]> snapshotDesc = new ValueStateDescriptor<>(
                     "horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
@@ -829,6 +832,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         @Override
         public void attribution(AttributionRecord record) {
             output(ctx, ATTRIBUTION, record);
+        }
+
+        @Override
+        public void touchesDropped(int n) {
+            touchesDropped.inc(n);
         }
 
         @Override
