@@ -320,12 +320,17 @@ public final class RevstreamJob {
                         cfg,
                         kind,
                         "events",
-                        new JsonRecords<>(cfg.topics().events(), Event::routingKey, OutputJson::event)),
+                        new JsonRecords<>(
+                                cfg.topics().events(),
+                                cfg.topics().deadletter(),
+                                Event::routingKey,
+                                OutputJson::event)),
                 kafkaSink(
                         cfg,
                         kind,
                         "deadletter",
                         new JsonRecords<>(
+                                cfg.topics().deadletter(),
                                 cfg.topics().deadletter(),
                                 d -> d.key() == null ? null : new String(d.key(), StandardCharsets.UTF_8),
                                 OutputJson::deadLetter)),
@@ -333,38 +338,59 @@ public final class RevstreamJob {
                         cfg,
                         kind,
                         "late",
-                        new JsonRecords<>(cfg.topics().late(), l -> l.event().routingKey(), OutputJson::late)),
+                        new JsonRecords<>(
+                                cfg.topics().late(),
+                                cfg.topics().deadletter(),
+                                l -> l.event().routingKey(),
+                                OutputJson::late)),
                 kafkaSink(
                         cfg,
                         kind,
                         "dataquality",
                         new JsonRecords<>(
                                 cfg.topics().dataquality(),
+                                cfg.topics().deadletter(),
                                 r -> r.dimension() + "|" + r.windowStart(),
                                 qualityJson(Units.format(cfg.dataQuality().window())))),
                 kafkaSink(
                         cfg,
                         kind,
                         "journey",
-                        new JsonRecords<>(cfg.topics().journey(), JourneyUpdate::accountId, OutputJson::journey)),
+                        new JsonRecords<>(
+                                cfg.topics().journey(),
+                                cfg.topics().deadletter(),
+                                JourneyUpdate::accountId,
+                                OutputJson::journey)),
                 kafkaSink(
                         cfg,
                         kind,
                         "alerts",
-                        new JsonRecords<>(cfg.topics().alerts(), Alert::accountId, OutputJson::alert)),
-                kafkaSink(cfg, kind, "kpis", new JsonRecords<>(cfg.topics().kpis(), KpiSnapshot::key, OutputJson::kpi)),
+                        new JsonRecords<>(
+                                cfg.topics().alerts(), cfg.topics().deadletter(), Alert::accountId, OutputJson::alert)),
+                kafkaSink(
+                        cfg,
+                        kind,
+                        "kpis",
+                        new JsonRecords<>(
+                                cfg.topics().kpis(), cfg.topics().deadletter(), KpiSnapshot::key, OutputJson::kpi)),
                 kafkaSink(
                         cfg,
                         kind,
                         "attribution",
                         new JsonRecords<>(
-                                cfg.topics().attribution(), AttributionRecord::accountId, OutputJson::attribution)),
+                                cfg.topics().attribution(),
+                                cfg.topics().deadletter(),
+                                AttributionRecord::accountId,
+                                OutputJson::attribution)),
                 kafkaSink(
                         cfg,
                         kind,
                         "actions",
                         new JsonRecords<>(
-                                cfg.topics().actions(), Recommendation::accountId, OutputJson::recommendation)),
+                                cfg.topics().actions(),
+                                cfg.topics().deadletter(),
+                                Recommendation::accountId,
+                                OutputJson::recommendation)),
                 cfg.warehouse().enabled()
                         ? WarehouseSinks.create(
                                 cfg.warehouse().path(),
