@@ -131,6 +131,7 @@ class ClusterFailureIT {
                 "kafka.transactional-id-prefix=" + name,
                 "--set",
                 "kafka.transaction-timeout=60s",
+                "--set",
                 "job.checkpoint-timeout=45s",
                 "--set",
                 "job.checkpoint-interval=1s"));
