@@ -172,6 +172,7 @@ class WallboardEdgesTest {
                     .startsWith("HTTP/1.1 200")
                     .contains("\"series\"");
             String opened = request(port, "/?token=" + token);
+            assertThat(opened.split("Set-Cookie:", -1)).as("one cookie").hasSize(2);
             assertThat(opened)
                     .startsWith("HTTP/1.1 200")
                     .contains("Set-Cookie: " + Wallboard.TOKEN_COOKIE + "=" + token);

@@ -113,9 +113,12 @@ public final class Wallboard implements AutoCloseable {
                 String query = ctx.queryParam("token");
                 if (query != null && matches(token, query)) {
                     // kept in a cookie: the page's own requests (the event stream) carry it without the URL
-                    ctx.res()
-                            .addHeader(
-                                    "Set-Cookie", TOKEN_COOKIE + "=" + query + "; Path=/; HttpOnly; SameSite=Strict");
+                    if (!ctx.res().containsHeader("Set-Cookie")) { // once: "/" comes here again as index.html
+                        ctx.res()
+                                .addHeader(
+                                        "Set-Cookie",
+                                        TOKEN_COOKIE + "=" + query + "; Path=/; HttpOnly; SameSite=Strict");
+                    }
                 } else if (!matches(token, bearer(ctx.header("Authorization")))
                         && !matches(token, ctx.cookie(TOKEN_COOKIE))) {
                     refusedTokens.incrementAndGet();
