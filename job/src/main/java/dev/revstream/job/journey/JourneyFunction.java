@@ -141,6 +141,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient Counter ruleFailures;
     private transient Counter recordFailures;
     private transient Counter touchesDropped;
+    private transient Counter firings;
     /** This call's keyed-state writes, committed when it succeeds (see {@link #onTimer}). */
     private transient StagedState staging;
     /** This call's outputs, sent when it succeeds. */
@@ -249,6 +250,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recordFailures");
         touchesDropped =
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("touchesDropped");
+        firings = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("firings");
         if (horizonMillis > 0) {
             ValueStateDescriptor<byte[]> snapshotDesc = new ValueStateDescriptor<>(
                     "horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
@@ -370,6 +372,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
      */
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<JourneyUpdate> out) throws Exception {
+        firings.inc();
         firedUpTo = Math.max(firedUpTo, ctx.timerService().currentWatermark());
         Set<String> excluded = new HashSet<>();
         while (true) {

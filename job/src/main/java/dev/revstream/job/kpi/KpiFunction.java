@@ -27,6 +27,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -70,6 +71,7 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     private transient StagedState staging;
 
     private transient Store store;
+    private transient Counter firings;
 
     public KpiFunction(List<KpiWindow> windows, List<String> stages, long lookbackMillis, Long asOf) {
         this(windows, stages, lookbackMillis, 365 * 86_400_000L, 1.0, asOf);
@@ -131,6 +133,7 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
                 horizonMillis);
         staging = new StagedState();
         store = new Store();
+        firings = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("firings");
     }
 
     /**
@@ -173,6 +176,7 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     /** Fires the engine at {@code t}; a firing that throws is a dead letter and leaves the key's state as it was. */
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<KpiSnapshot> out) throws Exception {
+        firings.inc();
         TimerService timers = ctx.timerService();
         List<KpiSnapshot> held = new ArrayList<>();
         try {

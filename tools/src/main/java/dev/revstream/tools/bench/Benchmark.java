@@ -36,6 +36,8 @@ import java.util.function.LongSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -76,7 +78,9 @@ public final class Benchmark {
             long checkpoints,
             long maxStateBytes,
             long maxCheckpointMillis,
-            long avgCheckpointMillis) {}
+            long avgCheckpointMillis,
+            SteadyState.Figures steady,
+            Map<String, Long> counters) {}
 
     /** The whole run. */
     public record Result(
@@ -113,7 +117,7 @@ public final class Benchmark {
                     : (span.latest() - span.earliest()) / 86_400_000d;
             o.progress().accept(String.format("the data spans %.0f business days", businessDays));
             try (LocalFlink flink =
-                    LocalFlink.start(o.workDir().resolve("flink"), 1, cfg.job().parallelism(), 0)) {
+                    LocalFlink.start(o.workDir().resolve("flink"), 1, cfg.job().parallelism(), 0, reporter())) {
                 Phase ceiling = phase("ceiling", flink, o, () -> written, () -> {
                     StreamExecutionEnvironment env = flink.environment();
                     RevstreamJob.configure(env, cfg, span.latest(), span.earliest());
@@ -163,19 +167,24 @@ public final class Benchmark {
     private static Phase phase(String name, LocalFlink flink, Options o, LongSupplier readByJob, Submit submit)
             throws Exception {
         resetPeaks();
+        OperatorCounters.reset();
+        SteadyState steady = new SteadyState("kafka-input");
         long start = System.nanoTime();
         JobID job = submit.submit();
         JobResult result;
-        while (true) {
+        for (int tick = 1; ; tick++) {
             try {
-                result = flink.awaitResult(job, Duration.ofSeconds(2));
+                result = flink.awaitResult(job, Duration.ofSeconds(1));
                 break;
             } catch (TimeoutException e) {
-                // no execution-graph query here: archiving the graph every few seconds costs the job measurable CPU
-                o.progress()
-                        .accept(String.format(
-                                "%s: %.0f s, peak heap %,d MiB",
-                                name, (System.nanoTime() - start) / 1e9, peakHeap() >> 20));
+                // counters read in this JVM: no execution-graph query, whose archiving costs the job measurable CPU
+                steady.sample();
+                if (tick % 5 == 0) {
+                    o.progress()
+                            .accept(String.format(
+                                    "%s: %.0f s, peak heap %,d MiB",
+                                    name, (System.nanoTime() - start) / 1e9, peakHeap() >> 20));
+                }
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -204,8 +213,19 @@ public final class Benchmark {
         long avgDuration = stats == null
                 ? 0
                 : stats.getSummaryStats().getEndToEndDurationStats().getAverage();
+        SteadyState.Figures figures = steady.figures(counted);
         Phase p = new Phase(
-                name, counted, seconds, counted / seconds, peakHeap(), checkpoints, maxState, maxDuration, avgDuration);
+                name,
+                counted,
+                seconds,
+                counted / seconds,
+                peakHeap(),
+                checkpoints,
+                maxState,
+                maxDuration,
+                avgDuration,
+                figures,
+                steady.lastCounters());
         o.progress()
                 .accept(String.format(
                         "%s: %,d records in %.1f s = %,.0f events/s; peak heap %,d MiB; %d checkpoints, "
@@ -219,6 +239,30 @@ public final class Benchmark {
                         maxState >> 10,
                         maxDuration,
                         avgDuration));
+        if (figures != null) {
+            StringBuilder tasks = new StringBuilder();
+            figures.taskCpuMicrosPerEvent()
+                    .forEach((task, us) -> tasks.append(String.format("%n    %7.1f us  %s", us, task)));
+            StringBuilder firings = new StringBuilder();
+            figures.perEvent().forEach((k, v) -> {
+                if (k.endsWith(".firings")) {
+                    firings.append(String.format("  %s %.2f", k.substring(0, k.length() - ".firings".length()), v));
+                }
+            });
+            o.progress()
+                    .accept(String.format(
+                            "%s, steady state (%.0f-%.0f %% of the input, %,d records in %.1f s): %,.0f events/s; job JVM"
+                                    + " CPU %.1f us per event; timer firings per event:%s; CPU per event by task:%s",
+                            name,
+                            SteadyState.FROM * 100,
+                            SteadyState.TO * 100,
+                            figures.records(),
+                            figures.seconds(),
+                            figures.eventsPerSecond(),
+                            figures.jvmCpuMicrosPerEvent(),
+                            firings.length() == 0 ? " none" : firings,
+                            tasks));
+        }
         return p;
     }
 
@@ -297,6 +341,17 @@ public final class Benchmark {
             }
         }
         return written;
+    }
+
+    /** The benchmark's own metric reporter: the operators' counters, read in this JVM. */
+    private static Configuration reporter() {
+        Configuration c = new Configuration();
+        c.set(
+                ConfigOptions.key("metrics.reporter.bench.factory.class")
+                        .stringType()
+                        .noDefaultValue(),
+                OperatorCounters.Factory.class.getName());
+        return c;
     }
 
     private static void resetPeaks() {

@@ -41,6 +41,12 @@ public final class LocalFlink implements AutoCloseable {
      * @param restPort the REST API / web UI port, 0 for any free one
      */
     public static LocalFlink start(Path workDir, int taskManagers, int slotsPerTaskManager, int restPort) {
+        return start(workDir, taskManagers, slotsPerTaskManager, restPort, new Configuration());
+    }
+
+    /** @param extra options over the defaults (the benchmark's metric reporter) */
+    public static LocalFlink start(
+            Path workDir, int taskManagers, int slotsPerTaskManager, int restPort, Configuration extra) {
         Configuration c = new Configuration();
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
@@ -59,6 +65,7 @@ public final class LocalFlink implements AutoCloseable {
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofMillis(200));
         c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(10));
+        c.addAll(extra);
         MiniClusterConfiguration mc = new MiniClusterConfiguration.Builder()
                 .setConfiguration(c)
                 .setNumTaskManagers(taskManagers)

@@ -36,6 +36,10 @@ class BenchmarkSmokeTest {
         assertThat(r.ceiling().eventsPerSecond()).isPositive();
         assertThat(r.full().eventsPerSecond()).isPositive();
         assertThat(r.full().checkpoints()).isPositive();
+        // the operators' counters reach the benchmark (its steady-state figures are made of them)
+        assertThat(r.full().counters())
+                .hasEntrySatisfying("journey.firings", n -> assertThat(n).isPositive())
+                .anySatisfy((k, n) -> assertThat(k).contains("kafka-input").endsWith(".numRecordsOut"));
         assertThat(r.json().get("ceiling").get("eventsPerSecond").asDouble()).isPositive();
         assertThat(r.json().get("full").get("eventsPerSecond").asDouble()).isPositive();
         assertThat(progress).anyMatch(l -> l.startsWith("pre-loaded")).anyMatch(l -> l.startsWith("full:"));
