@@ -19,11 +19,13 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  * keeps the live {@link Counter} objects of every operator (records in and out, the journey's and
  * the KPIs' timer firings) and the benchmark reads them whenever it samples, at no cost to the job
  * (a counter is read, not polled through the REST API, which archives the execution graph). Counters
- * are summed over subtasks by operator name.
+ * are summed over subtasks by operator name; a subtask that finishes (a bounded source reaching its
+ * end) leaves its final count.
  */
 public final class OperatorCounters implements MetricReporter {
     private static final Set<String> WANTED = Set.of("numRecordsIn", "numRecordsOut", "firings");
     private static final Map<String, List<Counter>> COUNTERS = new ConcurrentHashMap<>();
+    private static final Map<String, Long> RETIRED = new ConcurrentHashMap<>();
 
     /** Configured as {@code metrics.reporter.bench.factory.class}. */
     public static final class Factory implements MetricReporterFactory {
@@ -53,8 +55,8 @@ public final class OperatorCounters implements MetricReporter {
         String operator = group.getAllVariables().get("<operator_name>");
         if (operator != null) {
             List<Counter> l = COUNTERS.get(operator + "." + name);
-            if (l != null) {
-                l.remove(metric);
+            if (l != null && l.remove(metric)) {
+                RETIRED.merge(operator + "." + name, ((Counter) metric).getCount(), Long::sum);
             }
         }
     }
@@ -62,6 +64,7 @@ public final class OperatorCounters implements MetricReporter {
     /** Forgets the counters of earlier jobs. */
     static void reset() {
         COUNTERS.clear();
+        RETIRED.clear();
     }
 
     /** Every counter now, {@code <operator>.<metric>}, summed over subtasks. */
@@ -69,6 +72,7 @@ public final class OperatorCounters implements MetricReporter {
         Map<String, Long> out = new TreeMap<>();
         COUNTERS.forEach(
                 (k, l) -> out.put(k, l.stream().mapToLong(Counter::getCount).sum()));
+        RETIRED.forEach((k, n) -> out.merge(k, n, Long::sum));
         return out;
     }
 }
