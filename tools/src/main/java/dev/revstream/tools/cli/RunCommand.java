@@ -107,7 +107,11 @@ public class RunCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is what stopped the job
             }
-            return result.isSuccess() || stoppedByDuration ? 0 : 1;
+            if (result.isSuccess() || stoppedByDuration) {
+                return 0;
+            }
+            spec.commandLine().getErr().println("revstream: the job failed: " + causes(result));
+            return 1;
         }
     }
 
@@ -163,10 +167,7 @@ public class RunCommand implements Callable<Integer> {
         JobID job = LocalRunner.submitBounded(flink, cfg, span, at, fromSavepoint);
         JobResult result = flink.awaitResult(job, Duration.ofDays(3650));
         if (!result.isSuccess()) {
-            System.err.println("the bounded run failed: "
-                    + result.getSerializedThrowable()
-                            .map(t -> t.getFullStringifiedStackTrace())
-                            .orElse("unknown cause"));
+            spec.commandLine().getErr().println("revstream: the bounded run failed: " + causes(result));
             return 1;
         }
         System.out.println(
@@ -179,6 +180,27 @@ public class RunCommand implements Callable<Integer> {
                 cfg.topics().late(),
                 cfg.topics().dataquality());
         return 0;
+    }
+
+    /**
+     * Why a job failed: the innermost cause's message (what went wrong, in revstream's words where it
+     * was revstream's check), then every cause's class and message, outermost first.
+     */
+    static String causes(JobResult result) {
+        Throwable t = result.getSerializedThrowable()
+                .map(s -> s.deserializeError(RunCommand.class.getClassLoader()))
+                .orElse(null);
+        if (t == null) {
+            return "unknown cause";
+        }
+        Throwable root = t;
+        StringBuilder chain = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            chain.append(System.lineSeparator()).append("  ").append(c);
+            root = c;
+        }
+        return (root.getMessage() == null ? root.toString() : root.getMessage()) + System.lineSeparator()
+                + "causes, outermost first:" + chain;
     }
 
     private static String time(Long millis) {
