@@ -123,10 +123,7 @@ public final class AccountRules {
 
     /** @param now the firing's instant; {@code buffer} (null: none) bounds the ticks after it */
     private void run(long first, long until, long now, Buffer buffer) throws Exception {
-        List<DealState> open = new ArrayList<>();
-        for (DealState d : store.openDeals()) {
-            open.add(d);
-        }
+        List<DealState> open = store.openDeals();
         boolean lead = a.lifecycle != null && LEAD_STAGES.contains(a.lifecycle);
         boolean customer = a.isCustomer();
         inScope = lead || customer || !open.isEmpty(); // decides the next wake-up even when no tick is due here

@@ -2,6 +2,7 @@ package dev.revstream.journey;
 
 import dev.revstream.attribution.Touch;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,7 +26,7 @@ public interface JourneyStore {
     void removeDeal(String dealId) throws Exception;
 
     /** The open deals, in {@link #DEAL_ORDER}: what a firing reads; closed ones are not read with them. */
-    Iterable<DealState> openDeals() throws Exception;
+    List<DealState> openDeals() throws Exception;
 
     /** The closed deals' tombstones, in {@link #DEAL_ORDER}: read only when one is due to expire. */
     Iterable<DealState> closedDeals() throws Exception;

@@ -48,7 +48,7 @@ public final class MemoryJourneyStore implements JourneyStore {
     }
 
     @Override
-    public Iterable<DealState> openDeals() {
+    public List<DealState> openDeals() {
         return deals.values().stream().filter(DealState::isOpen).toList();
     }
 

@@ -53,7 +53,7 @@ class JourneyCostTest {
         }
 
         @Override
-        public Iterable<DealState> openDeals() {
+        public List<DealState> openDeals() {
             openReads++;
             return in.openDeals();
         }

@@ -100,7 +100,7 @@ final class KeyedJourneyStore implements JourneyStore {
     }
 
     @Override
-    public Iterable<DealState> openDeals() throws Exception {
+    public List<DealState> openDeals() throws Exception {
         return new ArrayList<>(dealMap().values());
     }
 

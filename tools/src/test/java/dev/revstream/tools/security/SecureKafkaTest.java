@@ -63,14 +63,12 @@ class SecureKafkaTest {
                 .isZero();
     }
 
-    @Test
-    void theJobRunsOverTlsAgainstASaslScramBrokerWithTheSecretsInAFile(@TempDir Path dir) throws Exception {
-        // the broker's key and self-signed certificate, and a trust store holding that certificate
-        keytool(
-                dir,
+    /** A key pair with a self-signed certificate in a PKCS12 store of its own. */
+    private static void keyPair(Path dir, String alias, String dname, String store, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
                 "-genkeypair",
                 "-alias",
-                "broker",
+                alias,
                 "-keyalg",
                 "RSA",
                 "-keysize",
@@ -78,17 +76,23 @@ class SecureKafkaTest {
                 "-validity",
                 "2",
                 "-dname",
-                "CN=localhost",
-                "-ext",
-                "SAN=dns:localhost,ip:127.0.0.1",
+                dname,
                 "-keystore",
-                "broker.p12",
+                store,
                 "-storetype",
                 "PKCS12",
                 "-storepass",
                 STORE_PASSWORD,
                 "-keypass",
-                STORE_PASSWORD);
+                STORE_PASSWORD));
+        args.addAll(List.of(more));
+        keytool(dir, args.toArray(String[]::new));
+    }
+
+    @Test
+    void theJobRunsOverTlsAgainstASaslScramBrokerWithTheSecretsInAFile(@TempDir Path dir) throws Exception {
+        // the broker's key and self-signed certificate, and a trust store holding that certificate
+        keyPair(dir, "broker", "CN=localhost", "broker.p12", "-ext", "SAN=dns:localhost,ip:127.0.0.1");
         keytool(
                 dir,
                 "-exportcert",
@@ -116,27 +120,7 @@ class SecureKafkaTest {
                 "-storepass",
                 STORE_PASSWORD);
         // a trust store that does not hold it: the client must refuse the broker
-        keytool(
-                dir,
-                "-genkeypair",
-                "-alias",
-                "other",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "2",
-                "-dname",
-                "CN=other",
-                "-keystore",
-                "other.p12",
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                STORE_PASSWORD,
-                "-keypass",
-                STORE_PASSWORD);
+        keyPair(dir, "other", "CN=other", "other.p12");
 
         int saslPort = freePort();
         Map<String, String> overrides = Map.of(
