@@ -69,6 +69,7 @@ import static dev.revstream.config.Settings.JOB_MAX_PARALLELISM;
 import static dev.revstream.config.Settings.JOB_PARALLELISM;
 import static dev.revstream.config.Settings.JOB_REST_PORT;
 import static dev.revstream.config.Settings.JOB_STATE_DIR;
+import static dev.revstream.config.Settings.JOB_STATE_MEMORY;
 import static dev.revstream.config.Settings.JOURNEY_STATE_TTL;
 import static dev.revstream.config.Settings.KAFKA_BOOTSTRAP_SERVERS;
 import static dev.revstream.config.Settings.KAFKA_DELIVERY;
@@ -342,7 +343,8 @@ final class ConfigParser {
                 v.get(JOB_CHECKPOINT_INTERVAL),
                 v.get(JOB_CHECKPOINT_TIMEOUT),
                 v.get(JOB_STATE_DIR),
-                v.integer(JOB_REST_PORT));
+                v.integer(JOB_REST_PORT),
+                v.get(JOB_STATE_MEMORY));
         Generator generator = new Generator(
                 v.number(GENERATOR_SPEED_UP),
                 v.get(GENERATOR_START_AGO),

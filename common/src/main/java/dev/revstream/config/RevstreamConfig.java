@@ -176,7 +176,8 @@ public record RevstreamConfig(
             Duration checkpointInterval,
             Duration checkpointTimeout,
             String stateDir,
-            int restPort)
+            int restPort,
+            long stateMemoryBytes)
             implements Serializable {}
 
     public record Generator(

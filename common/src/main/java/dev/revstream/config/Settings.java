@@ -560,6 +560,13 @@ public final class Settings {
             integer(0, 65535),
             "8081",
             "local runner: port of the Flink REST API and web UI (0 picks a free port)"));
+    public static final Setting<Long> JOB_STATE_MEMORY = add(of(
+            "job.state-memory",
+            bytes(64L * 1024 * 1024, 64L * 1024 * 1024 * 1024),
+            "512MiB",
+            "local runner: memory RocksDB may use for its block cache and write buffers, shared by the job's"
+                    + " operators (Flink's managed memory; on a cluster, taskmanager.memory.managed.size). Too little"
+                    + " and state is read from disk and decompressed on every access"));
 
     // generator
     public static final Setting<Double> GENERATOR_SPEED_UP = add(of(

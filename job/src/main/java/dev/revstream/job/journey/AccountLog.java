@@ -1,11 +1,8 @@
 package dev.revstream.job.journey;
 
-import dev.revstream.actions.MemoryRules;
 import dev.revstream.actions.Recommendation;
 import dev.revstream.actions.RuleBook;
-import dev.revstream.actions.RuleMark;
 import dev.revstream.actions.RulesReplay;
-import dev.revstream.actions.TouchTally;
 import dev.revstream.journey.AccountState;
 import dev.revstream.journey.JourneyCorrection;
 import dev.revstream.journey.JourneyRecording;
@@ -39,8 +36,6 @@ final class AccountLog {
     private final MapState<Long, List<Event>> events;
     private final MapState<Long, List<Event>> late;
     private final RuleBook rules;
-    private final MapState<Long, TouchTally> tallies;
-    private final MapState<String, RuleMark> marks;
     private final AccountSnapshots snapshots = new AccountSnapshots();
 
     /**
@@ -60,21 +55,15 @@ final class AccountLog {
     /**
      * @param events the account's event buffer: waiting events after {@code appliedThrough}, its log before
      * @param late the late events waiting, by time
-     * @param rules the rule book, or null for none (then {@code tallies} and {@code marks} are null too)
-     * @param tallies the rules' touch tallies in keyed state
-     * @param marks the rules' marks in keyed state
+     * @param rules the rule book, or null for none
      */
     AccountLog(
             long horizonMillis,
             ValueState<byte[]> snapshot,
             MapState<Long, List<Event>> events,
             MapState<Long, List<Event>> late,
-            RuleBook rules,
-            MapState<Long, TouchTally> tallies,
-            MapState<String, RuleMark> marks) {
+            RuleBook rules) {
         this.rules = rules;
-        this.tallies = tallies;
-        this.marks = marks;
         this.horizonMillis = horizonMillis;
         this.foldEveryMillis = Math.max(1, horizonMillis / 2);
         this.snapshot = snapshot;
@@ -86,49 +75,20 @@ final class AccountLog {
      * The first firing with corrections on: a new account's snapshot is the empty account; one from
      * before corrections existed (restored state) starts its log here, with its journey as it stands.
      */
-    void start(AccountState a, boolean fresh, long t, KeyedJourneyStore live) throws Exception {
+    void start(AccountState a, boolean fresh, long t, LiveAccount live) throws Exception {
         if (fresh) {
             a.snapshotAt = Long.MIN_VALUE;
             return;
         }
         // the rules may have run ahead of the journey: an event before where they stand is too late to place
         a.snapshotAt = Math.max(t - 1, a.lastRuleTick == null ? Long.MIN_VALUE : a.lastRuleTick);
-        snapshot.update(snapshots.write(new AccountSnapshots.Snapshot(live.copy(), liveRules())));
+        snapshot.update(snapshots.write(new AccountSnapshots.Snapshot(live.journey(), live.rules())));
     }
 
     /** The last instant the account has seen: its journey's last firing, or further where its rules ran ahead. */
     static long seenThrough(AccountState a) {
         long applied = a.appliedThrough == null ? Long.MIN_VALUE : a.appliedThrough;
         return a.lastRuleTick == null ? applied : Math.max(applied, a.lastRuleTick);
-    }
-
-    /** The rules' state in keyed state, in memory. */
-    private MemoryRules liveRules() throws Exception {
-        MemoryRules copy = new MemoryRules();
-        if (rules != null) {
-            for (Map.Entry<Long, TouchTally> e : tallies.entries()) {
-                copy.tallyMap().put(e.getKey(), e.getValue());
-            }
-            for (Map.Entry<String, RuleMark> e : marks.entries()) {
-                copy.markMap().put(e.getKey(), e.getValue());
-            }
-        }
-        return copy;
-    }
-
-    /** Writes corrected rule state over the keyed state. */
-    void replaceRules(MemoryRules corrected) throws Exception {
-        if (rules == null) {
-            return;
-        }
-        tallies.clear();
-        for (Map.Entry<Long, TouchTally> e : corrected.tallyMap().entrySet()) {
-            tallies.put(e.getKey(), e.getValue());
-        }
-        marks.clear();
-        for (Map.Entry<String, RuleMark> e : corrected.markMap().entrySet()) {
-            marks.put(e.getKey(), e.getValue());
-        }
     }
 
     private RulesReplay replayOf(AccountSnapshots.Snapshot snap, JourneySettings s, String accountId) {

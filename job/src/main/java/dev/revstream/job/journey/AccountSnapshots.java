@@ -19,17 +19,20 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
- * An account's journey at the start of its correction horizon, as one compact value: the account,
- * its deals, health signals and touches, and its rules' touch tallies and marks, written one after the
- * other with Flink's serializers of those POJOs (no Kryo). One read and one write per rewind or fold,
- * instead of a map state each.
+ * An account's journey and its rules' state as one compact value: the account, its deals, health
+ * signals and touches, and its rules' touch tallies and marks, written one after the other with
+ * Flink's serializers of those POJOs (no Kryo). The codec of the account's live value
+ * ({@link LiveAccount}, one read and one write per firing) and of its snapshot at the correction
+ * horizon's start (one read and one write per rewind or fold), instead of a map state each.
  *
- * <p>Format 2: a version byte, the account, then each collection as a count and its entries. Format 1
- * (no rule state) reads with none.
+ * <p>Format 3: a version byte, the account, deals, signals, tallies and marks (each a count and its
+ * entries), then the touches as a section of their own (its length in bytes, then touch after touch)
+ * that a live value decodes only when the journey uses its touches. Format 2 (touches before the
+ * tallies, as a count) and format 1 (no rule state) still read.
  */
 final class AccountSnapshots implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT = 3;
 
     /** A snapshot read back: the journey and the rules' state, both free to replay on. */
     record Snapshot(MemoryJourneyStore journey, MemoryRules rules) {}
@@ -41,6 +44,7 @@ final class AccountSnapshots implements Serializable {
     private transient TypeSerializer<TouchTally> tallies;
     private transient TypeSerializer<RuleMark> marks;
     private transient DataOutputSerializer buffer;
+    private transient DataOutputSerializer touchBuffer;
 
     private void init() {
         if (accounts == null) {
@@ -53,12 +57,37 @@ final class AccountSnapshots implements Serializable {
             tallies = Types.POJO(TouchTally.class).createSerializer(config);
             marks = Types.POJO(RuleMark.class).createSerializer(config);
             buffer = new DataOutputSerializer(1024);
+            touchBuffer = new DataOutputSerializer(256);
         }
     }
 
     byte[] write(Snapshot snapshot) throws IOException {
-        MemoryJourneyStore store = snapshot.journey();
         init();
+        touchBuffer.clear();
+        for (List<Touch> at : snapshot.journey().touchMap().values()) {
+            for (Touch t : at) {
+                touches.serialize(t, touchBuffer);
+            }
+        }
+        return write(snapshot.journey(), snapshot.rules(), touchBuffer.getSharedBuffer(), touchBuffer.length());
+    }
+
+    /** A live value: its touches as they were read, unless the journey decoded them, and those added since. */
+    byte[] write(LiveAccount live) throws IOException {
+        init();
+        if (live.touchesDecoded()) {
+            return write(new Snapshot(live.journey(), live.rules()));
+        }
+        touchBuffer.clear();
+        touchBuffer.write(live.touchSection());
+        for (Touch t : live.touchesAdded()) {
+            touches.serialize(t, touchBuffer);
+        }
+        return write(live.journeyWithoutTouches(), live.rules(), touchBuffer.getSharedBuffer(), touchBuffer.length());
+    }
+
+    private byte[] write(MemoryJourneyStore store, MemoryRules rules, byte[] touchSection, int touchLength)
+            throws IOException {
         buffer.clear();
         buffer.writeByte(FORMAT);
         accounts.serialize(store.account(), buffer);
@@ -71,17 +100,6 @@ final class AccountSnapshots implements Serializable {
             buffer.writeLong(e.getKey());
             buckets.serialize(e.getValue(), buffer);
         }
-        int n = 0;
-        for (List<Touch> at : store.touchMap().values()) {
-            n += at.size();
-        }
-        buffer.writeInt(n);
-        for (List<Touch> at : store.touchMap().values()) {
-            for (Touch t : at) {
-                touches.serialize(t, buffer);
-            }
-        }
-        MemoryRules rules = snapshot.rules();
         buffer.writeInt(rules.tallyMap().size());
         for (Map.Entry<Long, TouchTally> e : rules.tallyMap().entrySet()) {
             buffer.writeLong(e.getKey());
@@ -92,6 +110,8 @@ final class AccountSnapshots implements Serializable {
             buffer.writeUTF(e.getKey());
             marks.serialize(e.getValue(), buffer);
         }
+        buffer.writeInt(touchLength);
+        buffer.write(touchSection, 0, touchLength);
         return buffer.getCopyOfBuffer();
     }
 
@@ -102,7 +122,14 @@ final class AccountSnapshots implements Serializable {
         init();
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         byte format = in.readByte();
-        if (format != FORMAT && format != 1) {
+        if (format == FORMAT) {
+            Snapshot s = readHead(in);
+            byte[] section = new byte[in.readInt()];
+            in.readFully(section);
+            readTouches(section, s.journey());
+            return s;
+        }
+        if (format != 2 && format != 1) {
             throw new IOException("unknown account snapshot format " + format);
         }
         MemoryJourneyStore store = new MemoryJourneyStore(accounts.deserialize(in));
@@ -117,16 +144,57 @@ final class AccountSnapshots implements Serializable {
             store.addTouch(touches.deserialize(in));
         }
         MemoryRules rules = new MemoryRules();
-        if (format >= 2) {
-            for (int i = in.readInt(); i > 0; i--) {
-                long at = in.readLong();
-                rules.tallyMap().put(at, tallies.deserialize(in));
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                String key = in.readUTF();
-                rules.markMap().put(key, marks.deserialize(in));
-            }
+        if (format == 2) {
+            readRules(in, rules);
         }
         return new Snapshot(store, rules);
+    }
+
+    /** A live value, its touches left encoded until the journey uses them. */
+    LiveAccount readLive(byte[] bytes) throws IOException {
+        init();
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        byte format = in.readByte();
+        if (format != FORMAT) {
+            return LiveAccount.of(read(bytes), this);
+        }
+        Snapshot s = readHead(in);
+        byte[] section = new byte[in.readInt()];
+        in.readFully(section);
+        return new LiveAccount(s.journey(), s.rules(), section, this);
+    }
+
+    private Snapshot readHead(DataInputDeserializer in) throws IOException {
+        MemoryJourneyStore store = new MemoryJourneyStore(accounts.deserialize(in));
+        for (int i = in.readInt(); i > 0; i--) {
+            store.putDeal(deals.deserialize(in));
+        }
+        for (int i = in.readInt(); i > 0; i--) {
+            long at = in.readLong();
+            store.putSignal(at, buckets.deserialize(in));
+        }
+        MemoryRules rules = new MemoryRules();
+        readRules(in, rules);
+        return new Snapshot(store, rules);
+    }
+
+    private void readRules(DataInputDeserializer in, MemoryRules rules) throws IOException {
+        for (int i = in.readInt(); i > 0; i--) {
+            long at = in.readLong();
+            rules.tallyMap().put(at, tallies.deserialize(in));
+        }
+        for (int i = in.readInt(); i > 0; i--) {
+            String key = in.readUTF();
+            rules.markMap().put(key, marks.deserialize(in));
+        }
+    }
+
+    /** Decodes a touch section into {@code store}, in the order written. */
+    void readTouches(byte[] section, MemoryJourneyStore store) throws IOException {
+        init();
+        DataInputDeserializer in = new DataInputDeserializer(section);
+        while (in.available() > 0) {
+            store.addTouch(touches.deserialize(in));
+        }
     }
 }

@@ -75,6 +75,10 @@ import org.slf4j.LoggerFactory;
  * next wake-up the rules ask for (none past a bounded run's as-of time: nothing after it is emitted). Timers fire in time order, so events and deadlines interleave
  * exactly as event time says.
  *
+ * <p>The account's journey and rule state is one value ({@link LiveAccount}), read and written once per
+ * call; state of the layout before it (a map state per kind, 0.1.0) moves into it at the account's first
+ * call after a restore ({@link LegacyAccountState}).
+ *
  * <p>State and its cleaning: the buffer entry goes when its timer fires; a closed deal shrinks to
  * a tombstone removed by a wake-up timer {@code tombstone} after its close; health signals and
  * attribution touches are removed once older than the longest window that can see them, at any
@@ -125,17 +129,16 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private final RuleSet ruleSet;
     private final long horizonMillis;
 
-    private transient ValueState<AccountState> account;
-    private transient MapState<String, DealState> deals;
-    private transient MapState<String, DealState> closedDeals;
-    private transient MapState<Long, HealthBucket> signals;
+    /** The account's journey and rule state, one value ({@link LiveAccount}). */
+    private transient ValueState<byte[]> live;
+    /** The account's state as releases before the one-value layout kept it, moved over on first use. */
+    private transient LegacyAccountState legacy;
+
+    private transient AccountSnapshots codec;
     private transient MapState<Long, List<Event>> pending;
-    private transient MapState<Long, List<Touch>> touches;
     private transient Counter alertsOut;
     private transient Map<String, Counter> alertsByType;
     private transient Counter ignoredOut;
-    private transient MapState<Long, TouchTally> tallies;
-    private transient MapState<String, RuleMark> marks;
     private transient RuleBook rules;
     private transient Counter actionsOut;
     private transient Counter ruleFailures;
@@ -201,25 +204,23 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 new MapStateDescriptor<>("closed-deals", Types.STRING, Types.POJO(DealState.class));
         MapStateDescriptor<Long, HealthBucket> signalsDesc =
                 new MapStateDescriptor<>("health-signals", Types.LONG, Types.POJO(HealthBucket.class));
+        staging = new StagedState();
+        emissions = new ArrayList<>();
+        ValueStateDescriptor<byte[]> liveDesc =
+                new ValueStateDescriptor<>("account-live", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        MapStateDescriptor<Long, List<Touch>> touchesDesc =
+                new MapStateDescriptor<>("touches", Types.LONG, Types.LIST(Types.POJO(Touch.class)));
         if (ttl != null && !ttl.isZero()) {
             StateTtlConfig cfg = StateTtlConfig.newBuilder(ttl).build();
+            liveDesc.enableTimeToLive(cfg);
             accountDesc.enableTimeToLive(cfg);
             dealsDesc.enableTimeToLive(cfg);
             closedDesc.enableTimeToLive(cfg);
             signalsDesc.enableTimeToLive(cfg);
+            touchesDesc.enableTimeToLive(cfg);
         }
-        staging = new StagedState();
-        emissions = new ArrayList<>();
-        account = staging.value(getRuntimeContext().getState(accountDesc));
-        deals = staging.map(getRuntimeContext().getMapState(dealsDesc));
-        closedDeals = staging.map(getRuntimeContext().getMapState(closedDesc));
-        signals = staging.map(getRuntimeContext().getMapState(signalsDesc));
-        MapStateDescriptor<Long, List<Touch>> touchesDesc =
-                new MapStateDescriptor<>("touches", Types.LONG, Types.LIST(Types.POJO(Touch.class)));
-        if (ttl != null && !ttl.isZero()) {
-            touchesDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
-        }
-        touches = staging.map(getRuntimeContext().getMapState(touchesDesc));
+        live = staging.value(getRuntimeContext().getState(liveDesc));
+        codec = new AccountSnapshots();
         pending = staging.map(getRuntimeContext()
                 .getMapState(
                         new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class)))));
@@ -231,7 +232,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         rules = ruleSet.enabled()
                 ? RuleBook.compile(ruleSet)
                 : null; // validated at start-up already: compiled once here
-        if (rules != null) {
+        MapState<Long, TouchTally> tallies = null;
+        MapState<String, RuleMark> marks = null;
+        if (rules != null) { // registered only with rules, as before: a savepoint without them has none
             MapStateDescriptor<Long, TouchTally> talliesDesc =
                     new MapStateDescriptor<>("touch-tallies", Types.LONG, Types.POJO(TouchTally.class));
             MapStateDescriptor<String, RuleMark> marksDesc =
@@ -243,6 +246,14 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             tallies = staging.map(getRuntimeContext().getMapState(talliesDesc));
             marks = staging.map(getRuntimeContext().getMapState(marksDesc));
         }
+        legacy = new LegacyAccountState(
+                staging.value(getRuntimeContext().getState(accountDesc)),
+                staging.map(getRuntimeContext().getMapState(dealsDesc)),
+                staging.map(getRuntimeContext().getMapState(closedDesc)),
+                staging.map(getRuntimeContext().getMapState(signalsDesc)),
+                staging.map(getRuntimeContext().getMapState(touchesDesc)),
+                tallies,
+                marks);
         actionsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recommendations");
         ruleFailures =
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
@@ -264,9 +275,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     staging.map(getRuntimeContext()
                             .getMapState(new MapStateDescriptor<>(
                                     "late-events", Types.LONG, Types.LIST(Types.POJO(Event.class))))),
-                    rules,
-                    tallies,
-                    marks);
+                    rules);
         }
         corrections = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("corrections");
         correctedInRun = getRuntimeContext().getLongCounter(RunSummary.CORRECTED);
@@ -326,9 +335,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         // an account fires at most up to the watermark (and before a restore, up to firedUpTo): only an event
         // behind those can be behind its account
         if (horizonMillis > 0 && e.occurredAt() <= Math.max(ctx.timerService().currentWatermark(), firedUpTo)) {
-            AccountState a = account.value();
-            if (a != null && a.appliedThrough != null && e.occurredAt() <= AccountLog.seenThrough(a)) {
-                lateArrival(a, e, ctx);
+            LiveAccount l = load();
+            if (l != null
+                    && l.account().appliedThrough != null
+                    && e.occurredAt() <= AccountLog.seenThrough(l.account())) {
+                lateArrival(l, e, ctx);
                 return;
             }
         }
@@ -400,26 +411,33 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient Event applying;
 
     private void fire(long t, OnTimerContext ctx, Set<String> excluded) throws Exception {
-        AccountState a = account.value();
-        boolean fresh = a == null;
+        LiveAccount store = load();
+        boolean fresh = store == null;
         if (fresh) {
-            a = new AccountState();
+            store = LiveAccount.of(codec.read(null), codec);
         }
+        AccountState a = store.account();
         if (a.wakeUp != null && a.wakeUp <= t) {
             a.wakeUp = null;
         }
         if (accountLog != null && a.snapshotAt == null) {
-            accountLog.start(a, fresh, t, store(a));
+            accountLog.start(a, fresh, t, store);
         }
         if (a.lateWaiting) {
-            a = correctWaiting(a, ctx);
+            store = correctWaiting(store, ctx);
+            a = store.account();
         }
-        KeyedJourneyStore store = store(a);
         Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx));
         AccountRules accountRules = rules == null
                 ? null
                 : new AccountRules(
-                        rules, effective, ctx.getCurrentKey(), store, new Tallies(), new Marks(), new RuleOutput(ctx));
+                        rules,
+                        effective,
+                        ctx.getCurrentKey(),
+                        store,
+                        store.rules().tallies(),
+                        store.rules().marks(),
+                        new RuleOutput(ctx));
         if (accountRules != null) {
             accountRules.catchUp(Math.min(t, effective.asOf() == null ? t : effective.asOf() + 1));
         }
@@ -474,8 +492,32 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             ctx.timerService().registerEventTimeTimer(next);
             a.wakeUp = next;
         }
-        store.flush();
-        account.update(a);
+        save(store);
+    }
+
+    /** The account's live value, or null for an account without state; state of an older layout moves over. */
+    private LiveAccount load() throws Exception {
+        byte[] bytes = live.value();
+        if (bytes != null) {
+            return codec.readLive(bytes);
+        }
+        AccountSnapshots.Snapshot old = legacy.take();
+        if (old == null) {
+            return null;
+        }
+        LiveAccount moved = LiveAccount.of(old, codec);
+        save(moved); // with the old layout's removal, in this call's writes
+        return moved;
+    }
+
+    private void save(LiveAccount l) throws Exception {
+        live.update(codec.write(l));
+    }
+
+    /** What keyed state holds for the current key (tests: what an account keeps), or null for nothing. */
+    AccountSnapshots.Snapshot stored() throws Exception {
+        byte[] bytes = live.value();
+        return bytes == null ? null : codec.read(bytes);
     }
 
     // ---- failures of one record ----------------------------------------------------------------
@@ -551,7 +593,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
      * snapshot is late for good; any other waits for the next watermark, when {@link #correctWaiting}
      * corrects with every one that arrived by then (a CRM sync's batch rewinds once, not per event).
      */
-    private void lateArrival(AccountState a, Event e, Context ctx) throws Exception {
+    private void lateArrival(LiveAccount l, Event e, Context ctx) throws Exception {
+        AccountState a = l.account();
         long watermark = ctx.timerService().currentWatermark();
         if (a.snapshotAt == null || e.occurredAt() <= a.snapshotAt) {
             lateInRun.add(1);
@@ -571,14 +614,14 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         if (watermark >= Long.MAX_VALUE - 1) {
             // the end of a bounded input: no later firing comes
-            AccountState c = correctWaiting(a, ctx);
-            registerWakeUp(c, ctx, new Journey(effective, ctx.getCurrentKey(), store(c), new JourneyRecording()));
-            account.update(c);
+            LiveAccount c = correctWaiting(l, ctx);
+            registerWakeUp(c.account(), ctx, new Journey(effective, ctx.getCurrentKey(), c, new JourneyRecording()));
+            save(c);
         } else if (!a.lateWaiting) {
             a.lateWaiting = true;
             // never behind the account (just after a restore the watermark is not known yet)
             ctx.timerService().registerEventTimeTimer(Math.max(watermark, AccountLog.seenThrough(a)) + 1);
-            account.update(a);
+            save(l);
         }
     }
 
@@ -589,11 +632,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
      * bug must not stop the job), the events go to the late output with the error and the account is
      * left as it was.
      */
-    private AccountState correctWaiting(AccountState a, Context ctx) throws Exception {
+    private LiveAccount correctWaiting(LiveAccount l, Context ctx) throws Exception {
+        AccountState a = l.account();
         List<Event> late = accountLog.takeLate();
         a.lateWaiting = false;
         if (late.isEmpty()) {
-            return a;
+            return l;
         }
         String accountId = ctx.getCurrentKey();
         AccountLog.Rewind rewind;
@@ -612,7 +656,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                                 horizonMillis,
                                 "could not be corrected with: " + ex));
             }
-            return a;
+            return l;
         }
         corrections.inc(late.size());
         correctedInRun.add(late.size());
@@ -627,9 +671,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         c.keepBookkeepingOf(a, rules != null);
         c.appliedThrough = AccountLog.seenThrough(a); // the replays fired through there
         accountLog.keep(c, late, rewind.log());
-        store(c).replaceWith(rewind.corrected().journey());
-        accountLog.replaceRules(rewind.corrected().rules());
-        return c;
+        return LiveAccount.of(rewind.corrected(), codec);
     }
 
     /** Registers the account's next wake-up where it is earlier than the one registered. */
@@ -663,11 +705,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         c.credits().forEach(r -> output(ctx, ATTRIBUTION, r));
         c.retractedFacts().forEach(f -> output(ctx, FACTS, f.retraction()));
         c.facts().forEach(f -> output(ctx, FACTS, f));
-    }
-
-    /** The account's journey in keyed state. */
-    private KeyedJourneyStore store(AccountState a) {
-        return new KeyedJourneyStore(a, deals, closedDeals, signals, touches);
     }
 
     private static String instant(Long at) {
@@ -707,54 +744,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 }
             }
             return next;
-        }
-    }
-
-    /** Touch tallies in keyed state. */
-    private final class Tallies implements AccountRules.Tallies {
-        @Override
-        public TouchTally get(long at) throws Exception {
-            return tallies.get(at);
-        }
-
-        @Override
-        public void put(long at, TouchTally tally) throws Exception {
-            tallies.put(at, tally);
-        }
-
-        @Override
-        public void remove(long at) throws Exception {
-            tallies.remove(at);
-        }
-
-        @Override
-        public Iterable<Map.Entry<Long, TouchTally>> all() throws Exception {
-            return tallies.entries();
-        }
-    }
-
-    /** Open recommendations and failing rules in keyed state. */
-    private final class Marks implements Recommender.Marks {
-        @Override
-        public RuleMark get(String key) throws Exception {
-            return marks.get(key);
-        }
-
-        @Override
-        public void put(String key, RuleMark mark) throws Exception {
-            marks.put(key, mark);
-        }
-
-        @Override
-        public void remove(String key) throws Exception {
-            marks.remove(key);
-        }
-
-        @Override
-        public List<RuleMark> all() throws Exception {
-            List<RuleMark> all = new ArrayList<>();
-            marks.values().forEach(all::add);
-            return all;
         }
     }
 

@@ -12,7 +12,12 @@ import dev.revstream.journey.HealthBucket;
 import dev.revstream.journey.MemoryJourneyStore;
 import dev.revstream.model.TouchpointType;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /** The account snapshot's codec: what is written is read back, field for field, in the stores' order. */
@@ -55,6 +60,88 @@ class AccountSnapshotsTest {
             assertThat(codec.write(read)).isEqualTo(bytes);
         }
         assertThat(codec.read(null).journey().dealMap()).isEmpty(); // a new account
+    }
+
+    @Test
+    void aLiveValueKeepsItsTouchesEncodedUntilUsedAndLosesNoneAddedMeanwhile() throws Exception {
+        AccountSnapshots codec = new AccountSnapshots();
+        Random r = new Random(11);
+        for (int i = 0; i < 200; i++) {
+            MemoryJourneyStore expected = randomAccount(r);
+            byte[] bytes = codec.write(new AccountSnapshots.Snapshot(expected, randomRules(r)));
+            LiveAccount live = codec.readLive(bytes);
+            assertThat(live.touchesDecoded()).isFalse();
+            for (int t = 0, n = r.nextInt(4); t < n; t++) {
+                Touch added = touch(r.nextLong(1_000_000), "hubspot", "added-" + t);
+                live.addTouch(added);
+                expected.addTouch(added);
+            }
+            live.putDeal(deal("d-new", 5));
+            expected.putDeal(deal("d-new", 5));
+            boolean use = r.nextBoolean(); // half of them read the touches in between
+            if (use) {
+                assertThat(live.touches())
+                        .usingRecursiveFieldByFieldElementComparator()
+                        .containsExactlyElementsOf(expected.touches());
+            }
+            assertThat(live.touchesDecoded()).isEqualTo(use);
+            AccountSnapshots.Snapshot back = codec.read(codec.write(live));
+            assertThat(back.journey().touches())
+                    .as("touches in time order, those added in place")
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(expected.touches());
+            assertThat(back.journey().dealMap().keySet())
+                    .containsExactlyElementsOf(expected.dealMap().keySet());
+        }
+    }
+
+    @Test
+    void readsTheFormatBeforeTouchesHadASectionOfTheirOwn() throws Exception {
+        // format 2 (0.1.0 snapshots): the account, deals, signals, touches as a count, tallies, marks
+        AccountSnapshots codec = new AccountSnapshots();
+        MemoryJourneyStore store = randomAccount(new Random(3));
+        store.addTouch(touch(42, "segment", "t-1"));
+        MemoryRules rules = randomRules(new Random(4));
+        rules.tallyMap().put(7L, new TouchTally());
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeByte(2);
+        Types.POJO(AccountState.class).createSerializer(config).serialize(store.account(), out);
+        out.writeInt(store.dealMap().size());
+        for (DealState d : store.dealMap().values()) {
+            Types.POJO(DealState.class).createSerializer(config).serialize(d, out);
+        }
+        out.writeInt(store.signalMap().size());
+        for (var e : store.signalMap().entrySet()) {
+            out.writeLong(e.getKey());
+            Types.POJO(HealthBucket.class).createSerializer(config).serialize(e.getValue(), out);
+        }
+        List<Touch> touches = new ArrayList<>();
+        store.touches().forEach(touches::add);
+        out.writeInt(touches.size());
+        for (Touch t : touches) {
+            Types.POJO(Touch.class).createSerializer(config).serialize(t, out);
+        }
+        out.writeInt(rules.tallyMap().size());
+        for (var e : rules.tallyMap().entrySet()) {
+            out.writeLong(e.getKey());
+            Types.POJO(TouchTally.class).createSerializer(config).serialize(e.getValue(), out);
+        }
+        out.writeInt(rules.markMap().size());
+        for (var e : rules.markMap().entrySet()) {
+            out.writeUTF(e.getKey());
+            Types.POJO(RuleMark.class).createSerializer(config).serialize(e.getValue(), out);
+        }
+        byte[] format2 = out.getCopyOfBuffer();
+        for (AccountSnapshots.Snapshot read :
+                List.of(codec.read(format2), codec.read(codec.write(codec.readLive(format2))))) {
+            assertThat(read.journey().touches())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(touches);
+            assertThat(read.journey().dealMap().keySet()).containsExactlyElementsOf(store.dealMap().keySet());
+            assertThat(read.rules().tallyMap().keySet()).containsExactlyElementsOf(rules.tallyMap().keySet());
+            assertThat(read.rules().markMap().keySet()).containsExactlyElementsOf(rules.markMap().keySet());
+        }
     }
 
     @Test

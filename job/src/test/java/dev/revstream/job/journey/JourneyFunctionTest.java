@@ -149,13 +149,15 @@ class JourneyFunctionTest {
                 .extracting(r -> r.getValue().outcome())
                 .containsOnly(QualityOutcome.IGNORED)
                 .hasSize(4); // two events, each under its source and all
-        // account value + the deal's tombstone; one wake-up timer for the tombstone's expiry
-        assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        // the deal's tombstone; one wake-up timer for the tombstone's expiry
+        assertThat(StoredAccounts.of(h, "acct-1").journey().dealMap().values())
+                .singleElement()
+                .matches(d -> !d.isOpen());
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
         watermark(T0 + 14 * DAY + 400 * DAY);
-        assertThat(h.numKeyedStateEntries())
-                .as("only the account value is left")
-                .isEqualTo(1);
+        assertThat(StoredAccounts.of(h, "acct-1").journey().dealMap())
+                .as("the tombstone is gone")
+                .isEmpty();
         assertThat(h.numEventTimeTimers()).isZero();
         // after the tombstone, an event for the deal adopts it anew
         send(deal("d1", "UPDATED", T0 + 415 * DAY).stage("PROPOSAL"));
@@ -329,9 +331,9 @@ class JourneyFunctionTest {
         open();
         send(touch("SUPPORT_TICKET", T0)); // not a customer: no score, but the signal is kept for a while
         watermark(T0);
-        assertThat(h.numKeyedStateEntries()).isEqualTo(2); // account value + one signal
+        assertThat(StoredAccounts.of(h, "acct-1").journey().signalMap()).hasSize(1);
         watermark(T0 + 90 * DAY + 1);
-        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(StoredAccounts.of(h, "acct-1").journey().signalMap()).isEmpty();
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
@@ -351,8 +353,11 @@ class JourneyFunctionTest {
                         org.assertj.core.groups.Tuple.tuple(null, "DISCOVERY", false),
                         org.assertj.core.groups.Tuple.tuple("DISCOVERY", "PROPOSAL", false));
         assertThat(h.numKeyedStateEntries())
-                .as("the buffer is empty: account, one deal, one attributable touch")
-                .isEqualTo(3);
+                .as("the buffer is empty: the account's value is all")
+                .isEqualTo(1);
+        AccountSnapshots.Snapshot kept = StoredAccounts.of(h, "acct-1");
+        assertThat(kept.journey().dealMap()).as("one deal").hasSize(1);
+        assertThat(StoredAccounts.touches(kept)).as("one attributable touch").isEqualTo(1);
     }
 
     @Test
@@ -440,12 +445,17 @@ class JourneyFunctionTest {
                 .filteredOn(c -> c.model().equals("W_SHAPED"))
                 .extracting(c -> c.credit().toPlainString())
                 .containsExactly("600.00", "300.00", "100.00");
-        // (the heap backend counts a map state as one entry per key)
-        assertThat(h.numKeyedStateEntries()).as("account, deals, touches").isEqualTo(3);
+        AccountSnapshots.Snapshot kept = StoredAccounts.of(h, "acct-1");
+        assertThat(StoredAccounts.touches(kept))
+                .as("touches kept for the open window")
+                .isPositive();
+        int deals = kept.journey().dealMap().size();
         watermark(T0 + 200 * DAY);
-        assertThat(h.numKeyedStateEntries())
-                .as("touches older than the window are forgotten: account and deals left")
-                .isEqualTo(2);
+        kept = StoredAccounts.of(h, "acct-1");
+        assertThat(StoredAccounts.touches(kept))
+                .as("touches older than the window are forgotten")
+                .isZero();
+        assertThat(kept.journey().dealMap()).as("the deals stay").hasSize(deals);
     }
 
     @Test

@@ -38,6 +38,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -117,7 +119,7 @@ public final class Benchmark {
                     : (span.latest() - span.earliest()) / 86_400_000d;
             o.progress().accept(String.format("the data spans %.0f business days", businessDays));
             try (LocalFlink flink =
-                    LocalFlink.start(o.workDir().resolve("flink"), 1, cfg.job().parallelism(), 0, reporter())) {
+                    LocalFlink.start(o.workDir().resolve("flink"), 1, cfg.job().parallelism(), 0, options(cfg))) {
                 Phase ceiling = phase("ceiling", flink, o, () -> written, () -> {
                     StreamExecutionEnvironment env = flink.environment();
                     RevstreamJob.configure(env, cfg, span.latest(), span.earliest());
@@ -344,8 +346,10 @@ public final class Benchmark {
     }
 
     /** The benchmark's own metric reporter: the operators' counters, read in this JVM. */
-    private static Configuration reporter() {
+    /** The embedded Flink's options: the state memory configured, and the counters' reporter. */
+    private static Configuration options(RevstreamConfig cfg) {
         Configuration c = new Configuration();
+        c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, new MemorySize(cfg.job().stateMemoryBytes()));
         c.set(
                 ConfigOptions.key("metrics.reporter.bench.factory.class")
                         .stringType()

@@ -149,7 +149,11 @@ public final class LatencyBench {
                 },
                 "latency-reader");
         try (LocalFlink flink = LocalFlink.start(
-                o.workDir().resolve("flink-" + delivery), 1, cfg.job().parallelism(), 0)) {
+                o.workDir().resolve("flink-" + delivery),
+                1,
+                cfg.job().parallelism(),
+                0,
+                cfg.job().stateMemoryBytes())) {
             JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (flink.status(job) != JobStatus.RUNNING) {

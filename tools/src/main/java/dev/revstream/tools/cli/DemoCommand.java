@@ -128,7 +128,8 @@ public class DemoCommand implements Callable<Integer> {
                             work.resolve("flink"),
                             1,
                             cfg.job().parallelism(),
-                            cfg.job().restPort());
+                            cfg.job().restPort(),
+                            cfg.job().stateMemoryBytes());
                     StatusBoard board = new StatusBoard(cfg)) {
                 System.out.println("Flink:  " + flink.restAddress() + "  (REST API)");
                 JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);

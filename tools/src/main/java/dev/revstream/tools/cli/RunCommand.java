@@ -81,8 +81,12 @@ public class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("revstream: topic advice: " + advice);
         }
         Path state = Path.of(cfg.job().stateDir()).toAbsolutePath();
-        try (LocalFlink flink =
-                LocalFlink.start(state, 1, cfg.job().parallelism(), cfg.job().restPort())) {
+        try (LocalFlink flink = LocalFlink.start(
+                state,
+                1,
+                cfg.job().parallelism(),
+                cfg.job().restPort(),
+                cfg.job().stateMemoryBytes())) {
             System.out.println("Flink REST API: " + flink.restAddress());
             if (bounded) {
                 return runBounded(cfg, flink);

@@ -12,9 +12,11 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -44,7 +46,18 @@ public final class LocalFlink implements AutoCloseable {
         return start(workDir, taskManagers, slotsPerTaskManager, restPort, new Configuration());
     }
 
-    /** @param extra options over the defaults (the benchmark's metric reporter) */
+    /**
+     * @param stateMemoryBytes managed memory of each TaskManager: RocksDB's block cache and write buffers
+     *     ({@code job.state-memory})
+     */
+    public static LocalFlink start(
+            Path workDir, int taskManagers, int slotsPerTaskManager, int restPort, long stateMemoryBytes) {
+        Configuration c = new Configuration();
+        c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, new MemorySize(stateMemoryBytes));
+        return start(workDir, taskManagers, slotsPerTaskManager, restPort, c);
+    }
+
+    /** @param extra options over the defaults (the benchmark's metric reporter, the state memory) */
     public static LocalFlink start(
             Path workDir, int taskManagers, int slotsPerTaskManager, int restPort, Configuration extra) {
         Configuration c = new Configuration();
