@@ -20,14 +20,15 @@ import org.apache.flink.api.common.state.ValueState;
 
 /**
  * One account's correction log in keyed state: the snapshot of its journey at the start of the
- * correction horizon (one value, {@link AccountSnapshots}), the events applied since (they stay in the
- * event buffer, by time, up to {@link AccountState#appliedThrough}) and the late events waiting for the
- * next firing. It rewinds (replays the log without and with the late events from the snapshot) and
+ * correction horizon (one value, {@link AccountSnapshots}), the events applied since (the log, a map
+ * by time apart from the events still waiting, so that asking for the next waiting event does not read
+ * the log) and the late events waiting for the next firing. It rewinds (replays the log without and with the late events from the snapshot) and
  * folds the log into the snapshot as the horizon moves on; what the differences mean for the outputs
  * is the caller's.
  *
  * <p>State cleaning: the log loses its events older than the horizon at the fold, which the caller
- * plans as a wake-up ({@link #foldAt}) once the oldest is half a horizon past the horizon.
+ * plans as a wake-up ({@link #foldAt}) once the oldest is half a horizon past the horizon, or at once
+ * when the account has been quiet for a horizon ({@link #foldQuiet}).
  */
 final class AccountLog {
     private final long horizonMillis;
@@ -53,7 +54,7 @@ final class AccountLog {
             NavigableMap<Long, List<Event>> log) {}
 
     /**
-     * @param events the account's event buffer: waiting events after {@code appliedThrough}, its log before
+     * @param events the account's log: the events applied since the snapshot, by time
      * @param late the late events waiting, by time
      * @param rules the rule book, or null for none
      */
@@ -133,6 +134,36 @@ final class AccountLog {
         }
         a.snapshotAt = to;
         a.loggedFrom = oldestLeft;
+    }
+
+    /** Logs the events applied at {@code t}. */
+    void append(AccountState a, long t, List<Event> applied) throws Exception {
+        events.put(t, applied);
+        a.loggedFrom = a.loggedFrom == null ? t : Math.min(a.loggedFrom, t);
+    }
+
+    /**
+     * At the start of a firing at {@code t} of an account that has seen nothing since {@link #seenThrough}
+     * and that is a horizon or more before {@code t}: its live value as it stands (all its events up to
+     * there applied, time advanced to there, nothing after) is the snapshot at that instant, and the log
+     * goes. Most accounts are quiet for longer than a horizon between their events: this replaces their
+     * fold's replay by a copy. The snapshot is then older than a fold would make it, so events between it
+     * and the horizon are corrected rather than late.
+     *
+     * @param liveBytes the account's value as read at the firing's start, not yet changed; null for none
+     */
+    void foldQuiet(AccountState a, long t, byte[] liveBytes) throws Exception {
+        if (liveBytes == null || a.loggedFrom == null || a.snapshotAt == null || a.lateWaiting) {
+            return;
+        }
+        long seen = seenThrough(a);
+        if (seen > t - horizonMillis) {
+            return;
+        }
+        snapshot.update(liveBytes);
+        events.clear();
+        a.snapshotAt = seen;
+        a.loggedFrom = null;
     }
 
     /**

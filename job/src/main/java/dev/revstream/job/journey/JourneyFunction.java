@@ -86,14 +86,14 @@ import org.slf4j.LoggerFactory;
  * open deals live as long as the account does; a processing-time TTL ({@code ttl}) is only a
  * safety net for accounts that go silent forever.
  *
- * <p>Corrections (with a correction horizon, {@link AccountLog}): the buffer keeps the events applied,
- * as the account's log, and a snapshot of the account at the horizon's start is kept as one value
+ * <p>Corrections (with a correction horizon, {@link AccountLog}): the events applied move from the
+ * buffer to the account's log ({@code account-log}), and a snapshot of the account at the horizon's start is kept as one value
  * ({@link AccountSnapshots}). An event at or before the last instant the account fired at waits in
  * {@code late-events} for the next watermark; that firing rewinds to the snapshot, replays the log
  * without and with the waiting events ({@link JourneyReplay}) and emits the difference
  * ({@link JourneyCorrection}). The log is folded into the snapshot by a wake-up once its oldest
  * event is half a horizon older than the horizon, so state is bounded by about 1.5 horizons of the
- * account's events. An event older than the snapshot goes to {@link #LATE}.
+ * account's events; an account quiet for a horizon takes its live value as the snapshot instead. An event older than the snapshot goes to {@link #LATE}.
  *
  * <p>With a rule book, every firing also evaluates the rules ({@link AccountRules}) after the
  * journey has moved, and the account wakes up at each evaluation tick while anything is in a
@@ -271,7 +271,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             accountLog = new AccountLog(
                     horizonMillis,
                     staging.value(getRuntimeContext().getState(snapshotDesc)),
-                    pending,
+                    staging.map(getRuntimeContext()
+                            .getMapState(new MapStateDescriptor<>(
+                                    "account-log", Types.LONG, Types.LIST(Types.POJO(Event.class))))),
                     staging.map(getRuntimeContext()
                             .getMapState(new MapStateDescriptor<>(
                                     "late-events", Types.LONG, Types.LIST(Types.POJO(Event.class))))),
@@ -423,6 +425,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (accountLog != null && a.snapshotAt == null) {
             accountLog.start(a, fresh, t, store);
         }
+        if (accountLog != null && !fresh) {
+            accountLog.foldQuiet(a, t, loadedBytes);
+        }
         if (a.lateWaiting) {
             store = correctWaiting(store, ctx);
             a = store.account();
@@ -443,14 +448,10 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         journey.expireTombstones(t);
         List<Event> due = pending.get(t);
-        if (due != null && !excluded.isEmpty()) {
-            due.removeIf(e -> excluded.contains(identity(e)));
-            if (due.isEmpty()) {
-                pending.remove(t);
-                due = null;
-            } else {
-                pending.put(t, due); // out of the log: a replay must not meet it again
-            }
+        if (due != null) {
+            pending.remove(t);
+            due.removeIf(e -> excluded.contains(identity(e))); // out of the log: a replay must not meet them
+            due = due.isEmpty() ? null : due;
         }
         if (due != null) {
             due.sort(EventOrder.ORDER);
@@ -466,10 +467,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 }
             }
             applying = null;
-            if (horizonMillis > 0) {
-                a.loggedFrom = a.loggedFrom == null ? t : Math.min(a.loggedFrom, t); // kept: the account's log
-            } else {
-                pending.remove(t);
+            if (accountLog != null) {
+                accountLog.append(a, t, due);
             }
         }
         journey.advanceTo(t);
@@ -498,6 +497,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     /** The account's live value, or null for an account without state; state of an older layout moves over. */
     private LiveAccount load() throws Exception {
         byte[] bytes = live.value();
+        loadedBytes = bytes;
         if (bytes != null) {
             return codec.readLive(bytes);
         }
@@ -509,6 +509,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         save(moved); // with the old layout's removal, in this call's writes
         return moved;
     }
+
+    /** The account's value as {@link #load} read it (null for none or an older layout's), unchanged. */
+    private transient byte[] loadedBytes;
 
     private void save(LiveAccount l) throws Exception {
         live.update(codec.write(l));

@@ -138,9 +138,12 @@ class AccountSnapshotsTest {
             assertThat(read.journey().touches())
                     .usingRecursiveFieldByFieldElementComparator()
                     .containsExactlyElementsOf(touches);
-            assertThat(read.journey().dealMap().keySet()).containsExactlyElementsOf(store.dealMap().keySet());
-            assertThat(read.rules().tallyMap().keySet()).containsExactlyElementsOf(rules.tallyMap().keySet());
-            assertThat(read.rules().markMap().keySet()).containsExactlyElementsOf(rules.markMap().keySet());
+            assertThat(read.journey().dealMap().keySet())
+                    .containsExactlyElementsOf(store.dealMap().keySet());
+            assertThat(read.rules().tallyMap().keySet())
+                    .containsExactlyElementsOf(rules.tallyMap().keySet());
+            assertThat(read.rules().markMap().keySet())
+                    .containsExactlyElementsOf(rules.markMap().keySet());
         }
     }
 
