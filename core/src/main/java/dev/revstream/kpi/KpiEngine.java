@@ -188,6 +188,7 @@ public final class KpiEngine {
         long[] ends = store.nextEnds();
         if (ends != null) {
             boolean changed = false;
+            boolean prune = false;
             List<KpiWindow> windows = s.windows();
             for (int i = 0; i < windows.size(); i++) {
                 if (ends[i] != t) {
@@ -195,6 +196,7 @@ public final class KpiEngine {
                 }
                 KpiWindow w = windows.get(i);
                 long start = w.startOf(t - 1);
+                prune |= Math.floorDiv(start, PRUNE_EVERY_MILLIS) != Math.floorDiv(t, PRUNE_EVERY_MILLIS);
                 report(w, start, t, now);
                 store.forecasts().remove(w.name() + "|" + start);
                 long next = w.endOf(t);
@@ -211,7 +213,9 @@ public final class KpiEngine {
             if (changed) {
                 store.putNextEnds(ends);
                 store.marks().put(t, now.copy()); // the start of every window beginning here
-                forgetMarksBefore(t);
+                if (prune) {
+                    forgetMarksBefore(t);
+                }
             }
         }
         List<KpiFact> due = store.pending().get(t);
@@ -448,6 +452,14 @@ public final class KpiEngine {
             table.remove(k);
         }
     }
+
+    /**
+     * How often the books are pruned of what no report can look back to: at the first window end in each
+     * such period of time since the epoch. Each pruning reads every key of the books (every customer's ARR
+     * history): at every daily window end that was most of a key's firing. What stays a little longer is
+     * outside every report's range and not counted.
+     */
+    static final long PRUNE_EVERY_MILLIS = 7L * 24 * 60 * 60 * 1000;
 
     private void forgetMarksBefore(long t) throws Exception {
         long longest = s.lookbackMillis();

@@ -1,10 +1,12 @@
 package dev.revstream.job.state;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
@@ -161,8 +163,22 @@ public final class StagedState {
             if (writes.isEmpty() && !cleared) {
                 return state.keys();
             }
+            // as entries() orders them, without reading the values (a buffer of events asked for its times)
             List<K> keys = new ArrayList<>();
-            entries().forEach(e -> keys.add(e.getKey()));
+            Set<K> held = new HashSet<>();
+            if (!cleared) {
+                for (K k : state.keys()) {
+                    held.add(k);
+                    if (!writes.containsKey(k) || writes.get(k) != null) {
+                        keys.add(k);
+                    }
+                }
+            }
+            for (Map.Entry<K, V> w : writes.entrySet()) {
+                if (w.getValue() != null && !held.contains(w.getKey())) {
+                    keys.add(w.getKey());
+                }
+            }
             return keys;
         }
 
