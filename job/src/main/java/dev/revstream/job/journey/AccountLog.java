@@ -34,6 +34,7 @@ final class AccountLog {
     private final long horizonMillis;
     private final long foldEveryMillis;
     private final ValueState<byte[]> snapshot;
+    private final ValueState<byte[]> candidate;
     private final MapState<Long, List<Event>> events;
     private final MapState<Long, List<Event>> late;
     private final RuleBook rules;
@@ -54,6 +55,7 @@ final class AccountLog {
             NavigableMap<Long, List<Event>> log) {}
 
     /**
+     * @param candidate the account's next snapshot, while it is less than a horizon old
      * @param events the account's log: the events applied since the snapshot, by time
      * @param late the late events waiting, by time
      * @param rules the rule book, or null for none
@@ -61,6 +63,7 @@ final class AccountLog {
     AccountLog(
             long horizonMillis,
             ValueState<byte[]> snapshot,
+            ValueState<byte[]> candidate,
             MapState<Long, List<Event>> events,
             MapState<Long, List<Event>> late,
             RuleBook rules) {
@@ -68,6 +71,7 @@ final class AccountLog {
         this.horizonMillis = horizonMillis;
         this.foldEveryMillis = Math.max(1, horizonMillis / 2);
         this.snapshot = snapshot;
+        this.candidate = candidate;
         this.events = events;
         this.late = late;
     }
@@ -98,12 +102,15 @@ final class AccountLog {
 
     /** When the log next holds an event older than the horizon allows, or null. */
     Long foldAt(AccountState a) {
+        if (a.candidateAt != null) {
+            return a.candidateAt + horizonMillis;
+        }
         return a.loggedFrom != null ? a.loggedFrom + horizonMillis + foldEveryMillis : null;
     }
 
     /** At a firing at {@code t}: moves the snapshot to {@code t - horizon} if the log has grown past it. */
     void foldIfDue(AccountState a, long t, JourneySettings s, String accountId) throws Exception {
-        if (a.loggedFrom == null || a.loggedFrom > t - horizonMillis - foldEveryMillis) {
+        if (a.candidateAt != null || a.loggedFrom == null || a.loggedFrom > t - horizonMillis - foldEveryMillis) {
             return;
         }
         long to = t - horizonMillis;
@@ -143,27 +150,54 @@ final class AccountLog {
     }
 
     /**
-     * At the start of a firing at {@code t} of an account that has seen nothing since {@link #seenThrough}
-     * and that is a horizon or more before {@code t}: its live value as it stands (all its events up to
-     * there applied, time advanced to there, nothing after) is the snapshot at that instant, and the log
-     * goes. Most accounts are quiet for longer than a horizon between their events: this replaces their
-     * fold's replay by a copy. The snapshot is then older than a fold would make it, so events between it
-     * and the horizon are corrected rather than late.
+     * At the start of a firing at {@code t}, before anything changes: the account's live value as it stands
+     * is its state at {@link #seenThrough} (its events up to there applied, time advanced to there, nothing
+     * after), so it can become a snapshot without replaying the log. If that instant is a horizon or more
+     * before {@code t} (the account was quiet), it is the snapshot at once; else, if the account has no
+     * candidate, it is kept as the candidate, which becomes the snapshot at the first firing a horizon after
+     * it ({@link #foldAt}). Either way the log before the new snapshot goes. A snapshot so made can be older
+     * than a fold would make it: events between it and the horizon are then corrected rather than late. A
+     * correction with an event before the candidate drops the candidate ({@link #keep}); the log is then
+     * folded by replaying it, as before candidates.
      *
      * @param liveBytes the account's value as read at the firing's start, not yet changed; null for none
      */
-    void foldQuiet(AccountState a, long t, byte[] liveBytes) throws Exception {
+    void atFiringStart(AccountState a, long t, byte[] liveBytes) throws Exception {
         if (liveBytes == null || a.loggedFrom == null || a.snapshotAt == null || a.lateWaiting) {
             return;
         }
         long seen = seenThrough(a);
-        if (seen > t - horizonMillis) {
+        if (seen <= t - horizonMillis) {
+            moveSnapshot(a, seen, liveBytes);
             return;
         }
-        snapshot.update(liveBytes);
-        events.clear();
-        a.snapshotAt = seen;
-        a.loggedFrom = null;
+        if (a.candidateAt != null && a.candidateAt <= t - horizonMillis) {
+            moveSnapshot(a, a.candidateAt, candidate.value());
+        }
+        if (a.candidateAt == null && seen > a.snapshotAt && a.loggedFrom != null) {
+            candidate.update(liveBytes);
+            a.candidateAt = seen;
+        }
+    }
+
+    private void moveSnapshot(AccountState a, long at, byte[] bytes) throws Exception {
+        snapshot.update(bytes);
+        candidate.clear();
+        a.candidateAt = null;
+        a.snapshotAt = at;
+        Long oldestLeft = null;
+        List<Long> gone = new ArrayList<>();
+        for (Long logged : events.keys()) {
+            if (logged <= at) {
+                gone.add(logged);
+            } else if (oldestLeft == null || logged < oldestLeft) {
+                oldestLeft = logged;
+            }
+        }
+        for (Long logged : gone) {
+            events.remove(logged);
+        }
+        a.loggedFrom = oldestLeft;
     }
 
     /**
@@ -236,6 +270,10 @@ final class AccountLog {
     /** Puts the late events of a rewind into the log, in place; {@code c} is the corrected account. */
     void keep(AccountState c, List<Event> lateEvents, NavigableMap<Long, List<Event>> log) throws Exception {
         for (Event e : lateEvents) {
+            if (c.candidateAt != null && e.occurredAt() <= c.candidateAt) {
+                candidate.clear(); // it no longer is the account's state at its instant
+                c.candidateAt = null;
+            }
             events.put(e.occurredAt(), log.get(e.occurredAt()));
             c.loggedFrom = c.loggedFrom == null ? e.occurredAt() : Math.min(c.loggedFrom, e.occurredAt());
         }

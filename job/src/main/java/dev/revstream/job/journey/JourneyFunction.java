@@ -93,7 +93,9 @@ import org.slf4j.LoggerFactory;
  * without and with the waiting events ({@link JourneyReplay}) and emits the difference
  * ({@link JourneyCorrection}). The log is folded into the snapshot by a wake-up once its oldest
  * event is half a horizon older than the horizon, so state is bounded by about 1.5 horizons of the
- * account's events; an account quiet for a horizon takes its live value as the snapshot instead. An event older than the snapshot goes to {@link #LATE}.
+ * account's events; mostly, though, the snapshot is the account's live value kept at a firing's start
+ * until it is a horizon old ({@link AccountLog#atFiringStart}), which needs no replay, and state is
+ * bounded by about 2 horizons of events. An event older than the snapshot goes to {@link #LATE}.
  *
  * <p>With a rule book, every firing also evaluates the rules ({@link AccountRules}) after the
  * journey has moved, and the account wakes up at each evaluation tick while anything is in a
@@ -265,12 +267,16 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (horizonMillis > 0) {
             ValueStateDescriptor<byte[]> snapshotDesc = new ValueStateDescriptor<>(
                     "horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+            ValueStateDescriptor<byte[]> candidateDesc = new ValueStateDescriptor<>(
+                    "horizon-candidate", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
             if (ttl != null && !ttl.isZero()) {
                 snapshotDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+                candidateDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
             }
             accountLog = new AccountLog(
                     horizonMillis,
                     staging.value(getRuntimeContext().getState(snapshotDesc)),
+                    staging.value(getRuntimeContext().getState(candidateDesc)),
                     staging.map(getRuntimeContext()
                             .getMapState(new MapStateDescriptor<>(
                                     "account-log", Types.LONG, Types.LIST(Types.POJO(Event.class))))),
@@ -426,7 +432,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             accountLog.start(a, fresh, t, store);
         }
         if (accountLog != null && !fresh) {
-            accountLog.foldQuiet(a, t, loadedBytes);
+            accountLog.atFiringStart(a, t, loadedBytes);
         }
         if (a.lateWaiting) {
             store = correctWaiting(store, ctx);

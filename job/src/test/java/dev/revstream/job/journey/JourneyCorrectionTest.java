@@ -175,6 +175,37 @@ class JourneyCorrectionTest {
         h.close();
     }
 
+    /**
+     * The account's next snapshot is its live value kept at a firing's start; a late event before that
+     * instant makes it wrong, so it must not become the snapshot: a later correction rewinds to the
+     * snapshot and would lose the late event's deal.
+     */
+    @Test
+    void shouldNotMakeASnapshotOfALiveValueThatALateEventChanged() throws Exception {
+        var h = open();
+        send(h, deal("d1", "CREATED", T0).stage("DISCOVERY").amount(1_000).build());
+        h.processWatermark(T0);
+        send(h, touch("WEB_VISIT", T0 + 3 * DAY).build());
+        h.processWatermark(T0 + 3 * DAY); // its firing keeps the account as of T0 for its next snapshot
+        send(
+                h,
+                deal("d2", "CREATED", T0 - HOUR)
+                        .stage("DISCOVERY")
+                        .amount(2_000)
+                        .build()); // late, before T0
+        h.processWatermark(T0 + 3 * DAY + HOUR);
+        assertThat(StoredAccounts.of(h, "acct-1").journey().dealMap()).containsKeys("d1", "d2");
+        send(h, touch("WEB_VISIT", T0 + 9 * DAY).build());
+        h.processWatermark(T0 + 9 * DAY); // a horizon after T0: a new snapshot
+        send(h, touch("SALES_CALL", T0 + 8 * DAY).dealId("d1").build()); // late, after that snapshot
+        h.processWatermark(T0 + 9 * DAY + HOUR);
+        assertThat(side(h, JourneyFunction.LATE)).isEmpty();
+        assertThat(StoredAccounts.of(h, "acct-1").journey().dealMap())
+                .as("the late deal survives the second correction")
+                .containsKeys("d1", "d2");
+        h.close();
+    }
+
     @Test
     void shouldRouteAnEventOlderThanTheAccountsSnapshotToLate() throws Exception {
         var h = open();
