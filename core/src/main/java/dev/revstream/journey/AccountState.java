@@ -77,11 +77,6 @@ public class AccountState {
     public Long snapshotAt;
     /** Corrections: the oldest applied event still in the account's log (after the snapshot), or null. */
     public Long loggedFrom;
-    /**
-     * Corrections: the instant of the account's next snapshot, its live value kept as it was then, which
-     * becomes the snapshot once a horizon old; or null.
-     */
-    public Long candidateAt;
     /** Corrections: late events wait for the next firing, which corrects with them. */
     public boolean lateWaiting;
 
@@ -102,7 +97,6 @@ public class AccountState {
         appliedThrough = live.appliedThrough;
         snapshotAt = live.snapshotAt;
         loggedFrom = live.loggedFrom;
-        candidateAt = live.candidateAt;
         lateWaiting = live.lateWaiting;
     }
 

@@ -26,15 +26,16 @@ import org.apache.flink.api.common.state.ValueState;
  * folds the log into the snapshot as the horizon moves on; what the differences mean for the outputs
  * is the caller's.
  *
- * <p>State cleaning: the log loses its events older than the horizon at the fold, which the caller
- * plans as a wake-up ({@link #foldAt}) once the oldest is half a horizon past the horizon, or at once
- * when the account has been quiet for a horizon ({@link #foldQuiet}).
+ * <p>State cleaning: at the end of a firing, the log's events more than half a horizon past the
+ * horizon are folded into the snapshot ({@link #foldIfDue}); at the start of one, an account quiet
+ * for a horizon takes its live value as the snapshot and the log goes ({@link #foldQuiet}). The log
+ * grows only at firings, so no wake-up is needed for it (one would cost a firing per event for the
+ * many accounts whose events are further apart than the horizon).
  */
 final class AccountLog {
     private final long horizonMillis;
     private final long foldEveryMillis;
     private final ValueState<byte[]> snapshot;
-    private final ValueState<byte[]> candidate;
     private final MapState<Long, List<Event>> events;
     private final MapState<Long, List<Event>> late;
     private final RuleBook rules;
@@ -55,7 +56,6 @@ final class AccountLog {
             NavigableMap<Long, List<Event>> log) {}
 
     /**
-     * @param candidate the account's next snapshot, while it is less than a horizon old
      * @param events the account's log: the events applied since the snapshot, by time
      * @param late the late events waiting, by time
      * @param rules the rule book, or null for none
@@ -63,7 +63,6 @@ final class AccountLog {
     AccountLog(
             long horizonMillis,
             ValueState<byte[]> snapshot,
-            ValueState<byte[]> candidate,
             MapState<Long, List<Event>> events,
             MapState<Long, List<Event>> late,
             RuleBook rules) {
@@ -71,7 +70,6 @@ final class AccountLog {
         this.horizonMillis = horizonMillis;
         this.foldEveryMillis = Math.max(1, horizonMillis / 2);
         this.snapshot = snapshot;
-        this.candidate = candidate;
         this.events = events;
         this.late = late;
     }
@@ -100,17 +98,9 @@ final class AccountLog {
         return rules == null ? null : new RulesReplay(rules, s, accountId, snap.journey(), snap.rules());
     }
 
-    /** When the log next holds an event older than the horizon allows, or null. */
-    Long foldAt(AccountState a) {
-        if (a.candidateAt != null) {
-            return a.candidateAt + horizonMillis;
-        }
-        return a.loggedFrom != null ? a.loggedFrom + horizonMillis + foldEveryMillis : null;
-    }
-
     /** At a firing at {@code t}: moves the snapshot to {@code t - horizon} if the log has grown past it. */
     void foldIfDue(AccountState a, long t, JourneySettings s, String accountId) throws Exception {
-        if (a.candidateAt != null || a.loggedFrom == null || a.loggedFrom > t - horizonMillis - foldEveryMillis) {
+        if (a.loggedFrom == null || a.loggedFrom > t - horizonMillis - foldEveryMillis) {
             return;
         }
         long to = t - horizonMillis;
@@ -150,54 +140,27 @@ final class AccountLog {
     }
 
     /**
-     * At the start of a firing at {@code t}, before anything changes: the account's live value as it stands
-     * is its state at {@link #seenThrough} (its events up to there applied, time advanced to there, nothing
-     * after), so it can become a snapshot without replaying the log. If that instant is a horizon or more
-     * before {@code t} (the account was quiet), it is the snapshot at once; else, if the account has no
-     * candidate, it is kept as the candidate, which becomes the snapshot at the first firing a horizon after
-     * it ({@link #foldAt}). Either way the log before the new snapshot goes. A snapshot so made can be older
-     * than a fold would make it: events between it and the horizon are then corrected rather than late. A
-     * correction with an event before the candidate drops the candidate ({@link #keep}); the log is then
-     * folded by replaying it, as before candidates.
+     * At the start of a firing at {@code t} of an account that has seen nothing since {@link #seenThrough}
+     * and that is a horizon or more before {@code t}: its live value as it stands (all its events up to
+     * there applied, time advanced to there, nothing after) is the snapshot at that instant, and the log
+     * goes. Most accounts are quiet for longer than a horizon between their events: this replaces their
+     * fold's replay by a copy. The snapshot is then older than a fold would make it, so events between it
+     * and the horizon are corrected rather than late.
      *
      * @param liveBytes the account's value as read at the firing's start, not yet changed; null for none
      */
-    void atFiringStart(AccountState a, long t, byte[] liveBytes) throws Exception {
+    void foldQuiet(AccountState a, long t, byte[] liveBytes) throws Exception {
         if (liveBytes == null || a.loggedFrom == null || a.snapshotAt == null || a.lateWaiting) {
             return;
         }
         long seen = seenThrough(a);
-        if (seen <= t - horizonMillis) {
-            moveSnapshot(a, seen, liveBytes);
+        if (seen > t - horizonMillis) {
             return;
         }
-        if (a.candidateAt != null && a.candidateAt <= t - horizonMillis) {
-            moveSnapshot(a, a.candidateAt, candidate.value());
-        }
-        if (a.candidateAt == null && seen > a.snapshotAt && a.loggedFrom != null) {
-            candidate.update(liveBytes);
-            a.candidateAt = seen;
-        }
-    }
-
-    private void moveSnapshot(AccountState a, long at, byte[] bytes) throws Exception {
-        snapshot.update(bytes);
-        candidate.clear();
-        a.candidateAt = null;
-        a.snapshotAt = at;
-        Long oldestLeft = null;
-        List<Long> gone = new ArrayList<>();
-        for (Long logged : events.keys()) {
-            if (logged <= at) {
-                gone.add(logged);
-            } else if (oldestLeft == null || logged < oldestLeft) {
-                oldestLeft = logged;
-            }
-        }
-        for (Long logged : gone) {
-            events.remove(logged);
-        }
-        a.loggedFrom = oldestLeft;
+        snapshot.update(liveBytes);
+        events.clear();
+        a.snapshotAt = seen;
+        a.loggedFrom = null;
     }
 
     /**
@@ -270,10 +233,6 @@ final class AccountLog {
     /** Puts the late events of a rewind into the log, in place; {@code c} is the corrected account. */
     void keep(AccountState c, List<Event> lateEvents, NavigableMap<Long, List<Event>> log) throws Exception {
         for (Event e : lateEvents) {
-            if (c.candidateAt != null && e.occurredAt() <= c.candidateAt) {
-                candidate.clear(); // it no longer is the account's state at its instant
-                c.candidateAt = null;
-            }
             events.put(e.occurredAt(), log.get(e.occurredAt()));
             c.loggedFrom = c.loggedFrom == null ? e.occurredAt() : Math.min(c.loggedFrom, e.occurredAt());
         }

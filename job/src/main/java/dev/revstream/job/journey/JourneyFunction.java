@@ -91,11 +91,11 @@ import org.slf4j.LoggerFactory;
  * ({@link AccountSnapshots}). An event at or before the last instant the account fired at waits in
  * {@code late-events} for the next watermark; that firing rewinds to the snapshot, replays the log
  * without and with the waiting events ({@link JourneyReplay}) and emits the difference
- * ({@link JourneyCorrection}). The log is folded into the snapshot by a wake-up once its oldest
- * event is half a horizon older than the horizon, so state is bounded by about 1.5 horizons of the
- * account's events; mostly, though, the snapshot is the account's live value kept at a firing's start
- * until it is a horizon old ({@link AccountLog#atFiringStart}), which needs no replay, and state is
- * bounded by about 2 horizons of events. An event older than the snapshot goes to {@link #LATE}.
+ * ({@link JourneyCorrection}). At the end of a firing, the log's events more than half a horizon past
+ * the horizon are folded into the snapshot by a replay; an account quiet for a horizon takes its live
+ * value as its snapshot at the start of its next firing instead. The log grows only at firings, so
+ * no wake-up is needed to bound it: state is bounded by about 1.5 horizons of the account's events
+ * before its last firing. An event older than the snapshot goes to {@link #LATE}.
  *
  * <p>With a rule book, every firing also evaluates the rules ({@link AccountRules}) after the
  * journey has moved, and the account wakes up at each evaluation tick while anything is in a
@@ -267,16 +267,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (horizonMillis > 0) {
             ValueStateDescriptor<byte[]> snapshotDesc = new ValueStateDescriptor<>(
                     "horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-            ValueStateDescriptor<byte[]> candidateDesc = new ValueStateDescriptor<>(
-                    "horizon-candidate", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
             if (ttl != null && !ttl.isZero()) {
                 snapshotDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
-                candidateDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
             }
             accountLog = new AccountLog(
                     horizonMillis,
                     staging.value(getRuntimeContext().getState(snapshotDesc)),
-                    staging.value(getRuntimeContext().getState(candidateDesc)),
                     staging.map(getRuntimeContext()
                             .getMapState(new MapStateDescriptor<>(
                                     "account-log", Types.LONG, Types.LIST(Types.POJO(Event.class))))),
@@ -433,7 +429,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             accountLog.start(a, fresh, t, store);
         }
         if (accountLog != null && !fresh) {
-            accountLog.atFiringStart(a, t, loadedBytes);
+            accountLog.foldQuiet(a, t, loadedBytes);
         }
         if (a.lateWaiting) {
             store = correctWaiting(store, ctx);
@@ -483,7 +479,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (accountLog != null) {
             accountLog.foldIfDue(a, t, effective, ctx.getCurrentKey());
         }
-        Long next = earliest(journey.nextWakeUp(t), foldAt(a));
+        Long next = journey.nextWakeUp(t);
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
             accountRules.evaluate(
                     t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, buffer);
@@ -586,18 +582,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     // ---- corrections ---------------------------------------------------------------------------
 
-    /** When the account's log is next due to fold, or null (none without corrections). */
-    private Long foldAt(AccountState a) {
-        return accountLog == null ? null : accountLog.foldAt(a);
-    }
-
-    private static Long earliest(Long x, Long y) {
-        if (x == null || y == null) {
-            return x == null ? y : x;
-        }
-        return Long.valueOf(Math.min(x, y));
-    }
-
     /**
      * An event at or before the last instant the account fired at: one older than the account's
      * snapshot is late for good; any other waits for the next watermark, when {@link #correctWaiting}
@@ -686,7 +670,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     /** Registers the account's next wake-up where it is earlier than the one registered. */
     private void registerWakeUp(AccountState c, Context ctx, Journey journey) {
-        Long next = earliest(journey.nextWakeUp(c.appliedThrough), foldAt(c));
+        Long next = journey.nextWakeUp(c.appliedThrough);
         boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
         if (next != null && !afterAsOf && (c.wakeUp == null || next < c.wakeUp)) {
             ctx.timerService().registerEventTimeTimer(next);

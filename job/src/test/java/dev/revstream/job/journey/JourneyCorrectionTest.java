@@ -176,17 +176,17 @@ class JourneyCorrectionTest {
     }
 
     /**
-     * The account's next snapshot is its live value kept at a firing's start; a late event before that
-     * instant makes it wrong, so it must not become the snapshot: a later correction rewinds to the
-     * snapshot and would lose the late event's deal.
+     * A late event corrected into the account must be in every snapshot made after it: a later
+     * correction rewinds to the snapshot and would otherwise lose the late event's deal. (A snapshot
+     * kept from the live value before the late event arrived lost it; found while trying that.)
      */
     @Test
-    void shouldNotMakeASnapshotOfALiveValueThatALateEventChanged() throws Exception {
+    void shouldKeepALateEventInTheSnapshotsMadeAfterIt() throws Exception {
         var h = open();
         send(h, deal("d1", "CREATED", T0).stage("DISCOVERY").amount(1_000).build());
         h.processWatermark(T0);
         send(h, touch("WEB_VISIT", T0 + 3 * DAY).build());
-        h.processWatermark(T0 + 3 * DAY); // its firing keeps the account as of T0 for its next snapshot
+        h.processWatermark(T0 + 3 * DAY);
         send(
                 h,
                 deal("d2", "CREATED", T0 - HOUR)
