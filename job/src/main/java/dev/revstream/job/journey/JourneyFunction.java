@@ -4,21 +4,16 @@ import dev.revstream.actions.AccountRules;
 import dev.revstream.actions.Recommendation;
 import dev.revstream.actions.Recommender;
 import dev.revstream.actions.RuleBook;
-import dev.revstream.actions.RuleMark;
 import dev.revstream.actions.RuleSet;
 import dev.revstream.actions.RuleSpec;
-import dev.revstream.actions.TouchTally;
 import dev.revstream.alerts.Alert;
 import dev.revstream.attribution.AttributionRecord;
-import dev.revstream.attribution.Touch;
 import dev.revstream.job.RunSummary;
 import dev.revstream.job.settings.JobParameters;
 import dev.revstream.job.state.RecordFailures;
 import dev.revstream.job.state.StagedState;
 import dev.revstream.journey.AccountState;
-import dev.revstream.journey.DealState;
 import dev.revstream.journey.EventOrder;
-import dev.revstream.journey.HealthBucket;
 import dev.revstream.journey.Journey;
 import dev.revstream.journey.JourneyCorrection;
 import dev.revstream.journey.JourneyOutput;
@@ -51,7 +46,6 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -132,11 +126,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private final long horizonMillis;
 
     /** The account's journey and rule state, one value ({@link LiveAccount}). */
-    private transient ValueState<byte[]> live;
-    /** The account's state as releases before the one-value layout kept it, moved over on first use. */
-    private transient LegacyAccountState legacy;
+    private transient AccountValues accounts;
 
-    private transient AccountSnapshots codec;
     private transient MapState<Long, List<Event>> pending;
     private transient Counter alertsOut;
     private transient Map<String, Counter> alertsByType;
@@ -198,31 +189,13 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     @Override
     public void open(OpenContext ctx) {
         JourneySettings s = settingsWithAsOf();
-        ValueStateDescriptor<AccountState> accountDesc =
-                new ValueStateDescriptor<>("account", Types.POJO(AccountState.class));
-        MapStateDescriptor<String, DealState> dealsDesc =
-                new MapStateDescriptor<>("deals", Types.STRING, Types.POJO(DealState.class));
-        MapStateDescriptor<String, DealState> closedDesc =
-                new MapStateDescriptor<>("closed-deals", Types.STRING, Types.POJO(DealState.class));
-        MapStateDescriptor<Long, HealthBucket> signalsDesc =
-                new MapStateDescriptor<>("health-signals", Types.LONG, Types.POJO(HealthBucket.class));
         staging = new StagedState();
         emissions = new ArrayList<>();
         ValueStateDescriptor<byte[]> liveDesc =
                 new ValueStateDescriptor<>("account-live", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-        MapStateDescriptor<Long, List<Touch>> touchesDesc =
-                new MapStateDescriptor<>("touches", Types.LONG, Types.LIST(Types.POJO(Touch.class)));
         if (ttl != null && !ttl.isZero()) {
-            StateTtlConfig cfg = StateTtlConfig.newBuilder(ttl).build();
-            liveDesc.enableTimeToLive(cfg);
-            accountDesc.enableTimeToLive(cfg);
-            dealsDesc.enableTimeToLive(cfg);
-            closedDesc.enableTimeToLive(cfg);
-            signalsDesc.enableTimeToLive(cfg);
-            touchesDesc.enableTimeToLive(cfg);
+            liveDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         }
-        live = staging.value(getRuntimeContext().getState(liveDesc));
-        codec = new AccountSnapshots();
         pending = staging.map(getRuntimeContext()
                 .getMapState(
                         new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class)))));
@@ -234,28 +207,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         rules = ruleSet.enabled()
                 ? RuleBook.compile(ruleSet)
                 : null; // validated at start-up already: compiled once here
-        MapState<Long, TouchTally> tallies = null;
-        MapState<String, RuleMark> marks = null;
-        if (rules != null) { // registered only with rules, as before: a savepoint without them has none
-            MapStateDescriptor<Long, TouchTally> talliesDesc =
-                    new MapStateDescriptor<>("touch-tallies", Types.LONG, Types.POJO(TouchTally.class));
-            MapStateDescriptor<String, RuleMark> marksDesc =
-                    new MapStateDescriptor<>("rule-marks", Types.STRING, Types.POJO(RuleMark.class));
-            if (ttl != null && !ttl.isZero()) {
-                talliesDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
-                marksDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
-            }
-            tallies = staging.map(getRuntimeContext().getMapState(talliesDesc));
-            marks = staging.map(getRuntimeContext().getMapState(marksDesc));
-        }
-        legacy = new LegacyAccountState(
-                staging.value(getRuntimeContext().getState(accountDesc)),
-                staging.map(getRuntimeContext().getMapState(dealsDesc)),
-                staging.map(getRuntimeContext().getMapState(closedDesc)),
-                staging.map(getRuntimeContext().getMapState(signalsDesc)),
-                staging.map(getRuntimeContext().getMapState(touchesDesc)),
-                tallies,
-                marks);
+        accounts = new AccountValues(
+                staging.value(getRuntimeContext().getState(liveDesc)),
+                LegacyAccountState.register(getRuntimeContext(), staging, ttl, rules != null));
         actionsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recommendations");
         ruleFailures =
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
@@ -339,7 +293,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         // an account fires at most up to the watermark (and before a restore, up to firedUpTo): only an event
         // behind those can be behind its account
         if (horizonMillis > 0 && e.occurredAt() <= Math.max(ctx.timerService().currentWatermark(), firedUpTo)) {
-            LiveAccount l = load();
+            LiveAccount l = accounts.load();
             if (l != null
                     && l.account().appliedThrough != null
                     && e.occurredAt() <= AccountLog.seenThrough(l.account())) {
@@ -416,10 +370,10 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     private void fire(long t, OnTimerContext ctx, Set<String> excluded) throws Exception {
         buffer.known(Long.MIN_VALUE, Long.MAX_VALUE); // nothing known of this key's buffer yet
-        LiveAccount store = load();
+        LiveAccount store = accounts.load();
         boolean fresh = store == null;
         if (fresh) {
-            store = LiveAccount.of(codec.read(null), codec);
+            store = accounts.fresh();
         }
         AccountState a = store.account();
         if (a.wakeUp != null && a.wakeUp <= t) {
@@ -429,7 +383,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             accountLog.start(a, fresh, t, store);
         }
         if (accountLog != null && !fresh) {
-            accountLog.foldQuiet(a, t, loadedBytes);
+            accountLog.foldQuiet(a, t, accounts.loadedBytes());
         }
         if (a.lateWaiting) {
             store = correctWaiting(store, ctx);
@@ -494,36 +448,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             ctx.timerService().registerEventTimeTimer(next);
             a.wakeUp = next;
         }
-        save(store);
-    }
-
-    /** The account's live value, or null for an account without state; state of an older layout moves over. */
-    private LiveAccount load() throws Exception {
-        byte[] bytes = live.value();
-        loadedBytes = bytes;
-        if (bytes != null) {
-            return codec.readLive(bytes);
-        }
-        AccountSnapshots.Snapshot old = legacy.take();
-        if (old == null) {
-            return null;
-        }
-        LiveAccount moved = LiveAccount.of(old, codec);
-        save(moved); // with the old layout's removal, in this call's writes
-        return moved;
-    }
-
-    /** The account's value as {@link #load} read it (null for none or an older layout's), unchanged. */
-    private transient byte[] loadedBytes;
-
-    private void save(LiveAccount l) throws Exception {
-        live.update(codec.write(l));
+        accounts.save(store);
     }
 
     /** What keyed state holds for the current key (tests: what an account keeps), or null for nothing. */
     AccountSnapshots.Snapshot stored() throws Exception {
-        byte[] bytes = live.value();
-        return bytes == null ? null : codec.read(bytes);
+        return accounts.stored();
     }
 
     // ---- failures of one record ----------------------------------------------------------------
@@ -610,12 +540,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             // the end of a bounded input: no later firing comes
             LiveAccount c = correctWaiting(l, ctx);
             registerWakeUp(c.account(), ctx, new Journey(effective, ctx.getCurrentKey(), c, new JourneyRecording()));
-            save(c);
+            accounts.save(c);
         } else if (!a.lateWaiting) {
             a.lateWaiting = true;
             // never behind the account (just after a restore the watermark is not known yet)
             ctx.timerService().registerEventTimeTimer(Math.max(watermark, AccountLog.seenThrough(a)) + 1);
-            save(l);
+            accounts.save(l);
         }
     }
 
@@ -665,7 +595,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         c.keepBookkeepingOf(a, rules != null);
         c.appliedThrough = AccountLog.seenThrough(a); // the replays fired through there
         accountLog.keep(c, late, rewind.log());
-        return LiveAccount.of(rewind.corrected(), codec);
+        return accounts.of(rewind.corrected());
     }
 
     /** Registers the account's next wake-up where it is earlier than the one registered. */
