@@ -15,14 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
 /**
  * One account's correction log in keyed state: the snapshot of its journey at the start of the
- * correction horizon (one value, {@link AccountSnapshots}), the events applied since (the log, a map
- * by time apart from the events still waiting, so that asking for the next waiting event does not read
- * the log) and the late events waiting for the next firing. It rewinds (replays the log without and with the late events from the snapshot) and
+ * correction horizon (one value, {@link AccountSnapshots}), the events applied since (the log: one
+ * list, appended at each firing without a read, read whole only by a fold or a rewind) and the late
+ * events waiting for the next firing. It rewinds (replays the log without and with the late events from the snapshot) and
  * folds the log into the snapshot as the horizon moves on; what the differences mean for the outputs
  * is the caller's.
  *
@@ -36,14 +37,13 @@ final class AccountLog {
     private final long horizonMillis;
     private final long foldEveryMillis;
     private final ValueState<byte[]> snapshot;
-    private final MapState<Long, List<Event>> events;
+    private final ListState<Event> events;
     private final MapState<Long, List<Event>> late;
     private final RuleBook rules;
     private final AccountSnapshots snapshots = new AccountSnapshots();
 
     /**
-     * A rewind's outcome: what changes, the corrected journey and rule state, and the log with the late
-     * events in it.
+     * A rewind's outcome: what changes, and the corrected journey and rule state.
      *
      * @param retractedActions recommendations that no longer hold
      * @param actions recommendations that are new
@@ -52,18 +52,17 @@ final class AccountLog {
             JourneyCorrection correction,
             List<Recommendation> retractedActions,
             List<Recommendation> actions,
-            AccountSnapshots.Snapshot corrected,
-            NavigableMap<Long, List<Event>> log) {}
+            AccountSnapshots.Snapshot corrected) {}
 
     /**
-     * @param events the account's log: the events applied since the snapshot, by time
+     * @param events the account's log: the events applied since the snapshot
      * @param late the late events waiting, by time
      * @param rules the rule book, or null for none
      */
     AccountLog(
             long horizonMillis,
             ValueState<byte[]> snapshot,
-            MapState<Long, List<Event>> events,
+            ListState<Event> events,
             MapState<Long, List<Event>> late,
             RuleBook rules) {
         this.rules = rules;
@@ -105,13 +104,17 @@ final class AccountLog {
         }
         long to = t - horizonMillis;
         NavigableMap<Long, List<Event>> folded = new TreeMap<>();
+        List<Event> left = new ArrayList<>();
         Long oldestLeft = null;
-        for (Map.Entry<Long, List<Event>> e : events.entries()) {
-            long at = e.getKey();
+        for (Event e : events.get()) {
+            long at = e.occurredAt();
             if (at <= to) {
-                folded.put(at, e.getValue());
-            } else if (at <= a.appliedThrough && (oldestLeft == null || at < oldestLeft)) {
-                oldestLeft = at;
+                folded.computeIfAbsent(at, k -> new ArrayList<>(1)).add(e);
+            } else {
+                left.add(e);
+                if (at <= a.appliedThrough && (oldestLeft == null || at < oldestLeft)) {
+                    oldestLeft = at;
+                }
             }
         }
         AccountSnapshots.Snapshot snap = snapshots.read(snapshot.value());
@@ -126,16 +129,14 @@ final class AccountLog {
                 replayOf(snap, s, accountId),
                 to);
         snapshot.update(snapshots.write(snap));
-        for (Long at : folded.keySet()) {
-            events.remove(at);
-        }
+        events.update(left);
         a.snapshotAt = to;
         a.loggedFrom = oldestLeft;
     }
 
     /** Logs the events applied at {@code t}. */
     void append(AccountState a, long t, List<Event> applied) throws Exception {
-        events.put(t, applied);
+        events.addAll(applied);
         a.loggedFrom = a.loggedFrom == null ? t : Math.min(a.loggedFrom, t);
     }
 
@@ -202,9 +203,9 @@ final class AccountLog {
         byte[] snapBytes = snapshot.value();
         long through = seenThrough(a);
         NavigableMap<Long, List<Event>> log = new TreeMap<>();
-        for (Map.Entry<Long, List<Event>> e : events.entries()) {
-            if (e.getKey() > a.snapshotAt && e.getKey() <= through) {
-                log.put(e.getKey(), e.getValue());
+        for (Event e : events.get()) {
+            if (e.occurredAt() > a.snapshotAt && e.occurredAt() <= through) {
+                log.computeIfAbsent(e.occurredAt(), k -> new ArrayList<>(1)).add(e);
             }
         }
         AccountSnapshots.Snapshot was = snapshots.read(snapBytes);
@@ -226,14 +227,13 @@ final class AccountLog {
                 JourneyCorrection.between(before, after),
                 JourneyCorrection.minus(was0, now0),
                 JourneyCorrection.minus(now0, was0),
-                corrected,
-                log);
+                corrected);
     }
 
-    /** Puts the late events of a rewind into the log, in place; {@code c} is the corrected account. */
-    void keep(AccountState c, List<Event> lateEvents, NavigableMap<Long, List<Event>> log) throws Exception {
+    /** Puts the late events of a rewind into the log; {@code c} is the corrected account. */
+    void keep(AccountState c, List<Event> lateEvents) throws Exception {
+        events.addAll(lateEvents);
         for (Event e : lateEvents) {
-            events.put(e.occurredAt(), log.get(e.occurredAt()));
             c.loggedFrom = c.loggedFrom == null ? e.occurredAt() : Math.min(c.loggedFrom, e.occurredAt());
         }
     }

@@ -43,7 +43,6 @@ import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -128,7 +127,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     /** The account's journey and rule state, one value ({@link LiveAccount}). */
     private transient AccountValues accounts;
 
-    private transient MapState<Long, List<Event>> pending;
+    private transient WaitingEvents waiting;
     private transient Counter alertsOut;
     private transient Map<String, Counter> alertsByType;
     private transient Counter ignoredOut;
@@ -196,14 +195,16 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (ttl != null && !ttl.isZero()) {
             liveDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         }
-        pending = staging.map(getRuntimeContext()
-                .getMapState(
-                        new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class)))));
+        waiting = new WaitingEvents(
+                staging.list(getRuntimeContext()
+                        .getListState(new ListStateDescriptor<>("waiting-events", Types.POJO(Event.class)))),
+                staging.map(getRuntimeContext()
+                        .getMapState(new MapStateDescriptor<>(
+                                "pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class))))));
         alertsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("alerts");
         alertsByType = new HashMap<>();
         ignoredOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ignoredEvents");
         effective = s;
-        buffer = new Buffer();
         rules = ruleSet.enabled()
                 ? RuleBook.compile(ruleSet)
                 : null; // validated at start-up already: compiled once here
@@ -227,9 +228,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             accountLog = new AccountLog(
                     horizonMillis,
                     staging.value(getRuntimeContext().getState(snapshotDesc)),
-                    staging.map(getRuntimeContext()
-                            .getMapState(new MapStateDescriptor<>(
-                                    "account-log", Types.LONG, Types.LIST(Types.POJO(Event.class))))),
+                    staging.list(getRuntimeContext()
+                            .getListState(new ListStateDescriptor<>("account-log-events", Types.POJO(Event.class)))),
                     staging.map(getRuntimeContext()
                             .getMapState(new MapStateDescriptor<>(
                                     "late-events", Types.LONG, Types.LIST(Types.POJO(Event.class))))),
@@ -241,7 +241,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     }
 
     private transient JourneySettings effective;
-    private transient Buffer buffer;
 
     /** The as-of time of a bounded run arrives as a global job parameter. */
     private JourneySettings settingsWithAsOf() {
@@ -293,7 +292,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         // an account fires at most up to the watermark (and before a restore, up to firedUpTo): only an event
         // behind those can be behind its account
         if (horizonMillis > 0 && e.occurredAt() <= Math.max(ctx.timerService().currentWatermark(), firedUpTo)) {
-            LiveAccount l = accounts.load();
+            LiveAccount l = loadAccount();
             if (l != null
                     && l.account().appliedThrough != null
                     && e.occurredAt() <= AccountLog.seenThrough(l.account())) {
@@ -301,20 +300,22 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 return;
             }
         }
-        List<Event> at = pending.get(e.occurredAt());
-        if (at == null) {
-            at = new ArrayList<>(1);
-            ctx.timerService().registerEventTimeTimer(e.occurredAt());
-        } else if (at.size() >= ErrorCode.MAX_EVENTS_PER_INSTANT) {
-            instantFull(e, ctx); // the instant's list is read and written whole: each more would cost more
-            return;
+        waiting.add(e);
+        ctx.timerService().registerEventTimeTimer(e.occurredAt()); // once per instant: Flink keeps one
+    }
+
+    /** The account's value; at its first call after a restore of 0.1.0, its waiting events move over too. */
+    private LiveAccount loadAccount() throws Exception {
+        LiveAccount l = accounts.load();
+        if (accounts.loadedBytes() == null) {
+            waiting.moveIn();
         }
-        at.add(e);
-        pending.put(e.occurredAt(), at);
+        return l;
     }
 
     private void instantFull(Event e, Context ctx) {
-        ctx.output(
+        output(
+                ctx,
                 DEAD_LETTERS,
                 RecordFailures.ofEvent(
                         ErrorCode.INSTANT_FULL,
@@ -329,7 +330,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 e.ingestedAt(),
                 QualityOutcome.REJECTED,
                 ErrorCode.INSTANT_FULL,
-                s -> ctx.output(QUALITY, s));
+                s -> output(ctx, QUALITY, s));
     }
 
     /**
@@ -369,8 +370,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient Event applying;
 
     private void fire(long t, OnTimerContext ctx, Set<String> excluded) throws Exception {
-        buffer.known(Long.MIN_VALUE, Long.MAX_VALUE); // nothing known of this key's buffer yet
-        LiveAccount store = accounts.load();
+        LiveAccount store = loadAccount();
+        waiting.read();
         boolean fresh = store == null;
         if (fresh) {
             store = accounts.fresh();
@@ -404,9 +405,13 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             accountRules.catchUp(Math.min(t, effective.asOf() == null ? t : effective.asOf() + 1));
         }
         journey.expireTombstones(t);
-        List<Event> due = dueAt(t);
+        List<Event> due = waiting.take(t);
+        if (due != null && due.size() > ErrorCode.MAX_EVENTS_PER_INSTANT) {
+            // the instant's events are applied and logged as one: each more would cost more
+            due.subList(ErrorCode.MAX_EVENTS_PER_INSTANT, due.size()).forEach(e -> instantFull(e, ctx));
+            due = new ArrayList<>(due.subList(0, ErrorCode.MAX_EVENTS_PER_INSTANT));
+        }
         if (due != null) {
-            pending.remove(t);
             due.removeIf(e -> excluded.contains(identity(e))); // out of the log: a replay must not meet them
             due = due.isEmpty() ? null : due;
         }
@@ -436,7 +441,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         Long next = journey.nextWakeUp(t);
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
             accountRules.evaluate(
-                    t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, buffer);
+                    t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, waiting::nextAfter);
             Long rulesNext = accountRules.nextWakeUp(effective.asOf());
             boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && effective.asOf() == null;
             if (rulesNext != null && !endOfInput) {
@@ -448,6 +453,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             ctx.timerService().registerEventTimeTimer(next);
             a.wakeUp = next;
         }
+        waiting.write();
         accounts.save(store);
     }
 
@@ -594,7 +600,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         AccountState c = rewind.corrected().journey().account();
         c.keepBookkeepingOf(a, rules != null);
         c.appliedThrough = AccountLog.seenThrough(a); // the replays fired through there
-        accountLog.keep(c, late, rewind.log());
+        accountLog.keep(c, late);
         return accounts.of(rewind.corrected());
     }
 
@@ -655,55 +661,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             return t + 1; // the end of input without an as-of time: nothing after it is due
         }
         return Math.max(until, t + 1);
-    }
-
-    /** The account's buffered events, read (one iterator) only when the rules ask. */
-    /**
-     * The events buffered for {@code t}, or null. With rules, one pass over the buffer also finds the next
-     * instant after t, which the rules ask for at most firings: one iterator instead of a read and an iterator.
-     */
-    private List<Event> dueAt(long t) throws Exception {
-        if (rules == null) {
-            return pending.get(t);
-        }
-        List<Event> due = null;
-        long next = Long.MAX_VALUE;
-        for (Map.Entry<Long, List<Event>> w : pending.entries()) {
-            long at = w.getKey();
-            if (at == t) {
-                due = w.getValue(); // the only value read
-            } else if (at > t && at < next) {
-                next = at;
-            }
-        }
-        buffer.known(t, next);
-        return due;
-    }
-
-    private final class Buffer implements AccountRules.Buffer {
-        /** The firing's instant and the next buffered instant after it, as {@link #dueAt} found them. */
-        private long knownAt = Long.MIN_VALUE;
-
-        private long knownNext;
-
-        void known(long t, long next) {
-            knownAt = t;
-            knownNext = next;
-        }
-
-        @Override
-        public long nextEventAfter(long t) throws Exception {
-            if (t == knownAt) {
-                return knownNext;
-            }
-            long next = Long.MAX_VALUE;
-            for (Long at : pending.keys()) {
-                if (at > t) {
-                    next = Math.min(next, at);
-                }
-            }
-            return next;
-        }
     }
 
     /** Recommendations and rule failures on side outputs. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
@@ -32,6 +33,12 @@ public final class StagedState {
         StagedMap<K, V> m = new StagedMap<>(state);
         all.add(m);
         return m;
+    }
+
+    public <T> ListState<T> list(ListState<T> state) {
+        StagedList<T> l = new StagedList<>(state);
+        all.add(l);
+        return l;
     }
 
     public <T> ValueState<T> value(ValueState<T> state) {
@@ -229,6 +236,78 @@ public final class StagedState {
         public void discard() {
             writes.clear();
             cleared = false;
+        }
+    }
+
+    /**
+     * Staged writes of a list: appends (RocksDB merges them without reading the list) or a replacement.
+     * {@code get} returns a copy the caller may keep.
+     */
+    private static final class StagedList<T> implements ListState<T>, Staged {
+        private final ListState<T> state;
+        private final List<T> appended = new ArrayList<>();
+        /** The list that replaces the state's, or null for none. */
+        private List<T> replaced;
+
+        StagedList(ListState<T> state) {
+            this.state = state;
+        }
+
+        @Override
+        public Iterable<T> get() throws Exception {
+            List<T> all = new ArrayList<>();
+            if (replaced != null) {
+                all.addAll(replaced);
+            } else {
+                Iterable<T> held = state.get();
+                if (held != null) {
+                    held.forEach(all::add);
+                }
+            }
+            all.addAll(appended);
+            return all;
+        }
+
+        @Override
+        public void add(T value) {
+            appended.add(value);
+        }
+
+        @Override
+        public void addAll(List<T> values) {
+            appended.addAll(values);
+        }
+
+        @Override
+        public void update(List<T> values) {
+            replaced = new ArrayList<>(values);
+            appended.clear();
+        }
+
+        @Override
+        public void clear() {
+            update(List.of());
+        }
+
+        @Override
+        public void commit() throws Exception {
+            if (replaced != null) {
+                replaced.addAll(appended);
+                if (replaced.isEmpty()) {
+                    state.clear();
+                } else {
+                    state.update(replaced);
+                }
+            } else if (!appended.isEmpty()) {
+                state.addAll(appended);
+            }
+            discard();
+        }
+
+        @Override
+        public void discard() {
+            appended.clear();
+            replaced = null;
         }
     }
 }

@@ -8,10 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.junit.jupiter.api.Test;
 
-/** Staged writes over a map: reads see them, keys come in the order entries do, commit and discard hold. */
+/**
+ * Staged writes over a map (reads see them, keys come in the order entries do) and over a list (appends
+ * and replacements in order); commit and discard hold.
+ */
 class StagedStateTest {
 
     @Test
@@ -62,6 +66,84 @@ class StagedStateTest {
             List<Long> after = new ArrayList<>();
             m.keys().forEach(after::add);
             assertThat(after).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        }
+    }
+
+    @Test
+    void aListReadsWhatWasStagedAndCommitsItInOrder() throws Exception {
+        Random r = new Random(11);
+        for (int round = 0; round < 2_000; round++) {
+            List<String> committed = new ArrayList<>();
+            for (int i = 0, n = r.nextInt(4); i < n; i++) {
+                committed.add("c" + i);
+            }
+            InMemoryList held = new InMemoryList(new ArrayList<>(committed));
+            StagedState staging = new StagedState();
+            ListState<String> l = staging.list(held);
+            List<String> expected = new ArrayList<>(committed);
+            for (int op = 0, n = r.nextInt(6); op < n; op++) {
+                switch (r.nextInt(4)) {
+                    case 0 -> {
+                        l.add("a" + op);
+                        expected.add("a" + op);
+                    }
+                    case 1 -> {
+                        l.addAll(List.of("b" + op, "B" + op));
+                        expected.addAll(List.of("b" + op, "B" + op));
+                    }
+                    case 2 -> {
+                        List<String> kept = expected.subList(0, r.nextInt(expected.size() + 1));
+                        expected = new ArrayList<>(kept);
+                        l.update(expected);
+                    }
+                    default -> {
+                        l.clear();
+                        expected = new ArrayList<>();
+                    }
+                }
+                List<String> read = new ArrayList<>();
+                l.get().forEach(read::add);
+                assertThat(read).as("round %d", round).isEqualTo(expected);
+            }
+            if (r.nextBoolean()) {
+                staging.commit();
+            } else {
+                staging.discard();
+                expected = committed;
+            }
+            assertThat(held.list()).as("round %d: what the state holds", round).isEqualTo(expected);
+            List<String> after = new ArrayList<>();
+            l.get().forEach(after::add);
+            assertThat(after).isEqualTo(expected);
+        }
+    }
+
+    /** A list state over a list: as RocksDB's, an empty list reads as null. */
+    private record InMemoryList(List<String> list) implements ListState<String> {
+        @Override
+        public Iterable<String> get() {
+            return list.isEmpty() ? null : new ArrayList<>(list);
+        }
+
+        @Override
+        public void add(String value) {
+            list.add(value);
+        }
+
+        @Override
+        public void addAll(List<String> values) {
+            list.addAll(values);
+        }
+
+        @Override
+        public void update(List<String> values) {
+            list.clear();
+            list.addAll(values);
+        }
+
+        @Override
+        public void clear() {
+            list.clear();
         }
     }
 
