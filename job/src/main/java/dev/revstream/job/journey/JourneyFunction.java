@@ -190,6 +190,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         JourneySettings s = settingsWithAsOf();
         staging = new StagedState();
         emissions = new ArrayList<>();
+        firedAhead = new ArrayList<>();
         ValueStateDescriptor<byte[]> liveDesc =
                 new ValueStateDescriptor<>("account-live", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
         if (ttl != null && !ttl.isZero()) {
@@ -363,23 +364,34 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             }
         }
         staging.commit();
+        for (long ahead : firedAhead) {
+            ctx.timerService().deleteEventTimeTimer(ahead);
+        }
+        firedAhead.clear();
         emitAll(out);
     }
 
     /** The event being applied in the firing under way, to blame if it throws. */
     private transient Event applying;
 
+    /**
+     * Instants after the firing's that it fired at too (their events or wake-ups were due by the
+     * watermark already): their timers are deleted once the firing has succeeded.
+     */
+    private transient List<Long> firedAhead;
+
     private void fire(long t, OnTimerContext ctx, Set<String> excluded) throws Exception {
+        firedAhead.clear();
         LiveAccount store = loadAccount();
         waiting.read();
         boolean fresh = store == null;
+        if (!fresh && firedAlready(store.account(), t)) {
+            return;
+        }
         if (fresh) {
             store = accounts.fresh();
         }
         AccountState a = store.account();
-        if (a.wakeUp != null && a.wakeUp <= t) {
-            a.wakeUp = null;
-        }
         if (accountLog != null && a.snapshotAt == null) {
             accountLog.start(a, fresh, t, store);
         }
@@ -401,6 +413,50 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                         store.rules().tallies(),
                         store.rules().marks(),
                         new RuleOutput(ctx));
+        long watermark = ctx.timerService().currentWatermark();
+        long at = t;
+        while (true) {
+            if (a.wakeUp != null && a.wakeUp <= at) {
+                a.wakeUp = null;
+            }
+            Long next = fireAt(at, a, journey, accountRules, excluded, ctx);
+            boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
+            long then = Math.min(next == null || afterAsOf ? Long.MAX_VALUE : next, waiting.nextAfter(at));
+            if (then <= watermark && then > at && then != Long.MAX_VALUE) {
+                // due already: fired here, with the account read once, in the order its timers would fire
+                firedAhead.add(then);
+                at = then;
+                continue;
+            }
+            if (next != null && !afterAsOf && (a.wakeUp == null || next < a.wakeUp)) {
+                ctx.timerService().registerEventTimeTimer(next);
+                a.wakeUp = next;
+            }
+            break;
+        }
+        waiting.write();
+        accounts.save(store);
+    }
+
+    /**
+     * A timer the account has fired past already (a firing before fired at its instant too, or its wake-up
+     * was planned before an earlier one took its place): nothing is due at it.
+     */
+    private boolean firedAlready(AccountState a, long t) {
+        return a.appliedThrough != null
+                && t <= a.appliedThrough
+                && !a.lateWaiting
+                && waiting.nextAfter(Long.MIN_VALUE) > t
+                && (a.wakeUp == null || a.wakeUp > t);
+    }
+
+    /**
+     * Fires the account at one instant {@code t}: the rules catch up to it, its waiting events are applied
+     * and logged, time passes to it, the rules run from it. Returns the account's next wake-up.
+     */
+    private Long fireAt(
+            long t, AccountState a, Journey journey, AccountRules accountRules, Set<String> excluded, Context ctx)
+            throws Exception {
         if (accountRules != null) {
             accountRules.catchUp(Math.min(t, effective.asOf() == null ? t : effective.asOf() + 1));
         }
@@ -440,21 +496,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         Long next = journey.nextWakeUp(t);
         if (accountRules != null && (effective.asOf() == null || t <= effective.asOf())) {
-            accountRules.evaluate(
-                    t, ruleTicksUntil(t, next, ctx.timerService().currentWatermark()), due != null, waiting::nextAfter);
+            long watermark = ctx.timerService().currentWatermark();
+            accountRules.evaluate(t, ruleTicksUntil(t, next, watermark), due != null, waiting::nextAfter);
             Long rulesNext = accountRules.nextWakeUp(effective.asOf());
-            boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && effective.asOf() == null;
+            boolean endOfInput = watermark == Long.MAX_VALUE && effective.asOf() == null;
             if (rulesNext != null && !endOfInput) {
                 next = next == null ? rulesNext : Math.min(next, rulesNext);
             }
         }
-        boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
-        if (next != null && next > t && !afterAsOf && (a.wakeUp == null || next < a.wakeUp)) {
-            ctx.timerService().registerEventTimeTimer(next);
-            a.wakeUp = next;
-        }
-        waiting.write();
-        accounts.save(store);
+        return next;
     }
 
     /** What keyed state holds for the current key (tests: what an account keeps), or null for nothing. */

@@ -32,6 +32,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
@@ -49,13 +50,30 @@ class JourneyCorrectionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> open(RuleSet rules)
             throws Exception {
+        return open(new CountingFirings(rules));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> open(JourneyFunction f)
+            throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(
-                        new JourneyFunction(TestJourneySettings.defaults(), Duration.ZERO, rules, HORIZON)),
-                Event::accountId,
-                Types.STRING);
+                new KeyedProcessOperator<>(f), Event::accountId, Types.STRING);
         h.open();
         return h;
+    }
+
+    /** The journey, counting its timers' firings. */
+    private static final class CountingFirings extends JourneyFunction {
+        private int firings;
+
+        CountingFirings(RuleSet rules) {
+            super(TestJourneySettings.defaults(), Duration.ZERO, rules, HORIZON);
+        }
+
+        @Override
+        public void onTimer(long t, OnTimerContext ctx, Collector<JourneyUpdate> out) throws Exception {
+            firings++;
+            super.onTimer(t, ctx, out);
+        }
     }
 
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> h, Event e)
@@ -243,12 +261,34 @@ class JourneyCorrectionTest {
         settlesAsInOrder(365, 60);
     }
 
+    /**
+     * Event time that moves in steps (a watermark every few days, as after a stall or in a fast replay)
+     * fires an account once for all the instants it passed: the outputs are those of a watermark at
+     * every event.
+     */
+    @Test
+    void shouldFireAsAtEveryInstantWhenEventTimeMovesInSteps() throws Exception {
+        int batched = 0;
+        for (long seed = 1; seed <= 40; seed++) {
+            List<Event> events = scenario(new Random(seed), 60);
+            Settled everyEvent = run(events, new Random(seed), false, 0);
+            Settled inSteps = run(events, new Random(seed), false, 3 * DAY);
+            assertThat(inSteps.alerts).as("seed %d: alerts", seed).isEqualTo(everyEvent.alerts);
+            assertThat(inSteps.updates).as("seed %d: journey updates", seed).isEqualTo(everyEvent.updates);
+            assertThat(inSteps.credits).as("seed %d: attribution", seed).isEqualTo(everyEvent.credits);
+            assertThat(inSteps.actions).as("seed %d: recommendations", seed).isEqualTo(everyEvent.actions);
+            assertThat(inSteps.firings).as("seed %d: fewer firings", seed).isLessThanOrEqualTo(everyEvent.firings);
+            batched += everyEvent.firings - inSteps.firings;
+        }
+        assertThat(batched).as("firings saved by firing ahead").isGreaterThan(40);
+    }
+
     private static void settlesAsInOrder(int days, int seeds) throws Exception {
         int recommendations = 0;
         for (long seed = 1; seed <= seeds; seed++) {
             List<Event> events = scenario(new Random(seed), days);
-            Settled inOrder = run(events, new Random(seed), false);
-            Settled shuffled = run(events, new Random(seed), true);
+            Settled inOrder = run(events, new Random(seed), false, 0);
+            Settled shuffled = run(events, new Random(seed), true, 0);
             assertThat(shuffled.lateEvents)
                     .as("seed %d: nothing is past the horizon", seed)
                     .isEmpty();
@@ -268,9 +308,12 @@ class JourneyCorrectionTest {
             Map<JourneyUpdate, Integer> updates,
             Map<AttributionRecord, Integer> credits,
             Map<Recommendation, Integer> actions,
-            List<LateEvent> lateEvents) {}
+            List<LateEvent> lateEvents,
+            int firings) {}
 
-    private static Settled run(List<Event> events, Random random, boolean delayed) throws Exception {
+    /** @param watermarkStep 0: a watermark at every arrival; else one each time arrivals pass a multiple of it */
+    private static Settled run(List<Event> events, Random random, boolean delayed, long watermarkStep)
+            throws Exception {
         // arrival = occurredAt, or for a tenth of the events (when delayed) minutes to two days later
         TreeMap<Long, List<Event>> arrivals = new TreeMap<>();
         for (Event e : events) {
@@ -278,12 +321,22 @@ class JourneyCorrectionTest {
             arrivals.computeIfAbsent(e.occurredAt() + delay, t -> new ArrayList<>())
                     .add(e);
         }
-        var h = open(TestRules.defaults());
+        CountingFirings journey = new CountingFirings(TestRules.defaults());
+        var h = open(journey);
+        long stepEnd = Long.MIN_VALUE;
         for (Map.Entry<Long, List<Event>> at : arrivals.entrySet()) {
+            if (watermarkStep > 0 && at.getKey() >= stepEnd) {
+                if (stepEnd != Long.MIN_VALUE) {
+                    h.processWatermark(stepEnd - 1); // a step: what arrived before it
+                }
+                stepEnd = (at.getKey() / watermarkStep + 1) * watermarkStep;
+            }
             for (Event e : at.getValue()) {
                 send(h, e);
             }
-            h.processWatermark(at.getKey()); // as a live job: event time reaches what arrived
+            if (watermarkStep == 0) {
+                h.processWatermark(at.getKey()); // as a live job: event time reaches what arrived
+            }
         }
         h.processWatermark(T0 + 600 * DAY);
         Map<String, Alert> alerts = new LinkedHashMap<>();
@@ -340,7 +393,7 @@ class JourneyCorrectionTest {
         actions.values().removeIf(n -> n == 0);
         List<LateEvent> late = side(h, JourneyFunction.LATE);
         h.close();
-        return new Settled(sorted(alerts), updates, credits, actions, late);
+        return new Settled(sorted(alerts), updates, credits, actions, late, journey.firings);
     }
 
     private static Map<String, Alert> sorted(Map<String, Alert> alerts) {
