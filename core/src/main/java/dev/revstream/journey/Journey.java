@@ -67,6 +67,19 @@ public final class Journey {
     private final String accountId;
     private final AccountState a;
 
+    /**
+     * Where {@link #schedule} last found no day boundary to plan (none planned, and no crossing after any
+     * later change of the score), with the signals and the churn state it saw: a later call with both
+     * unchanged finds none either (the boundaries it would look at are among those looked at then), so it
+     * returns at once. A replay or a firing that fires at many instants calls it at each.
+     */
+    private long quietFrom = Long.MAX_VALUE;
+
+    private long quietSignals;
+    private boolean quietArmed;
+    /** Changes to the health signals made through this journey. */
+    private long signalChanges;
+
     public Journey(JourneySettings settings, String accountId, JourneyStore store, JourneyOutput out) {
         this.s = settings;
         this.store = store;
@@ -184,6 +197,7 @@ public final class Journey {
         }
         change.change(b);
         store.putSignal(t, b);
+        signalChanges++;
         if (a.oldestSignalAt == null || t < a.oldestSignalAt) {
             a.oldestSignalAt = t;
         }
@@ -795,11 +809,20 @@ public final class Journey {
         if (a.nextDayBoundary != null && a.nextDayBoundary <= t) {
             return; // due: advanceTo evaluates it and plans the next
         }
+        boolean nonePlanned = a.nextDayBoundary == null;
+        if (nonePlanned && t >= quietFrom && quietSignals == signalChanges && quietArmed == a.churnArmed) {
+            return;
+        }
         Iterable<Map.Entry<Long, HealthBucket>> signals = store.signals();
         long from = t;
         while (true) {
             long change = HealthScore.nextChange(from, signals, s.health());
             if (change == Long.MAX_VALUE) {
+                if (nonePlanned) {
+                    quietFrom = t;
+                    quietSignals = signalChanges;
+                    quietArmed = a.churnArmed;
+                }
                 return;
             }
             long boundary = nextMidnight(Math.max(t, change - 1));
@@ -841,6 +864,7 @@ public final class Journey {
         }
         for (Long at : old) {
             store.removeSignal(at);
+            signalChanges++;
         }
         a.oldestSignalAt = oldest;
         if (oldest == null) {
