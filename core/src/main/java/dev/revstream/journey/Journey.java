@@ -13,6 +13,7 @@ import dev.revstream.model.DealEventType;
 import dev.revstream.model.DealType;
 import dev.revstream.model.Event;
 import dev.revstream.model.TouchpointType;
+import dev.revstream.time.WindowEdges;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -815,8 +816,10 @@ public final class Journey {
         }
         Iterable<Map.Entry<Long, HealthBucket>> signals = store.signals();
         long from = t;
+        long[] edges = null; // sorted once the walk goes past its first step (most calls stop there)
         while (true) {
-            long change = HealthScore.nextChange(from, signals, s.health());
+            long change =
+                    edges == null ? HealthScore.nextChange(from, signals, s.health()) : WindowEdges.after(edges, from);
             if (change == Long.MAX_VALUE) {
                 if (nonePlanned) {
                     quietFrom = t;
@@ -837,6 +840,9 @@ public final class Journey {
                 return;
             }
             from = boundary; // nothing to say at this boundary: the next edge after it
+            if (edges == null) {
+                edges = WindowEdges.all(signals, s.health().windowEdges());
+            }
         }
     }
 
