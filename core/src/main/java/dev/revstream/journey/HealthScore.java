@@ -93,6 +93,39 @@ public record HealthScore(int score, List<String> signals) {
     }
 
     /**
+     * A floor under the score at every instant from {@code t} on, with no new signal: each deduction
+     * whose signals can still be in its window then counted as if it applied. Tickets, NPS, a champion
+     * leaving and a failed payment only leave their windows as time passes; a usage drop can come
+     * while any usage is within two usage windows. The churn alert needs no search for the boundary
+     * where it would fire when this floor is not under its threshold.
+     */
+    public static int lowestFrom(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h) {
+        boolean usage = false;
+        int tickets = 0;
+        boolean lowNps = false;
+        boolean champion = false;
+        boolean payment = false;
+        for (Map.Entry<Long, HealthBucket> e : buckets) {
+            long at = e.getKey();
+            HealthBucket b = e.getValue();
+            usage |= b.usage > 0 && at > t - 2 * h.usageWindowMillis();
+            if (at > t - h.ticketWindowMillis()) {
+                tickets += Math.max(0, b.tickets);
+            }
+            lowNps |= b.lowNps > 0 && at > t - h.npsWindowMillis();
+            champion |= b.championLeft > 0 && at > t - h.championWindowMillis();
+            payment |= b.paymentFailed > 0 && at > t - h.paymentWindowMillis();
+        }
+        int floor = 100;
+        floor -= usage ? Math.max(0, h.usageDropPoints()) : 0;
+        floor -= tickets >= h.ticketCount() ? Math.max(0, h.ticketPoints()) : 0;
+        floor -= lowNps ? Math.max(0, h.npsPoints()) : 0;
+        floor -= champion ? Math.max(0, h.championPoints()) : 0;
+        floor -= payment ? Math.max(0, h.paymentPoints()) : 0;
+        return floor;
+    }
+
+    /**
      * The first instant after {@code t} at which the score of {@link #at} can change with no new
      * signal: a signal leaving one of the windows (usage leaves the recent window, then the one
      * before). Long.MAX_VALUE when none is left.

@@ -815,6 +815,12 @@ public final class Journey {
             return;
         }
         Iterable<Map.Entry<Long, HealthBucket>> signals = store.signals();
+        if (nonePlanned
+                && a.churnArmed
+                && HealthScore.lowestFrom(t, signals, s.health()) >= s.health().churnBelow()) {
+            quiet(t); // the score cannot fall under the threshold without a new signal: nothing to search
+            return;
+        }
         long from = t;
         long[] edges = null; // sorted once the walk goes past its first step (most calls stop there)
         while (true) {
@@ -822,9 +828,7 @@ public final class Journey {
                     edges == null ? HealthScore.nextChange(from, signals, s.health()) : WindowEdges.after(edges, from);
             if (change == Long.MAX_VALUE) {
                 if (nonePlanned) {
-                    quietFrom = t;
-                    quietSignals = signalChanges;
-                    quietArmed = a.churnArmed;
+                    quiet(t);
                 }
                 return;
             }
@@ -844,6 +848,12 @@ public final class Journey {
                 edges = WindowEdges.all(signals, s.health().windowEdges());
             }
         }
+    }
+
+    private void quiet(long t) {
+        quietFrom = t;
+        quietSignals = signalChanges;
+        quietArmed = a.churnArmed;
     }
 
     private long nextMidnight(long t) {
