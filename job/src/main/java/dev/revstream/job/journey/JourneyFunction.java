@@ -62,25 +62,28 @@ import org.slf4j.LoggerFactory;
  * Per-account journey state in keyed state (RocksDB in the job), with the rules of
  * {@link Journey} applied in the account's event-time order.
  *
- * <p>Keyed by account. Each event waits in a buffer keyed by its {@code occurredAt} until the
- * watermark passes it; one event-time timer per distinct time applies that time's events sorted
- * by {@link EventOrder}, then lets time pass to it (deadlines, day boundaries), then registers the
- * next wake-up the rules ask for (none past a bounded run's as-of time: nothing after it is emitted). Timers fire in time order, so events and deadlines interleave
- * exactly as event time says.
+ * <p>Keyed by account. Each event waits in the account's list of waiting events ({@link WaitingEvents})
+ * until the watermark passes it; an event-time timer per distinct time fires the account there: it
+ * applies that time's events sorted by {@link EventOrder}, lets time pass to it (deadlines, day
+ * boundaries), runs the rules, and then fires ahead at the account's next instants (waiting events or
+ * wake-ups) that the watermark has passed already, in the order their timers would fire, with the
+ * account read and written once; those timers are deleted once the call has succeeded. Then it
+ * registers the next wake-up the rules ask for (none past a bounded run's as-of time: nothing after it
+ * is emitted). Events and deadlines interleave exactly as event time says.
  *
  * <p>The account's journey and rule state is one value ({@link LiveAccount}), read and written once per
  * call; state of the layout before it (a map state per kind, 0.1.0) moves into it at the account's first
  * call after a restore ({@link LegacyAccountState}).
  *
- * <p>State and its cleaning: the buffer entry goes when its timer fires; a closed deal shrinks to
+ * <p>State and its cleaning: a waiting event leaves the list when its instant fires; a closed deal shrinks to
  * a tombstone removed by a wake-up timer {@code tombstone} after its close; health signals and
  * attribution touches are removed once older than the longest window that can see them, at any
  * firing, and at the latest by a wake-up timer when the newest one is. The account value and
  * open deals live as long as the account does; a processing-time TTL ({@code ttl}) is only a
  * safety net for accounts that go silent forever.
  *
- * <p>Corrections (with a correction horizon, {@link AccountLog}): the events applied move from the
- * buffer to the account's log ({@code account-log}), and a snapshot of the account at the horizon's start is kept as one value
+ * <p>Corrections (with a correction horizon, {@link AccountLog}): the events applied are appended to the
+ * account's log ({@code account-log-events}), and a snapshot of the account at the horizon's start is kept as one value
  * ({@link AccountSnapshots}). An event at or before the last instant the account fired at waits in
  * {@code late-events} for the next watermark; that firing rewinds to the snapshot, replays the log
  * without and with the waiting events ({@link JourneyReplay}) and emits the difference
