@@ -2,10 +2,8 @@ package dev.revstream.job.journey;
 
 import dev.revstream.actions.AccountRules;
 import dev.revstream.actions.Recommendation;
-import dev.revstream.actions.Recommender;
 import dev.revstream.actions.RuleBook;
 import dev.revstream.actions.RuleSet;
-import dev.revstream.actions.RuleSpec;
 import dev.revstream.alerts.Alert;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.job.RunSummary;
@@ -16,7 +14,6 @@ import dev.revstream.journey.AccountState;
 import dev.revstream.journey.EventOrder;
 import dev.revstream.journey.Journey;
 import dev.revstream.journey.JourneyCorrection;
-import dev.revstream.journey.JourneyOutput;
 import dev.revstream.journey.JourneyRecording;
 import dev.revstream.journey.JourneyReplay;
 import dev.revstream.journey.JourneySettings;
@@ -29,16 +26,12 @@ import dev.revstream.model.Event;
 import dev.revstream.model.LateEvent;
 import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -131,19 +124,13 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient AccountValues accounts;
 
     private transient WaitingEvents waiting;
-    private transient Counter alertsOut;
-    private transient Map<String, Counter> alertsByType;
-    private transient Counter ignoredOut;
     private transient RuleBook rules;
-    private transient Counter actionsOut;
-    private transient Counter ruleFailures;
     private transient Counter recordFailures;
-    private transient Counter touchesDropped;
     private transient Counter firings;
     /** This call's keyed-state writes, committed when it succeeds (see {@link #onTimer}). */
     private transient StagedState staging;
     /** This call's outputs, sent when it succeeds. */
-    private transient List<Consumer<Collector<JourneyUpdate>>> emissions;
+    private transient HeldOutputs held;
 
     private transient AccountLog accountLog;
     private transient Counter corrections;
@@ -192,7 +179,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     public void open(OpenContext ctx) {
         JourneySettings s = settingsWithAsOf();
         staging = new StagedState();
-        emissions = new ArrayList<>();
+        held = new HeldOutputs(getRuntimeContext().getMetricGroup().addGroup("revstream"));
         firedAhead = new ArrayList<>();
         ValueStateDescriptor<byte[]> liveDesc =
                 new ValueStateDescriptor<>("account-live", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
@@ -205,9 +192,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 staging.map(getRuntimeContext()
                         .getMapState(new MapStateDescriptor<>(
                                 "pending-events", Types.LONG, Types.LIST(Types.POJO(Event.class))))));
-        alertsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("alerts");
-        alertsByType = new HashMap<>();
-        ignoredOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ignoredEvents");
         effective = s;
         rules = ruleSet.enabled()
                 ? RuleBook.compile(ruleSet)
@@ -215,13 +199,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         accounts = new AccountValues(
                 staging.value(getRuntimeContext().getState(liveDesc)),
                 LegacyAccountState.register(getRuntimeContext(), staging, ttl, rules != null));
-        actionsOut = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recommendations");
-        ruleFailures =
-                getRuntimeContext().getMetricGroup().addGroup("revstream").counter("ruleFailures");
         recordFailures =
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recordFailures");
-        touchesDropped =
-                getRuntimeContext().getMetricGroup().addGroup("revstream").counter("touchesDropped");
         firings = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("firings");
         if (horizonMillis > 0) {
             ValueStateDescriptor<byte[]> snapshotDesc = new ValueStateDescriptor<>(
@@ -283,12 +262,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             arrive(e, ctx);
         } catch (Exception | StackOverflowError | AssertionError ex) {
             staging.discard();
-            emissions.clear();
+            held.drop();
             recordFailed(e, ex, ctx);
             return;
         }
         staging.commit();
-        emitAll(out);
+        held.sendTo(ctx, out);
     }
 
     /** An event arrives: buffered until the watermark passes it, or (behind its account) a correction. */
@@ -318,8 +297,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     }
 
     private void instantFull(Event e, Context ctx) {
-        output(
-                ctx,
+        held.side(
                 DEAD_LETTERS,
                 RecordFailures.ofEvent(
                         ErrorCode.INSTANT_FULL,
@@ -334,7 +312,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 e.ingestedAt(),
                 QualityOutcome.REJECTED,
                 ErrorCode.INSTANT_FULL,
-                s -> output(ctx, QUALITY, s));
+                s -> held.side(QUALITY, s));
     }
 
     /**
@@ -356,7 +334,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 break;
             } catch (Exception | StackOverflowError | AssertionError ex) {
                 staging.discard();
-                emissions.clear();
+                held.drop();
                 Event culprit = applying;
                 if (culprit != null && excluded.add(identity(culprit))) {
                     recordFailed(culprit, ex, ctx);
@@ -371,7 +349,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             ctx.timerService().deleteEventTimeTimer(ahead);
         }
         firedAhead.clear();
-        emitAll(out);
+        held.sendTo(ctx, out);
     }
 
     /** The event being applied in the firing under way, to blame if it throws. */
@@ -405,7 +383,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             store = correctWaiting(store, ctx);
             a = store.account();
         }
-        Journey journey = new Journey(effective, ctx.getCurrentKey(), store, new Output(ctx));
+        Journey journey = new Journey(effective, ctx.getCurrentKey(), store, held);
         AccountRules accountRules = rules == null
                 ? null
                 : new AccountRules(
@@ -415,7 +393,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                         store,
                         store.rules().tallies(),
                         store.rules().marks(),
-                        new RuleOutput(ctx));
+                        held);
         long watermark = ctx.timerService().currentWatermark();
         long at = t;
         while (true) {
@@ -521,18 +499,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         return e.source() + "/" + e.eventId();
     }
 
-    /** Sends the held outputs of a call that succeeded. */
-    private void emitAll(Collector<JourneyUpdate> out) {
-        for (Consumer<Collector<JourneyUpdate>> e : emissions) {
-            e.accept(out);
-        }
-        emissions.clear();
-    }
-
-    private <X> void output(Context ctx, OutputTag<X> tag, X value) {
-        emissions.add(o -> ctx.output(tag, value));
-    }
-
     /** An event whose processing threw: a dead letter with the exception, counted in data quality. */
     private void recordFailed(Event e, Throwable ex, Context ctx) {
         LOG.warn("account {}: event {} failed and is a dead letter", ctx.getCurrentKey(), identity(e), ex);
@@ -581,8 +547,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         long watermark = ctx.timerService().currentWatermark();
         if (a.snapshotAt == null || e.occurredAt() <= a.snapshotAt) {
             lateInRun.add(1);
-            output(
-                    ctx,
+            held.side(
                     LATE,
                     new LateEvent(
                             e,
@@ -630,8 +595,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             LOG.warn("account {}: {} late event(s) could not be corrected with", accountId, late.size(), ex);
             lateInRun.add(late.size());
             for (Event e : late) {
-                output(
-                        ctx,
+                held.side(
                         LATE,
                         new LateEvent(
                                 e,
@@ -643,12 +607,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         corrections.inc(late.size());
         correctedInRun.add(late.size());
-        emit(rewind.correction(), late, ctx);
-        rewind.retractedActions().forEach(r -> output(ctx, ACTIONS, r.retraction()));
-        rewind.actions().forEach(r -> {
-            actionsOut.inc();
-            output(ctx, ACTIONS, r);
-        });
+        emit(rewind.correction(), late);
+        rewind.retractedActions().forEach(r -> held.side(ACTIONS, r.retraction()));
+        rewind.actions().forEach(held::recommendation);
 
         AccountState c = rewind.corrected().journey().account();
         c.keepBookkeepingOf(a, rules != null);
@@ -667,7 +628,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
     }
 
-    private void emit(JourneyCorrection c, List<Event> causes, Context ctx) {
+    private void emit(JourneyCorrection c, List<Event> causes) {
         Event first = causes.stream().min(EventOrder.ORDER).orElseThrow();
         String event = first.type() + " (" + first.source() + "/" + first.eventId() + ", occurred "
                 + Instant.ofEpochMilli(first.occurredAt()) + ")";
@@ -676,18 +637,17 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                         + " changed the account's history";
         long receivedAt = causes.stream().mapToLong(Event::ingestedAt).max().orElseThrow();
         for (Alert alert : c.withdrawn()) {
-            output(ctx, ALERTS, alert.withdrawn(receivedAt, because));
+            held.side(ALERTS, alert.withdrawn(receivedAt, because));
         }
         for (Alert alert : c.fired()) {
-            alertsOut.inc();
-            output(ctx, ALERTS, alert.firedLate());
+            held.lateAlert(alert.firedLate());
         }
-        c.retracted().forEach(u -> emissions.add(o -> o.collect(u.retraction())));
-        c.updates().forEach(u -> emissions.add(o -> o.collect(u)));
-        c.retractedCredits().forEach(r -> output(ctx, ATTRIBUTION, r.retraction()));
-        c.credits().forEach(r -> output(ctx, ATTRIBUTION, r));
-        c.retractedFacts().forEach(f -> output(ctx, FACTS, f.retraction()));
-        c.facts().forEach(f -> output(ctx, FACTS, f));
+        c.retracted().forEach(u -> held.main(u.retraction()));
+        c.updates().forEach(held::main);
+        c.retractedCredits().forEach(r -> held.side(ATTRIBUTION, r.retraction()));
+        c.credits().forEach(r -> held.side(ATTRIBUTION, r));
+        c.retractedFacts().forEach(f -> held.side(FACTS, f.retraction()));
+        c.facts().forEach(f -> held.side(FACTS, f));
     }
 
     private static String instant(Long at) {
@@ -714,101 +674,5 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             return t + 1; // the end of input without an as-of time: nothing after it is due
         }
         return Math.max(until, t + 1);
-    }
-
-    /** Recommendations and rule failures on side outputs. */
-    private final class RuleOutput implements Recommender.Output {
-        private final OnTimerContext ctx;
-
-        RuleOutput(OnTimerContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @Override
-        public void recommendation(Recommendation r) {
-            actionsOut.inc();
-            output(ctx, ACTIONS, r);
-        }
-
-        @Override
-        public void failure(
-                RuleSpec rule, String accountId, String dealId, long at, String error, String facts, boolean first) {
-            ruleFailures.inc();
-            if (first) {
-                byte[] payload = facts.getBytes(StandardCharsets.UTF_8);
-                String entity = accountId + (dealId == null || dealId.isEmpty() ? "" : "/" + dealId);
-                output(
-                        ctx,
-                        DEAD_LETTERS,
-                        new DeadLetter(
-                                ErrorCode.RULE_FAILED,
-                                "rule:" + rule.id(),
-                                entity,
-                                "rule '" + rule.id() + "' failed for " + entity + " at " + Instant.ofEpochMilli(at)
-                                        + ": " + error
-                                        + " (reported once until it works again; the payload holds the facts it named)",
-                                "revstream-rules",
-                                System.currentTimeMillis(),
-                                null,
-                                -1,
-                                -1,
-                                null,
-                                at,
-                                payload,
-                                payload.length,
-                                null,
-                                false));
-            }
-        }
-    }
-
-    /** Journey updates on the main output, alerts and ignored-event samples on side outputs. */
-    private final class Output implements JourneyOutput {
-        private final OnTimerContext ctx;
-
-        Output(OnTimerContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @Override
-        public void update(JourneyUpdate update) {
-            emissions.add(o -> o.collect(update));
-        }
-
-        @Override
-        public void alert(Alert alert) {
-            alertsOut.inc();
-            alertsByType
-                    .computeIfAbsent(
-                            alert.type().name(),
-                            t -> getRuntimeContext()
-                                    .getMetricGroup()
-                                    .addGroup("revstream")
-                                    .addGroup("alertType", t)
-                                    .counter("alerts"))
-                    .inc();
-            output(ctx, ALERTS, alert);
-        }
-
-        @Override
-        public void attribution(AttributionRecord record) {
-            output(ctx, ATTRIBUTION, record);
-        }
-
-        @Override
-        public void touchesDropped(int n) {
-            touchesDropped.inc(n);
-        }
-
-        @Override
-        public void fact(KpiFact fact) {
-            output(ctx, FACTS, fact);
-        }
-
-        @Override
-        public void ignored(Event e) {
-            ignoredOut.inc();
-            QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.IGNORED, null, s -> output(ctx, QUALITY, s));
-        }
     }
 }
