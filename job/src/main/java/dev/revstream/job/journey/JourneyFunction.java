@@ -400,19 +400,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             if (a.wakeUp != null && a.wakeUp <= at) {
                 a.wakeUp = null;
             }
-            Long next = fireAt(at, a, journey, accountRules, excluded, ctx);
-            boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
-            long then = Math.min(next == null || afterAsOf ? Long.MAX_VALUE : next, waiting.nextAfter(at));
+            Long next = plannable(fireAt(at, a, journey, accountRules, excluded, ctx));
+            long then = Math.min(next == null ? Long.MAX_VALUE : next, waiting.nextAfter(at));
             if (then <= watermark && then > at && then != Long.MAX_VALUE) {
                 // due already: fired here, with the account read once, in the order its timers would fire
                 firedAhead.add(then);
                 at = then;
                 continue;
             }
-            if (next != null && !afterAsOf && (a.wakeUp == null || next < a.wakeUp)) {
-                ctx.timerService().registerEventTimeTimer(next);
-                a.wakeUp = next;
-            }
+            planWakeUp(a, next, ctx);
             break;
         }
         waiting.write();
@@ -563,7 +559,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (watermark >= Long.MAX_VALUE - 1) {
             // the end of a bounded input: no later firing comes
             LiveAccount c = correctWaiting(l, ctx);
-            registerWakeUp(c.account(), ctx, new Journey(effective, ctx.getCurrentKey(), c, new JourneyRecording()));
+            Journey corrected = new Journey(effective, ctx.getCurrentKey(), c, new JourneyRecording());
+            planWakeUp(c.account(), plannable(corrected.nextWakeUp(c.account().appliedThrough)), ctx);
             accounts.save(c);
         } else if (!a.lateWaiting) {
             a.lateWaiting = true;
@@ -618,13 +615,16 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         return accounts.of(rewind.corrected());
     }
 
-    /** Registers the account's next wake-up where it is earlier than the one registered. */
-    private void registerWakeUp(AccountState c, Context ctx, Journey journey) {
-        Long next = journey.nextWakeUp(c.appliedThrough);
-        boolean afterAsOf = next != null && effective.asOf() != null && next > effective.asOf();
-        if (next != null && !afterAsOf && (c.wakeUp == null || next < c.wakeUp)) {
+    /** The wake-up asked for, or null: none past a bounded run's as-of time (nothing after it is emitted). */
+    private Long plannable(Long next) {
+        return next != null && effective.asOf() != null && next > effective.asOf() ? null : next;
+    }
+
+    /** Registers {@code next} as the account's wake-up where it is earlier than the one registered. */
+    private void planWakeUp(AccountState a, Long next, Context ctx) {
+        if (next != null && (a.wakeUp == null || next < a.wakeUp)) {
             ctx.timerService().registerEventTimeTimer(next);
-            c.wakeUp = next;
+            a.wakeUp = next;
         }
     }
 
