@@ -14,45 +14,67 @@ import java.util.Map;
 public record HealthScore(int score, List<String> signals) {
 
     public static HealthScore at(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h) {
-        return compute(t, buckets, h, true);
+        Sums sums = Sums.of(t, buckets, h);
+        return new HealthScore(sums.score(h), sums.why(h));
     }
 
     /** The score alone (no sentences: they cost more than the score, and most evaluations fire nothing). */
     public static int scoreAt(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h) {
-        return compute(t, buckets, h, false).score();
+        return Sums.of(t, buckets, h).score(h);
     }
 
-    private static HealthScore compute(
-            long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h, boolean explain) {
-        double usageRecent = 0;
-        double usageBefore = 0;
-        int tickets = 0;
-        boolean lowNps = false;
-        boolean champion = false;
-        boolean payment = false;
-        for (Map.Entry<Long, HealthBucket> e : buckets) {
-            long at = e.getKey();
-            HealthBucket b = e.getValue();
-            if (at > t) {
-                continue;
+    /**
+     * The signals in their windows at an instant. The sentences are built apart from the score so that
+     * the score's hot loop compiles small (with the formatting inlined its JIT compilation took seconds).
+     */
+    private record Sums(
+            double usageRecent, double usageBefore, int tickets, boolean lowNps, boolean champion, boolean payment) {
+
+        static Sums of(long t, Iterable<Map.Entry<Long, HealthBucket>> buckets, HealthSettings h) {
+            double usageRecent = 0;
+            double usageBefore = 0;
+            int tickets = 0;
+            boolean lowNps = false;
+            boolean champion = false;
+            boolean payment = false;
+            for (Map.Entry<Long, HealthBucket> e : buckets) {
+                long at = e.getKey();
+                HealthBucket b = e.getValue();
+                if (at > t) {
+                    continue;
+                }
+                if (at > t - h.usageWindowMillis()) {
+                    usageRecent += b.usage;
+                } else if (at > t - 2 * h.usageWindowMillis()) {
+                    usageBefore += b.usage;
+                }
+                if (at > t - h.ticketWindowMillis()) {
+                    tickets += b.tickets;
+                }
+                lowNps |= b.lowNps > 0 && at > t - h.npsWindowMillis();
+                champion |= b.championLeft > 0 && at > t - h.championWindowMillis();
+                payment |= b.paymentFailed > 0 && at > t - h.paymentWindowMillis();
             }
-            if (at > t - h.usageWindowMillis()) {
-                usageRecent += b.usage;
-            } else if (at > t - 2 * h.usageWindowMillis()) {
-                usageBefore += b.usage;
-            }
-            if (at > t - h.ticketWindowMillis()) {
-                tickets += b.tickets;
-            }
-            lowNps |= b.lowNps > 0 && at > t - h.npsWindowMillis();
-            champion |= b.championLeft > 0 && at > t - h.championWindowMillis();
-            payment |= b.paymentFailed > 0 && at > t - h.paymentWindowMillis();
+            return new Sums(usageRecent, usageBefore, tickets, lowNps, champion, payment);
         }
-        int score = 100;
-        List<String> why = explain ? new ArrayList<>() : List.of();
-        if (usageBefore > 0 && usageRecent < h.usageDropRatio() * usageBefore) {
-            score -= h.usageDropPoints();
-            if (explain)
+
+        boolean usageDrop(HealthSettings h) {
+            return usageBefore > 0 && usageRecent < h.usageDropRatio() * usageBefore;
+        }
+
+        int score(HealthSettings h) {
+            int score = 100;
+            score -= usageDrop(h) ? h.usageDropPoints() : 0;
+            score -= tickets >= h.ticketCount() ? h.ticketPoints() : 0;
+            score -= lowNps ? h.npsPoints() : 0;
+            score -= champion ? h.championPoints() : 0;
+            score -= payment ? h.paymentPoints() : 0;
+            return score;
+        }
+
+        List<String> why(HealthSettings h) {
+            List<String> why = new ArrayList<>();
+            if (usageDrop(h)) {
                 why.add(String.format(
                         "product usage %.0f in the last %s, under %.0f%% of the %.0f before (-%d)",
                         usageRecent,
@@ -60,36 +82,29 @@ public record HealthScore(int score, List<String> signals) {
                         h.usageDropRatio() * 100,
                         usageBefore,
                         h.usageDropPoints()));
-        }
-        if (tickets >= h.ticketCount()) {
-            score -= h.ticketPoints();
-            if (explain)
+            }
+            if (tickets >= h.ticketCount()) {
                 why.add(String.format(
                         "%d support tickets in the last %s (-%d)",
                         tickets, Durations.days(h.ticketWindowMillis()), h.ticketPoints()));
-        }
-        if (lowNps) {
-            score -= h.npsPoints();
-            if (explain)
+            }
+            if (lowNps) {
                 why.add(String.format(
                         "an NPS of %d or less in the last %s (-%d)",
                         h.npsMaxScore(), Durations.days(h.npsWindowMillis()), h.npsPoints()));
-        }
-        if (champion) {
-            score -= h.championPoints();
-            if (explain)
+            }
+            if (champion) {
                 why.add(String.format(
                         "the champion left in the last %s (-%d)",
                         Durations.days(h.championWindowMillis()), h.championPoints()));
-        }
-        if (payment) {
-            score -= h.paymentPoints();
-            if (explain)
+            }
+            if (payment) {
                 why.add(String.format(
                         "a failed payment in the last %s (-%d)",
                         Durations.days(h.paymentWindowMillis()), h.paymentPoints()));
+            }
+            return why;
         }
-        return new HealthScore(score, why);
     }
 
     /**

@@ -33,18 +33,11 @@ final class KpiCorrections {
     private record Reported(KpiWindow window, long start, long end) {}
 
     void correct() throws Exception {
-        List<KpiFact> facts = new ArrayList<>();
-        List<Long> times = new ArrayList<>();
-        for (Map.Entry<Long, List<KpiFact>> e : store.late().entries()) {
-            times.add(e.getKey());
-            facts.addAll(e.getValue());
-        }
+        List<KpiFact> facts = new ArrayList<>(store.late());
         if (facts.isEmpty()) {
             return;
         }
-        for (Long at : times) {
-            store.late().remove(at);
-        }
+        store.clearLate();
         facts.sort(Comparator.comparingLong(KpiFact::at)
                 .thenComparing(f -> !f.retracted())); // within an instant, what is taken back first
         long from = facts.get(0).at();

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -14,11 +15,12 @@ import java.util.Map;
  * looks at a clock: the caller {@link #add adds} facts as they arrive and {@link #fire fires} it at
  * each instant it asked for, in time order, once every fact at or before that instant has been added.
  *
- * <p>Facts wait in a buffer until the watermark passes them (they arrive in event-time order from
- * the journey, never late). At each instant t with a wake-up: first the totals as they stand (every
- * fact before t) are kept as a mark where a later lookback needs them, then every window of every
- * configured size ending at t is reported (its figures are differences of marks, so a snapshot costs
- * the same however many events it covers), then the facts at t are applied. Windows run from the one
+ * <p>Facts wait in a list until the first instant after them that the engine fires at: a window end
+ * or a mark (nothing is reported in between, so a fact asks for no wake-up of its own). At each such
+ * instant t: first the facts waiting before t are applied, in time order, then the totals as they
+ * stand (every fact before t) are kept as a mark where a later lookback needs them, then every window
+ * of every configured size ending at t is reported (its figures are differences of marks, so a
+ * snapshot costs the same however many events it covers). Windows run from the one
  * holding the key's first fact (for {@code all}: the earliest event of the input) onward; {@code all}
  * reports every window, other values only windows with a fact in them or an open deal at the end.
  * With an as-of time (a bounded run) only windows ending by it exist.
@@ -34,8 +36,8 @@ import java.util.Map;
  * changes (a window that no longer has any is reported without values). The forecast of a window
  * (what was open when it began) is as of the report, not revised.
  *
- * <p>State: the totals, the buffer (emptied as time passes), the next window end per size, and
- * marks, each removed once no future window can look back to it.
+ * <p>State: the totals, the waiting facts (emptied as time passes), the next window end per size,
+ * and marks, each removed once no future window can look back to it.
  */
 public final class KpiEngine {
     /** The dimension value of facts without one. */
@@ -57,43 +59,25 @@ public final class KpiEngine {
     // ---- facts ---------------------------------------------------------------------------------
 
     /**
-     * Buffers a fact until {@link #fire} at its time; the first fact (or an earlier one) starts the
-     * windows. A fact at or before the last firing waits for the next one, which corrects with it.
+     * Keeps a fact waiting until the first firing after it; the first fact (or an earlier one) starts
+     * the windows. A fact at or before the last firing waits for the next one, which corrects with it.
+     * An append and a few point reads: no wake-up per fact, since nothing reports between window ends
+     * and marks.
      *
      * @return true when the fact corrects: the caller asks for a firing soon
      */
     public boolean add(KpiFact f) throws Exception {
         Long fired = store.firedThrough();
         if (fired != null && f.at() <= fired) {
-            List<KpiFact> late = store.late().get(f.at());
-            late = late == null ? new ArrayList<>(1) : late;
-            late.add(f);
-            store.late().put(f.at(), late);
+            store.addLate(f);
             return true;
-        }
-        if (f.retracted()) {
-            List<KpiFact> waiting = store.pending().get(f.at());
-            if (waiting != null && waiting.remove(f.asEmitted())) { // taken back before it was applied
-                if (waiting.isEmpty()) {
-                    store.pending().remove(f.at());
-                } else {
-                    store.pending().put(f.at(), waiting);
-                }
-                return false;
-            }
         }
         buffer(f);
         return false;
     }
 
     void buffer(KpiFact f) throws Exception {
-        List<KpiFact> at = store.pending().get(f.at());
-        if (at == null) {
-            at = new ArrayList<>(2);
-            out.wakeUpAt(f.at());
-        }
-        at.add(f);
-        store.pending().put(f.at(), at);
+        store.addWaiting(f);
         if (store.nextEnds() == null) {
             start(f);
         } else if (f.at() < store.firstFactAt()) {
@@ -165,8 +149,8 @@ public final class KpiEngine {
     // ---- time ----------------------------------------------------------------------------------
 
     /**
-     * The instant {@code t} it asked for: keeps a mark if one is wanted, reports the windows ending at
-     * t, then applies the facts at t.
+     * The instant {@code t} it asked for: applies the facts waiting before t, keeps a mark if one is
+     * wanted, and reports the windows ending at t.
      *
      * @param endOfInput the input has ended (the final watermark): no later window is due
      */
@@ -174,13 +158,23 @@ public final class KpiEngine {
         correct();
         Long fired = store.firedThrough();
         if (fired != null && t < fired) {
-            return; // a correction's firing behind the last one (a restored job's first watermark): nothing else is due
+            // a correction's firing behind the last one (a restored job's first watermark): nothing else is
+            // due, but what an earlier release kept waiting at t is late now
+            List<KpiFact> legacy = store.takeWaitingAt(t);
+            for (KpiFact f : legacy) {
+                store.addLate(f);
+            }
+            if (!legacy.isEmpty()) {
+                correct();
+            }
+            return;
         }
         store.putFiredThrough(t);
         KpiCounters now = store.totals();
         if (now == null) {
             now = KpiCounters.zero(s.stages().size());
         }
+        applyWaitingBefore(t, fired, now);
         if (store.wantedMarks().contains(t)) {
             store.marks().put(t, now.copy());
             store.wantedMarks().remove(t);
@@ -218,15 +212,73 @@ public final class KpiEngine {
                 }
             }
         }
-        List<KpiFact> due = store.pending().get(t);
-        if (due != null) {
-            for (KpiFact f : due) {
-                now.apply(f, s.stages());
-                books(f);
-            }
-            store.pending().remove(t);
-        }
         store.putTotals(now);
+    }
+
+    /**
+     * Applies the waiting facts in [{@code fired}, {@code t}) to the totals and the books, in time
+     * order (arrival order within an instant); those before {@code fired} were applied at an earlier
+     * firing (a fact that arrives at or before the last firing is late, never waiting). The list is
+     * not rewritten at each firing (the watermark usually passes several instants of a key at once,
+     * and each would read and write back the rest): it is cleared once nothing in it is left to
+     * apply, and rewritten with what is left when that is less than what was applied. A retraction
+     * of a fact still waiting takes it out: neither is applied.
+     *
+     * @param fired the previous firing's instant, or null
+     */
+    private void applyWaitingBefore(long t, Long fired, KpiCounters now) throws Exception {
+        List<KpiFact> legacy = store.takeWaitingAt(t);
+        for (KpiFact f : legacy) {
+            store.addWaiting(f); // at t: applied at the next firing
+        }
+        List<KpiFact> waiting = store.waiting();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        long from = fired == null ? Long.MIN_VALUE : fired;
+        List<KpiFact> due = new ArrayList<>();
+        List<KpiFact> kept = new ArrayList<>();
+        for (KpiFact f : withoutTakenBack(waiting)) {
+            if (f.at() >= t) {
+                kept.add(f);
+            } else if (f.at() >= from) {
+                due.add(f);
+            }
+        }
+        due.sort(Comparator.comparingLong(KpiFact::at)); // stable: arrival order within an instant
+        for (KpiFact f : due) {
+            now.apply(f, s.stages());
+            books(f);
+        }
+        if (kept.isEmpty()) {
+            store.putWaiting(kept);
+        } else if (kept.size() < waiting.size() - kept.size() && waiting.size() > COMPACT_FROM) {
+            store.putWaiting(kept);
+        }
+    }
+
+    /** The smallest waiting list that is rewritten without what it holds that was applied already. */
+    private static final int COMPACT_FROM = 16;
+
+    /** The facts without the retractions of facts before them in the list, and without those facts. */
+    private static List<KpiFact> withoutTakenBack(List<KpiFact> facts) {
+        List<KpiFact> left = null;
+        for (int i = 0; i < facts.size(); i++) {
+            KpiFact f = facts.get(i);
+            if (f.retracted() && left == null) {
+                left = new ArrayList<>(facts.subList(0, i));
+            }
+            if (left == null) {
+                continue;
+            }
+            int twin = f.retracted() ? left.indexOf(f.asEmitted()) : -1; // taken back before it was applied
+            if (twin >= 0) {
+                left.remove(twin);
+            } else {
+                left.add(f);
+            }
+        }
+        return left == null ? facts : left;
     }
 
     /** Keeps the books that running totals cannot replace. */

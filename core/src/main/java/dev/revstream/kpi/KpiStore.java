@@ -35,11 +35,31 @@ public interface KpiStore {
 
     void putRevision(long revision) throws Exception;
 
-    /** Late facts (and retractions) waiting to correct the books at the next firing, by time. */
-    Table<Long, List<KpiFact>> late();
+    /** Late facts (and retractions) waiting to correct the books at the next firing, in arrival order. */
+    List<KpiFact> late() throws Exception;
 
-    /** Facts waiting for the watermark, by time. */
-    Table<Long, List<KpiFact>> pending();
+    /** Adds a late fact (an append: no read). */
+    void addLate(KpiFact f) throws Exception;
+
+    void clearLate() throws Exception;
+
+    /**
+     * Facts waiting for the watermark, in arrival order: a firing at t applies those before t, in time
+     * order, and keeps the rest.
+     */
+    List<KpiFact> waiting() throws Exception;
+
+    /** Adds a waiting fact (an append: no read). */
+    void addWaiting(KpiFact f) throws Exception;
+
+    /** Replaces the waiting facts; an empty list clears them. */
+    void putWaiting(List<KpiFact> facts) throws Exception;
+
+    /**
+     * The facts a release before this one kept waiting at instant {@code t} (with a wake-up at t), taken
+     * out: a restored savepoint's buffer, applied like waiting facts. Empty when there are none.
+     */
+    List<KpiFact> takeWaitingAt(long t) throws Exception;
 
     /** The totals before each instant a window starts or a lookback begins. */
     Table<Long, KpiCounters> marks();

@@ -128,6 +128,93 @@ class KpiCorrectionTest {
         }
     }
 
+    @Test
+    void factsAskForNoWakeUpOfTheirOwn() throws Exception {
+        MemoryKpiStore one = new MemoryKpiStore(settings(), "all=all");
+        MemoryKpiStore many = new MemoryKpiStore(settings(), "all=all");
+        one.add(fact(FactKind.FIRST_MQL, T0 + 1, null, 0));
+        for (int i = 1; i <= 50; i++) {
+            many.add(fact(FactKind.FIRST_MQL, T0 + i * 60_000L, null, 0));
+        }
+        one.advanceTo(T0 + 2 * DAY);
+        many.advanceTo(T0 + 2 * DAY);
+        assertThat(many.firings).as("window ends and marks only").isEqualTo(one.firings);
+        assertThat(many.snapshots.get(0).values().funnel().newMqls()).isEqualTo(50);
+    }
+
+    @Test
+    void aWatermarkPassingManyInstantsAtOnceGivesTheSameReports() throws Exception {
+        for (long seed = 1; seed <= 30; seed++) {
+            Random r = new Random(seed);
+            List<KpiFact> facts = new ArrayList<>();
+            for (int i = 0, n = 50 + r.nextInt(150); i < n; i++) {
+                facts.add(randomFact(r));
+            }
+            facts.sort(Comparator.comparingLong(KpiFact::at));
+            for (String key : List.of("all=all", "segment=smb")) {
+                MemoryKpiStore stepByStep = new MemoryKpiStore(settings(), key);
+                MemoryKpiStore inJumps = new MemoryKpiStore(settings(), key);
+                for (KpiFact f : facts) {
+                    stepByStep.advanceTo(f.at() - 1).add(f);
+                    if (r.nextInt(25) == 0) {
+                        inJumps.advanceTo(f.at() - 1); // past every instant since the last jump
+                    }
+                    inJumps.add(f);
+                }
+                stepByStep.advanceTo(T0 + 40 * DAY);
+                inJumps.advanceTo(T0 + 40 * DAY);
+                assertThat(reports(inJumps.snapshots))
+                        .as("seed %d, %s", seed, key)
+                        .isEqualTo(reports(stepByStep.snapshots));
+            }
+        }
+    }
+
+    @Test
+    void factsAnEarlierReleaseKeptWaitingByInstantGiveTheSameReports() throws Exception {
+        for (long seed = 1; seed <= 30; seed++) {
+            Random r = new Random(seed);
+            List<KpiFact> facts = new ArrayList<>();
+            for (int i = 0, n = 20 + r.nextInt(60); i < n; i++) {
+                facts.add(randomFact(r));
+            }
+            facts.sort(Comparator.comparingLong(KpiFact::at));
+            long restored = T0 + (long) (r.nextDouble() * 20 * DAY);
+            for (String key : List.of("all=all", "segment=smb")) {
+                MemoryKpiStore now = new MemoryKpiStore(settings(), key);
+                MemoryKpiStore before = new MemoryKpiStore(settings(), key);
+                for (KpiFact f : facts) {
+                    now.advanceTo(f.at() - 1).add(f);
+                    before.advanceTo(f.at() - 1);
+                    if (f.at() < restored) {
+                        before.addAsBefore(f);
+                    } else {
+                        before.add(f);
+                    }
+                }
+                now.advanceTo(T0 + 40 * DAY);
+                before.advanceTo(T0 + 40 * DAY);
+                List<String> a = reports(before.snapshots);
+                List<String> b = reports(now.snapshots);
+                for (int k = 0; k < Math.min(a.size(), b.size()); k++) {
+                    assertThat(a.get(k))
+                            .as("seed %d, %s, report %d", seed, key, k)
+                            .isEqualTo(b.get(k));
+                }
+                assertThat(a).as("seed %d, %s", seed, key).hasSameSizeAs(b);
+                assertThat(before.legacyWaiting).isEmpty();
+            }
+        }
+    }
+
+    /** Every report, in order: window, start, revision and figures. */
+    private static List<String> reports(List<KpiSnapshot> snapshots) {
+        return snapshots.stream()
+                .map(s -> s.windowSize() + "|" + Instant.ofEpochMilli(s.windowStart()) + "|" + s.revision() + "|"
+                        + (s.isWithdrawn() ? "withdrawn" : s.values().figures()))
+                .toList();
+    }
+
     /** Arrivals: in order, or a tenth up to two days late and the phantoms emitted and later taken back. */
     private static List<KpiSnapshot> run(
             String key, List<KpiFact> facts, List<KpiFact> phantoms, Random r, boolean late) throws Exception {

@@ -234,6 +234,6 @@ class KpiEngineTest {
         assertThat(open.marks.map.size())
                 .as("only the marks a future window can look back to are kept")
                 .isLessThanOrEqualTo(6);
-        assertThat(open.pending.map).isEmpty();
+        assertThat(open.waiting()).isEmpty();
     }
 }

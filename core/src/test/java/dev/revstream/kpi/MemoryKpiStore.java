@@ -18,14 +18,19 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
     private final TreeSet<Long> wakeUps = new TreeSet<>();
     private long watermark = Long.MIN_VALUE;
     final List<KpiSnapshot> snapshots = new ArrayList<>();
+    /** How many instants the engine was fired at. */
+    int firings;
 
     private KpiCounters totals;
     private long[] nextEnds;
     private Long firstFactAt;
     private Long firedThrough;
     private long revision;
-    final MapTable<Long, List<KpiFact>> late = new MapTable<>();
-    final MapTable<Long, List<KpiFact>> pending = new MapTable<>();
+    private final List<KpiFact> late = new ArrayList<>();
+    private final List<KpiFact> waiting = new ArrayList<>();
+    /** Facts as an earlier release kept them waiting, by instant (each with a wake-up). */
+    final TreeMap<Long, List<KpiFact>> legacyWaiting = new TreeMap<>();
+
     final MapTable<Long, KpiCounters> marks = new MapTable<>();
     final MapTable<Long, Boolean> wantedMarks = new MapTable<>();
     final MapTable<Long, Long> sqlAfterMql = new MapTable<>();
@@ -58,6 +63,7 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
         watermark = w;
         while (!wakeUps.isEmpty() && wakeUps.first() <= w) {
             engine().fire(wakeUps.pollFirst(), w == Long.MAX_VALUE);
+            firings++;
         }
         return this;
     }
@@ -133,13 +139,52 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
     }
 
     @Override
-    public Table<Long, List<KpiFact>> late() {
-        return late;
+    public List<KpiFact> late() {
+        return new ArrayList<>(late);
     }
 
     @Override
-    public Table<Long, List<KpiFact>> pending() {
-        return pending;
+    public void addLate(KpiFact f) {
+        late.add(f);
+    }
+
+    @Override
+    public void clearLate() {
+        late.clear();
+    }
+
+    @Override
+    public List<KpiFact> waiting() {
+        return new ArrayList<>(waiting);
+    }
+
+    @Override
+    public void addWaiting(KpiFact f) {
+        waiting.add(f);
+    }
+
+    @Override
+    public void putWaiting(List<KpiFact> facts) {
+        waiting.clear();
+        waiting.addAll(facts);
+    }
+
+    @Override
+    public List<KpiFact> takeWaitingAt(long t) {
+        List<KpiFact> at = legacyWaiting.remove(t);
+        return at == null ? List.of() : at;
+    }
+
+    /**
+     * Adds a fact (on time) as a release before waiting lists kept it: under its instant, with a wake-up
+     * there.
+     */
+    MemoryKpiStore addAsBefore(KpiFact f) throws Exception {
+        add(f);
+        KpiFact kept = waiting.remove(waiting.size() - 1);
+        legacyWaiting.computeIfAbsent(kept.at(), at -> new ArrayList<>()).add(kept);
+        wakeUps.add(kept.at());
+        return this;
     }
 
     @Override

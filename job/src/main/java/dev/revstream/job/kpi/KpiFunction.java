@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -38,14 +40,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Windowed KPI snapshots for one dimension value (the key, e.g. {@code segment=smb}): the rules of
  * {@link KpiEngine} over Flink keyed state (RocksDB in the job), with event-time timers for its
- * wake-ups. Each fact is handed to the engine as it arrives (it waits in a buffer); each timer fires
- * the engine at its instant, which the watermark reaching it makes safe. A fact behind the last
+ * wake-ups (window ends and marks). Each fact is handed to the engine as it arrives (it waits in a
+ * list); each timer fires the engine at its instant, which the watermark reaching it makes safe. A fact behind the last
  * firing (a correction) asks for a firing at the next watermark, which revises what it changes.
  *
  * <p>State (names and types fixed: savepoints of earlier releases restore into them): the totals,
- * the buffer, the next window end per size, marks and the marks wanted, and the books running
- * totals cannot replace (SQLs after MQLs, churns, open deals, forecasts, ARR history); since
- * corrections, the last instant fired at, the revision and the late facts waiting. Each call's writes
+ * the next window end per size, marks and the marks wanted, and the books running totals cannot
+ * replace (SQLs after MQLs, churns, open deals, forecasts, ARR history); since corrections, the last
+ * instant fired at, the revision and the late facts waiting ({@code late-fact-list}); the facts
+ * waiting for their firing ({@code waiting-facts}, appended without a read). Release 0.1.0 kept the
+ * waiting facts by instant ({@code pending-facts}, each instant with a timer): at that timer they move
+ * into the list. Each call's writes
  * are staged and its snapshots held until it succeeds: a fact or a firing that throws is a dead letter
  * ({@link #DEAD_LETTERS}) and leaves the key's state as it was.
  */
@@ -225,10 +230,13 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         private final ValueState<Long> firstFactAt = value("first-fact-at", Types.LONG);
         private final ValueState<Long> firedThrough = value("fired-through", Types.LONG);
         private final ValueState<Long> revision = value("revision", Types.LONG);
-        private final Table<Long, List<KpiFact>> late =
-                table("late-facts", Types.LONG, Types.LIST(Types.POJO(KpiFact.class)));
-        private final Table<Long, List<KpiFact>> pending =
-                table("pending-facts", Types.LONG, Types.LIST(Types.POJO(KpiFact.class)));
+        private final ListState<KpiFact> late = list("late-fact-list", Types.POJO(KpiFact.class));
+        private final ListState<KpiFact> waiting = list("waiting-facts", Types.POJO(KpiFact.class));
+        /** Facts waiting by instant, as releases before waiting lists kept them: moved out at their instant. */
+        private final MapState<Long, List<KpiFact>> pendingBefore = staging.map(getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("pending-facts", Types.LONG, Types.LIST(Types.POJO(KpiFact.class)))));
+
         private final Table<Long, KpiCounters> marks = table("marks", Types.LONG, Types.POJO(KpiCounters.class));
         private final Table<Long, Boolean> wantedMarks = table("wanted-marks", Types.LONG, Types.BOOLEAN);
         private final Table<Long, Long> sqlAfterMql = table("sql-after-mql", Types.LONG, Types.LONG);
@@ -243,6 +251,10 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
 
         private <T> ValueState<T> value(String name, TypeInformation<T> type) {
             return staging.value(getRuntimeContext().getState(new ValueStateDescriptor<>(name, type)));
+        }
+
+        private <T> ListState<T> list(String name, TypeInformation<T> type) {
+            return staging.list(getRuntimeContext().getListState(new ListStateDescriptor<>(name, type)));
         }
 
         private <K, V> Table<K, V> table(String name, TypeInformation<K> key, TypeInformation<V> value) {
@@ -302,13 +314,59 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         }
 
         @Override
-        public Table<Long, List<KpiFact>> late() {
-            return late;
+        public List<KpiFact> late() throws Exception {
+            return listOf(late.get());
         }
 
         @Override
-        public Table<Long, List<KpiFact>> pending() {
-            return pending;
+        public void addLate(KpiFact f) throws Exception {
+            late.add(f);
+        }
+
+        @Override
+        public void clearLate() {
+            late.clear();
+        }
+
+        @Override
+        public List<KpiFact> waiting() throws Exception {
+            return listOf(waiting.get());
+        }
+
+        @Override
+        public void addWaiting(KpiFact f) throws Exception {
+            waiting.add(f);
+        }
+
+        @Override
+        public void putWaiting(List<KpiFact> facts) throws Exception {
+            if (facts.isEmpty()) {
+                waiting.clear();
+            } else {
+                waiting.update(facts);
+            }
+        }
+
+        @Override
+        public List<KpiFact> takeWaitingAt(long t) throws Exception {
+            List<KpiFact> at = pendingBefore.get(t);
+            if (at == null) {
+                return List.of();
+            }
+            pendingBefore.remove(t);
+            return at;
+        }
+
+        private static List<KpiFact> listOf(Iterable<KpiFact> facts) {
+            if (facts == null) {
+                return List.of();
+            }
+            if (facts instanceof List<KpiFact> fresh) {
+                return fresh; // the staged list's copy
+            }
+            List<KpiFact> list = new ArrayList<>();
+            facts.forEach(list::add);
+            return list;
         }
 
         @Override
