@@ -15,6 +15,7 @@ import dev.revstream.job.kafka.JsonRecords;
 import dev.revstream.job.kpi.KpiFanOut;
 import dev.revstream.job.kpi.KpiFunction;
 import dev.revstream.job.quality.DataQualityCounter;
+import dev.revstream.job.quality.QualitySums;
 import dev.revstream.job.settings.JobParameters;
 import dev.revstream.job.time.LiveWatermarks;
 import dev.revstream.job.warehouse.KpiRow;
@@ -258,8 +259,11 @@ public final class RevstreamJob {
                 .uid("deadletter-sink")
                 .name("deadletter-sink");
 
-        accepted.getSideOutput(IngestRouter.QUALITY)
-                .union(unique.getSideOutput(Deduplicator.QUALITY), journey.getSideOutput(JourneyFunction.QUALITY))
+        long qualityWindow = cfg.dataQuality().window().toMillis();
+        summed(accepted.getSideOutput(IngestRouter.QUALITY), "router", qualityWindow)
+                .union(
+                        summed(unique.getSideOutput(Deduplicator.QUALITY), "dedup", qualityWindow),
+                        summed(journey.getSideOutput(JourneyFunction.QUALITY), "journey", qualityWindow))
                 .keyBy(QualitySample::dimension, Types.STRING)
                 .process(new DataQualityCounter(
                         cfg.dataQuality().window().toMillis(),
@@ -271,6 +275,13 @@ public final class RevstreamJob {
                 .sinkTo(io.quality())
                 .uid("dataquality-sink")
                 .name("dataquality-sink");
+    }
+
+    /** An operator's data-quality samples summed before the counter's keyBy, chained to it. */
+    private static DataStream<QualitySample> summed(DataStream<QualitySample> samples, String from, long windowMillis) {
+        return samples.transform("quality-sums-" + from, Types.POJO(QualitySample.class), new QualitySums(windowMillis))
+                .uid("quality-sums-" + from)
+                .name("quality-sums-" + from);
     }
 
     /**
