@@ -184,6 +184,7 @@ public final class KpiEngine {
             boolean changed = false;
             boolean prune = false;
             List<KpiWindow> windows = s.windows();
+            List<KpiWindow> forecast = new ArrayList<>(windows.size());
             for (int i = 0; i < windows.size(); i++) {
                 if (ends[i] != t) {
                     continue;
@@ -192,9 +193,11 @@ public final class KpiEngine {
                 long start = w.startOf(t - 1);
                 prune |= Math.floorDiv(start, PRUNE_EVERY_MILLIS) != Math.floorDiv(t, PRUNE_EVERY_MILLIS);
                 report(w, start, t, now);
-                store.forecasts().remove(w.name() + "|" + start);
                 long next = w.endOf(t);
-                store.forecasts().put(w.name() + "|" + t, forecast(w, t, next));
+                if (reportsForecast(w)) {
+                    store.forecasts().remove(w.name() + "|" + start);
+                    forecast.add(w);
+                }
                 ends[i] = next;
                 changed = true;
                 // the end of a bounded input without an as-of time: no window is due any more
@@ -203,6 +206,9 @@ public final class KpiEngine {
                     out.wakeUpAt(next);
                     wantMarks(w, t, next);
                 }
+            }
+            if (!forecast.isEmpty()) {
+                forecast(forecast, t);
             }
             if (changed) {
                 store.putNextEnds(ends);
@@ -311,20 +317,42 @@ public final class KpiEngine {
         }
     }
 
-    /** F of the window [start, end): open deals now whose expected close date falls in it, weighted. */
-    private BigDecimal forecast(KpiWindow w, long start, long end) throws Exception {
-        LocalDate from = Instant.ofEpochMilli(start).atZone(w.zone()).toLocalDate();
-        LocalDate to = Instant.ofEpochMilli(end).atZone(w.zone()).toLocalDate();
-        BigDecimal f = BigDecimal.ZERO;
+    /**
+     * Whether this value's snapshots of {@code w} carry a forecast (F): not hourly ones, and not a
+     * channel's (it has no deals). The open deals are read only for those.
+     */
+    private boolean reportsForecast(KpiWindow w) {
+        return !w.name().equals("1h") && !key.startsWith("channel=");
+    }
+
+    /**
+     * Keeps F of each window of {@code sizes} starting at {@code start}: the open deals now whose
+     * expected close date falls in it, weighted. One pass over the open deals for every size.
+     */
+    private void forecast(List<KpiWindow> sizes, long start) throws Exception {
+        int n = sizes.size();
+        LocalDate[] from = new LocalDate[n];
+        LocalDate[] to = new LocalDate[n];
+        BigDecimal[] f = new BigDecimal[n];
+        for (int i = 0; i < n; i++) {
+            KpiWindow w = sizes.get(i);
+            from[i] = Instant.ofEpochMilli(start).atZone(w.zone()).toLocalDate();
+            to[i] = Instant.ofEpochMilli(w.endOf(start)).atZone(w.zone()).toLocalDate();
+            f[i] = BigDecimal.ZERO;
+        }
         for (OpenDeal d : store.openDeals().values()) {
             if (d.expectedCloseDate != null) {
                 LocalDate c = LocalDate.parse(d.expectedCloseDate);
-                if (!c.isBefore(from) && c.isBefore(to)) {
-                    f = f.add(d.weighted);
+                for (int i = 0; i < n; i++) {
+                    if (!c.isBefore(from[i]) && c.isBefore(to[i])) {
+                        f[i] = f[i].add(d.weighted);
+                    }
                 }
             }
         }
-        return f;
+        for (int i = 0; i < n; i++) {
+            store.forecasts().put(sizes.get(i).name() + "|" + start, f[i]);
+        }
     }
 
     // ---- reports -------------------------------------------------------------------------------
@@ -379,7 +407,7 @@ public final class KpiEngine {
             }
         }
         BigDecimal forecast = null;
-        if (!w.name().equals("1h")) {
+        if (!w.name().equals("1h")) { // a channel's is zero: it has no deals
             forecast = store.forecasts().get(w.name() + "|" + start);
             if (forecast == null) {
                 forecast = BigDecimal.ZERO; // the window began before this value's first fact: nothing was open
