@@ -95,6 +95,7 @@ import static dev.revstream.config.Settings.ROUTER_MAX_ALERT_AGE;
 import static dev.revstream.config.Settings.ROUTER_MAX_BACKOFF;
 import static dev.revstream.config.Settings.ROUTER_REQUEST_TIMEOUT;
 import static dev.revstream.config.Settings.ROUTER_STATE_DIR;
+import static dev.revstream.config.Settings.TIME_BOUNDED_WATERMARK_INTERVAL;
 import static dev.revstream.config.Settings.TIME_CORRECTION_HORIZON;
 import static dev.revstream.config.Settings.TIME_FOLLOW_WALL_CLOCK;
 import static dev.revstream.config.Settings.TIME_IDLE_TIMEOUT;
@@ -198,6 +199,7 @@ final class ConfigParser {
                 v.get(TIME_IDLE_TIMEOUT),
                 v.bool(TIME_FOLLOW_WALL_CLOCK),
                 v.get(TIME_WATERMARK_INTERVAL),
+                v.get(TIME_BOUNDED_WATERMARK_INTERVAL),
                 v.get(TIME_ZONE));
         Map<String, BigDecimal> rates = new TreeMap<>();
         v.under(INGEST_CURRENCY_RATES).forEach((code, value) -> {

@@ -119,6 +119,7 @@ public record RevstreamConfig(
             Duration idleTimeout,
             boolean followWallClock,
             Duration watermarkInterval,
+            Duration boundedWatermarkInterval,
             ZoneId zone)
             implements Serializable {}
 

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Windowed KPI snapshots for one dimension value (the key, e.g. {@code segment=smb}), in plain Java:
@@ -138,6 +139,9 @@ public final class KpiEngine {
                     && !store.wantedMarks().contains(mark)) {
                 store.wantedMarks().put(mark, true);
                 out.wakeUpAt(mark);
+                if (wantedMarks != null) {
+                    wantedMarks.add(mark);
+                }
             }
         }
     }
@@ -149,122 +153,160 @@ public final class KpiEngine {
     // ---- time ----------------------------------------------------------------------------------
 
     /**
-     * The instant {@code t} it asked for: applies the facts waiting before t, keeps a mark if one is
-     * wanted, and reports the windows ending at t.
+     * The instant {@code t} it asked for, and every later instant it asked for that the watermark has
+     * passed too (firing ahead: the waiting facts are read once and written back once for all of
+     * them). At each instant: the facts waiting before it are applied, a mark is kept if one is
+     * wanted, and the windows ending there are reported. An instant fired ahead of its wake-up is
+     * not fired again when that wake-up comes.
      *
      * @param endOfInput the input has ended (the final watermark): no later window is due
+     * @param watermark the event time every fact has arrived for: instants up to it can be fired now
      */
-    public void fire(long t, boolean endOfInput) throws Exception {
+    public void fire(long t, boolean endOfInput, long watermark) throws Exception {
         correct();
         Long fired = store.firedThrough();
-        if (fired != null && t < fired) {
-            // a correction's firing behind the last one (a restored job's first watermark): nothing else is
-            // due, but what an earlier release kept waiting at t is late now
-            List<KpiFact> legacy = store.takeWaitingAt(t);
-            for (KpiFact f : legacy) {
-                store.addLate(f);
-            }
-            if (!legacy.isEmpty()) {
-                correct();
-            }
-            return;
+        if (fired != null && t <= fired) {
+            return; // fired already, ahead of this wake-up (or a correction's firing behind the last one)
         }
-        store.putFiredThrough(t);
+        Waiting waiting = waitingAfter(fired);
+        List<KpiFact> due = waiting.due();
+        // at the end of an input without an as-of time the windows due are those already asked for
+        long limit = endOfInput && s.asOf() == null ? t : Math.max(t, watermark);
+        TreeSet<Long> wanted = new TreeSet<>();
+        if (limit > t) {
+            store.wantedMarks().keys().forEach(wanted::add);
+        } else if (store.wantedMarks().contains(t)) {
+            wanted.add(t);
+        }
+        wantedMarks = wanted;
         KpiCounters now = store.totals();
         if (now == null) {
             now = KpiCounters.zero(s.stages().size());
         }
-        applyWaitingBefore(t, fired, now);
-        if (store.wantedMarks().contains(t)) {
+        int applied = 0;
+        long at = t;
+        try {
+            while (true) {
+                for (; applied < due.size() && due.get(applied).at() < at; applied++) {
+                    now.apply(due.get(applied), s.stages());
+                    books(due.get(applied));
+                }
+                fireAt(at, now, endOfInput);
+                long next = nextInstant(at);
+                if (next == Long.MAX_VALUE || next > limit) {
+                    break; // nothing asked for (the final watermark is Long.MAX_VALUE), or not yet due
+                }
+                at = next;
+            }
+        } finally {
+            wantedMarks = null;
+        }
+        store.putFiredThrough(at);
+        store.putTotals(now);
+        if (applied > 0 || waiting.changed()) {
+            store.putWaiting(due.subList(applied, due.size()));
+        }
+    }
+
+    /** The marks wanted, during a firing (those it asks for too); null otherwise. */
+    private TreeSet<Long> wantedMarks;
+
+    /** The next instant after {@code t} the engine asked for (a window end or a wanted mark), or Long.MAX_VALUE. */
+    private long nextInstant(long t) throws Exception {
+        long next = Long.MAX_VALUE;
+        long[] ends = store.nextEnds();
+        if (ends != null) {
+            for (long end : ends) {
+                if (end > t && (s.asOf() == null || end <= s.asOf())) {
+                    next = Math.min(next, end);
+                }
+            }
+        }
+        Long mark = wantedMarks.higher(t);
+        return mark == null ? next : Math.min(next, mark);
+    }
+
+    /** One instant: keeps a mark if one is wanted and reports the windows ending at {@code t}. */
+    private void fireAt(long t, KpiCounters now, boolean endOfInput) throws Exception {
+        if (wantedMarks.remove(t)) {
             store.marks().put(t, now.copy());
             store.wantedMarks().remove(t);
         }
         long[] ends = store.nextEnds();
-        if (ends != null) {
-            boolean changed = false;
-            boolean prune = false;
-            List<KpiWindow> windows = s.windows();
-            List<KpiWindow> forecast = new ArrayList<>(windows.size());
-            for (int i = 0; i < windows.size(); i++) {
-                if (ends[i] != t) {
-                    continue;
-                }
-                KpiWindow w = windows.get(i);
-                long start = w.startOf(t - 1);
-                prune |= Math.floorDiv(start, PRUNE_EVERY_MILLIS) != Math.floorDiv(t, PRUNE_EVERY_MILLIS);
-                report(w, start, t, now);
-                long next = w.endOf(t);
-                if (reportsForecast(w)) {
-                    store.forecasts().remove(w.name() + "|" + start);
-                    forecast.add(w);
-                }
-                ends[i] = next;
-                changed = true;
-                // the end of a bounded input without an as-of time: no window is due any more
-                boolean over = endOfInput && s.asOf() == null;
-                if (!over && (s.asOf() == null || next <= s.asOf())) {
-                    out.wakeUpAt(next);
-                    wantMarks(w, t, next);
-                }
+        if (ends == null) {
+            return;
+        }
+        boolean changed = false;
+        boolean prune = false;
+        List<KpiWindow> windows = s.windows();
+        List<KpiWindow> forecast = new ArrayList<>(windows.size());
+        for (int i = 0; i < windows.size(); i++) {
+            if (ends[i] != t) {
+                continue;
             }
-            if (!forecast.isEmpty()) {
-                forecast(forecast, t);
+            KpiWindow w = windows.get(i);
+            long start = w.startOf(t - 1);
+            prune |= Math.floorDiv(start, PRUNE_EVERY_MILLIS) != Math.floorDiv(t, PRUNE_EVERY_MILLIS);
+            report(w, start, t, now);
+            long next = w.endOf(t);
+            if (reportsForecast(w)) {
+                store.forecasts().remove(w.name() + "|" + start);
+                forecast.add(w);
             }
-            if (changed) {
-                store.putNextEnds(ends);
-                store.marks().put(t, now.copy()); // the start of every window beginning here
-                if (prune) {
-                    forgetMarksBefore(t);
-                }
+            ends[i] = next;
+            changed = true;
+            // the end of a bounded input without an as-of time: no window is due any more
+            boolean over = endOfInput && s.asOf() == null;
+            if (!over && (s.asOf() == null || next <= s.asOf())) {
+                out.wakeUpAt(next);
+                wantMarks(w, t, next);
             }
         }
-        store.putTotals(now);
+        if (!forecast.isEmpty()) {
+            forecast(forecast, t);
+        }
+        if (changed) {
+            store.putNextEnds(ends);
+            store.marks().put(t, now.copy()); // the start of every window beginning here
+            if (prune) {
+                forgetMarksBefore(t);
+            }
+        }
     }
 
     /**
-     * Applies the waiting facts in [{@code fired}, {@code t}) to the totals and the books, in time
-     * order (arrival order within an instant); those before {@code fired} were applied at an earlier
-     * firing (a fact that arrives at or before the last firing is late, never waiting). The list is
-     * not rewritten at each firing (the watermark usually passes several instants of a key at once,
-     * and each would read and write back the rest): it is cleared once nothing in it is left to
-     * apply, and rewritten with what is left when that is less than what was applied. A retraction
-     * of a fact still waiting takes it out: neither is applied.
+     * The waiting facts not applied yet (those after the last firing; with what an earlier release
+     * kept waiting by instant, moved in), without retractions of waiting facts and those facts, in
+     * time order (arrival order within an instant).
      *
-     * @param fired the previous firing's instant, or null
+     * @param fired the last firing's instant, or null
      */
-    private void applyWaitingBefore(long t, Long fired, KpiCounters now) throws Exception {
-        List<KpiFact> legacy = store.takeWaitingAt(t);
-        for (KpiFact f : legacy) {
-            store.addWaiting(f); // at t: applied at the next firing
-        }
+    private Waiting waitingAfter(Long fired) throws Exception {
         List<KpiFact> waiting = store.waiting();
-        if (waiting.isEmpty()) {
-            return;
+        List<KpiFact> legacy = store.takeWaitingBefore();
+        if (!legacy.isEmpty()) {
+            waiting = new ArrayList<>(waiting);
+            for (KpiFact f : legacy) {
+                if (fired != null && f.at() <= fired) {
+                    store.addLate(f); // behind a firing since the restore: a correction at the next one
+                } else {
+                    waiting.add(f);
+                }
+            }
         }
         long from = fired == null ? Long.MIN_VALUE : fired;
-        List<KpiFact> due = new ArrayList<>();
-        List<KpiFact> kept = new ArrayList<>();
+        List<KpiFact> due = new ArrayList<>(waiting.size());
         for (KpiFact f : withoutTakenBack(waiting)) {
-            if (f.at() >= t) {
-                kept.add(f);
-            } else if (f.at() >= from) {
+            if (f.at() >= from) {
                 due.add(f);
             }
         }
-        due.sort(Comparator.comparingLong(KpiFact::at)); // stable: arrival order within an instant
-        for (KpiFact f : due) {
-            now.apply(f, s.stages());
-            books(f);
-        }
-        if (kept.isEmpty()) {
-            store.putWaiting(kept);
-        } else if (kept.size() < waiting.size() - kept.size() && waiting.size() > COMPACT_FROM) {
-            store.putWaiting(kept);
-        }
+        due.sort(Comparator.comparingLong(KpiFact::at)); // stable
+        return new Waiting(due, !legacy.isEmpty() || due.size() != waiting.size());
     }
 
-    /** The smallest waiting list that is rewritten without what it holds that was applied already. */
-    private static final int COMPACT_FROM = 16;
+    /** @param changed the list in the store holds more than {@code due} */
+    private record Waiting(List<KpiFact> due, boolean changed) {}
 
     /** The facts without the retractions of facts before them in the list, and without those facts. */
     private static List<KpiFact> withoutTakenBack(List<KpiFact> facts) {

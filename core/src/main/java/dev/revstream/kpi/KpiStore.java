@@ -56,10 +56,10 @@ public interface KpiStore {
     void putWaiting(List<KpiFact> facts) throws Exception;
 
     /**
-     * The facts a release before this one kept waiting at instant {@code t} (with a wake-up at t), taken
+     * The facts a release before this one kept waiting by instant (each with a wake-up there), taken
      * out: a restored savepoint's buffer, applied like waiting facts. Empty when there are none.
      */
-    List<KpiFact> takeWaitingAt(long t) throws Exception;
+    List<KpiFact> takeWaitingBefore() throws Exception;
 
     /** The totals before each instant a window starts or a lookback begins. */
     Table<Long, KpiCounters> marks();

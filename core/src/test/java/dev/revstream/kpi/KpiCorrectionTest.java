@@ -152,8 +152,20 @@ class KpiCorrectionTest {
             }
             facts.sort(Comparator.comparingLong(KpiFact::at));
             for (String key : List.of("all=all", "segment=smb")) {
-                MemoryKpiStore stepByStep = new MemoryKpiStore(settings(), key);
-                MemoryKpiStore inJumps = new MemoryKpiStore(settings(), key);
+                // a day's and a week's windows looking back 36 hours: marks at noon, between window ends
+                KpiSettings settings = seed % 2 == 0
+                        ? settings()
+                        : new KpiSettings(
+                                List.of(new KpiWindow("1d", ZoneOffset.UTC, 1), new KpiWindow("1w", ZoneOffset.UTC, 1)),
+                                STAGES,
+                                36 * HOUR,
+                                2 * DAY,
+                                0.8,
+                                null,
+                                null,
+                                3 * DAY);
+                MemoryKpiStore stepByStep = new MemoryKpiStore(settings, key);
+                MemoryKpiStore inJumps = new MemoryKpiStore(settings, key);
                 for (KpiFact f : facts) {
                     stepByStep.advanceTo(f.at() - 1).add(f);
                     if (r.nextInt(25) == 0) {

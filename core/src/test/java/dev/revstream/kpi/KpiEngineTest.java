@@ -226,6 +226,10 @@ class KpiEngineTest {
         assertThat(all.wakeUpsLeft())
                 .as("nothing after the as-of time is asked for")
                 .isZero();
+        MemoryKpiStore ended = new MemoryKpiStore(settings(3, T0 + 2 * DAY), "all=all");
+        ended.add(fact(FactKind.DEAL_CREATED, T0 + HOUR, 1, "5", 0, null));
+        ended.advanceTo(Long.MAX_VALUE); // the end of the input: every instant up to the as-of time at once
+        assertThat(starts(ended.snapshots)).isEqualTo(starts(all.snapshots));
 
         MemoryKpiStore open = new MemoryKpiStore(settings(3, null), "all=all");
         open.add(fact(FactKind.DEAL_CREATED, T0 + HOUR, 1, "5", 0, null));

@@ -62,7 +62,7 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
     MemoryKpiStore advanceTo(long w) throws Exception {
         watermark = w;
         while (!wakeUps.isEmpty() && wakeUps.first() <= w) {
-            engine().fire(wakeUps.pollFirst(), w == Long.MAX_VALUE);
+            engine().fire(wakeUps.pollFirst(), w == Long.MAX_VALUE, w);
             firings++;
         }
         return this;
@@ -170,9 +170,11 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
     }
 
     @Override
-    public List<KpiFact> takeWaitingAt(long t) {
-        List<KpiFact> at = legacyWaiting.remove(t);
-        return at == null ? List.of() : at;
+    public List<KpiFact> takeWaitingBefore() {
+        List<KpiFact> all = new ArrayList<>();
+        legacyWaiting.values().forEach(all::addAll);
+        legacyWaiting.clear();
+        return all;
     }
 
     /**

@@ -143,6 +143,12 @@ public final class RevstreamJob {
      */
     public static void build(
             StreamExecutionEnvironment env, RevstreamConfig cfg, RunKind kind, Io io, Long disorderMillis) {
+        if (kind == RunKind.BOUNDED) {
+            // a replay: an account or KPI value fires once for everything it received between two watermarks
+            env.getConfig()
+                    .setAutoWatermarkInterval(
+                            cfg.time().boundedWatermarkInterval().toMillis());
+        }
         DataStream<Ingested> ingested = env.fromSource(io.input(), watermarks(cfg, kind, disorderMillis), "kafka-input")
                 .uid("kafka-input");
 

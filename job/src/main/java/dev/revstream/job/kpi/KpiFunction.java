@@ -185,7 +185,8 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         TimerService timers = ctx.timerService();
         List<KpiSnapshot> held = new ArrayList<>();
         try {
-            engine(ctx.getCurrentKey(), timers, held).fire(t, timers.currentWatermark() == Long.MAX_VALUE);
+            long watermark = timers.currentWatermark();
+            engine(ctx.getCurrentKey(), timers, held).fire(t, watermark == Long.MAX_VALUE, watermark);
         } catch (Exception | StackOverflowError | AssertionError ex) {
             staging.discard();
             failed(ctx, "the firing at " + Instant.ofEpochMilli(t), t, ex);
@@ -348,13 +349,15 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         }
 
         @Override
-        public List<KpiFact> takeWaitingAt(long t) throws Exception {
-            List<KpiFact> at = pendingBefore.get(t);
-            if (at == null) {
-                return List.of();
+        public List<KpiFact> takeWaitingBefore() throws Exception {
+            List<KpiFact> all = new ArrayList<>();
+            for (Map.Entry<Long, List<KpiFact>> e : pendingBefore.entries()) {
+                all.addAll(e.getValue());
             }
-            pendingBefore.remove(t);
-            return at;
+            if (!all.isEmpty()) {
+                pendingBefore.clear();
+            }
+            return all;
         }
 
         private static List<KpiFact> listOf(Iterable<KpiFact> facts) {
