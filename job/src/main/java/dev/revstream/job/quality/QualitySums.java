@@ -19,8 +19,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * count, so the counter's {@code all} key gets a record per window and outcome instead of one per
  * event (the two-phase aggregation of Flink SQL). Chained to the operator whose samples it sums.
  *
- * <p>A sum is sent when the watermark advances (before the watermark), before each checkpoint
- * barrier, at the end of the input, and when {@link #MAX_SUMS} are held; it carries the latest
+ * <p>A sum is sent when the watermark advances (before the watermark), every {@link #FLUSH_MILLIS}
+ * of processing time (a live input's watermark may hold still while samples come), before each
+ * checkpoint barrier, at the end of the input, and when {@link #MAX_SUMS} are held; it carries the latest
  * {@code ingestedAt} of its samples (the counter's ingestion clock sees the same latest time), and
  * sums go out in that order. No state: nothing it holds outlives a checkpoint.
  */
@@ -30,6 +31,9 @@ public class QualitySums extends AbstractStreamOperator<QualitySample>
 
     /** The most sums held between flushes. */
     static final int MAX_SUMS = 1_000;
+
+    /** The longest a sample waits, in processing time. */
+    static final long FLUSH_MILLIS = 100;
 
     private final long windowMillis;
     private transient Map<Group, long[]> sums;
@@ -48,6 +52,15 @@ public class QualitySums extends AbstractStreamOperator<QualitySample>
     public void open() throws Exception {
         super.open();
         sums = new HashMap<>();
+        flushLater();
+    }
+
+    private void flushLater() {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + FLUSH_MILLIS, t -> {
+            flush();
+            flushLater();
+        });
     }
 
     @Override

@@ -77,6 +77,23 @@ class QualitySumsTest {
         sums.close();
     }
 
+    @Test
+    void aSampleWaitsAtMostTheFlushIntervalOfProcessingTime() throws Exception {
+        OneInputStreamOperatorTestHarness<QualitySample, QualitySample> sums =
+                new OneInputStreamOperatorTestHarness<>(new QualitySums(HOUR));
+        sums.setProcessingTime(0);
+        sums.open();
+        sums.processElement(new StreamRecord<>(new QualitySample("all", 5, QualityOutcome.DUPLICATE, null, 1)));
+        sums.setProcessingTime(QualitySums.FLUSH_MILLIS - 1);
+        assertThat(sums.extractOutputValues()).isEmpty();
+        sums.setProcessingTime(QualitySums.FLUSH_MILLIS);
+        assertThat(sums.extractOutputValues()).hasSize(1);
+        sums.processElement(new StreamRecord<>(new QualitySample("all", 6, QualityOutcome.DUPLICATE, null, 1)));
+        sums.setProcessingTime(2 * QualitySums.FLUSH_MILLIS);
+        assertThat(sums.extractOutputValues()).as("and again").hasSize(2);
+        sums.close();
+    }
+
     private static List<QualitySample> randomSamples(Random r, int n) {
         List<QualitySample> samples = new ArrayList<>();
         long now = 0;
