@@ -37,6 +37,8 @@ import java.util.TreeSet;
  * changes (a window that no longer has any is reported without values). The forecast of a window
  * (what was open when it began) is as of the report, not revised.
  *
+ * <p>A window's snapshot is read from the marks and books by {@link KpiReports}.
+ *
  * <p>State: the totals, the waiting facts (emptied as time passes), the next window end per size,
  * and marks, each removed once no future window can look back to it.
  */
@@ -408,117 +410,7 @@ public final class KpiEngine {
 
     /** The window's snapshot as the books stand, or null where nothing is to be reported. */
     KpiSnapshot snapshotOf(KpiWindow w, long start, long end, KpiCounters atEnd, long revision) throws Exception {
-        KpiCounters atStart = countersAt(start);
-        long lookbackStart = end - lookback(start, end);
-        KpiCounters atLookback = countersAt(lookbackStart);
-        int eq = key.indexOf('=');
-        String dimension = key.substring(0, eq);
-        String value = key.substring(eq + 1);
-        boolean all = dimension.equals("all");
-        if (!all && atEnd.events == atStart.events && atEnd.openDeals == 0) {
-            return null; // nothing counted in it and no open deal at its end
-        }
-        boolean deals = !dimension.equals("channel");
-        // a channel's snapshot: its spend and the credits of deals won in the window
-        boolean revenue = all || dimension.equals("segment");
-        long mqlsWithSql = atEnd.newMqlsSqlBefore - atLookback.newMqlsSqlBefore;
-        if (all) {
-            for (Map.Entry<Long, Long> e : store.sqlAfterMql().entries()) {
-                if (e.getKey() >= lookbackStart && e.getKey() < end) {
-                    mqlsWithSql += e.getValue(); // restored from a release that kept no SQL times
-                }
-            }
-            for (Map.Entry<Long, long[]> e : store.sqlTimesAfterMql().entries()) {
-                if (e.getKey() >= lookbackStart && e.getKey() < end) {
-                    for (long sql : e.getValue()) {
-                        mqlsWithSql += sql < end ? 1 : 0; // a revision later on does not count SQLs after the window
-                    }
-                }
-            }
-        }
-        long churnedOfStart = 0;
-        long churnedOfLookback = 0;
-        for (Map.Entry<Long, long[]> e : store.churns().entries()) {
-            for (long spell : e.getValue()) {
-                if (e.getKey() >= start && e.getKey() < end && spell < start) {
-                    churnedOfStart++;
-                }
-                if (e.getKey() >= lookbackStart && e.getKey() < end && spell < lookbackStart) {
-                    churnedOfLookback++;
-                }
-            }
-        }
-        BigDecimal forecast = null;
-        if (!w.name().equals("1h")) { // a channel's is zero: it has no deals
-            forecast = store.forecasts().get(w.name() + "|" + start);
-            if (forecast == null) {
-                forecast = BigDecimal.ZERO; // the window began before this value's first fact: nothing was open
-            }
-        }
-        long retentionStart = end - Math.max(s.retentionMillis(), end - start);
-        BigDecimal[] retention = revenue ? retention(retentionStart, end, all ? null : value) : new BigDecimal[3];
-        KpiExtras extras = new KpiExtras(
-                atEnd.newMqls - atLookback.newMqls,
-                mqlsWithSql,
-                atStart.customers,
-                churnedOfStart,
-                atLookback.customers,
-                churnedOfLookback,
-                (end - lookbackStart) / 86_400_000.0,
-                forecast,
-                retention[0],
-                retention[1],
-                retention[2]);
-        return new KpiSnapshot(
-                w.name(),
-                start,
-                end,
-                dimension,
-                value,
-                KpiMetrics.values(atStart, atEnd, atLookback, s.stages(), deals, all, revenue, extras, s.grossMargin()),
-                revision);
-    }
-
-    /** [base, now, gross] over the accounts that were customers (in {@code segment}, if given) at {@code from}. */
-    private BigDecimal[] retention(long from, long end, String segment) throws Exception {
-        BigDecimal base = BigDecimal.ZERO;
-        BigDecimal now = BigDecimal.ZERO;
-        BigDecimal gross = BigDecimal.ZERO;
-        for (List<ArrPoint> h : store.arrHistory().values()) {
-            ArrPoint then = null;
-            ArrPoint last = null;
-            for (ArrPoint p : h) {
-                if (p.at < from) {
-                    then = p;
-                }
-                if (p.at < end) {
-                    last = p;
-                }
-            }
-            if (then == null
-                    || then.arr.signum() <= 0
-                    || segment != null && !segment.equals(then.segment == null ? UNKNOWN : then.segment)) {
-                continue;
-            }
-            BigDecimal current = last.arr;
-            base = base.add(then.arr);
-            now = now.add(current);
-            gross = gross.add(current.min(then.arr));
-        }
-        return new BigDecimal[] {base, now, gross};
-    }
-
-    /** The totals before {@code t}: a mark, or zero before the key's first fact. */
-    private KpiCounters countersAt(long t) throws Exception {
-        KpiCounters m = store.marks().get(t);
-        if (m != null) {
-            return m;
-        }
-        Long first = store.firstFactAt();
-        if (first == null || t <= first) {
-            return KpiCounters.zero(s.stages().size());
-        }
-        throw new IllegalStateException("no running totals were kept for " + Instant.ofEpochMilli(t));
+        return new KpiReports(this).snapshotOf(w, start, end, atEnd, revision);
     }
 
     // ---- corrections ---------------------------------------------------------------------------
