@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.revstream.ingest.SourceMappings;
+import dev.revstream.ingest.TableMapping;
+import dev.revstream.model.EventKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -198,8 +200,12 @@ public final class ConfigLoader {
         Map<String, Map<String, String>> types = new LinkedHashMap<>();
         Map<String, Map<String, String>> channels = new LinkedHashMap<>();
         Map<String, Map<String, String>> stages = new LinkedHashMap<>();
+        Map<String, TableMapping> tables = new LinkedHashMap<>();
         for (String file : req.files()) {
             JsonNode root = source.read(file);
+            root.path("tables")
+                    .fields()
+                    .forEachRemaining(t -> tables.put(t.getKey(), table(file, t.getKey(), t.getValue())));
             JsonNode sources = root.path("sources");
             if (!sources.isObject()) {
                 throw new ConfigException("ingest.mappings: " + file + " has no 'sources' map");
@@ -218,7 +224,45 @@ public final class ConfigLoader {
                 copy(src.getValue().path("stages"), src.getKey(), stages);
             }
         }
-        return new SourceMappings(types, channels, stages, req.canonicalStages());
+        return new SourceMappings(types, channels, stages, req.canonicalStages(), tables);
+    }
+
+    /** One table of a mapping file's {@code tables}: its source, kind and columns. */
+    private static TableMapping table(String file, String name, JsonNode t) {
+        String where = "ingest.mappings: " + file + ": tables." + name;
+        String src = t.path("source").asText("");
+        if (src.isBlank()) {
+            throw new ConfigException(where + ".source is required (the source name of its events)");
+        }
+        EventKind kind = switch (t.path("kind").asText("").toLowerCase(Locale.ROOT)) {
+            case "deal" -> EventKind.DEAL;
+            case "touchpoint" -> EventKind.TOUCHPOINT;
+            default -> throw new ConfigException(where + ".kind must be deal or touchpoint");
+        };
+        Map<String, String> columns = new LinkedHashMap<>();
+        t.path("columns").fields().forEachRemaining(c -> {
+            if (!TableMapping.FIELDS.contains(c.getKey())) {
+                throw new ConfigException(where + ".columns." + c.getKey() + " is not one of " + TableMapping.FIELDS);
+            }
+            columns.put(c.getKey(), c.getValue().asText());
+        });
+        String key = kind == EventKind.DEAL ? "dealId" : "type";
+        if (!columns.containsKey(key)) {
+            throw new ConfigException(where + ".columns." + key + " is required for a "
+                    + kind.name().toLowerCase(Locale.ROOT) + " table");
+        }
+        JsonNode scale = t.path("decimal-scale");
+        if (!scale.isMissingNode() && !(scale.isInt() && scale.intValue() >= 0 && scale.intValue() <= 18)) {
+            throw new ConfigException(where + ".decimal-scale must be a whole number from 0 to 18");
+        }
+        for (Iterator<String> keys = t.fieldNames(); keys.hasNext(); ) {
+            String k = keys.next();
+            if (!List.of("source", "kind", "columns", "decimal-scale").contains(k)) {
+                throw new ConfigException(where + "." + k + " is not one of source, kind, columns, decimal-scale");
+            }
+        }
+        return new TableMapping(
+                src.trim().toLowerCase(Locale.ROOT), kind, columns, scale.isMissingNode() ? null : scale.intValue());
     }
 
     private static void copy(JsonNode table, String source, Map<String, Map<String, String>> into) {

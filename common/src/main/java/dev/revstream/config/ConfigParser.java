@@ -25,6 +25,18 @@ import static dev.revstream.config.Settings.CHANNEL_TYPES;
 import static dev.revstream.config.Settings.CHANNEL_URL;
 import static dev.revstream.config.Settings.CHANNEL_URL_ENV;
 import static dev.revstream.config.Settings.CHANNEL_URL_FILE;
+import static dev.revstream.config.Settings.COLLECT_ACK_TIMEOUT;
+import static dev.revstream.config.Settings.COLLECT_BIND_ADDRESS;
+import static dev.revstream.config.Settings.COLLECT_HUBSPOT_SECRET_ENV;
+import static dev.revstream.config.Settings.COLLECT_HUBSPOT_TOPIC;
+import static dev.revstream.config.Settings.COLLECT_MAX_BODY;
+import static dev.revstream.config.Settings.COLLECT_PORT;
+import static dev.revstream.config.Settings.COLLECT_PUBLIC_URL;
+import static dev.revstream.config.Settings.COLLECT_SEGMENT_SECRET_ENV;
+import static dev.revstream.config.Settings.COLLECT_SEGMENT_TOPIC;
+import static dev.revstream.config.Settings.COLLECT_SIGNATURE_TOLERANCE;
+import static dev.revstream.config.Settings.COLLECT_STRIPE_SECRET_ENV;
+import static dev.revstream.config.Settings.COLLECT_STRIPE_TOPIC;
 import static dev.revstream.config.Settings.DATAQUALITY_GRACE;
 import static dev.revstream.config.Settings.DATAQUALITY_WINDOW;
 import static dev.revstream.config.Settings.DEALS_SEGMENT_STALL_SLA;
@@ -59,6 +71,7 @@ import static dev.revstream.config.Settings.INGEST_CURRENCY_RATES;
 import static dev.revstream.config.Settings.INGEST_DEADLETTER_MAX_PAYLOAD;
 import static dev.revstream.config.Settings.INGEST_DEDUP_HORIZON;
 import static dev.revstream.config.Settings.INGEST_DEDUP_TTL;
+import static dev.revstream.config.Settings.INGEST_FORMATS;
 import static dev.revstream.config.Settings.INGEST_MAPPINGS;
 import static dev.revstream.config.Settings.INGEST_MAX_FUTURE;
 import static dev.revstream.config.Settings.INGEST_MAX_VALUE_BYTES;
@@ -125,6 +138,7 @@ import dev.revstream.actions.RuleSet;
 import dev.revstream.attribution.AttributionSettings;
 import dev.revstream.config.RevstreamConfig.Alerts;
 import dev.revstream.config.RevstreamConfig.Channel;
+import dev.revstream.config.RevstreamConfig.Collect;
 import dev.revstream.config.RevstreamConfig.DataQuality;
 import dev.revstream.config.RevstreamConfig.Deals;
 import dev.revstream.config.RevstreamConfig.Delivery;
@@ -140,6 +154,7 @@ import dev.revstream.config.RevstreamConfig.Time;
 import dev.revstream.config.RevstreamConfig.Topics;
 import dev.revstream.config.RevstreamConfig.Warehouse;
 import dev.revstream.ingest.SourceMappings;
+import dev.revstream.ingest.format.SourceFormat;
 import dev.revstream.journey.HealthSettings;
 import dev.revstream.kpi.KpiWindow;
 import java.math.BigDecimal;
@@ -209,6 +224,13 @@ final class ConfigParser {
             }
         });
         String reporting = v.get(INGEST_REPORTING_CURRENCY);
+        Map<String, SourceFormat> formats = new TreeMap<>();
+        v.under(INGEST_FORMATS).forEach((topic, value) -> {
+            String name = v.get(INGEST_FORMATS, INGEST_FORMATS.parent() + "." + topic);
+            if (name != null) {
+                formats.put(topic, SourceFormat.forName(name));
+            }
+        });
         Ingest ingest = new Ingest(
                 v.bytes(INGEST_MAX_VALUE_BYTES),
                 v.get(INGEST_MAX_FUTURE),
@@ -217,7 +239,8 @@ final class ConfigParser {
                 v.get(INGEST_DEDUP_TTL),
                 reporting,
                 rates,
-                v.get(INGEST_MAPPINGS));
+                v.get(INGEST_MAPPINGS),
+                formats);
 
         List<String> stageNames = v.get(DEALS_STAGES);
         List<String> listed =
@@ -365,10 +388,22 @@ final class ConfigParser {
                 v.get(ROUTER_STATE_DIR),
                 channels(v));
         Warehouse warehouse = new Warehouse(v.get(WAREHOUSE_PATH), v.get(WAREHOUSE_COMPRESSION));
+        Map<String, Collect.Endpoint> endpoints = new TreeMap<>();
+        endpoints.put("segment", new Collect.Endpoint(v.get(COLLECT_SEGMENT_TOPIC), v.get(COLLECT_SEGMENT_SECRET_ENV)));
+        endpoints.put("hubspot", new Collect.Endpoint(v.get(COLLECT_HUBSPOT_TOPIC), v.get(COLLECT_HUBSPOT_SECRET_ENV)));
+        endpoints.put("stripe", new Collect.Endpoint(v.get(COLLECT_STRIPE_TOPIC), v.get(COLLECT_STRIPE_SECRET_ENV)));
+        Collect collect = new Collect(
+                v.integer(COLLECT_PORT),
+                v.get(COLLECT_BIND_ADDRESS),
+                v.get(COLLECT_PUBLIC_URL),
+                v.bytes(COLLECT_MAX_BODY),
+                v.get(COLLECT_ACK_TIMEOUT),
+                v.get(COLLECT_SIGNATURE_TOLERANCE),
+                endpoints);
         String rulesFile = v.get(ACTIONS_RULES);
         Duration ruleInterval = v.get(ACTIONS_EVALUATION_INTERVAL);
 
-        checkAcross(v, kafka, topics, job);
+        checkAcross(v, kafka, topics, job, ingest.formats().keySet());
         checkRecordSizes(v, kafka, ingest);
         if (time.correctionHorizon() != null
                 && ingest.dedupHorizon() != null
@@ -418,7 +453,8 @@ final class ConfigParser {
                 mappings,
                 rules,
                 router,
-                warehouse);
+                warehouse,
+                collect);
     }
 
     /** The webhooks: one channel per name under {@code router.channels}. */
@@ -455,7 +491,7 @@ final class ConfigParser {
     }
 
     /** What no one setting can say alone. */
-    private static void checkAcross(ConfigValues v, Kafka kafka, Topics topics, Job job) {
+    private static void checkAcross(ConfigValues v, Kafka kafka, Topics topics, Job job, Set<String> formatted) {
         if (job.maxParallelism() > 0 && job.parallelism() > job.maxParallelism()) {
             v.error(
                     JOB_PARALLELISM.key(),
@@ -488,6 +524,13 @@ final class ConfigParser {
         if (topics.touchpoints() != null && topics.outputs().contains(topics.touchpoints())
                 || topics.deals() != null && topics.outputs().contains(topics.deals())) {
             v.error("topics", "an input topic is also an output topic; the job never reads its own output");
+        }
+        for (String topic : formatted) {
+            if (topics.outputs().contains(topic)) {
+                v.error(
+                        INGEST_FORMATS.parent() + "." + topic,
+                        "is an output topic of revstream; the job never reads its own output");
+            }
         }
     }
 

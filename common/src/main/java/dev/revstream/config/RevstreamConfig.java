@@ -5,6 +5,7 @@ import dev.revstream.actions.RuleSet;
 import dev.revstream.attribution.AttributionSettings;
 import dev.revstream.ingest.IngestSettings;
 import dev.revstream.ingest.SourceMappings;
+import dev.revstream.ingest.format.SourceFormat;
 import dev.revstream.journey.BusinessCalendar;
 import dev.revstream.journey.HealthSettings;
 import dev.revstream.journey.JourneySettings;
@@ -16,6 +17,7 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,8 @@ public record RevstreamConfig(
         SourceMappings mappings,
         RuleSet rules,
         Router router,
-        Warehouse warehouse)
+        Warehouse warehouse,
+        Collect collect)
         implements Serializable {
 
     public enum Delivery {
@@ -131,7 +134,8 @@ public record RevstreamConfig(
             Duration dedupTtl,
             String reportingCurrency,
             Map<String, BigDecimal> currencyRates,
-            List<String> mappingFiles)
+            List<String> mappingFiles,
+            Map<String, SourceFormat> formats)
             implements Serializable {}
 
     public record Stage(String name, Duration stallSla, double winProbability) implements Serializable {}
@@ -189,6 +193,24 @@ public record RevstreamConfig(
             double malformedShare,
             double duplicateShare)
             implements Serializable {}
+
+    /**
+     * The webhook collector ({@code ./revstream collect}): where it listens, and per vendor the topic
+     * and the environment variable holding the secret its signatures are made with.
+     */
+    public record Collect(
+            int port,
+            String bindAddress,
+            String publicUrl,
+            int maxBody,
+            Duration ackTimeout,
+            Duration signatureTolerance,
+            Map<String, Endpoint> endpoints)
+            implements Serializable {
+
+        /** One vendor's endpoint ({@code /segment}, {@code /hubspot}, {@code /stripe}). */
+        public record Endpoint(String topic, String secretEnv) implements Serializable {}
+    }
 
     /**
      * The alert router: where alerts go and how hard it tries.
@@ -263,6 +285,13 @@ public record RevstreamConfig(
     /** What the mapping loader is asked for. */
     public record MappingRequest(List<String> files, List<String> canonicalStages) {}
 
+    /** Every topic the job reads: the touchpoints and deals topics, then those of {@code ingest.formats}. */
+    public List<String> inputTopics() {
+        List<String> all = new ArrayList<>(topics.inputs());
+        ingest.formats().keySet().stream().filter(t -> !all.contains(t)).forEach(all::add);
+        return all;
+    }
+
     /** The ingest stage's view of this configuration. */
     public IngestSettings ingestSettings() {
         return new IngestSettings(
@@ -272,7 +301,8 @@ public record RevstreamConfig(
                 ingest.deadletterMaxPayload(),
                 ingest.reportingCurrency(),
                 ingest.currencyRates(),
-                mappings);
+                mappings,
+                ingest.formats());
     }
 
     /** Flink options given as {@code flink.<option>} (passed to the job's configuration as they are). */

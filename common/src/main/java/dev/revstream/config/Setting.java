@@ -36,7 +36,9 @@ public record Setting<T>(
             "<CODE>", "[A-Za-z]{3}",
             "<STAGE>", "[A-Za-z_]+",
             "<segment>", "[^.]+",
-            "<channel>", "[A-Za-z0-9_-]+");
+            "<channel>", "[A-Za-z0-9_-]+",
+            // a Kafka topic name: letters, digits, '.', '_' and '-'
+            "<topic>", "[A-Za-z0-9._-]+");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Za-z]+>");
 

@@ -24,11 +24,13 @@ import static dev.revstream.config.SettingType.zone;
 import dev.revstream.config.RevstreamConfig.Delivery;
 import dev.revstream.config.RevstreamConfig.LeadSlaMode;
 import dev.revstream.config.RevstreamConfig.StartingOffsets;
+import dev.revstream.ingest.format.SourceFormat;
 import java.math.BigDecimal;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -213,6 +215,15 @@ public final class Settings {
             list("file names"),
             "mappings/default.yaml",
             "source mapping files, comma separated, relative to the main file"));
+
+    public static final Setting<String> INGEST_FORMATS = add(open(
+            "ingest.formats.<topic>",
+            choice(Arrays.stream(SourceFormat.values())
+                    .map(SourceFormat::wireName)
+                    .toArray(String[]::new)),
+            "an input topic whose records are in a vendor's own format (segment, hubspot, salesforce-cdc, stripe,"
+                    + " debezium), or auto to tell each record's format from its shape; the job reads every topic"
+                    + " named here besides topics.touchpoints and topics.deals (see docs/sources.md)"));
 
     // deals
     public static final Setting<List<String>> DEALS_STAGES = add(of(
@@ -459,6 +470,63 @@ public final class Settings {
                     "snappy",
                     "compression of the Parquet files")
             .withIfAbsent("snappy"));
+
+    // collect
+    public static final Group COLLECT = group(
+            "collect",
+            "./revstream collect: an HTTP server for Segment, HubSpot and Stripe webhooks; checks each vendor's"
+                    + " signature and writes the body as it came to the vendor's topic (docs/sources.md)");
+    public static final Setting<Integer> COLLECT_PORT =
+            add(of("collect.port", integer(1, 65_535), "8090", "the port the collector listens on"));
+    public static final Setting<String> COLLECT_BIND_ADDRESS = add(of(
+            "collect.bind-address",
+            rawText(),
+            "127.0.0.1",
+            "the address it listens on (0.0.0.0 for every interface, behind your TLS proxy)"));
+    public static final Setting<String> COLLECT_PUBLIC_URL = add(of(
+                    "collect.public-url",
+                    optionalText(),
+                    "",
+                    "the URL vendors call, such as https://hooks.example.com (HubSpot signs it); empty: the scheme"
+                            + " and Host of each request")
+            .withIfAbsent(""));
+    public static final Setting<Long> COLLECT_MAX_BODY = add(of(
+            "collect.max-body",
+            bytes(1024, 64L * 1024 * 1024),
+            "1MiB",
+            "larger bodies are refused with 413 (keep it at most ingest.max-value-bytes)"));
+    public static final Setting<Duration> COLLECT_ACK_TIMEOUT = add(of(
+            "collect.ack-timeout",
+            duration(Duration.ofMillis(100), Duration.ofMinutes(5)),
+            "4s",
+            "how long a request waits for Kafka to acknowledge its body; then 503 and the vendor retries (HubSpot"
+                    + " gives up on a request after 5 s)"));
+    public static final Setting<Duration> COLLECT_SIGNATURE_TOLERANCE = add(of(
+            "collect.signature-tolerance",
+            duration(Duration.ofSeconds(1), Duration.ofHours(1)),
+            "5m",
+            "a signed timestamp (HubSpot, Stripe) older or newer than this is refused (401): a replayed request"));
+    public static final Setting<String> COLLECT_SEGMENT_TOPIC =
+            add(of("collect.segment.topic", text(), "revops.segment", "where Segment's calls go"));
+    public static final Setting<String> COLLECT_SEGMENT_SECRET_ENV = add(of(
+            "collect.segment.secret-env",
+            rawText(),
+            "REVSTREAM_SEGMENT_SECRET",
+            "the environment variable with the Segment webhook's shared secret (unset: /segment is off)"));
+    public static final Setting<String> COLLECT_HUBSPOT_TOPIC =
+            add(of("collect.hubspot.topic", text(), "revops.hubspot", "where HubSpot's webhook posts go"));
+    public static final Setting<String> COLLECT_HUBSPOT_SECRET_ENV = add(of(
+            "collect.hubspot.secret-env",
+            rawText(),
+            "REVSTREAM_HUBSPOT_CLIENT_SECRET",
+            "the environment variable with the HubSpot app's client secret (unset: /hubspot is off)"));
+    public static final Setting<String> COLLECT_STRIPE_TOPIC =
+            add(of("collect.stripe.topic", text(), "revops.stripe", "where Stripe's events go"));
+    public static final Setting<String> COLLECT_STRIPE_SECRET_ENV = add(of(
+            "collect.stripe.secret-env",
+            rawText(),
+            "REVSTREAM_STRIPE_WEBHOOK_SECRET",
+            "the environment variable with the Stripe endpoint's signing secret, whsec_... (unset: /stripe is off)"));
 
     // router
     public static final Group ROUTER = group(

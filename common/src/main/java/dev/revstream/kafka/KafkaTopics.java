@@ -104,7 +104,7 @@ public final class KafkaTopics {
     public static Map<String, Map<String, String>> wanted(RevstreamConfig cfg) {
         Map<String, Map<String, String>> wanted = new TreeMap<>();
         String maxBytes = Integer.toString(cfg.kafka().maxRecordBytes());
-        for (String t : cfg.topics().inputs()) {
+        for (String t : cfg.inputTopics()) {
             wanted.put(t, Map.of("max.message.bytes", maxBytes));
         }
         for (String t : cfg.topics().outputs()) {
@@ -200,8 +200,7 @@ public final class KafkaTopics {
                 }
                 int partitions = descriptions.get(topic).partitions().size();
                 List<String> advice = new ArrayList<>();
-                if (cfg.topics().inputs().contains(topic)
-                        && partitions < cfg.job().parallelism()) {
+                if (cfg.inputTopics().contains(topic) && partitions < cfg.job().parallelism()) {
                     advice.add(partitions + " partitions for job.parallelism "
                             + cfg.job().parallelism() + ": only " + partitions + " source subtask(s) read it");
                 } else if (partitions < cfg.kafka().topicPartitions()) {
@@ -210,7 +209,7 @@ public final class KafkaTopics {
                 }
                 String retention = value(c, "retention.ms");
                 Duration horizon = cfg.time().correctionHorizon();
-                if (cfg.topics().inputs().contains(topic)
+                if (cfg.inputTopics().contains(topic)
                         && !"compact".equals(value(c, "cleanup.policy"))
                         && retention != null
                         && Long.parseLong(retention) >= 0

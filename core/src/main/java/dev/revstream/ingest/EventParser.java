@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.revstream.ingest.format.Formats;
+import dev.revstream.ingest.format.SourceFormat;
+import dev.revstream.ingest.format.Translation;
 import dev.revstream.model.Channel;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.DealEventType;
@@ -40,6 +43,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -88,6 +92,8 @@ public final class EventParser implements Serializable {
             .build();
 
     private final IngestSettings settings;
+    /** The vendors' adapters, made at first use (the parser is shipped serialized). */
+    private transient Formats formats;
 
     public EventParser(IngestSettings settings) {
         this.settings = settings;
@@ -107,15 +113,96 @@ public final class EventParser implements Serializable {
         } catch (Rejection r) {
             return Ingested.rejected(deadLetter(ctx, r.code, r.field, r.value, r.getMessage(), now));
         } catch (RuntimeException | StackOverflowError e) {
-            // a record no rule rejects must still not stop the job: a dead letter that says what failed
-            return Ingested.rejected(deadLetter(
-                    ctx,
-                    ErrorCode.RECORD_FAILED,
+            return Ingested.rejected(failed(ctx, e, now));
+        }
+    }
+
+    /** A record no rule rejects must still not stop the job: a dead letter that says what failed. */
+    private DeadLetter failed(Context ctx, Throwable e, long now) {
+        return deadLetter(
+                ctx,
+                ErrorCode.RECORD_FAILED,
+                null,
+                null,
+                "parsing this record failed: " + e.getClass().getName() + ": "
+                        + abbreviate(String.valueOf(e.getMessage())),
+                now);
+    }
+
+    /**
+     * Parses one record of any configured format into what it yields, in order: for revstream's own
+     * format exactly one {@link Ingested}; for a vendor's, one per canonical event it translates to
+     * (each checked by the contract, a rejected one a dead letter with the whole record) and one per
+     * part that yields nothing (a tombstone, an event revstream does not read). Never throws.
+     */
+    public void parse(
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            long ingestedAt,
+            long now,
+            Consumer<Ingested> out) {
+        SourceFormat format = settings.format(topic);
+        if (format == SourceFormat.CANONICAL) {
+            out.accept(parse(topic, partition, offset, key, value, ingestedAt, now));
+            return;
+        }
+        Context ctx = new Context(topic, partition, offset, key, value, ingestedAt);
+        try {
+            if (value == null) {
+                // a tombstone: Kafka Connect writes one after each delete, for compaction
+                out.accept(Ingested.skipped(format.wireName(), ingestedAt, "a tombstone (a null value)"));
+                return;
+            }
+            checkSize(value);
+            JsonNode root = readJson(value);
+            SourceFormat f = format == SourceFormat.AUTO ? Formats.detect(root) : format;
+            if (f == SourceFormat.CANONICAL) {
+                out.accept(validated(ctx, kindOf(topic), object(root), now));
+                return;
+            }
+            Translation t = formats().adapter(f).translate(root);
+            ctx.source = t.source();
+            for (String reason : t.skipped()) {
+                out.accept(Ingested.skipped(t.source(), ingestedAt, reason));
+            }
+            int n = t.events().size();
+            for (int i = 0; i < n; i++) {
+                Translation.Canonical c = t.events().get(i);
+                try {
+                    out.accept(validated(ctx, c.kind(), c.fields(), now));
+                } catch (Rejection r) {
+                    String which = n == 1 ? "" : "event " + (i + 1) + " of " + n + " in the record: ";
+                    out.accept(
+                            Ingested.rejected(deadLetter(ctx, r.code, r.field, r.value, which + r.getMessage(), now)));
+                }
+            }
+        } catch (Rejection r) {
+            out.accept(Ingested.rejected(deadLetter(ctx, r.code, r.field, r.value, r.getMessage(), now)));
+        } catch (RuntimeException | StackOverflowError e) {
+            out.accept(Ingested.rejected(failed(ctx, e, now)));
+        }
+    }
+
+    private Formats formats() {
+        if (formats == null) {
+            formats = new Formats(settings.mappings());
+        }
+        return formats;
+    }
+
+    private EventKind kindOf(String topic) {
+        return settings.touchpointsTopic().equals(topic) ? EventKind.TOUCHPOINT : EventKind.DEAL;
+    }
+
+    private void checkSize(byte[] value) throws Rejection {
+        if (value.length > settings.maxValueBytes()) {
+            throw new Rejection(
+                    ErrorCode.TOO_LARGE,
                     null,
-                    null,
-                    "parsing this record failed: " + e.getClass().getName() + ": "
-                            + abbreviate(String.valueOf(e.getMessage())),
-                    now));
+                    "the value is " + value.length + " bytes, more than the limit of " + settings.maxValueBytes());
         }
     }
 
@@ -124,16 +211,13 @@ public final class EventParser implements Serializable {
         if (value == null) {
             throw new Rejection(ErrorCode.NOT_JSON, null, "the record has no value (a tombstone)");
         }
-        if (value.length > settings.maxValueBytes()) {
-            throw new Rejection(
-                    ErrorCode.TOO_LARGE,
-                    null,
-                    "the value is " + value.length + " bytes, more than the limit of " + settings.maxValueBytes());
-        }
-        ObjectNode root = readObject(value);
-        ctx.source = optionalString(root, "source");
-        EventKind kind = settings.touchpointsTopic().equals(ctx.topic) ? EventKind.TOUCHPOINT : EventKind.DEAL;
+        checkSize(value);
+        return validated(ctx, kindOf(ctx.topic), object(readJson(value)), now);
+    }
 
+    /** One event in revstream's own fields, checked and normalized. */
+    private Ingested validated(Context ctx, EventKind kind, ObjectNode root, long now) throws Rejection {
+        ctx.source = optionalString(root, "source");
         String eventId = requiredString(root, "eventId");
         if (eventId.isEmpty() || eventId.length() > MAX_EVENT_ID_LENGTH) {
             throw new Rejection(
@@ -351,7 +435,7 @@ public final class EventParser implements Serializable {
 
     // ---- field readers -------------------------------------------------------------------------
 
-    private static ObjectNode readObject(byte[] value) throws Rejection {
+    private static JsonNode readJson(byte[] value) throws Rejection {
         if (!looksLikeUtf8(value)) {
             throw new Rejection(ErrorCode.NOT_UTF8, null, "the value is not UTF-8 (it looks like UTF-16 or UTF-32)");
         }
@@ -379,6 +463,10 @@ public final class EventParser implements Serializable {
         if (node == null || node.isMissingNode()) {
             throw new Rejection(ErrorCode.NOT_JSON, null, "the value is empty");
         }
+        return node;
+    }
+
+    private static ObjectNode object(JsonNode node) throws Rejection {
         if (!node.isObject()) {
             throw new Rejection(
                     ErrorCode.NOT_OBJECT,

@@ -1,5 +1,6 @@
 package dev.revstream.ingest;
 
+import dev.revstream.ingest.format.SourceFormat;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param deadLetterMaxPayloadBytes how many bytes of a rejected value its dead letter keeps
  * @param reportingCurrency the currency every amount is reported in
  * @param currencyRates units of the reporting currency per unit of each other currency
+ * @param formats the format of each input topic that is not revstream's own ({@code ingest.formats})
  */
 public record IngestSettings(
         String touchpointsTopic,
@@ -21,5 +23,12 @@ public record IngestSettings(
         int deadLetterMaxPayloadBytes,
         String reportingCurrency,
         Map<String, BigDecimal> currencyRates,
-        SourceMappings mappings)
-        implements Serializable {}
+        SourceMappings mappings,
+        Map<String, SourceFormat> formats)
+        implements Serializable {
+
+    /** The format of a topic's records: revstream's own unless configured. */
+    public SourceFormat format(String topic) {
+        return formats.getOrDefault(topic, SourceFormat.CANONICAL);
+    }
+}

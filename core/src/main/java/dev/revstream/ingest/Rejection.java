@@ -3,14 +3,14 @@ package dev.revstream.ingest;
 import dev.revstream.model.ErrorCode;
 
 /** Why the contract rejects a record; thrown inside the parser, turned into a dead letter by it. */
-final class Rejection extends Exception {
+public final class Rejection extends Exception {
     private static final long serialVersionUID = 1L;
 
     final ErrorCode code;
     final String field;
     final String value;
 
-    Rejection(ErrorCode code, String field, String value, String message) {
+    public Rejection(ErrorCode code, String field, String value, String message) {
         // no stack trace: rejections are expected input, not bugs, and can be frequent
         super(message, null, false, false);
         this.code = code;
@@ -18,7 +18,7 @@ final class Rejection extends Exception {
         this.value = value;
     }
 
-    Rejection(ErrorCode code, String field, String message) {
+    public Rejection(ErrorCode code, String field, String message) {
         this(code, field, null, message);
     }
 }

@@ -24,6 +24,8 @@ public final class SourceMappings implements Serializable {
     private final Map<String, Map<String, Channel>> channels;
     private final Map<String, Map<String, String>> stages;
     private final List<String> canonicalStages;
+    /** Table name (as configured, lower case) -> what its rows are. */
+    private final Map<String, TableMapping> tables;
 
     /**
      * @param types source -> (source's name -> canonical type name)
@@ -37,7 +39,23 @@ public final class SourceMappings implements Serializable {
             Map<String, Map<String, String>> channels,
             Map<String, Map<String, String>> stages,
             List<String> canonicalStages) {
+        this(types, channels, stages, canonicalStages, Map.of());
+    }
+
+    /**
+     * As above, with the tables whose change records (Debezium) revstream reads.
+     *
+     * @param tables table name ({@code opportunities}, {@code crm.opportunities}) -> what its rows are
+     */
+    public SourceMappings(
+            Map<String, Map<String, String>> types,
+            Map<String, Map<String, String>> channels,
+            Map<String, Map<String, String>> stages,
+            List<String> canonicalStages,
+            Map<String, TableMapping> tables) {
         this.canonicalStages = List.copyOf(canonicalStages);
+        this.tables = new HashMap<>();
+        tables.forEach((name, mapping) -> this.tables.put(norm(name), mapping));
         this.types = new HashMap<>();
         types.forEach((source, table) -> table.forEach((raw, canonical) -> {
             TouchpointType t = TouchpointType.canonical(canonical);
@@ -84,6 +102,21 @@ public final class SourceMappings implements Serializable {
     public String stage(String source, String raw) {
         String canonical = canonicalStage(raw);
         return canonical != null ? canonical : lookup(stages, source, raw);
+    }
+
+    /**
+     * What the rows of a table are: looked up by {@code <db>.<schema>.<table>}, then
+     * {@code <schema>.<table>} (or {@code <db>.<table>}), then the table's name; null when unmapped.
+     */
+    public TableMapping table(String db, String schema, String table) {
+        for (String name :
+                new String[] {db + "." + schema + "." + table, schema + "." + table, db + "." + table, table}) {
+            TableMapping m = tables.get(norm(name));
+            if (m != null) {
+                return m;
+            }
+        }
+        return null;
     }
 
     public List<String> canonicalStages() {

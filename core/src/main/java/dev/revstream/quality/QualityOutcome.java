@@ -10,7 +10,10 @@ public enum QualityOutcome {
     DUPLICATE,
     /** Arrived behind the watermark; routed to the late topic, not applied. */
     LATE,
-    /** Valid but without effect (an event for a closed deal, a repeated CREATED). */
+    /**
+     * Valid but without effect (an event for a closed deal, a repeated CREATED), or a part of a vendor's
+     * record that yields no event (a Debezium tombstone, a Stripe event revstream does not read).
+     */
     IGNORED,
     /** Named a channel no mapping knows; it became {@code other}. */
     CHANNEL_UNMAPPED

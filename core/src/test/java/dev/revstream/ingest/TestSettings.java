@@ -49,6 +49,7 @@ public final class TestSettings {
                 deadLetterMaxPayload,
                 "USD",
                 Map.of("EUR", new BigDecimal("1.08"), "GBP", new BigDecimal("1.27")),
-                mappings());
+                mappings(),
+                Map.of());
     }
 }

@@ -54,7 +54,7 @@ public final class AsOfScanner {
         long disorder = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : cfg.topics().inputs()) {
+            for (String topic : cfg.inputTopics()) {
                 c.partitionsFor(topic, Duration.ofSeconds(30))
                         .forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
             }

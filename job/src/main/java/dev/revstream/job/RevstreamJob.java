@@ -436,7 +436,7 @@ public final class RevstreamJob {
         props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         var builder = KafkaSource.<Ingested>builder()
                 .setBootstrapServers(cfg.kafka().bootstrapServers())
-                .setTopics(cfg.topics().inputs())
+                .setTopics(cfg.inputTopics())
                 .setGroupId(cfg.kafka().groupId())
                 .setStartingOffsets(start)
                 .setDeserializer(new IngestDeserializer(cfg.ingestSettings()))

@@ -20,8 +20,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Splits what the source parsed: accepted events go on (heartbeats stop here, they have done their
- * work on the watermark), dead letters go to their own output, and every record leaves a
- * data-quality sample. Counts dead letters by code and accepted events by source as Flink metrics.
+ * work on the watermark), dead letters go to their own output, the parts of vendors' records that
+ * yield nothing are counted (as ignored), and every record leaves a data-quality sample. Counts dead letters by code and accepted events by source as Flink metrics.
  *
  * <p>Stateless.
  */
@@ -39,6 +39,8 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
     private transient MetricGroup metrics;
     /** Per source, created as sources appear, capped. */
     private transient SourceCounters acceptedBySource;
+    /** Parts of vendors' records that yield no event (tombstones, events revstream does not read), per source. */
+    private transient SourceCounters skippedBySource;
 
     private transient LongCounter deadLetteredInRun;
 
@@ -49,6 +51,7 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
         deadLetteredInRun = getRuntimeContext().getLongCounter(RunSummary.DEAD_LETTERED);
         metrics = group;
         acceptedBySource = new SourceCounters(metrics, "eventsIn");
+        skippedBySource = new SourceCounters(metrics, "recordsSkipped", acceptedBySource.overCap());
         deadLettersByCode = new EnumMap<>(ErrorCode.class);
         for (ErrorCode code : ErrorCode.values()) {
             deadLettersByCode.put(
@@ -58,6 +61,13 @@ public class IngestRouter extends ProcessFunction<Ingested, Event> {
 
     @Override
     public void processElement(Ingested in, Context ctx, Collector<Event> out) {
+        Ingested.Skipped skipped = in.skipped();
+        if (skipped != null) {
+            skippedBySource.inc(skipped.source());
+            QualitySample.emit(
+                    skipped.source(), skipped.ingestedAt(), QualityOutcome.IGNORED, null, s -> ctx.output(QUALITY, s));
+            return;
+        }
         DeadLetter dl = in.deadLetter();
         if (dl != null) {
             ctx.output(DEAD_LETTERS, dl);

@@ -23,9 +23,18 @@ final class SourceCounters {
 
     /** @param revstream the {@code revstream} metric group of the function */
     SourceCounters(MetricGroup revstream, String name) {
+        this(revstream, name, revstream.counter("sourcesOverCap"));
+    }
+
+    /** As above, sharing {@code sourcesOverCap} with another set of the function's counters. */
+    SourceCounters(MetricGroup revstream, String name, Counter overCap) {
         this.revstream = revstream;
         this.name = name;
-        this.overCap = revstream.counter("sourcesOverCap");
+        this.overCap = overCap;
+    }
+
+    Counter overCap() {
+        return overCap;
     }
 
     void inc(String source) {

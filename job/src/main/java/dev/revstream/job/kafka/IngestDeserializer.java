@@ -12,8 +12,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Parses and validates every input record inside the Kafka source, so that the watermark
- * generator sees only valid event times. Never throws for bad input: a record the contract
- * rejects becomes a dead letter.
+ * generator sees only valid event times. A record in a vendor's format (the topic's
+ * {@code ingest.formats}) may yield several events, or none. Never throws for bad input: a record the
+ * contract rejects becomes a dead letter.
  */
 public class IngestDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
     private static final long serialVersionUID = 1L;
@@ -29,8 +30,15 @@ public class IngestDeserializer implements KafkaRecordDeserializationSchema<Inge
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<Ingested> out) {
-        out.collect(parser.parse(
-                r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp(), System.currentTimeMillis()));
+        parser.parse(
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.key(),
+                r.value(),
+                r.timestamp(),
+                System.currentTimeMillis(),
+                out::collect);
     }
 
     @Override

@@ -46,7 +46,7 @@ public class KafkaCommand implements Callable<Integer> {
         List<String> created = KafkaTopics.ensure(cfg);
         System.out.println("Kafka is serving on " + kafka.bootstrapServers() + " (data in " + dataDir.toAbsolutePath()
                 + "); Ctrl-C stops it.");
-        System.out.println("input topics: " + String.join(", ", cfg.topics().inputs())
+        System.out.println("input topics: " + String.join(", ", cfg.inputTopics())
                 + (created.isEmpty() ? "" : " (" + created.size() + " topics created)")
                 + "; ./revstream topics checks them all");
         stopped.await();

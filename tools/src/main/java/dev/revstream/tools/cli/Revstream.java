@@ -1,6 +1,7 @@
 package dev.revstream.tools.cli;
 
 import dev.revstream.cli.CommandLines;
+import dev.revstream.collector.CollectCommand;
 import dev.revstream.router.AlertRouterCommand;
 import dev.revstream.wallboard.WallboardCommand;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             TopicsCommand.class,
             AlertRouterCommand.class,
+            CollectCommand.class,
             WallboardCommand.class,
             CommandLine.HelpCommand.class
         })
