@@ -67,6 +67,9 @@ import static dev.revstream.config.Settings.HEALTH_TICKET_WINDOW;
 import static dev.revstream.config.Settings.HEALTH_USAGE_DROP_POINTS;
 import static dev.revstream.config.Settings.HEALTH_USAGE_DROP_RATIO;
 import static dev.revstream.config.Settings.HEALTH_USAGE_WINDOW;
+import static dev.revstream.config.Settings.IDENTITY_MAX_WAITING;
+import static dev.revstream.config.Settings.IDENTITY_RETENTION;
+import static dev.revstream.config.Settings.IDENTITY_UNRESOLVED_TIMEOUT;
 import static dev.revstream.config.Settings.INGEST_CURRENCY_RATES;
 import static dev.revstream.config.Settings.INGEST_DEADLETTER_MAX_PAYLOAD;
 import static dev.revstream.config.Settings.INGEST_DEDUP_HORIZON;
@@ -153,6 +156,7 @@ import dev.revstream.config.RevstreamConfig.Stage;
 import dev.revstream.config.RevstreamConfig.Time;
 import dev.revstream.config.RevstreamConfig.Topics;
 import dev.revstream.config.RevstreamConfig.Warehouse;
+import dev.revstream.identity.IdentitySettings;
 import dev.revstream.ingest.SourceMappings;
 import dev.revstream.ingest.format.SourceFormat;
 import dev.revstream.journey.HealthSettings;
@@ -454,7 +458,11 @@ final class ConfigParser {
                 rules,
                 router,
                 warehouse,
-                collect);
+                collect,
+                new IdentitySettings(
+                        v.get(IDENTITY_UNRESOLVED_TIMEOUT).toMillis(),
+                        v.integer(IDENTITY_MAX_WAITING),
+                        v.get(IDENTITY_RETENTION).toMillis()));
     }
 
     /** The webhooks: one channel per name under {@code router.channels}. */

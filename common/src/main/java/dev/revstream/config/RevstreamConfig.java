@@ -3,6 +3,7 @@ package dev.revstream.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.revstream.actions.RuleSet;
 import dev.revstream.attribution.AttributionSettings;
+import dev.revstream.identity.IdentitySettings;
 import dev.revstream.ingest.IngestSettings;
 import dev.revstream.ingest.SourceMappings;
 import dev.revstream.ingest.format.SourceFormat;
@@ -46,7 +47,8 @@ public record RevstreamConfig(
         RuleSet rules,
         Router router,
         Warehouse warehouse,
-        Collect collect)
+        Collect collect,
+        IdentitySettings identity)
         implements Serializable {
 
     public enum Delivery {

@@ -225,6 +225,25 @@ public final class Settings {
                     + " debezium), or auto to tell each record's format from its shape; the job reads every topic"
                     + " named here besides topics.touchpoints and topics.deals (see docs/sources.md)"));
 
+    // identity
+    public static final Setting<Duration> IDENTITY_UNRESOLVED_TIMEOUT = add(of(
+            "identity.unresolved-timeout",
+            duration(Duration.ofSeconds(1), TEN_YEARS),
+            "30d",
+            "an event that names no account (a visitor, a person or a deal) waits this much event time for a link"
+                    + " to tell it; then it is an UNRESOLVED_ACCOUNT dead letter"));
+    public static final Setting<Integer> IDENTITY_MAX_WAITING = add(of(
+            "identity.max-waiting",
+            integer(1, 1_000_000),
+            "1000",
+            "the most events one visitor, person or deal holds waiting for its account; each one more turns the"
+                    + " oldest into an UNRESOLVED_ACCOUNT dead letter"));
+    public static final Setting<Duration> IDENTITY_RETENTION = add(of(
+            "identity.retention",
+            duration(Duration.ofDays(1), TEN_YEARS),
+            "400d",
+            "a link (a visitor's person, a person's or a deal's account) is kept this long after its last event"));
+
     // deals
     public static final Setting<List<String>> DEALS_STAGES = add(of(
             "deals.stages",

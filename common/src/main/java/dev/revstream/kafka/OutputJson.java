@@ -87,6 +87,7 @@ public final class OutputJson {
                     "occurredAt", Instant.ofEpochMilli(e.occurredAt()).toString());
             str(g, "accountId", e.accountId());
             str(g, "contactId", e.contactId());
+            str(g, "anonymousId", e.anonymousId());
             str(g, "dealId", e.dealId());
             str(g, "ownerId", e.ownerId());
             g.writeStringField("type", e.type());

@@ -270,13 +270,28 @@ public final class EventParser implements Serializable {
                             null,
                             null,
                             null,
+                            null,
                             null),
                     false);
         }
         String accountId = optionalString(root, "accountId");
-        if (accountId == null && type != TouchpointType.SPEND) {
+        String contactId = optionalString(root, "contactId");
+        String anonymousId = optionalString(root, "anonymousId");
+        if (type == TouchpointType.IDENTIFY) {
+            int named = (accountId != null ? 1 : 0) + (contactId != null ? 1 : 0) + (anonymousId != null ? 1 : 0);
+            if (anonymousId == null && contactId == null || named < 2) {
+                throw new Rejection(
+                        ErrorCode.MISSING_FIELD,
+                        anonymousId == null && contactId == null ? "contactId" : "accountId",
+                        "an IDENTIFY links a visitor (anonymousId) or a person (contactId) to a person or an account:"
+                                + " it needs two of anonymousId, contactId, accountId");
+            }
+        } else if (accountId == null && contactId == null && anonymousId == null && type != TouchpointType.SPEND) {
             throw new Rejection(
-                    ErrorCode.MISSING_FIELD, "accountId", "accountId is required for a " + type + " touchpoint");
+                    ErrorCode.MISSING_FIELD,
+                    "accountId",
+                    "accountId is required for a " + type
+                            + " touchpoint (or a contactId or anonymousId whose account identity resolution finds)");
         }
         String rawChannel = optionalString(root, "channel");
         Channel channel = null;
@@ -307,7 +322,7 @@ public final class EventParser implements Serializable {
         Event e = f.event(
                 EventKind.TOUCHPOINT,
                 accountId,
-                optionalString(root, "contactId"),
+                contactId,
                 optionalString(root, "dealId"),
                 optionalString(root, "ownerId"),
                 type.name(),
@@ -325,18 +340,17 @@ public final class EventParser implements Serializable {
                 null,
                 null,
                 null,
-                attributes(root));
+                attributes(root),
+                anonymousId);
         return Ingested.accepted(e, channelUnmapped);
     }
 
     private Ingested deal(ObjectNode root, Fields f) throws Rejection {
         String dealId = requiredString(root, "dealId");
-        String accountId = requiredString(root, "accountId");
+        // without an account, the deal's account is looked up from its earlier events (docs/sources.md)
+        String accountId = optionalString(root, "accountId");
         if (dealId.isBlank()) {
             throw new Rejection(ErrorCode.MISSING_FIELD, "dealId", "dealId is empty");
-        }
-        if (accountId.isBlank()) {
-            throw new Rejection(ErrorCode.MISSING_FIELD, "accountId", "accountId is empty");
         }
         String rawType = requiredString(root, "type");
         DealEventType type = DealEventType.parse(rawType);
@@ -429,7 +443,8 @@ public final class EventParser implements Serializable {
                 optionalString(root, "segment"),
                 optionalString(root, "region"),
                 optionalString(root, "lostReason"),
-                attributes(root));
+                attributes(root),
+                null);
         return Ingested.accepted(e, false);
     }
 
@@ -846,7 +861,8 @@ public final class EventParser implements Serializable {
                 String segment,
                 String region,
                 String lostReason,
-                String attributes) {
+                String attributes,
+                String anonymousId) {
             return new Event(
                     kind,
                     eventId,
@@ -875,7 +891,8 @@ public final class EventParser implements Serializable {
                     ctx.topic,
                     ctx.partition,
                     ctx.offset,
-                    ctx.ingestedAt);
+                    ctx.ingestedAt,
+                    anonymousId);
         }
     }
 }

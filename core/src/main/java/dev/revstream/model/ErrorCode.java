@@ -56,7 +56,12 @@ public enum ErrorCode {
      * same millisecond: the events of one instant are kept together, so each more would cost more than the
      * last; a source stamping at that rate needs finer times (or the events are a loop in a producer).
      */
-    INSTANT_FULL;
+    INSTANT_FULL,
+    /**
+     * An event that names no account (only a visitor, a person or a deal) whose account no link told within
+     * {@code identity.unresolved-timeout}, or one pushed out by newer ones over {@code identity.max-waiting}.
+     */
+    UNRESOLVED_ACCOUNT;
 
     /** The most events one account takes at one millisecond (on time, or late within the horizon). */
     public static final int MAX_EVENTS_PER_INSTANT = 1_000;

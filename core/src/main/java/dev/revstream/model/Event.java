@@ -22,6 +22,7 @@ import java.math.BigDecimal;
  * @param expectedCloseDate {@code YYYY-MM-DD}, or null
  * @param dealType wire name ({@code new_business}, ...), or null when not given
  * @param topic where it was read (with partition, offset and the Kafka record timestamp {@code ingestedAt})
+ * @param anonymousId a visitor not yet known by name (Segment's {@code anonymousId}), or null
  */
 public record Event(
         EventKind kind,
@@ -51,11 +52,85 @@ public record Event(
         String topic,
         int partition,
         long offset,
-        long ingestedAt) {
+        long ingestedAt,
+        String anonymousId) {
 
     /** The de-duplication identity: one key space over both topics. */
     public String dedupKey() {
         return source + '\u0000' + eventId;
+    }
+
+    /** The same event on its account, once identity resolution found it. */
+    public Event withAccount(String account) {
+        return new Event(
+                kind,
+                eventId,
+                source,
+                occurredAt,
+                account,
+                contactId,
+                dealId,
+                ownerId,
+                type,
+                sourceType,
+                channel,
+                sourceChannel,
+                campaign,
+                amount,
+                sourceAmount,
+                sourceCurrency,
+                stage,
+                sourceStage,
+                expectedCloseDate,
+                dealType,
+                segment,
+                region,
+                lostReason,
+                attributes,
+                topic,
+                partition,
+                offset,
+                ingestedAt,
+                anonymousId);
+    }
+
+    /** The same event of a known person, once the visitor's identity is known. */
+    public Event withContact(String contact) {
+        return new Event(
+                kind,
+                eventId,
+                source,
+                occurredAt,
+                accountId,
+                contact,
+                dealId,
+                ownerId,
+                type,
+                sourceType,
+                channel,
+                sourceChannel,
+                campaign,
+                amount,
+                sourceAmount,
+                sourceCurrency,
+                stage,
+                sourceStage,
+                expectedCloseDate,
+                dealType,
+                segment,
+                region,
+                lostReason,
+                attributes,
+                topic,
+                partition,
+                offset,
+                ingestedAt,
+                anonymousId);
+    }
+
+    /** A link between identities ({@link TouchpointType#IDENTIFY}), not a touch of an account. */
+    public boolean isIdentify() {
+        return kind == EventKind.TOUCHPOINT && TouchpointType.IDENTIFY.name().equals(type);
     }
 
     public boolean isHeartbeat() {

@@ -29,7 +29,13 @@ public enum TouchpointType {
     CHAMPION_LEFT,
     PAYMENT_FAILED,
     SPEND,
-    HEARTBEAT;
+    HEARTBEAT,
+    /**
+     * Links identities: a visitor ({@code anonymousId}) to a person ({@code contactId}), a person or a
+     * visitor to an account. Not a touch: it changes no account's journey, it resolves the events that
+     * name no account.
+     */
+    IDENTIFY;
 
     /** Types that answer a lead's hand-off. */
     public static final Set<TouchpointType> SALES_TOUCHES = EnumSet.of(SALES_EMAIL, SALES_CALL, MEETING, DEMO);

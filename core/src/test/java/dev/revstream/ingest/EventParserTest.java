@@ -222,7 +222,7 @@ class EventParserTest {
             MISSING_FIELD     | {"eventId":"e","occurredAt":1780000000000,"source":"x","accountId":"a","type":"CREATED","stage":"DISCOVERY"}
             MISSING_FIELD     | {"eventId":"e","occurredAt":1780000000000,"source":"x","accountId":"a","type":"CREATED","amount":1,"dealId":"d"}
             MISSING_FIELD     | {"eventId":"e","occurredAt":1780000000000,"source":"x","accountId":"a","type":"STAGE_CHANGED","dealId":"d"}
-            MISSING_FIELD     | {"eventId":"e","occurredAt":1780000000000,"source":"x","type":"UPDATED","dealId":"d"}
+            WRONG_TYPE        | {"eventId":"e","occurredAt":1780000000000,"source":"x","accountId":7,"type":"UPDATED","dealId":"d"}
             MISSING_FIELD     | {"eventId":"e","occurredAt":1780000000000,"source":"x","accountId":"a","type":"UPDATED"}
             UNKNOWN_DEAL_TYPE | {"eventId":"e","occurredAt":1780000000000,"source":"x","accountId":"a","type":"REOPENED","dealId":"d"}
             UNMAPPED_STAGE    | {"eventId":"e","occurredAt":1780000000000,"source":"salesforce","accountId":"a","type":"STAGE_CHANGED","dealId":"d","stage":"Weird"}
@@ -238,6 +238,54 @@ class EventParserTest {
             """)
     void rejectsDeal(ErrorCode code, String json) {
         rejected(deal(json), code);
+    }
+
+    @Test
+    void aDealWithoutItsAccountIsAcceptedForTheDealsAccountToBeLookedUp() {
+        Ingested in = deal(
+                "{\"eventId\":\"e\",\"occurredAt\":1780000000000,\"source\":\"x\",\"type\":\"UPDATED\",\"dealId\":\"d\"}");
+        assertThat(in.event()).isNotNull();
+        assertThat(in.event().accountId()).isNull();
+        assertThat(in.event().dealId()).isEqualTo("d");
+    }
+
+    @Test
+    void aTouchpointNeedsItsAccountOrAPersonOrAVisitorWhoseAccountCanBeFound() {
+        String base = "{\"eventId\":\"e\",\"occurredAt\":1780000000000,\"source\":\"x\",\"type\":\"WEB_VISIT\"";
+        rejected(
+                parse(TestSettings.TOUCHPOINTS, (base + "}").getBytes(StandardCharsets.UTF_8)),
+                ErrorCode.MISSING_FIELD);
+        Event visitor = parse(
+                        TestSettings.TOUCHPOINTS, (base + ",\"anonymousId\":\"v-1\"}").getBytes(StandardCharsets.UTF_8))
+                .event();
+        assertThat(visitor.anonymousId()).isEqualTo("v-1");
+        assertThat(visitor.accountId()).isNull();
+        Event person = parse(
+                        TestSettings.TOUCHPOINTS, (base + ",\"contactId\":\"c-1\"}").getBytes(StandardCharsets.UTF_8))
+                .event();
+        assertThat(person.contactId()).isEqualTo("c-1");
+    }
+
+    @Test
+    void anIdentifyLinksTwoIdentities() {
+        String base = "{\"eventId\":\"e\",\"occurredAt\":1780000000000,\"source\":\"x\",\"type\":\"IDENTIFY\"";
+        rejected(
+                parse(TestSettings.TOUCHPOINTS, (base + ",\"anonymousId\":\"v\"}").getBytes(StandardCharsets.UTF_8)),
+                ErrorCode.MISSING_FIELD);
+        rejected(
+                parse(TestSettings.TOUCHPOINTS, (base + ",\"accountId\":\"a\"}").getBytes(StandardCharsets.UTF_8)),
+                ErrorCode.MISSING_FIELD);
+        assertThat(parse(
+                                TestSettings.TOUCHPOINTS,
+                                (base + ",\"anonymousId\":\"v\",\"contactId\":\"c\"}").getBytes(StandardCharsets.UTF_8))
+                        .event()
+                        .isIdentify())
+                .isTrue();
+        assertThat(parse(
+                                TestSettings.TOUCHPOINTS,
+                                (base + ",\"contactId\":\"c\",\"accountId\":\"a\"}").getBytes(StandardCharsets.UTF_8))
+                        .event())
+                .isNotNull();
     }
 
     @Test

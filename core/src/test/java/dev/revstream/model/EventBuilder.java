@@ -19,6 +19,8 @@ public final class EventBuilder {
     private String segment;
     private String region;
     private String channel;
+    private String contactId;
+    private String anonymousId;
     private static long sequence;
 
     public static EventBuilder touch(String type, long at) {
@@ -105,7 +107,7 @@ public final class EventBuilder {
                 source,
                 occurredAt,
                 accountId,
-                null,
+                contactId,
                 dealId,
                 ownerId,
                 type,
@@ -127,6 +129,17 @@ public final class EventBuilder {
                 kind == EventKind.DEAL ? "revops.deals" : "revops.touchpoints",
                 0,
                 0,
-                occurredAt);
+                occurredAt,
+                anonymousId);
+    }
+
+    public EventBuilder contact(String contactId) {
+        this.contactId = contactId;
+        return this;
+    }
+
+    public EventBuilder anonymous(String anonymousId) {
+        this.anonymousId = anonymousId;
+        return this;
     }
 }

@@ -33,7 +33,8 @@ public final class TestEvents {
                 "revops.touchpoints",
                 0,
                 0,
-                ingestedAt);
+                ingestedAt,
+                null);
     }
 
     public static Event heartbeat(long occurredAt) {
@@ -65,6 +66,7 @@ public final class TestEvents {
                 "revops.touchpoints",
                 0,
                 0,
-                occurredAt);
+                occurredAt,
+                null);
     }
 }

@@ -7,6 +7,10 @@ import dev.revstream.cli.CommandLines;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.config.RevstreamConfig.Delivery;
 import dev.revstream.config.Units;
+import dev.revstream.identity.Resolution;
+import dev.revstream.identity.Resolution.Route;
+import dev.revstream.job.identity.AccountResolver;
+import dev.revstream.job.identity.AccountResolver.Stage;
 import dev.revstream.job.ingest.Deduplicator;
 import dev.revstream.job.ingest.IngestRouter;
 import dev.revstream.job.journey.JourneyFunction;
@@ -164,8 +168,29 @@ public final class RevstreamJob {
                 .name("dedup");
         unique.sinkTo(io.events()).uid("events-sink").name("events-sink");
 
-        SingleOutputStreamOperator<JourneyUpdate> journey = unique.filter(e -> e.accountId() != null)
+        // events that name no account find it by their deal, person or visitor (docs/sources.md#identity)
+        SingleOutputStreamOperator<Event> byDeal = unique.filter(e -> Resolution.of(e) == Route.DEAL)
+                .name("deal-events")
+                .keyBy(Resolution::dealKey, Types.STRING)
+                .process(new AccountResolver(Stage.DEAL, cfg.identity()))
+                .uid("deal-accounts")
+                .name("deal-accounts");
+        SingleOutputStreamOperator<Event> byVisitor = unique.filter(e -> Resolution.of(e) == Route.VISITOR)
+                .name("visitor-events")
+                .keyBy(Event::anonymousId, Types.STRING)
+                .process(new AccountResolver(Stage.VISITOR, cfg.identity()))
+                .uid("visitor-identity")
+                .name("visitor-identity");
+        SingleOutputStreamOperator<Event> byPerson = unique.filter(e -> Resolution.of(e) == Route.PERSON)
+                .name("person-events")
+                .union(byVisitor.getSideOutput(AccountResolver.TO_PERSON))
+                .keyBy(Event::contactId, Types.STRING)
+                .process(new AccountResolver(Stage.PERSON, cfg.identity()))
+                .uid("person-identity")
+                .name("person-identity");
+        SingleOutputStreamOperator<JourneyUpdate> journey = unique.filter(e -> Resolution.of(e) == Route.ACCOUNT)
                 .name("with-account")
+                .union(byDeal, byVisitor, byPerson)
                 .keyBy(Event::accountId, Types.STRING)
                 .process(new JourneyFunction(
                         cfg.journeySettings(),
@@ -260,7 +285,10 @@ public final class RevstreamJob {
         accepted.getSideOutput(IngestRouter.DEAD_LETTERS)
                 .union(
                         journey.getSideOutput(JourneyFunction.DEAD_LETTERS),
-                        kpis.getSideOutput(KpiFunction.DEAD_LETTERS))
+                        kpis.getSideOutput(KpiFunction.DEAD_LETTERS),
+                        byDeal.getSideOutput(AccountResolver.DEAD_LETTERS),
+                        byVisitor.getSideOutput(AccountResolver.DEAD_LETTERS),
+                        byPerson.getSideOutput(AccountResolver.DEAD_LETTERS))
                 .sinkTo(io.deadLetters())
                 .uid("deadletter-sink")
                 .name("deadletter-sink");
@@ -269,7 +297,10 @@ public final class RevstreamJob {
         summed(accepted.getSideOutput(IngestRouter.QUALITY), "router", qualityWindow)
                 .union(
                         summed(unique.getSideOutput(Deduplicator.QUALITY), "dedup", qualityWindow),
-                        summed(journey.getSideOutput(JourneyFunction.QUALITY), "journey", qualityWindow))
+                        summed(journey.getSideOutput(JourneyFunction.QUALITY), "journey", qualityWindow),
+                        byDeal.getSideOutput(AccountResolver.QUALITY),
+                        byVisitor.getSideOutput(AccountResolver.QUALITY),
+                        byPerson.getSideOutput(AccountResolver.QUALITY))
                 .keyBy(QualitySample::dimension, Types.STRING)
                 .process(new DataQualityCounter(
                         cfg.dataQuality().window().toMillis(),

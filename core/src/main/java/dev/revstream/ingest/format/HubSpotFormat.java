@@ -26,6 +26,7 @@ import java.util.Set;
  *   <li>{@code deal.propertyChange}: {@code dealstage} a {@code STAGE_CHANGED}; {@code amount},
  *       {@code closedate}, {@code hubspot_owner_id} an {@code UPDATED}; other properties nothing;
  *   <li>{@code deal.associationChange} to a company: an {@code UPDATED} naming the deal's account;
+ *       {@code contact.associationChange} to a company: an {@code IDENTIFY} of the contact's account;
  *   <li>{@code contact.creation}: a {@code CONTACT_CREATED} touchpoint; {@code contact.propertyChange}
  *       of {@code lifecyclestage}: a touchpoint of type {@code lifecyclestage_<value>} (mapped:
  *       {@code lifecyclestage_marketingqualifiedlead} is an {@code MQL});
@@ -91,7 +92,7 @@ public final class HubSpotFormat implements FormatAdapter {
                         b.add(dealChange(e, eventId, at, objectId));
                     }
                 }
-                case "deal.associationChange" -> b.add(association(e, eventId, at));
+                case "deal.associationChange", "contact.associationChange" -> b.add(association(e, eventId, at));
                 case "contact.creation" ->
                     b.add(Translation.of(
                             SOURCE,
@@ -185,6 +186,15 @@ public final class HubSpotFormat implements FormatAdapter {
     private static Translation association(JsonNode e, String eventId, long at) {
         String kind = String.valueOf(VendorJson.text(e, "associationType")).toUpperCase(Locale.ROOT);
         boolean removed = e.path("associationRemoved").asBoolean(false);
+        if (kind.equals("CONTACT_TO_COMPANY") && !removed) {
+            return Translation.of(
+                    SOURCE,
+                    CanonicalEvent.touchpoint(SOURCE, eventId, at)
+                            .put("type", "IDENTIFY")
+                            .put("contactId", VendorJson.text(e, "fromObjectId"))
+                            .put("accountId", VendorJson.text(e, "toObjectId"))
+                            .build());
+        }
         if (!kind.equals("DEAL_TO_COMPANY") || removed) {
             return Translation.skip(
                     SOURCE, "HubSpot association " + kind + (removed ? " removed" : "") + " is not read");

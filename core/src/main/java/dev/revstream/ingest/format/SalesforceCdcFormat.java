@@ -23,7 +23,9 @@ import java.util.Locale;
  *       changed, else an {@code UPDATED} when the amount, close date, owner or account did. An update
  *       carries only what changed, so it names no account unless the account changed;
  *   <li>{@code Lead} {@code CREATE}: a {@code Lead Created} touchpoint; an update of {@code Status} a
- *       touchpoint of the status's name when the mappings know it ({@code Marketing Qualified});
+ *       touchpoint of the status's name when the mappings know it ({@code Marketing Qualified}); a
+ *       conversion ({@code ConvertedAccountId}) an {@code IDENTIFY} of the lead's account;
+ *   <li>{@code Contact} with its {@code AccountId}: an {@code IDENTIFY} of the person's account;
  *   <li>{@code Task} and {@code Event} {@code CREATE}: a sales touch of the task's
  *       {@code TaskSubtype} ({@code Call}, {@code Email}) or {@code Meeting}, on the deal of its
  *       {@code WhatId} when that is an opportunity;
@@ -74,6 +76,7 @@ public final class SalesforceCdcFormat implements FormatAdapter {
                     switch (entity) {
                         case "Opportunity" -> opportunity(body, change, eventId, at, recordId);
                         case "Lead" -> lead(body, change, eventId, at, recordId);
+                        case "Contact" -> contact(body, eventId, at, recordId);
                         case "Task", "Event" -> activity(body, entity, change, eventId, at);
                         default -> Translation.skip(SOURCE, "Salesforce " + entity + " changes are not read");
                     });
@@ -154,7 +157,33 @@ public final class SalesforceCdcFormat implements FormatAdapter {
         return null;
     }
 
+    /** A contact that names its account: an {@code IDENTIFY} of the person's account. */
+    private static Translation contact(JsonNode f, String eventId, long at, String contactId) {
+        String account = VendorJson.text(f, "AccountId");
+        if (account == null) {
+            return Translation.skip(SOURCE, "a Salesforce Contact change without its AccountId");
+        }
+        return Translation.of(
+                SOURCE,
+                CanonicalEvent.touchpoint(SOURCE, eventId, at)
+                        .put("type", "IDENTIFY")
+                        .put("contactId", contactId)
+                        .put("accountId", account)
+                        .build());
+    }
+
     private Translation lead(JsonNode f, String change, String eventId, long at, String leadId) {
+        String converted = VendorJson.text(f, "ConvertedAccountId");
+        if (change.equals("UPDATE") && converted != null) {
+            // a converted lead: its touches so far are the account's
+            return Translation.of(
+                    SOURCE,
+                    CanonicalEvent.touchpoint(SOURCE, eventId, at)
+                            .put("type", "IDENTIFY")
+                            .put("contactId", leadId)
+                            .put("accountId", converted)
+                            .build());
+        }
         String type;
         if (change.equals("CREATE")) {
             type = "Lead Created";

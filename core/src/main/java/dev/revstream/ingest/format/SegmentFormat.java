@@ -16,7 +16,7 @@ import java.util.Locale;
  * ({@code name}); the person is {@code userId} ({@code contactId}), the account the call's group
  * ({@code context.groupId}, else {@code properties.accountId}); an anonymous call keeps its
  * {@code anonymousId} for identity resolution. {@code identify}, {@code group} and {@code alias}
- * link identities and yield no touchpoint.
+ * become an {@code IDENTIFY} linking the visitor, the user and the account they name.
  */
 public final class SegmentFormat implements FormatAdapter {
     static final String SOURCE = "segment";
@@ -43,8 +43,7 @@ public final class SegmentFormat implements FormatAdapter {
         return switch (type) {
             case "track" -> Translation.of(SOURCE, touch(c, messageId, VendorJson.required(c, "event", "event")));
             case "page", "screen" -> Translation.of(SOURCE, touch(c, messageId, type));
-            case "identify", "group", "alias" ->
-                Translation.skip(SOURCE, "a Segment " + type + " call links identities and is not a touchpoint");
+            case "identify", "group", "alias" -> link(c, type, messageId);
             default ->
                 throw new Rejection(
                         ErrorCode.INVALID_VALUE,
@@ -52,6 +51,31 @@ public final class SegmentFormat implements FormatAdapter {
                         type,
                         "Segment call type '" + type + "' is not one of track, page, screen, identify, group, alias");
         };
+    }
+
+    /**
+     * {@code identify} (the visitor is the user; with a group in its context, the user is of that account),
+     * {@code alias} (the earlier id is the user), {@code group} (the user is of the group's account): an
+     * {@code IDENTIFY}. A call that links nothing (a user's traits only) yields nothing.
+     */
+    private static Translation link(JsonNode c, String type, String messageId) throws Rejection {
+        String user = VendorJson.text(c, "userId");
+        String visitor = type.equals("alias") ? VendorJson.text(c, "previousId") : VendorJson.text(c, "anonymousId");
+        String account =
+                type.equals("group") ? VendorJson.text(c, "groupId") : VendorJson.text(c, "context", "groupId");
+        int named = (user != null ? 1 : 0) + (visitor != null ? 1 : 0) + (account != null ? 1 : 0);
+        if (named < 2 || user == null && visitor == null) {
+            return Translation.skip(SOURCE, "a Segment " + type + " call that links no two identities");
+        }
+        return Translation.of(
+                SOURCE,
+                CanonicalEvent.touchpoint(SOURCE, messageId, time(c))
+                        .put("type", "IDENTIFY")
+                        .put("anonymousId", visitor)
+                        .put("contactId", user)
+                        .put("accountId", account)
+                        .attributes(type.equals("group") ? c.get("traits") : null)
+                        .build());
     }
 
     private static Translation.Canonical touch(JsonNode c, String messageId, String type) throws Rejection {

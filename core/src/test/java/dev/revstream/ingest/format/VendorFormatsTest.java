@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.revstream.ingest.EventParser;
-import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
 import dev.revstream.model.EventKind;
 import dev.revstream.model.Ingested;
@@ -66,13 +65,12 @@ class VendorFormatsTest {
         assertThat(f.get("channel").asText()).isEqualTo("email");
         assertThat(f.get("campaign").asText()).isEqualTo("nov-webinar-followup");
         assertThat(f.get("attributes").get("form_id")).isNotNull();
-        // no account in the call: a dead letter until identity resolution knows Jane's account
-        List<Ingested> parsed = parse(SourceFormat.SEGMENT, "segment/track.json");
-        assertThat(parsed).singleElement().satisfies(i -> {
-            assertThat(i.deadLetter().errorCode()).isEqualTo(ErrorCode.MISSING_FIELD);
-            assertThat(i.deadLetter().field()).isEqualTo("accountId");
-            assertThat(i.deadLetter().source()).isEqualTo("segment");
-        });
+        // no account in the call: Jane's account is found by identity resolution (the job's person stage)
+        Event e = events(parse(SourceFormat.SEGMENT, "segment/track.json")).get(0);
+        assertThat(e.type()).isEqualTo("FORM_SUBMIT");
+        assertThat(e.accountId()).isNull();
+        assertThat(e.contactId()).isEqualTo("user-jane");
+        assertThat(e.anonymousId()).isEqualTo("anon-7f3c");
     }
 
     @Test
@@ -102,22 +100,26 @@ class VendorFormatsTest {
     }
 
     @Test
-    void segmentIdentityCallsAreSkippedAndCountedNotRejected() {
-        for (String fixture : List.of("segment/identify.json", "segment/group.json", "segment/alias.json")) {
-            List<Ingested> parsed = parse(SourceFormat.SEGMENT, fixture);
-            assertThat(parsed).as(fixture).singleElement().satisfies(i -> {
-                assertThat(i.skipped()).isNotNull();
-                assertThat(i.skipped().source()).isEqualTo("segment");
-                assertThat(i.skipped().ingestedAt()).isEqualTo(NOW);
-            });
-        }
+    void segmentIdentityCallsLinkTheVisitorThePersonAndTheAccount() {
+        Event identify =
+                events(parse(SourceFormat.SEGMENT, "segment/identify.json")).get(0);
+        assertThat(identify.type()).isEqualTo("IDENTIFY");
+        assertThat(identify.anonymousId()).isEqualTo("anon-7f3c");
+        assertThat(identify.contactId()).isEqualTo("user-jane");
+        Event alias = events(parse(SourceFormat.SEGMENT, "segment/alias.json")).get(0);
+        assertThat(alias.anonymousId()).isEqualTo("anon-7f3c"); // previousId
+        assertThat(alias.contactId()).isEqualTo("user-jane");
+        Event group = events(parse(SourceFormat.SEGMENT, "segment/group.json")).get(0);
+        assertThat(group.contactId()).isEqualTo("user-jane");
+        assertThat(group.accountId()).isEqualTo("acme");
+        assertThat(group.isIdentify()).isTrue();
     }
 
     @Test
     void segmentBatchYieldsEachCall() {
         List<Ingested> parsed = parse(SourceFormat.SEGMENT, "segment/batch.json");
         assertThat(parsed).hasSize(2);
-        assertThat(parsed.get(0).skipped()).isNotNull();
+        assertThat(parsed.get(0).skipped()).isNotNull(); // an identify of a user's traits links nothing
         Event demo = parsed.get(1).event();
         assertThat(demo.type()).isEqualTo("DEMO");
         assertThat(demo.sourceType()).isEqualTo("Demo Attended");
@@ -150,11 +152,14 @@ class VendorFormatsTest {
         assertThat(t.events().get(4).kind()).isEqualTo(EventKind.TOUCHPOINT);
         assertThat(t.events().get(4).fields().get("contactId").asText()).isEqualTo("123");
         assertThat(t.skipped()).hasSize(1); // company.creation
-        // the webhooks name no account: dead letters until the deal's account is looked up
+        // the webhooks name no account (the job looks it up); a creation posted apart from its stage has none
         List<Ingested> parsed = parse(SourceFormat.HUBSPOT, "hubspot/webhook-batch.json");
         assertThat(parsed.stream().filter(i -> i.deadLetter() != null))
-                .hasSize(5)
-                .allSatisfy(i -> assertThat(i.deadLetter().field()).isEqualTo("accountId"));
+                .singleElement()
+                .satisfies(i -> assertThat(i.deadLetter().field()).isEqualTo("stage"));
+        assertThat(events(parsed))
+                .hasSize(4)
+                .allSatisfy(e -> assertThat(e.accountId()).isNull());
     }
 
     @Test

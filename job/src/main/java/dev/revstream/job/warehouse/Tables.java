@@ -28,6 +28,7 @@ public final class Tables {
                     of("occurredAt", TIMESTAMP, Event::occurredAt),
                     of("accountId", STRING, Event::accountId),
                     of("contactId", STRING, Event::contactId),
+                    of("anonymousId", STRING, Event::anonymousId),
                     of("dealId", STRING, Event::dealId),
                     of("ownerId", STRING, Event::ownerId),
                     of("type", STRING, Event::type),
