@@ -71,6 +71,8 @@ public final class WebhookCollector implements AutoCloseable {
         Properties p = KafkaTopics.clientProperties(config);
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
+        // a broker that cannot be reached must not hold a request past its answer (send() waits for metadata)
+        p.put("max.block.ms", Long.toString(cfg.ackTimeout().toMillis()));
         p.put("delivery.timeout.ms", Long.toString(Math.max(cfg.ackTimeout().toMillis(), 1_000) + 30_000));
         p.put("max.request.size", Integer.toString(Math.max(cfg.maxBody() + 64 * 1024, 1024 * 1024)));
         p.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");

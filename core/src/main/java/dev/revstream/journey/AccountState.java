@@ -17,7 +17,7 @@ public class AccountState {
     public Long firstMqlAt;
     public Long firstSqlAt;
     public Long firstDealAt;
-    /** The first LEAD_CREATED (the funnel's newLeads; the lifecycle also counts a form fill). */
+    /** Unused since 0.2 (newLeads counts the first LEAD_CREATED or FORM_SUBMIT, as the lifecycle); kept for old state. */
     public Long firstLeadCreatedAt;
     /** The first won new_business deal (the funnel's newCustomers). */
     public Long firstNewBusinessWonAt;

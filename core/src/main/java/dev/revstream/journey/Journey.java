@@ -129,11 +129,9 @@ public final class Journey {
         }
         switch (type) {
             case LEAD_CREATED, FORM_SUBMIT -> {
+                // a lead is the first LEAD_CREATED or form fill, for the lifecycle and the funnel alike
                 if (a.firstLeadAt == null) {
                     a.firstLeadAt = t;
-                }
-                if (type == TouchpointType.LEAD_CREATED && a.firstLeadCreatedAt == null) {
-                    a.firstLeadCreatedAt = t;
                     funnel(FactKind.FIRST_LEAD, t, -1);
                 }
                 advanceLifecycle("lead", t, e);

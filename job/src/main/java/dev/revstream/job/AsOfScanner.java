@@ -66,25 +66,31 @@ public final class AsOfScanner {
                     if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
                         continue; // written after the scan started: not part of this run
                     }
-                    Ingested in =
-                            parser.parse(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp(), now);
-                    Event e = in.event();
-                    if (e != null) {
-                        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                        Long before = latestIn.get(tp);
-                        if (before != null && before > e.occurredAt()) {
-                            disorder = Math.max(disorder, before - e.occurredAt());
+                    List<Ingested> yielded = new ArrayList<>(1);
+                    parser.parse(
+                            r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp(), now, yielded::add);
+                    for (Ingested in : yielded) {
+                        Event e = in.event();
+                        if (in.skipped() != null) {
+                            continue; // a part of a vendor's record that yields no event
                         }
-                        latestIn.put(tp, before == null ? e.occurredAt() : Math.max(before, e.occurredAt()));
-                    }
-                    if (e == null) {
-                        rejected++;
-                    } else if (!seen.add(e.dedupKey())) {
-                        duplicates++;
-                    } else {
-                        accepted++;
-                        earliest = earliest == null ? e.occurredAt() : Math.min(earliest, e.occurredAt());
-                        latest = latest == null ? e.occurredAt() : Math.max(latest, e.occurredAt());
+                        if (e != null) {
+                            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                            Long before = latestIn.get(tp);
+                            if (before != null && before > e.occurredAt()) {
+                                disorder = Math.max(disorder, before - e.occurredAt());
+                            }
+                            latestIn.put(tp, before == null ? e.occurredAt() : Math.max(before, e.occurredAt()));
+                        }
+                        if (e == null) {
+                            rejected++;
+                        } else if (!seen.add(e.dedupKey())) {
+                            duplicates++;
+                        } else {
+                            accepted++;
+                            earliest = earliest == null ? e.occurredAt() : Math.min(earliest, e.occurredAt());
+                            latest = latest == null ? e.occurredAt() : Math.max(latest, e.occurredAt());
+                        }
                     }
                 }
             }

@@ -38,7 +38,10 @@ public final class Formats {
     /** A record's format from its shape; {@link SourceFormat#CANONICAL} when it is none of the vendors'. */
     public static SourceFormat detect(JsonNode v) {
         if (v.isArray()) {
-            return SourceFormat.HUBSPOT;
+            JsonNode first = v.path(0);
+            return first.has("messageId") && !first.has("subscriptionType")
+                    ? SourceFormat.SEGMENT
+                    : SourceFormat.HUBSPOT;
         }
         if (!v.isObject() || v.has("eventId") && v.has("source")) {
             return SourceFormat.CANONICAL;

@@ -7,8 +7,8 @@ import java.math.BigDecimal;
 import java.util.Locale;
 
 /**
- * Segment Spec calls (https://segment.com/docs/connections/spec/): one call, or the
- * {@code {"batch": [...]}} body of Segment's HTTP API. {@code track} becomes a touchpoint of the
+ * Segment Spec calls (https://segment.com/docs/connections/spec/): one call, the
+ * {@code {"batch": [...]}} body of Segment's HTTP API, or an array of calls (a batched webhook). {@code track} becomes a touchpoint of the
  * event's name ({@code Form Submitted}, mapped like any source's type), {@code page} and
  * {@code screen} a touchpoint of type {@code page} / {@code screen}. The call's {@code messageId}
  * is the event id, {@code timestamp} (else {@code originalTimestamp}, {@code receivedAt}) the time,
@@ -23,7 +23,7 @@ public final class SegmentFormat implements FormatAdapter {
 
     @Override
     public Translation translate(JsonNode value) throws Rejection {
-        JsonNode batch = value.get("batch");
+        JsonNode batch = value.isArray() ? value : value.get("batch");
         if (batch != null && batch.isArray()) {
             Translation.Builder b = new Translation.Builder(SOURCE);
             for (JsonNode call : batch) {

@@ -154,7 +154,8 @@ final class ReferenceKpis {
             long t = e.occurredAt();
             if (!e.isDeal()) {
                 String type = e.type();
-                if (type.equals("LEAD_CREATED") && firstLead.putIfAbsent(account, t) == null) {
+                if ((type.equals("LEAD_CREATED") || type.equals("FORM_SUBMIT"))
+                        && firstLead.putIfAbsent(account, t) == null) {
                     count("all=all", t);
                 }
                 if (type.equals("MQL") && firstMql.putIfAbsent(account, t) == null) {
