@@ -8,7 +8,7 @@ import dev.revstream.model.Event;
  * <ul>
  *   <li>a deal event goes by its deal ({@code source}, {@code dealId}): one that names an account
  *       teaches it, one that does not takes the deal's account from an earlier event;
- *   <li>an {@code IDENTIFY} goes to the visitor it names, else to the person;
+ *   <li>an {@code IDENTIFY} or a {@code FORGET} goes to the visitor it names, else to the person;
  *   <li>any other event that names its account goes straight to it;
  *   <li>one that names a person ({@code contactId}) goes by the person, else one that names only a
  *       visitor ({@code anonymousId}) by the visitor, whose person or account an {@code IDENTIFY}
@@ -31,7 +31,7 @@ public final class Resolution {
         if (e.isDeal()) {
             return Route.DEAL;
         }
-        if (e.isIdentify()) {
+        if (e.isIdentify() || e.isForget()) {
             return e.anonymousId() != null ? Route.VISITOR : Route.PERSON;
         }
         if (e.accountId() != null) {

@@ -277,6 +277,12 @@ public final class EventParser implements Serializable {
         String accountId = optionalString(root, "accountId");
         String contactId = optionalString(root, "contactId");
         String anonymousId = optionalString(root, "anonymousId");
+        if (type == TouchpointType.FORGET && anonymousId == null && contactId == null) {
+            throw new Rejection(
+                    ErrorCode.MISSING_FIELD,
+                    "contactId",
+                    "a FORGET names the visitor (anonymousId) or the person (contactId) to forget");
+        }
         if (type == TouchpointType.IDENTIFY) {
             int named = (accountId != null ? 1 : 0) + (contactId != null ? 1 : 0) + (anonymousId != null ? 1 : 0);
             if (anonymousId == null && contactId == null || named < 2) {
@@ -286,7 +292,11 @@ public final class EventParser implements Serializable {
                         "an IDENTIFY links a visitor (anonymousId) or a person (contactId) to a person or an account:"
                                 + " it needs two of anonymousId, contactId, accountId");
             }
-        } else if (accountId == null && contactId == null && anonymousId == null && type != TouchpointType.SPEND) {
+        } else if (accountId == null
+                && contactId == null
+                && anonymousId == null
+                && type != TouchpointType.SPEND
+                && type != TouchpointType.FORGET) {
             throw new Rejection(
                     ErrorCode.MISSING_FIELD,
                     "accountId",

@@ -133,6 +133,11 @@ public record Event(
         return kind == EventKind.TOUCHPOINT && TouchpointType.IDENTIFY.name().equals(type);
     }
 
+    /** A request to forget a visitor or person ({@link TouchpointType#FORGET}). */
+    public boolean isForget() {
+        return kind == EventKind.TOUCHPOINT && TouchpointType.FORGET.name().equals(type);
+    }
+
     public boolean isHeartbeat() {
         return kind == EventKind.TOUCHPOINT && TouchpointType.HEARTBEAT.name().equals(type);
     }

@@ -35,7 +35,12 @@ public enum TouchpointType {
      * visitor to an account. Not a touch: it changes no account's journey, it resolves the events that
      * name no account.
      */
-    IDENTIFY;
+    IDENTIFY,
+    /**
+     * A request to forget a visitor ({@code anonymousId}) or a person ({@code contactId}): their links and
+     * the events of theirs still waiting for an account are purged. Not a touch.
+     */
+    FORGET;
 
     /** Types that answer a lead's hand-off. */
     public static final Set<TouchpointType> SALES_TOUCHES = EnumSet.of(SALES_EMAIL, SALES_CALL, MEETING, DEMO);

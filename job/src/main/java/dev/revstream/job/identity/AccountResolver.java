@@ -43,6 +43,10 @@ import org.apache.flink.util.OutputTag;
  * arrived behind it), and a key holds {@code maxWaiting} at most: then it is an
  * {@code UNRESOLVED_ACCOUNT} dead letter, never dropped silently.
  *
+ * <p>A {@code FORGET} purges the key's link and waiting events (privacy: nothing of the visitor or person
+ * stays in this state; the journey's touches keep no identity, only their source, event id and
+ * channel).
+ *
  * <p>State: the link (a few fields) and the waiting events, per key. Waiting events are cleared by
  * their deadline's event-time timer; the link by a timer {@code retention} after the key's last event.
  * A record whose processing throws is a {@code RECORD_FAILED} dead letter; the job goes on.
@@ -75,6 +79,7 @@ public class AccountResolver extends KeyedProcessFunction<String, Event, Event> 
     private transient Counter resolved;
     private transient Counter unresolved;
     private transient Counter failures;
+    private transient Counter forgotten;
 
     public AccountResolver(Stage stage, IdentitySettings settings) {
         this.stage = stage;
@@ -90,11 +95,16 @@ public class AccountResolver extends KeyedProcessFunction<String, Event, Event> 
         resolved = metrics.counter("eventsResolved");
         unresolved = metrics.counter("eventsUnresolved");
         failures = metrics.counter("recordFailures");
+        forgotten = metrics.counter("eventsForgotten");
     }
 
     @Override
     public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
         try {
+            if (e.isForget() && stage != Stage.DEAL) {
+                forget(e, ctx);
+                return;
+            }
             AccountLink l = link.value();
             l = (l == null ? AccountLink.NONE : l).seen(e.occurredAt());
             boolean teaches = teaches(e);
@@ -123,6 +133,25 @@ public class AccountResolver extends KeyedProcessFunction<String, Event, Event> 
                             e,
                             ctx.getCurrentKey(),
                             "resolving this event's account failed: " + RecordFailures.describe(ex)));
+        }
+    }
+
+    /**
+     * A request to forget this visitor or person: its link and its waiting events are purged (counted, not
+     * dead letters: a dead letter would keep what is to be forgotten); a visitor's request naming the
+     * person goes on to the person.
+     */
+    private void forget(Event e, Context ctx) throws Exception {
+        AccountLink l = link.value();
+        int purged = l == null ? 0 : l.waiting();
+        forgotten.inc(purged);
+        link.clear();
+        waiting.clear();
+        if (stage == Stage.VISITOR && e.contactId() != null) {
+            ctx.output(TO_PERSON, e);
+        }
+        for (int i = 0; i < purged; i++) {
+            QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.IGNORED, null, s -> ctx.output(QUALITY, s));
         }
     }
 

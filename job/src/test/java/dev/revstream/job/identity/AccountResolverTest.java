@@ -241,4 +241,29 @@ class AccountResolverTest {
         assertThat(EventKind.TOUCHPOINT).isEqualTo(later.kind());
         persons.close();
     }
+
+    @Test
+    void aForgottenVisitorLeavesNothingBehind() throws Exception {
+        var visitors = harness(Stage.VISITOR, Event::anonymousId, SETTINGS);
+        Event waiting = touch("e", DAY, null, null, "v");
+        Event forget = EventBuilder.touch("FORGET", 2 * DAY)
+                .id("f")
+                .account(null)
+                .anonymous("v")
+                .contact("p")
+                .build();
+        visitors.processElement(new StreamRecord<>(waiting, waiting.occurredAt()));
+        visitors.processElement(new StreamRecord<>(forget, forget.occurredAt()));
+        assertThat(visitors.numKeyedStateEntries()).isZero();
+        // the person is forgotten too: the request goes on to the person stage
+        assertThat(visitors.getSideOutput(AccountResolver.TO_PERSON))
+                .singleElement()
+                .satisfies(r -> assertThat(r.getValue().isForget()).isTrue());
+        Event link = identify("l", 3 * DAY, "v", null, "acme");
+        visitors.processElement(new StreamRecord<>(link, link.occurredAt()));
+        visitors.processWatermark(Long.MAX_VALUE);
+        assertThat(visitors.extractOutputValues()).isEmpty(); // the purged event never reaches an account
+        assertThat(visitors.getSideOutput(AccountResolver.DEAD_LETTERS)).isNull(); // nor a dead letter
+        visitors.close();
+    }
 }
