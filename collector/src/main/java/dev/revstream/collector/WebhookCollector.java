@@ -15,6 +15,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -101,6 +103,13 @@ public final class WebhookCollector implements AutoCloseable {
 
     public CollectorCounts counts() {
         return counts;
+    }
+
+    /** The topics of the endpoints that are on. */
+    public Set<String> topics() {
+        Set<String> out = new TreeSet<>();
+        active.values().forEach(a -> out.add(a.topic()));
+        return out;
     }
 
     /** One line per endpoint: on and where it writes, or off and why. */

@@ -24,7 +24,7 @@ import static dev.revstream.config.SettingType.zone;
 import dev.revstream.config.RevstreamConfig.Delivery;
 import dev.revstream.config.RevstreamConfig.LeadSlaMode;
 import dev.revstream.config.RevstreamConfig.StartingOffsets;
-import dev.revstream.ingest.format.SourceFormat;
+import dev.revstream.ingest.SourceFormat;
 import java.math.BigDecimal;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -530,21 +530,21 @@ public final class Settings {
     public static final Setting<String> COLLECT_SEGMENT_SECRET_ENV = add(of(
             "collect.segment.secret-env",
             rawText(),
-            "REVSTREAM_SEGMENT_SECRET",
+            "SEGMENT_WEBHOOK_SECRET",
             "the environment variable with the Segment webhook's shared secret (unset: /segment is off)"));
     public static final Setting<String> COLLECT_HUBSPOT_TOPIC =
             add(of("collect.hubspot.topic", text(), "revops.hubspot", "where HubSpot's webhook posts go"));
     public static final Setting<String> COLLECT_HUBSPOT_SECRET_ENV = add(of(
             "collect.hubspot.secret-env",
             rawText(),
-            "REVSTREAM_HUBSPOT_CLIENT_SECRET",
+            "HUBSPOT_CLIENT_SECRET",
             "the environment variable with the HubSpot app's client secret (unset: /hubspot is off)"));
     public static final Setting<String> COLLECT_STRIPE_TOPIC =
             add(of("collect.stripe.topic", text(), "revops.stripe", "where Stripe's events go"));
     public static final Setting<String> COLLECT_STRIPE_SECRET_ENV = add(of(
             "collect.stripe.secret-env",
             rawText(),
-            "REVSTREAM_STRIPE_WEBHOOK_SECRET",
+            "STRIPE_WEBHOOK_SECRET",
             "the environment variable with the Stripe endpoint's signing secret, whsec_... (unset: /stripe is off)"));
 
     // router

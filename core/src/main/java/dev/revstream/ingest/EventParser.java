@@ -11,9 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.revstream.ingest.format.Formats;
-import dev.revstream.ingest.format.SourceFormat;
-import dev.revstream.ingest.format.Translation;
 import dev.revstream.model.Channel;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.DealEventType;
@@ -158,6 +155,11 @@ public final class EventParser implements Serializable {
             }
             checkSize(value);
             JsonNode root = readJson(value);
+            if (Formats.isHeartbeat(root)) {
+                // revstream's own heartbeat moves event time on any input topic, whatever its format
+                out.accept(validated(ctx, EventKind.TOUCHPOINT, object(root), now));
+                return;
+            }
             SourceFormat f = format == SourceFormat.AUTO ? Formats.detect(root) : format;
             if (f == SourceFormat.CANONICAL) {
                 out.accept(validated(ctx, kindOf(topic), object(root), now));

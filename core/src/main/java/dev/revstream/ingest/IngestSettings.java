@@ -1,6 +1,5 @@
 package dev.revstream.ingest;
 
-import dev.revstream.ingest.format.SourceFormat;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.Map;

@@ -154,6 +154,13 @@ public record Event(
         if (accountId != null) {
             return accountId;
         }
+        // an event whose account identity resolution is still to find: keyed by who it is
+        if (contactId != null) {
+            return "contact:" + contactId;
+        }
+        if (anonymousId != null) {
+            return "visitor:" + anonymousId;
+        }
         return "channel:" + (channel == null ? Channel.OTHER.wireName() : channel);
     }
 }

@@ -2,6 +2,7 @@ package dev.revstream.job.identity;
 
 import dev.revstream.config.Units;
 import dev.revstream.identity.IdentitySettings;
+import dev.revstream.job.RunSummary;
 import dev.revstream.job.state.RecordFailures;
 import dev.revstream.model.DeadLetter;
 import dev.revstream.model.ErrorCode;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -80,6 +82,7 @@ public class AccountResolver extends KeyedProcessFunction<String, Event, Event> 
     private transient Counter unresolved;
     private transient Counter failures;
     private transient Counter forgotten;
+    private transient LongCounter deadLetteredInRun;
 
     public AccountResolver(Stage stage, IdentitySettings settings) {
         this.stage = stage;
@@ -96,6 +99,7 @@ public class AccountResolver extends KeyedProcessFunction<String, Event, Event> 
         unresolved = metrics.counter("eventsUnresolved");
         failures = metrics.counter("recordFailures");
         forgotten = metrics.counter("eventsForgotten");
+        deadLetteredInRun = getRuntimeContext().getLongCounter(RunSummary.DEAD_LETTERED);
     }
 
     @Override
@@ -248,7 +252,8 @@ public class AccountResolver extends KeyedProcessFunction<String, Event, Event> 
 
     private void give(Event e, Context ctx, String why) {
         unresolved.inc();
-        ctx.output(DEAD_LETTERS, RecordFailures.ofEvent(ErrorCode.UNRESOLVED_ACCOUNT, e, ctx.getCurrentKey(), why));
+        deadLetteredInRun.add(1);
+        ctx.output(DEAD_LETTERS, RecordFailures.ofEvent(ErrorCode.UNRESOLVED_ACCOUNT, e, e.routingKey(), why));
         QualitySample.emit(
                 e.source(),
                 e.ingestedAt(),

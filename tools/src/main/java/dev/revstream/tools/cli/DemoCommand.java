@@ -58,6 +58,12 @@ public class DemoCommand implements Callable<Integer> {
         "generator.malformed-share=0.02",
         "generator.start-ago=75d",
         "generator.warmup=60d",
+        // some of the funnel as its vendors send it (docs/sources.md): the generator speaks each format read
+        "ingest.formats.revops.segment=segment",
+        "ingest.formats.revops.hubspot=hubspot",
+        "ingest.formats.revops.salesforce=salesforce-cdc",
+        "ingest.formats.revops.stripe=stripe",
+        "ingest.formats.revops.crm-cdc=debezium",
     };
 
     @Mixin

@@ -1,10 +1,15 @@
 package dev.revstream.tools.generator;
 
 import dev.revstream.config.RevstreamConfig;
+import dev.revstream.ingest.SourceFormat;
 import dev.revstream.kafka.KafkaTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Writes the {@link FunnelGenerator}'s records into the input topics on a business clock that
@@ -30,6 +36,9 @@ public final class GeneratorRunner {
         public final AtomicLong malformed = new AtomicLong();
         public final AtomicLong duplicates = new AtomicLong();
         public final AtomicLong heartbeats = new AtomicLong();
+        /** Records written in a vendor's own format (to a topic of {@code ingest.formats}). */
+        public final AtomicLong vendorFormats = new AtomicLong();
+
         public final AtomicLong businessTime = new AtomicLong();
 
         public long total() {
@@ -70,9 +79,23 @@ public final class GeneratorRunner {
                 businessStart,
                 cfg.generator().malformedShare(),
                 cfg.generator().duplicateShare());
+        // the vendors' formats the run reads, each to the first topic read in it
+        Map<SourceFormat, String> vendorTopics = new EnumMap<>(SourceFormat.class);
+        cfg.ingest().formats().forEach((topic, format) -> {
+            if (format != SourceFormat.CANONICAL && format != SourceFormat.AUTO) {
+                vendorTopics.putIfAbsent(format, topic);
+            }
+        });
+        VendorSpeaker speaker = new VendorSpeaker(vendorTopics.keySet());
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            int partitions = producer.partitionsFor(cfg.topics().touchpoints()).size();
+            // heartbeats on every partition of every topic the run reads, so that none holds event time
+            List<TopicPartition> beats = new ArrayList<>();
+            for (String topic : cfg.inputTopics()) {
+                if (!topic.equals(cfg.topics().deals())) {
+                    producer.partitionsFor(topic).forEach(p -> beats.add(new TopicPartition(topic, p.partition())));
+                }
+            }
             long nextHeartbeat = businessStart + BUSINESS_HOUR;
             long paced = 0;
             long pacedSince = -1;
@@ -89,13 +112,14 @@ public final class GeneratorRunner {
                 stats.businessTime.set(business);
                 // a heartbeat at H only once every record up to H is written, or it would make them late
                 while (nextHeartbeat <= business && nextHeartbeat < gen.peekTime()) {
-                    for (int p = 0; p < partitions; p++) {
-                        String hb = "{\"eventId\":\"hb-" + seed + "-" + nextHeartbeat + "-" + p + "\",\"occurredAt\":\""
-                                + Instant.ofEpochMilli(nextHeartbeat)
-                                + "\",\"source\":\"revstream-generator\",\"type\":\"HEARTBEAT\"}";
+                    for (TopicPartition tp : beats) {
+                        String hb =
+                                "{\"eventId\":\"hb-" + seed + "-" + nextHeartbeat + "-" + tp + "\",\"occurredAt\":\""
+                                        + Instant.ofEpochMilli(nextHeartbeat)
+                                        + "\",\"source\":\"revstream-generator\",\"type\":\"HEARTBEAT\"}";
                         producer.send(
                                 new ProducerRecord<>(
-                                        cfg.topics().touchpoints(), p, null, hb.getBytes(StandardCharsets.UTF_8)),
+                                        tp.topic(), tp.partition(), null, hb.getBytes(StandardCharsets.UTF_8)),
                                 (m, e) -> record(failure, e));
                         stats.heartbeats.incrementAndGet();
                     }
@@ -111,15 +135,24 @@ public final class GeneratorRunner {
                     continue;
                 }
                 GeneratedRecord r = gen.next();
-                String topic = r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints();
-                producer.send(
-                        new ProducerRecord<>(
-                                topic,
-                                null,
-                                null,
-                                r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
-                                r.value()),
-                        (m, e) -> record(failure, e));
+                VendorSpeaker.Spoken s = speaker.speak(r);
+                if (s != null) {
+                    producer.send(
+                            new ProducerRecord<>(vendorTopics.get(s.format()), null, null, s.key(), s.value()),
+                            (m, e) -> record(failure, e));
+                    stats.vendorFormats.incrementAndGet();
+                } else {
+                    String topic =
+                            r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints();
+                    producer.send(
+                            new ProducerRecord<>(
+                                    topic,
+                                    null,
+                                    null,
+                                    r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
+                                    r.value()),
+                            (m, e) -> record(failure, e));
+                }
                 if (warm) {
                     paced++;
                 }

@@ -54,10 +54,10 @@ class WebhookCollectorTest {
     static Map<String, String> secrets(boolean stripe) {
         return stripe
                 ? Map.of(
-                        "REVSTREAM_SEGMENT_SECRET", SEGMENT_SECRET,
-                        "REVSTREAM_HUBSPOT_CLIENT_SECRET", HUBSPOT_SECRET,
-                        "REVSTREAM_STRIPE_WEBHOOK_SECRET", STRIPE_SECRET)
-                : Map.of("REVSTREAM_SEGMENT_SECRET", SEGMENT_SECRET, "REVSTREAM_HUBSPOT_CLIENT_SECRET", HUBSPOT_SECRET);
+                        "SEGMENT_WEBHOOK_SECRET", SEGMENT_SECRET,
+                        "HUBSPOT_CLIENT_SECRET", HUBSPOT_SECRET,
+                        "STRIPE_WEBHOOK_SECRET", STRIPE_SECRET)
+                : Map.of("SEGMENT_WEBHOOK_SECRET", SEGMENT_SECRET, "HUBSPOT_CLIENT_SECRET", HUBSPOT_SECRET);
     }
 
     static HttpResponse<String> post(String url, byte[] body, Map<String, String> headers) throws Exception {
@@ -183,11 +183,11 @@ class WebhookCollectorTest {
         try (WebhookCollector c = new WebhookCollector(cfg, secrets(false)).start(0)) {
             HttpResponse<String> off = post("http://127.0.0.1:" + c.port() + "/stripe", utf8("{}"), Map.of());
             assertThat(off.statusCode()).isEqualTo(404);
-            assertThat(off.body()).contains("REVSTREAM_STRIPE_WEBHOOK_SECRET");
+            assertThat(off.body()).contains("STRIPE_WEBHOOK_SECRET");
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WebhookCollector(cfg, Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("REVSTREAM_SEGMENT_SECRET");
+                .hasMessageContaining("SEGMENT_WEBHOOK_SECRET");
     }
 
     @Test

@@ -132,12 +132,7 @@ class SourcesEndToEndTest {
                 "ingest.formats." + id + ".hubspot=hubspot");
         KafkaTopics.ensure(cfg);
         try (WebhookCollector c = new WebhookCollector(
-                        cfg,
-                        Map.of(
-                                "REVSTREAM_SEGMENT_SECRET",
-                                SEGMENT_SECRET,
-                                "REVSTREAM_HUBSPOT_CLIENT_SECRET",
-                                HUBSPOT_SECRET))
+                        cfg, Map.of("SEGMENT_WEBHOOK_SECRET", SEGMENT_SECRET, "HUBSPOT_CLIENT_SECRET", HUBSPOT_SECRET))
                 .start(0)) {
             for (Post p : posts) {
                 post(c, p);
@@ -207,7 +202,8 @@ class SourcesEndToEndTest {
                 .isEqualTo(1);
         // the won deal made the account a customer (the window of the win ends after the run's as-of)
         assertThat(linksAfter.settled().journey().keySet())
-                .anySatisfy(j -> assertThat(j).contains("\"accountId\":\"9001\"").contains("\"customer\""));
+                .anySatisfy(
+                        j -> assertThat(j).contains("\"accountId\":\"9001\"").contains("\"customer\""));
 
         // the same events with the links first: the same settled outputs
         List<Post> linksFirst = new ArrayList<>(posts.subList(3, 5));

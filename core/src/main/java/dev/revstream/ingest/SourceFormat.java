@@ -1,4 +1,4 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
 import java.util.Arrays;
 import java.util.Locale;

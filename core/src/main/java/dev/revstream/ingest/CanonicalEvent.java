@@ -1,4 +1,4 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

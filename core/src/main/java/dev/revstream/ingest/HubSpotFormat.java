@@ -1,8 +1,7 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.revstream.ingest.Rejection;
 import dev.revstream.model.ErrorCode;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,7 +28,8 @@ import java.util.Set;
  *       {@code contact.associationChange} to a company: an {@code IDENTIFY} of the contact's account;
  *   <li>{@code contact.creation}: a {@code CONTACT_CREATED} touchpoint; {@code contact.propertyChange}
  *       of {@code lifecyclestage}: a touchpoint of type {@code lifecyclestage_<value>} (mapped:
- *       {@code lifecyclestage_marketingqualifiedlead} is an {@code MQL});
+ *       {@code lifecyclestage_marketingqualifiedlead} is an {@code MQL}; a stage without a mapping is
+ *       counted, not a dead letter);
  *   <li>anything else (companies, deletions, other properties): counted, nothing more.
  * </ul>
  * The generic webhooks' {@code object.*} types are read the same, by {@code objectTypeId}
@@ -37,6 +37,13 @@ import java.util.Set;
  */
 public final class HubSpotFormat implements FormatAdapter {
     static final String SOURCE = "hubspot";
+
+    private final SourceMappings mappings;
+
+    public HubSpotFormat(SourceMappings mappings) {
+        this.mappings = mappings;
+    }
+
     private static final long FOLD_WINDOW_MS = 60_000;
 
     @Override
@@ -208,11 +215,17 @@ public final class HubSpotFormat implements FormatAdapter {
                         .build());
     }
 
-    private static Translation contactChange(JsonNode e, String eventId, long at, String contactId) {
+    private Translation contactChange(JsonNode e, String eventId, long at, String contactId) {
         String property = property(e);
         String value = VendorJson.text(e, "propertyValue");
         if (!property.equals("lifecyclestage") || value == null) {
             return Translation.skip(SOURCE, "HubSpot contact property " + property + " is not read");
+        }
+        if (mappings.type(SOURCE, "lifecyclestage_" + value) == null) {
+            return Translation.skip(
+                    SOURCE,
+                    "HubSpot lifecycle stage '" + value + "' has no mapping (lifecyclestage_" + value
+                            + " in the hubspot types)");
         }
         return Translation.of(
                 SOURCE,

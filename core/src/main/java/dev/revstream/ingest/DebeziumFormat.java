@@ -1,9 +1,6 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.revstream.ingest.Rejection;
-import dev.revstream.ingest.SourceMappings;
-import dev.revstream.ingest.TableMapping;
 import dev.revstream.model.ErrorCode;
 import dev.revstream.model.EventKind;
 import java.math.BigDecimal;

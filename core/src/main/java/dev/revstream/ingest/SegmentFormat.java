@@ -1,7 +1,6 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.revstream.ingest.Rejection;
 import dev.revstream.model.ErrorCode;
 import java.math.BigDecimal;
 import java.util.Locale;

@@ -1,7 +1,6 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.revstream.ingest.Rejection;
 
 /**
  * Translates one record of a vendor's documented shape into canonical events. Stateless: what a

@@ -1,9 +1,5 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
-import dev.revstream.ingest.IngestSettings;
-import dev.revstream.ingest.SourceMappings;
-import dev.revstream.ingest.TableMapping;
-import dev.revstream.ingest.TestSettings;
 import dev.revstream.model.EventKind;
 import java.io.IOException;
 import java.io.InputStream;

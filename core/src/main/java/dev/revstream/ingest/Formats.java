@@ -1,7 +1,6 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.revstream.ingest.SourceMappings;
 import java.util.Set;
 
 /**
@@ -12,12 +11,13 @@ public final class Formats {
     private static final Set<String> SEGMENT_CALLS = Set.of("track", "page", "screen", "identify", "group", "alias");
 
     private final SegmentFormat segment = new SegmentFormat();
-    private final HubSpotFormat hubspot = new HubSpotFormat();
+    private final HubSpotFormat hubspot;
     private final SalesforceCdcFormat salesforce;
     private final StripeFormat stripe;
     private final DebeziumFormat debezium;
 
     public Formats(SourceMappings mappings) {
+        this.hubspot = new HubSpotFormat(mappings);
         this.salesforce = new SalesforceCdcFormat(mappings);
         this.stripe = new StripeFormat(mappings);
         this.debezium = new DebeziumFormat(mappings);
@@ -33,6 +33,14 @@ public final class Formats {
             case DEBEZIUM -> debezium;
             case CANONICAL, AUTO -> null;
         };
+    }
+
+    /** Whether a record is revstream's own heartbeat (read on a topic of any format). */
+    public static boolean isHeartbeat(JsonNode v) {
+        return v.isObject()
+                && v.has("eventId")
+                && v.has("source")
+                && "HEARTBEAT".equalsIgnoreCase(String.valueOf(VendorJson.text(v, "type")));
     }
 
     /** A record's format from its shape; {@link SourceFormat#CANONICAL} when it is none of the vendors'. */

@@ -1,6 +1,6 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
-import static dev.revstream.ingest.format.FormatTestSettings.NOW;
+import static dev.revstream.ingest.FormatTestSettings.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.revstream.ingest.EventParser;
 import dev.revstream.model.Ingested;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

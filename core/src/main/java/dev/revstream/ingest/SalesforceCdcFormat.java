@@ -1,8 +1,6 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.revstream.ingest.Rejection;
-import dev.revstream.ingest.SourceMappings;
 import dev.revstream.model.ErrorCode;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,7 +17,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code Opportunity} {@code CREATE}: a {@code CREATED} deal ({@code AccountId},
  *       {@code StageName}, {@code Amount}, {@code CurrencyIsoCode}, {@code CloseDate}, {@code OwnerId},
- *       {@code Type} as the deal type); {@code UPDATE}: a {@code STAGE_CHANGED} when {@code StageName}
+ *       {@code Type} as the deal type, the custom fields {@code Segment__c}, {@code Region__c} and
+ *       {@code Loss_Reason__c} when the org has them); {@code UPDATE}: a {@code STAGE_CHANGED} when {@code StageName}
  *       changed, else an {@code UPDATED} when the amount, close date, owner or account did. An update
  *       carries only what changed, so it names no account unless the account changed;
  *   <li>{@code Lead} {@code CREATE}: a {@code Lead Created} touchpoint; an update of {@code Status} a
@@ -101,7 +100,8 @@ public final class SalesforceCdcFormat implements FormatAdapter {
             type = "CREATED";
         } else if (stage != null) {
             type = "STAGE_CHANGED";
-        } else if (VendorJson.firstText(f, "Amount", "CloseDate", "OwnerId", "AccountId") != null) {
+        } else if (VendorJson.firstText(f, "Amount", "CloseDate", "OwnerId", "AccountId", "Segment__c", "Region__c")
+                != null) {
             type = "UPDATED";
         } else {
             return Translation.skip(SOURCE, "a Salesforce Opportunity update of fields revstream does not read");
@@ -118,6 +118,9 @@ public final class SalesforceCdcFormat implements FormatAdapter {
                         .put("expectedCloseDate", date(f.get("CloseDate")))
                         .put("ownerId", VendorJson.text(f, "OwnerId"))
                         .put("dealType", dealType(VendorJson.text(f, "Type")))
+                        .put("segment", VendorJson.text(f, "Segment__c"))
+                        .put("region", VendorJson.text(f, "Region__c"))
+                        .put("lostReason", VendorJson.firstText(f, "Loss_Reason__c", "Closed_Lost_Reason__c"))
                         .build());
     }
 
@@ -142,17 +145,18 @@ public final class SalesforceCdcFormat implements FormatAdapter {
             return null;
         }
         String t = type.toLowerCase(Locale.ROOT);
-        if (t.contains("new")) {
-            return "new_business";
+        // "Existing Customer - Renewal" holds "new": the specific kinds first
+        if (t.contains("renewal") || t.contains("replacement")) {
+            return "renewal";
         }
         if (t.contains("upgrade") || t.contains("expansion") || t.contains("upsell")) {
             return "expansion";
         }
-        if (t.contains("renewal") || t.contains("replacement")) {
-            return "renewal";
-        }
         if (t.contains("downgrade") || t.contains("contraction")) {
             return "contraction";
+        }
+        if (t.contains("new")) {
+            return "new_business";
         }
         return null;
     }

@@ -1,12 +1,11 @@
-package dev.revstream.ingest.format;
+package dev.revstream.ingest;
 
-import static dev.revstream.ingest.format.FormatTestSettings.NOW;
-import static dev.revstream.ingest.format.FormatTestSettings.fixture;
-import static dev.revstream.ingest.format.FormatTestSettings.topic;
+import static dev.revstream.ingest.FormatTestSettings.NOW;
+import static dev.revstream.ingest.FormatTestSettings.fixture;
+import static dev.revstream.ingest.FormatTestSettings.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.revstream.ingest.EventParser;
 import dev.revstream.model.Event;
 import dev.revstream.model.EventKind;
 import dev.revstream.model.Ingested;
@@ -133,7 +132,7 @@ class VendorFormatsTest {
 
     @Test
     void hubspotWebhookPostTranslatesDealAndContactChanges() throws Exception {
-        Translation t = translate(new HubSpotFormat(), "hubspot/webhook-batch.json");
+        Translation t = translate(new HubSpotFormat(FormatTestSettings.mappings()), "hubspot/webhook-batch.json");
         assertThat(t.events())
                 .extracting(c -> c.fields().get("type").asText())
                 .containsExactly(
@@ -182,7 +181,9 @@ class VendorFormatsTest {
                 """;
         List<Translation.Canonical> events;
         try {
-            events = new HubSpotFormat().translate(JSON.readTree(post)).events();
+            events = new HubSpotFormat(FormatTestSettings.mappings())
+                    .translate(JSON.readTree(post))
+                    .events();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
