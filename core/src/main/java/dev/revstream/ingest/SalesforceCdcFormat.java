@@ -23,7 +23,8 @@ import java.util.Locale;
  *       carries only what changed, so it names no account unless the account changed;
  *   <li>{@code Lead} {@code CREATE}: a {@code Lead Created} touchpoint; an update of {@code Status} a
  *       touchpoint of the status's name when the mappings know it ({@code Marketing Qualified}); a
- *       conversion ({@code ConvertedAccountId}) an {@code IDENTIFY} of the lead's account;
+ *       conversion ({@code ConvertedAccountId}) an {@code IDENTIFY} of the lead's account; a new lead's
+ *       {@code Email} an {@code IDENTIFY} of the e-mail's visitor id as the lead;
  *   <li>{@code Contact} with its {@code AccountId}: an {@code IDENTIFY} of the person's account;
  *   <li>{@code Task} and {@code Event} {@code CREATE}: a sales touch of the task's
  *       {@code TaskSubtype} ({@code Call}, {@code Email}) or {@code Meeting}, on the deal of its
@@ -190,6 +191,18 @@ public final class SalesforceCdcFormat implements FormatAdapter {
         }
         String type;
         if (change.equals("CREATE")) {
+            String byEmail = VendorJson.emailVisitor(VendorJson.text(f, "Email"));
+            if (byEmail != null) {
+                // the lead's e-mail: events another system knows by e-mail only are the lead's
+                return Translation.of(
+                        SOURCE,
+                        lead("Lead Created", f, eventId, at, leadId),
+                        CanonicalEvent.touchpoint(SOURCE, VendorJson.eventId(eventId, "email"), at)
+                                .put("type", "IDENTIFY")
+                                .put("anonymousId", byEmail)
+                                .put("contactId", leadId)
+                                .build());
+            }
             type = "Lead Created";
         } else {
             type = VendorJson.text(f, "Status");
@@ -201,15 +214,17 @@ public final class SalesforceCdcFormat implements FormatAdapter {
                                 : "Salesforce Lead status '" + type + "' has no mapping");
             }
         }
-        return Translation.of(
-                SOURCE,
-                CanonicalEvent.touchpoint(SOURCE, eventId, at)
-                        .put("type", type)
-                        .put("contactId", leadId)
-                        .put("accountId", VendorJson.text(f, "ConvertedAccountId"))
-                        .put("ownerId", VendorJson.text(f, "OwnerId"))
-                        .put("channel", VendorJson.text(f, "LeadSource"))
-                        .build());
+        return Translation.of(SOURCE, lead(type, f, eventId, at, leadId));
+    }
+
+    private static Translation.Canonical lead(String type, JsonNode f, String eventId, long at, String leadId) {
+        return CanonicalEvent.touchpoint(SOURCE, eventId, at)
+                .put("type", type)
+                .put("contactId", leadId)
+                .put("accountId", VendorJson.text(f, "ConvertedAccountId"))
+                .put("ownerId", VendorJson.text(f, "OwnerId"))
+                .put("channel", VendorJson.text(f, "LeadSource"))
+                .build();
     }
 
     private Translation activity(JsonNode f, String entity, String change, String eventId, long at) {

@@ -3,6 +3,8 @@ package dev.revstream.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.revstream.model.ErrorCode;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,7 +17,8 @@ import java.util.Locale;
  * ({@code name}); the person is {@code userId} ({@code contactId}), the account the call's group
  * ({@code context.groupId}, else {@code properties.accountId}); an anonymous call keeps its
  * {@code anonymousId} for identity resolution. {@code identify}, {@code group} and {@code alias}
- * become an {@code IDENTIFY} linking the visitor, the user and the account they name.
+ * become an {@code IDENTIFY} linking the visitor, the user and the account they name; an
+ * {@code identify} with the user's e-mail in its traits also links the e-mail's visitor id to the user.
  */
 public final class SegmentFormat implements FormatAdapter {
     static final String SOURCE = "segment";
@@ -42,7 +45,7 @@ public final class SegmentFormat implements FormatAdapter {
         return switch (type) {
             case "track" -> Translation.of(SOURCE, touch(c, messageId, VendorJson.required(c, "event", "event")));
             case "page", "screen" -> Translation.of(SOURCE, touch(c, messageId, type));
-            case "identify", "group", "alias" -> link(c, type, messageId);
+            case "identify", "group", "alias" -> withEmail(link(c, type, messageId), c, type, messageId);
             default ->
                 throw new Rejection(
                         ErrorCode.INVALID_VALUE,
@@ -75,6 +78,31 @@ public final class SegmentFormat implements FormatAdapter {
                         .put("accountId", account)
                         .attributes(type.equals("group") ? c.get("traits") : null)
                         .build());
+    }
+
+    /**
+     * An {@code identify} whose traits give the user's e-mail also links the e-mail's visitor id
+     * ({@link VendorJson#emailVisitor}) to the user: events another system knows by e-mail only resolve too.
+     */
+    private static Translation withEmail(Translation link, JsonNode c, String type, String messageId) throws Rejection {
+        String user = VendorJson.text(c, "userId");
+        String email = VendorJson.firstText(c.get("traits"), "email");
+        if (email == null) {
+            email = VendorJson.text(c, "context", "traits", "email");
+        }
+        String visitor = VendorJson.emailVisitor(email);
+        if (!type.equals("identify") || user == null || visitor == null) {
+            return link;
+        }
+        Translation.Canonical byEmail = CanonicalEvent.touchpoint(
+                        SOURCE, VendorJson.eventId(messageId, "email"), time(c))
+                .put("type", "IDENTIFY")
+                .put("anonymousId", visitor)
+                .put("contactId", user)
+                .build();
+        List<Translation.Canonical> events = new ArrayList<>(link.events());
+        events.add(byEmail);
+        return new Translation(SOURCE, events, List.of());
     }
 
     private static Translation.Canonical touch(JsonNode c, String messageId, String type) throws Rejection {

@@ -119,6 +119,23 @@ final class VendorJson {
         }
     }
 
+    /**
+     * The visitor id of an e-mail address: {@code email:} and the hex SHA-256 of the address in lower
+     * case, trimmed (the address itself is not kept); null for none.
+     */
+    static String emailVisitor(String email) {
+        if (email == null || !email.contains("@")) {
+            return null;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(email.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return "email:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     /** An id short enough for the contract's eventId, the parts joined by ':'. */
     static String eventId(String... parts) {
         String id = String.join(":", parts);

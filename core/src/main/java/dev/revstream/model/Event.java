@@ -128,6 +128,48 @@ public record Event(
                 anonymousId);
     }
 
+    /**
+     * The same event without the ids {@code forget} names (a {@link TouchpointType#FORGET}): its person when
+     * it is that person, its visitor when it is that visitor; this event itself when neither.
+     */
+    public Event without(Event forget) {
+        boolean contact = contactId != null && contactId.equals(forget.contactId());
+        boolean visitor = anonymousId != null && anonymousId.equals(forget.anonymousId());
+        if (!contact && !visitor) {
+            return this;
+        }
+        return new Event(
+                kind,
+                eventId,
+                source,
+                occurredAt,
+                accountId,
+                contact ? null : contactId,
+                dealId,
+                ownerId,
+                type,
+                sourceType,
+                channel,
+                sourceChannel,
+                campaign,
+                amount,
+                sourceAmount,
+                sourceCurrency,
+                stage,
+                sourceStage,
+                expectedCloseDate,
+                dealType,
+                segment,
+                region,
+                lostReason,
+                attributes,
+                topic,
+                partition,
+                offset,
+                ingestedAt,
+                visitor ? null : anonymousId);
+    }
+
     /** A link between identities ({@link TouchpointType#IDENTIFY}), not a touch of an account. */
     public boolean isIdentify() {
         return kind == EventKind.TOUCHPOINT && TouchpointType.IDENTIFY.name().equals(type);

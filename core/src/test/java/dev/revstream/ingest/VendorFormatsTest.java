@@ -99,12 +99,23 @@ class VendorFormatsTest {
     }
 
     @Test
-    void segmentIdentityCallsLinkTheVisitorThePersonAndTheAccount() {
+    void segmentIdentityCallsLinkTheVisitorThePersonAndTheAccount() throws Exception {
         Event identify =
                 events(parse(SourceFormat.SEGMENT, "segment/identify.json")).get(0);
         assertThat(identify.type()).isEqualTo("IDENTIFY");
         assertThat(identify.anonymousId()).isEqualTo("anon-7f3c");
         assertThat(identify.contactId()).isEqualTo("user-jane");
+        // the traits' e-mail links its visitor id (a hash, not the address) to the user
+        Event byEmail =
+                events(parse(SourceFormat.SEGMENT, "segment/identify.json")).get(1);
+        assertThat(byEmail.isIdentify()).isTrue();
+        assertThat(byEmail.contactId()).isEqualTo("user-jane");
+        assertThat(byEmail.anonymousId())
+                .isEqualTo("email:"
+                        + java.util.HexFormat.of()
+                                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest("jane@acme.example".getBytes(StandardCharsets.UTF_8))))
+                .doesNotContain("jane");
         Event alias = events(parse(SourceFormat.SEGMENT, "segment/alias.json")).get(0);
         assertThat(alias.anonymousId()).isEqualTo("anon-7f3c"); // previousId
         assertThat(alias.contactId()).isEqualTo("user-jane");
@@ -118,7 +129,7 @@ class VendorFormatsTest {
     void segmentBatchYieldsEachCall() {
         List<Ingested> parsed = parse(SourceFormat.SEGMENT, "segment/batch.json");
         assertThat(parsed).hasSize(2);
-        assertThat(parsed.get(0).skipped()).isNotNull(); // an identify of a user's traits links nothing
+        assertThat(parsed.get(0).event().isIdentify()).isTrue(); // the user's e-mail from the identify's traits
         Event demo = parsed.get(1).event();
         assertThat(demo.type()).isEqualTo("DEMO");
         assertThat(demo.sourceType()).isEqualTo("Demo Attended");

@@ -46,8 +46,9 @@ import org.apache.flink.util.OutputTag;
  * {@code UNRESOLVED_ACCOUNT} dead letter, never dropped silently.
  *
  * <p>A {@code FORGET} purges the key's link and waiting events (privacy: nothing of the visitor or person
- * stays in this state; the journey's touches keep no identity, only their source, event id and
- * channel).
+ * stays in this state) and, when the link knew the account, goes on to the journey, which drops the
+ * ids from the events it keeps for corrections (its attribution touches keep no identity, only their
+ * source, event id and channel).
  *
  * <p>State: the link (a few fields) and the waiting events, per key. Waiting events are cleared by
  * their deadline's event-time timer; the link by a timer {@code retention} after the key's last event.
@@ -106,7 +107,7 @@ public class AccountResolver extends KeyedProcessFunction<String, Event, Event> 
     public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
         try {
             if (e.isForget() && stage != Stage.DEAL) {
-                forget(e, ctx);
+                forget(e, ctx, out);
                 return;
             }
             AccountLink l = link.value();
@@ -145,8 +146,11 @@ public class AccountResolver extends KeyedProcessFunction<String, Event, Event> 
      * dead letters: a dead letter would keep what is to be forgotten); a visitor's request naming the
      * person goes on to the person.
      */
-    private void forget(Event e, Context ctx) throws Exception {
+    private void forget(Event e, Context ctx, Collector<Event> out) throws Exception {
         AccountLink l = link.value();
+        if (l != null && l.accountId() != null) {
+            out.collect(e.withAccount(l.accountId())); // the journey drops the ids from the account's state
+        }
         int purged = l == null ? 0 : l.waiting();
         forgotten.inc(purged);
         link.clear();

@@ -134,6 +134,39 @@ final class AccountLog {
         a.loggedFrom = oldestLeft;
     }
 
+    /**
+     * Drops the ids a {@code FORGET} names from the logged and late events (a privacy request: the
+     * account's journey stays as it is, the person's and visitor's ids leave its state).
+     */
+    void forget(Event forget) throws Exception {
+        List<Event> all = new ArrayList<>();
+        boolean changed = false;
+        for (Event e : events.get()) {
+            Event w = e.without(forget);
+            changed |= w != e;
+            all.add(w);
+        }
+        if (changed) {
+            events.update(all);
+        }
+        List<Long> times = new ArrayList<>();
+        for (Long t : late.keys()) {
+            times.add(t);
+        }
+        for (Long t : times) {
+            List<Event> kept = new ArrayList<>();
+            boolean lateChanged = false;
+            for (Event e : late.get(t)) {
+                Event w = e.without(forget);
+                lateChanged |= w != e;
+                kept.add(w);
+            }
+            if (lateChanged) {
+                late.put(t, kept);
+            }
+        }
+    }
+
     /** Logs the events applied at {@code t}. */
     void append(AccountState a, long t, List<Event> applied) throws Exception {
         events.addAll(applied);

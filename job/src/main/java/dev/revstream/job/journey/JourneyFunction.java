@@ -259,6 +259,13 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     @Override
     public void processElement(Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
         try {
+            if (e.isForget()) {
+                // a privacy request: the ids leave the account's state, its journey stays as it is
+                waiting.forget(e);
+                accountLog.forget(e);
+                staging.commit();
+                return;
+            }
             arrive(e, ctx);
         } catch (Exception | StackOverflowError | AssertionError ex) {
             staging.discard();

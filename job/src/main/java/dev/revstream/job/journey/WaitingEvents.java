@@ -50,6 +50,21 @@ final class WaitingEvents {
         }
     }
 
+    /** Drops the ids a {@code FORGET} names from the waiting events; false when none had them. */
+    boolean forget(Event forget) throws Exception {
+        List<Event> all = new ArrayList<>();
+        boolean changed = false;
+        for (Event e : waiting.get()) {
+            Event w = e.without(forget);
+            changed |= w != e;
+            all.add(w);
+        }
+        if (changed) {
+            waiting.update(all);
+        }
+        return changed;
+    }
+
     /** Reads the account's waiting events, by time in arrival order; once per call. */
     void read() throws Exception {
         byTime = new TreeMap<>();

@@ -266,4 +266,23 @@ class AccountResolverTest {
         assertThat(visitors.getSideOutput(AccountResolver.DEAD_LETTERS)).isNull(); // nor a dead letter
         visitors.close();
     }
+
+    @Test
+    void aForgottenPersonsRequestGoesOnToTheAccountItKnew() throws Exception {
+        var persons = harness(Stage.PERSON, Event::contactId, SETTINGS);
+        Event link = identify("l", DAY, null, "p", "acme");
+        Event forget = EventBuilder.touch("FORGET", 2 * DAY)
+                .id("f")
+                .account(null)
+                .contact("p")
+                .build();
+        persons.processElement(new StreamRecord<>(link, link.occurredAt()));
+        persons.processElement(new StreamRecord<>(forget, forget.occurredAt()));
+        assertThat(persons.extractOutputValues()).singleElement().satisfies(e -> {
+            assertThat(e.isForget()).isTrue();
+            assertThat(e.accountId()).isEqualTo("acme"); // the journey of acme drops the person's ids
+        });
+        assertThat(persons.numKeyedStateEntries()).isZero();
+        persons.close();
+    }
 }
