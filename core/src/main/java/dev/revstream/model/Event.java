@@ -1,6 +1,8 @@
 package dev.revstream.model;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One accepted input event in the canonical vocabulary: a touchpoint or a deal change, validated,
@@ -62,46 +64,49 @@ public record Event(
 
     /** The same event on its account, once identity resolution found it. */
     public Event withAccount(String account) {
+        return with(account, contactId, anonymousId);
+    }
+
+    /** The same event of a known person, once the visitor's identity is known. */
+    public Event withContact(String contact) {
+        return with(accountId, contact, anonymousId);
+    }
+
+    /**
+     * The same event without the ids {@code forget} names (a {@link TouchpointType#FORGET}): its person when
+     * it is that person, its visitor when it is that visitor; this event itself when neither.
+     */
+    public Event without(Event forget) {
+        boolean contact = contactId != null && contactId.equals(forget.contactId());
+        boolean visitor = anonymousId != null && anonymousId.equals(forget.anonymousId());
+        if (!contact && !visitor) {
+            return this;
+        }
+        return with(accountId, contact ? null : contactId, visitor ? null : anonymousId);
+    }
+
+    /**
+     * {@code events} without the ids {@code forget} names ({@link #without(Event)}), or null when none of
+     * them had those ids (nothing to write back).
+     */
+    public static List<Event> without(Iterable<Event> events, Event forget) {
+        List<Event> all = new ArrayList<>();
+        boolean changed = false;
+        for (Event e : events) {
+            Event w = e.without(forget);
+            changed |= w != e;
+            all.add(w);
+        }
+        return changed ? all : null;
+    }
+
+    private Event with(String account, String contact, String anonymous) {
         return new Event(
                 kind,
                 eventId,
                 source,
                 occurredAt,
                 account,
-                contactId,
-                dealId,
-                ownerId,
-                type,
-                sourceType,
-                channel,
-                sourceChannel,
-                campaign,
-                amount,
-                sourceAmount,
-                sourceCurrency,
-                stage,
-                sourceStage,
-                expectedCloseDate,
-                dealType,
-                segment,
-                region,
-                lostReason,
-                attributes,
-                topic,
-                partition,
-                offset,
-                ingestedAt,
-                anonymousId);
-    }
-
-    /** The same event of a known person, once the visitor's identity is known. */
-    public Event withContact(String contact) {
-        return new Event(
-                kind,
-                eventId,
-                source,
-                occurredAt,
-                accountId,
                 contact,
                 dealId,
                 ownerId,
@@ -125,49 +130,7 @@ public record Event(
                 partition,
                 offset,
                 ingestedAt,
-                anonymousId);
-    }
-
-    /**
-     * The same event without the ids {@code forget} names (a {@link TouchpointType#FORGET}): its person when
-     * it is that person, its visitor when it is that visitor; this event itself when neither.
-     */
-    public Event without(Event forget) {
-        boolean contact = contactId != null && contactId.equals(forget.contactId());
-        boolean visitor = anonymousId != null && anonymousId.equals(forget.anonymousId());
-        if (!contact && !visitor) {
-            return this;
-        }
-        return new Event(
-                kind,
-                eventId,
-                source,
-                occurredAt,
-                accountId,
-                contact ? null : contactId,
-                dealId,
-                ownerId,
-                type,
-                sourceType,
-                channel,
-                sourceChannel,
-                campaign,
-                amount,
-                sourceAmount,
-                sourceCurrency,
-                stage,
-                sourceStage,
-                expectedCloseDate,
-                dealType,
-                segment,
-                region,
-                lostReason,
-                attributes,
-                topic,
-                partition,
-                offset,
-                ingestedAt,
-                visitor ? null : anonymousId);
+                anonymous);
     }
 
     /** A link between identities ({@link TouchpointType#IDENTIFY}), not a touch of an account. */

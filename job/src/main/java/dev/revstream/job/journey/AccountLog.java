@@ -139,29 +139,17 @@ final class AccountLog {
      * account's journey stays as it is, the person's and visitor's ids leave its state).
      */
     void forget(Event forget) throws Exception {
-        List<Event> all = new ArrayList<>();
-        boolean changed = false;
-        for (Event e : events.get()) {
-            Event w = e.without(forget);
-            changed |= w != e;
-            all.add(w);
-        }
-        if (changed) {
-            events.update(all);
+        List<Event> scrubbed = Event.without(events.get(), forget);
+        if (scrubbed != null) {
+            events.update(scrubbed);
         }
         List<Long> times = new ArrayList<>();
         for (Long t : late.keys()) {
             times.add(t);
         }
         for (Long t : times) {
-            List<Event> kept = new ArrayList<>();
-            boolean lateChanged = false;
-            for (Event e : late.get(t)) {
-                Event w = e.without(forget);
-                lateChanged |= w != e;
-                kept.add(w);
-            }
-            if (lateChanged) {
+            List<Event> kept = Event.without(late.get(t), forget);
+            if (kept != null) {
                 late.put(t, kept);
             }
         }

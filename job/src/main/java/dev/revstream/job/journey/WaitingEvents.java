@@ -50,19 +50,12 @@ final class WaitingEvents {
         }
     }
 
-    /** Drops the ids a {@code FORGET} names from the waiting events; false when none had them. */
-    boolean forget(Event forget) throws Exception {
-        List<Event> all = new ArrayList<>();
-        boolean changed = false;
-        for (Event e : waiting.get()) {
-            Event w = e.without(forget);
-            changed |= w != e;
-            all.add(w);
+    /** Drops the ids a {@code FORGET} names from the waiting events. */
+    void forget(Event forget) throws Exception {
+        List<Event> scrubbed = Event.without(waiting.get(), forget);
+        if (scrubbed != null) {
+            waiting.update(scrubbed);
         }
-        if (changed) {
-            waiting.update(all);
-        }
-        return changed;
     }
 
     /** Reads the account's waiting events, by time in arrival order; once per call. */
