@@ -8,7 +8,8 @@ import java.math.BigDecimal;
 
 /**
  * Builds one canonical event's fields (docs/events.md) from a vendor record: null values are left
- * out, so the contract's checks (required fields, mappings, ranges) apply as to any producer's.
+ * out, so the contract's checks (required fields, mappings, ranges) apply as to any producer's. A deal
+ * the vendor created without an amount is created with 0 (an update gives it one later).
  */
 final class CanonicalEvent {
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
@@ -54,6 +55,10 @@ final class CanonicalEvent {
     }
 
     Translation.Canonical build() {
+        if (kind == EventKind.DEAL && "CREATED".equals(fields.path("type").asText()) && !fields.has("amount")) {
+            // a CRM creates deals without an amount (revstream's own format requires one): 0 until an update
+            fields.put("amount", BigDecimal.ZERO);
+        }
         return new Translation.Canonical(kind, fields);
     }
 }

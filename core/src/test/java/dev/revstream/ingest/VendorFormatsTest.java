@@ -225,6 +225,17 @@ class VendorFormatsTest {
     }
 
     @Test
+    void aDealTheVendorCreatedWithoutAnAmountIsCreatedWithZero() throws Exception {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(fixture("salesforce/opportunity-create.json"));
+        tree.putNull("Amount");
+        Event e = events(parse(SourceFormat.SALESFORCE_CDC, JSON.writeValueAsBytes(tree)))
+                .get(0);
+        assertThat(e.type()).isEqualTo("CREATED");
+        assertThat(e.amount()).isEqualByComparingTo("0");
+    }
+
+    @Test
     void salesforceUpdateCarriesOnlyWhatChanged() throws Exception {
         Translation t =
                 translate(new SalesforceCdcFormat(FormatTestSettings.mappings()), "salesforce/opportunity-update.json");
