@@ -150,7 +150,8 @@ public final class EventParser implements Serializable {
         try {
             if (value == null) {
                 // a tombstone: Kafka Connect writes one after each delete, for compaction
-                out.accept(Ingested.skipped(format.wireName(), ingestedAt, "a tombstone (a null value)"));
+                String source = format == SourceFormat.SALESFORCE_CDC ? "salesforce" : format.wireName();
+                out.accept(Ingested.skipped(source, ingestedAt, "a tombstone (a null value)"));
                 return;
             }
             checkSize(value);

@@ -233,12 +233,17 @@ public class AccountResolver extends KeyedProcessFunction<String, Event, Event> 
             List<WaitingEvent> still = new ArrayList<>();
             for (WaitingEvent w : waiting.get()) {
                 if (w.deadline() <= timestamp) {
+                    boolean ended = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
                     give(
                             w.event(),
                             ctx,
-                            "no link told the account of " + what() + " '" + ctx.getCurrentKey() + "' within "
-                                    + Units.format(Duration.ofMillis(settings.unresolvedTimeoutMillis()))
-                                    + " of event time (identity.unresolved-timeout)");
+                            ended
+                                    ? "the input ended before a link told the account of " + what() + " '"
+                                            + ctx.getCurrentKey() + "' (a bounded run)"
+                                    : "no link told the account of " + what() + " '" + ctx.getCurrentKey()
+                                            + "' within "
+                                            + Units.format(Duration.ofMillis(settings.unresolvedTimeoutMillis()))
+                                            + " of event time (identity.unresolved-timeout)");
                 } else {
                     still.add(w);
                 }
