@@ -79,6 +79,7 @@ import static dev.revstream.config.Settings.INGEST_MAPPINGS;
 import static dev.revstream.config.Settings.INGEST_MAX_FUTURE;
 import static dev.revstream.config.Settings.INGEST_MAX_VALUE_BYTES;
 import static dev.revstream.config.Settings.INGEST_REPORTING_CURRENCY;
+import static dev.revstream.config.Settings.JOB_BOUNDED_EXECUTION;
 import static dev.revstream.config.Settings.JOB_CHECKPOINT_INTERVAL;
 import static dev.revstream.config.Settings.JOB_CHECKPOINT_TIMEOUT;
 import static dev.revstream.config.Settings.JOB_MAX_PARALLELISM;
@@ -373,7 +374,8 @@ final class ConfigParser {
                 v.get(JOB_CHECKPOINT_TIMEOUT),
                 v.get(JOB_STATE_DIR),
                 v.integer(JOB_REST_PORT),
-                v.get(JOB_STATE_MEMORY));
+                v.get(JOB_STATE_MEMORY),
+                "batch".equals(v.get(JOB_BOUNDED_EXECUTION)));
         Generator generator = new Generator(
                 v.number(GENERATOR_SPEED_UP),
                 v.get(GENERATOR_START_AGO),

@@ -184,7 +184,8 @@ public record RevstreamConfig(
             Duration checkpointTimeout,
             String stateDir,
             int restPort,
-            long stateMemoryBytes)
+            long stateMemoryBytes,
+            boolean boundedInBatch)
             implements Serializable {}
 
     public record Generator(

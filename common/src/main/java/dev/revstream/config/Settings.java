@@ -660,6 +660,12 @@ public final class Settings {
             "local runner: memory RocksDB may use for its block cache and write buffers, shared by the job's"
                     + " operators (Flink's managed memory; on a cluster, taskmanager.memory.managed.size). Too little"
                     + " and state is read from disk and decompressed on every access"));
+    public static final Setting<String> JOB_BOUNDED_EXECUTION = add(of(
+            "job.bounded-execution",
+            choice("streaming", "batch"),
+            "streaming",
+            "how run --bounded executes: streaming (RocksDB, checkpoints) or Flink's batch mode (sorted input, no"
+                    + " checkpoints: about twice as fast; see docs/performance.md for how its outputs compare)"));
 
     // generator
     public static final Setting<Double> GENERATOR_SPEED_UP = add(of(

@@ -42,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -147,6 +148,10 @@ public final class RevstreamJob {
      */
     public static void build(
             StreamExecutionEnvironment env, RevstreamConfig cfg, RunKind kind, Io io, Long disorderMillis) {
+        if (kind == RunKind.BOUNDED && cfg.job().boundedInBatch()) {
+            // sorted input per key, every record before any timer, no checkpoints (job.bounded-execution)
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        }
         if (kind == RunKind.BOUNDED) {
             // a replay: an account or KPI value fires once for everything it received between two watermarks
             env.getConfig()
