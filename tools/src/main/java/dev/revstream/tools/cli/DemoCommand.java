@@ -51,6 +51,9 @@ public class DemoCommand implements Callable<Integer> {
         "time.follow-wall-clock=false",
         "ingest.max-future=0",
         "time.out-of-orderness=5m",
+        // every partition gets a heartbeat each business hour (0.4 s); during the warm-up's burst a
+        // partition the consumer does not fetch for 10 s would be idle and its records late when fetched
+        "time.idle-timeout=60s",
         "dataquality.window=5s",
         "dataquality.grace=1s",
         "job.checkpoint-interval=2s",
