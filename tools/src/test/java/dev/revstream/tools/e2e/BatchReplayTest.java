@@ -12,8 +12,6 @@ import dev.revstream.tools.testing.Histories;
 import dev.revstream.tools.testing.Infra;
 import dev.revstream.tools.testing.SettledOutputs;
 import dev.revstream.tools.testing.TopicIo;
-import dev.revstream.tools.testing.TopicIo.Out;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,15 +38,7 @@ class BatchReplayTest {
         all.addAll(List.of(sets));
         RevstreamConfig cfg = Infra.config(name, all.toArray(String[]::new));
         KafkaTopics.ensure(cfg);
-        List<Out> outs = new ArrayList<>();
-        for (GeneratedRecord r : records) {
-            outs.add(new Out(
-                    r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
-                    null,
-                    r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
-                    r.value()));
-        }
-        TopicIo.produce(cfg.kafka().bootstrapServers(), outs);
+        TopicIo.produce(cfg.kafka().bootstrapServers(), Histories.outs(cfg, records));
         LocalFlink flink = Infra.flink();
         AsOfScanner.Span span = AsOfScanner.scan(cfg);
         long started = System.nanoTime();
@@ -59,15 +49,7 @@ class BatchReplayTest {
                 .as("%s: %s", name, result.getSerializedThrowable())
                 .isTrue();
         String b = cfg.kafka().bootstrapServers();
-        SettledOutputs settled = SettledOutputs.read(
-                b,
-                new SettledOutputs.Topics(
-                        cfg.topics().alerts(),
-                        cfg.topics().journey(),
-                        cfg.topics().attribution(),
-                        cfg.topics().kpis(),
-                        cfg.topics().actions()),
-                span.latest());
+        SettledOutputs settled = SettledOutputs.of(cfg, span.latest());
         return new Run(
                 settled,
                 values(b, cfg.topics().events(), "ingestion"),

@@ -13,8 +13,6 @@ import dev.revstream.tools.testing.Histories;
 import dev.revstream.tools.testing.Infra;
 import dev.revstream.tools.testing.SettledOutputs;
 import dev.revstream.tools.testing.TopicIo;
-import dev.revstream.tools.testing.TopicIo.Out;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,12 +45,12 @@ class LateLiveReplayTest {
 
         RevstreamConfig ref = Infra.config("late-live-ref", "kpi.windows=1d,1w");
         KafkaTopics.ensure(ref);
-        TopicIo.produce(ref.kafka().bootstrapServers(), outs(ref, records));
+        TopicIo.produce(ref.kafka().bootstrapServers(), Histories.outs(ref, records));
         AsOfScanner.Span span = AsOfScanner.scan(ref);
         JobID replay = LocalRunner.submitBounded(flink, ref, span, null, null);
         assertThat(flink.awaitResult(replay, Duration.ofMinutes(5)).isSuccess()).isTrue();
         long asOf = span.latest();
-        SettledOutputs expected = settled(ref, asOf);
+        SettledOutputs expected = SettledOutputs.of(ref, asOf);
 
         // arrival order: a tenth of the events a minute to two days of event time behind the others
         Random random = new Random(41);
@@ -77,12 +75,12 @@ class LateLiveReplayTest {
         // wall clock move event time in the middle of them
         TopicIo.produce(
                 live.kafka().bootstrapServers(),
-                outs(live, arrivals.stream().map(Arrival::record).toList()));
+                Histories.outs(live, arrivals.stream().map(Arrival::record).toList()));
         JobID job = LocalRunner.submit(flink, live, RunKind.LIVE, null);
         try {
             awaitRunning(flink, job);
             awaitSettled(live);
-            SettledOutputs actual = settled(live, asOf);
+            SettledOutputs actual = SettledOutputs.of(live, asOf);
             System.out.printf(
                     "late live run: %d records, %d delivered late; %d alerts, %d journey updates, %d credits, %d KPI"
                             + " windows settled%n",
@@ -111,30 +109,6 @@ class LateLiveReplayTest {
         } finally {
             flink.cancel(job);
         }
-    }
-
-    private static SettledOutputs settled(RevstreamConfig cfg, long asOf) {
-        return SettledOutputs.read(
-                cfg.kafka().bootstrapServers(),
-                new SettledOutputs.Topics(
-                        cfg.topics().alerts(),
-                        cfg.topics().journey(),
-                        cfg.topics().attribution(),
-                        cfg.topics().kpis(),
-                        cfg.topics().actions()),
-                asOf);
-    }
-
-    private static List<Out> outs(RevstreamConfig cfg, List<GeneratedRecord> records) {
-        List<Out> out = new ArrayList<>();
-        for (GeneratedRecord r : records) {
-            out.add(new Out(
-                    r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
-                    null,
-                    r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
-                    r.value()));
-        }
-        return out;
     }
 
     private static void awaitRunning(LocalFlink flink, JobID job) throws Exception {

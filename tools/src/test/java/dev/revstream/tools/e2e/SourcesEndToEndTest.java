@@ -145,15 +145,7 @@ class SourcesEndToEndTest {
                 .as("bounded job: %s", result.getSerializedThrowable())
                 .isTrue();
         String bootstrap = cfg.kafka().bootstrapServers();
-        SettledOutputs settled = SettledOutputs.read(
-                bootstrap,
-                new SettledOutputs.Topics(
-                        cfg.topics().alerts(),
-                        cfg.topics().journey(),
-                        cfg.topics().attribution(),
-                        cfg.topics().kpis(),
-                        cfg.topics().actions()),
-                Long.MAX_VALUE);
+        SettledOutputs settled = SettledOutputs.of(cfg, Long.MAX_VALUE);
         List<JsonNode> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r :
                 TopicIo.readAll(bootstrap, cfg.topics().deadletter(), true)) {

@@ -1,5 +1,6 @@
 package dev.revstream.tools.testing;
 
+import dev.revstream.config.RevstreamConfig;
 import dev.revstream.tools.generator.FunnelGenerator;
 import dev.revstream.tools.generator.GeneratedRecord;
 import java.util.ArrayList;
@@ -26,5 +27,18 @@ public final class Histories {
             records.add(r);
         }
         return records;
+    }
+
+    /** The generator's records for a run's input topics (deals to its deals topic, the rest to touchpoints). */
+    public static List<TopicIo.Out> outs(RevstreamConfig cfg, List<GeneratedRecord> records) {
+        List<TopicIo.Out> out = new ArrayList<>();
+        for (GeneratedRecord r : records) {
+            out.add(new TopicIo.Out(
+                    r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
+                    null,
+                    r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    r.value()));
+        }
+        return out;
     }
 }

@@ -3,6 +3,7 @@ package dev.revstream.tools.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.revstream.config.RevstreamConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -37,6 +38,19 @@ public record SettledOutputs(
 
     /** The topics a run writes its outputs to. */
     public record Topics(String alerts, String journey, String attribution, String kpis, String actions) {}
+
+    /** What a run's output topics hold, read committed, for times up to {@code asOf}. */
+    public static SettledOutputs of(RevstreamConfig cfg, long asOf) {
+        return read(
+                cfg.kafka().bootstrapServers(),
+                new Topics(
+                        cfg.topics().alerts(),
+                        cfg.topics().journey(),
+                        cfg.topics().attribution(),
+                        cfg.topics().kpis(),
+                        cfg.topics().actions()),
+                asOf);
+    }
 
     /** What {@code topics} hold, read committed, for times up to {@code asOf} (later ones are still moving). */
     public static SettledOutputs read(String bootstrap, Topics topics, long asOf) {
