@@ -88,6 +88,11 @@ class WarehouseSinkTest {
         JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);
         try {
             TopicIo.readUntil(bootstrap, cfg.topics().events(), true, Duration.ofSeconds(90), r -> r.size() >= 200);
+            // committed output means a completed checkpoint; the REST statistics may show it a moment later
+            long checkpointed = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (flink.completedCheckpoints(job) < 1 && System.nanoTime() < checkpointed) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // polling the REST API, bounded above
+            }
             assertThat(flink.completedCheckpoints(job)).isGreaterThanOrEqualTo(1);
             TopicIo.produce(bootstrap, all.subList(400, 800));
             TopicIo.readUntil(bootstrap, cfg.topics().events(), false, Duration.ofSeconds(60), r -> r.size() >= 500);
