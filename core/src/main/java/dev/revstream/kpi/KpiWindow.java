@@ -1,5 +1,6 @@
 package dev.revstream.kpi;
 
+import dev.revstream.forecast.Period;
 import java.io.Serializable;
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import java.util.List;
  * {@code 1w} (Monday to Monday), {@code 1M}, {@code 1Q}, {@code 1y} in a zone, quarters and years
  * following the fiscal year's first month.
  */
-public record KpiWindow(String name, ZoneId zone, int fiscalStartMonth) implements Serializable {
+public record KpiWindow(String name, ZoneId zone, int fiscalStartMonth) implements Serializable, Period {
 
     public KpiWindow {
         if (!List.of("1h", "1d", "1w", "1M", "1Q", "1y").contains(name)) {
@@ -23,6 +24,7 @@ public record KpiWindow(String name, ZoneId zone, int fiscalStartMonth) implemen
     }
 
     /** The start of the window holding {@code t}. */
+    @Override
     public long startOf(long t) {
         if (name.equals("1h")) {
             return Math.floorDiv(t, 3_600_000L) * 3_600_000L;
@@ -44,7 +46,8 @@ public record KpiWindow(String name, ZoneId zone, int fiscalStartMonth) implemen
         return start.atStartOfDay(zone).toInstant().toEpochMilli();
     }
 
-    /** The end of the window starting at {@code start} (the next window's start). */
+    /** The end of the window starting at {@code start} (the next window's start; of any instant: one window later). */
+    @Override
     public long endOf(long start) {
         if (name.equals("1h")) {
             return start + 3_600_000L;

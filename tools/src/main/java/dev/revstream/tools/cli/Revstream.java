@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             KafkaCommand.class,
             GenerateCommand.class,
             ImportCsvCommand.class,
+            BacktestCommand.class,
             BenchCommand.class,
             ConfigCommand.class,
             TopicsCommand.class,
