@@ -22,6 +22,8 @@ class ArchitectureTest {
         "dev.revstream.journey..",
         "dev.revstream.actions..",
         "dev.revstream.kpi..",
+        "dev.revstream.forecast..",
+        "dev.revstream.identity..",
         "dev.revstream.attribution..",
         "dev.revstream.quality..",
         "dev.revstream.alerts..",

@@ -81,7 +81,8 @@ public class BacktestCommand implements Callable<Integer> {
         RevstreamConfig cfg = common.load();
         CrmRecords records = f.read(file, cfg.time().zone());
         List<Backtest.Row> rows = Backtest.run(cfg, records, year, period, strength);
-        System.out.print(Backtest.markdown(rows));
+        spec.commandLine().getOut().print(Backtest.markdown(rows));
+        spec.commandLine().getOut().flush();
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), rows);
         }

@@ -216,7 +216,9 @@ public final class Backtest {
         if (period.name().equals("1M")) {
             return d.toString().substring(0, 7);
         }
-        return d.getYear() + " from " + d.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, Locale.ROOT);
+        LocalDate last = d.plusMonths(2);
+        return d.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, Locale.ROOT) + "–"
+                + last.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, Locale.ROOT) + " " + last.getYear();
     }
 
     /** The rows as a Markdown table, with the mean absolute error of each forecast. */
