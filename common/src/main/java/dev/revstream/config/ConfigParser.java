@@ -42,6 +42,7 @@ import static dev.revstream.config.Settings.DATAQUALITY_WINDOW;
 import static dev.revstream.config.Settings.DEALS_SEGMENT_STALL_SLA;
 import static dev.revstream.config.Settings.DEALS_STAGE;
 import static dev.revstream.config.Settings.DEALS_STAGES;
+import static dev.revstream.config.Settings.DEALS_STAGE_FORECAST_CATEGORY;
 import static dev.revstream.config.Settings.DEALS_STAGE_STALL_SLA;
 import static dev.revstream.config.Settings.DEALS_STAGE_WIN_PROBABILITY;
 import static dev.revstream.config.Settings.DEALS_TOMBSTONE;
@@ -263,10 +264,19 @@ final class ConfigParser {
                         "'" + name + "' is not a valid open stage name (letters, digits, _; not CLOSED_*)");
                 continue;
             }
+            double probability =
+                    orZero(v.get(DEALS_STAGE_WIN_PROBABILITY, stageKey(DEALS_STAGE_WIN_PROBABILITY, upper)));
+            String category = null;
+            for (String rest : v.under(DEALS_STAGE_FORECAST_CATEGORY).keySet()) {
+                if (rest.toUpperCase(Locale.ROOT).equals(upper + ".FORECAST-CATEGORY")) {
+                    category = v.get(DEALS_STAGE_FORECAST_CATEGORY, DEALS_STAGE.key() + "." + rest);
+                }
+            }
             stages.add(new Stage(
                     upper,
                     v.get(DEALS_STAGE_STALL_SLA, stageKey(DEALS_STAGE_STALL_SLA, upper)),
-                    orZero(v.get(DEALS_STAGE_WIN_PROBABILITY, stageKey(DEALS_STAGE_WIN_PROBABILITY, upper)))));
+                    probability,
+                    category != null ? category : Stage.defaultCategory(probability)));
         }
         v.under(DEALS_STAGE_STALL_SLA).keySet().forEach(rest -> {
             String stage = rest.substring(0, rest.lastIndexOf('.'));
@@ -274,6 +284,7 @@ final class ConfigParser {
                 v.error(DEALS_STAGE.key() + "." + rest, "stage '" + stage + notListed);
             }
         });
+
         Map<String, Map<String, Duration>> stallBySegment = new TreeMap<>();
         v.under(DEALS_SEGMENT_STALL_SLA).keySet().forEach(rest -> {
             String key = DEALS_SEGMENT_STALL_SLA.parent() + "." + rest;

@@ -12,6 +12,7 @@ import dev.revstream.journey.HealthSettings;
 import dev.revstream.journey.JourneySettings;
 import dev.revstream.journey.StageConfig;
 import dev.revstream.kpi.KpiWindow;
+import dev.revstream.model.ForecastCategory;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.DayOfWeek;
@@ -140,7 +141,14 @@ public record RevstreamConfig(
             Map<String, SourceFormat> formats)
             implements Serializable {}
 
-    public record Stage(String name, Duration stallSla, double winProbability) implements Serializable {}
+    /** @param forecastCategory a deal's forecast category in this stage when its source sends none */
+    public record Stage(String name, Duration stallSla, double winProbability, String forecastCategory)
+            implements Serializable {
+        /** Without a configured category: {@link ForecastCategory#forWinProbability}. */
+        public static String defaultCategory(double winProbability) {
+            return ForecastCategory.forWinProbability(winProbability).wireName();
+        }
+    }
 
     public record Deals(List<Stage> stages, Map<String, Map<String, Duration>> stallSlaBySegment, Duration tombstone)
             implements Serializable {}
@@ -323,7 +331,8 @@ public record RevstreamConfig(
     /** The journey rules' view of this configuration; {@code asOf} is set by the job at run time. */
     public JourneySettings journeySettings() {
         List<StageConfig> stageConfigs = deals.stages().stream()
-                .map(st -> new StageConfig(st.name(), st.stallSla().toMillis(), st.winProbability()))
+                .map(st -> new StageConfig(
+                        st.name(), st.stallSla().toMillis(), st.winProbability(), st.forecastCategory()))
                 .toList();
         Map<String, Map<String, Long>> stallBySegment = new TreeMap<>();
         deals.stallSlaBySegment()

@@ -250,8 +250,10 @@ public final class Settings {
             list("at least one; letters, digits, _; not CLOSED_*"),
             "QUALIFICATION, DISCOVERY, SOLUTION, PROPOSAL, NEGOTIATION",
             "canonical open stages, in order (CLOSED_WON and CLOSED_LOST follow)"));
-    public static final Group DEALS_STAGE =
-            group("deals.stage", "per open stage of deals.stages: deals.stage.<STAGE>.stall-sla and .win-probability");
+    public static final Group DEALS_STAGE = group(
+            "deals.stage",
+            "per open stage of deals.stages: deals.stage.<STAGE>.stall-sla, .win-probability and"
+                    + " .forecast-category");
     public static final Setting<Duration> DEALS_STAGE_STALL_SLA = add(open(
                     "deals.stage.<STAGE>.stall-sla",
                     duration(MS, TEN_YEARS),
@@ -284,6 +286,11 @@ public final class Settings {
                     "0.60",
                     "NEGOTIATION",
                     "0.80"));
+    public static final Setting<String> DEALS_STAGE_FORECAST_CATEGORY = add(open(
+            "deals.stage.<STAGE>.forecast-category",
+            choice("pipeline", "best_case", "commit", "omitted"),
+            "the forecast category of a deal in the stage when its source sends none (forecastCategory); without"
+                    + " this setting: commit from a win-probability of 0.7, best_case from 0.4, else pipeline"));
     public static final Setting<Duration> DEALS_SEGMENT_STALL_SLA = add(open(
             "deals.segment.<segment>.stall-sla.<STAGE>",
             duration(MS, TEN_YEARS),

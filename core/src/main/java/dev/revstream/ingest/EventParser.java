@@ -18,6 +18,7 @@ import dev.revstream.model.DealType;
 import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
 import dev.revstream.model.EventKind;
+import dev.revstream.model.ForecastCategory;
 import dev.revstream.model.Ingested;
 import dev.revstream.model.TouchpointType;
 import java.io.IOException;
@@ -274,6 +275,7 @@ public final class EventParser implements Serializable {
                             null,
                             null,
                             null,
+                            null,
                             null),
                     false);
         }
@@ -354,7 +356,8 @@ public final class EventParser implements Serializable {
                 null,
                 null,
                 attributes(root),
-                anonymousId);
+                anonymousId,
+                null);
         return Ingested.accepted(e, channelUnmapped);
     }
 
@@ -435,6 +438,20 @@ public final class EventParser implements Serializable {
             }
             dealType = dt.wireName();
         }
+        String rawCategory = optionalString(root, "forecastCategory");
+        String category = null;
+        if (rawCategory != null) {
+            ForecastCategory c = ForecastCategory.parse(rawCategory);
+            if (c == null) {
+                throw new Rejection(
+                        ErrorCode.INVALID_VALUE,
+                        "forecastCategory",
+                        rawCategory,
+                        "forecastCategory '" + rawCategory
+                                + "' is not one of pipeline, best_case, commit, omitted, closed");
+            }
+            category = c.wireName();
+        }
         Event e = f.event(
                 EventKind.DEAL,
                 accountId,
@@ -457,7 +474,8 @@ public final class EventParser implements Serializable {
                 optionalString(root, "region"),
                 optionalString(root, "lostReason"),
                 attributes(root),
-                null);
+                null,
+                category);
         return Ingested.accepted(e, false);
     }
 
@@ -875,7 +893,8 @@ public final class EventParser implements Serializable {
                 String region,
                 String lostReason,
                 String attributes,
-                String anonymousId) {
+                String anonymousId,
+                String forecastCategory) {
             return new Event(
                     kind,
                     eventId,
@@ -905,7 +924,8 @@ public final class EventParser implements Serializable {
                     ctx.partition,
                     ctx.offset,
                     ctx.ingestedAt,
-                    anonymousId);
+                    anonymousId,
+                    forecastCategory);
         }
     }
 }

@@ -32,6 +32,12 @@ public class DealState {
     public String lastActivity;
     /** The current quiet spell has alerted; activity re-arms it. */
     public boolean stallAlerted;
+    /**
+     * The forecast category its source last sent (a wire name), or null: the stage's configured one
+     * applies. Transient for Flink: the account's value codec writes it after the deal, so that the
+     * deal's POJO layout, and with it every value written before, stays as it was.
+     */
+    public transient String forecastCategory;
 
     public DealState() {}
 

@@ -7,6 +7,7 @@ import dev.revstream.attribution.Attribution;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.attribution.Credit;
 import dev.revstream.attribution.Touch;
+import dev.revstream.kpi.DealMove;
 import dev.revstream.kpi.FactKind;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.model.DealEventType;
@@ -267,6 +268,9 @@ public final class Journey {
             activity(d, t, type.name());
             advanceLifecycle("opportunity", t, e);
         }
+        if (!type.isTerminal() && e.forecastCategory() != null && !"closed".equals(e.forecastCategory())) {
+            d.forecastCategory = e.forecastCategory(); // closed is what a win makes a deal, not an open one's
+        }
         if (!type.isTerminal() && e.expectedCloseDate() != null) {
             String previous = d.expectedCloseDate;
             d.expectedCloseDate = e.expectedCloseDate();
@@ -310,6 +314,21 @@ public final class Journey {
             }
             if (openAfter != null) {
                 out.fact(openAfter);
+            }
+            out.fact(moved(openBefore, openAfter, type, t));
+            if (openBefore != null
+                    && openAfter != null
+                    && !openBefore.category().equals(openAfter.category())) {
+                update(
+                        "DEAL_FORECAST_CATEGORY",
+                        d,
+                        openBefore.category(),
+                        openAfter.category(),
+                        t,
+                        null,
+                        null,
+                        null,
+                        e);
             }
         }
         recomputeDealWakeUps();
@@ -537,25 +556,71 @@ public final class Journey {
                 amount.multiply(BigDecimal.valueOf(s.stages().get(d.stage).winProbability()));
         BigDecimal k = BigDecimal.valueOf(sign);
         return new KpiFact(
-                FactKind.OPEN,
-                t,
-                null,
-                null,
-                d.segment,
-                d.region,
-                d.ownerId,
-                dealTypeOf(d),
-                stageName(d.stage),
-                null,
-                sign,
-                amount.multiply(k),
-                weighted.multiply(k),
-                0,
-                false,
-                accountId,
-                d.dealId,
-                d.expectedCloseDate,
-                -1);
+                        FactKind.OPEN,
+                        t,
+                        null,
+                        null,
+                        d.segment,
+                        d.region,
+                        d.ownerId,
+                        dealTypeOf(d),
+                        stageName(d.stage),
+                        null,
+                        sign,
+                        amount.multiply(k),
+                        weighted.multiply(k),
+                        0,
+                        false,
+                        accountId,
+                        d.dealId,
+                        d.expectedCloseDate,
+                        -1)
+                .with(categoryOf(d), null);
+    }
+
+    /** How the deal moved in the pipeline: its open contribution before (or null) and after (or null). */
+    private static KpiFact moved(KpiFact before, KpiFact after, DealEventType type, long t) {
+        KpiFact now = after != null ? after : before;
+        DealMove move = new DealMove(
+                before != null,
+                before == null ? null : before.stage(),
+                before == null ? null : before.amount().negate(),
+                before == null ? null : before.expectedCloseDate(),
+                before == null ? null : before.segment(),
+                before == null ? null : before.region(),
+                before == null ? null : before.ownerId(),
+                before == null ? null : before.dealType(),
+                after != null,
+                type == DealEventType.CLOSED_WON ? "won" : type == DealEventType.CLOSED_LOST ? "lost" : null,
+                false);
+        return new KpiFact(
+                        FactKind.DEAL_MOVED,
+                        t,
+                        null,
+                        null,
+                        now.segment(),
+                        now.region(),
+                        now.ownerId(),
+                        now.dealType(),
+                        now.stage(),
+                        null,
+                        1,
+                        after == null ? null : after.amount(),
+                        null,
+                        0,
+                        false,
+                        now.accountId(),
+                        now.dealId(),
+                        after == null ? null : after.expectedCloseDate(),
+                        -1)
+                .with(now.category(), move);
+    }
+
+    /** A deal's forecast category: the one its source sent, else its stage's. */
+    private String categoryOf(DealState d) {
+        return d.forecastCategory != null
+                ? d.forecastCategory
+                : s.stages().get(d.stage).forecastCategory();
     }
 
     private static boolean sameOpen(KpiFact before, KpiFact after) {
@@ -568,7 +633,8 @@ public final class Journey {
                 && before.dealType().equals(after.dealType())
                 && before.stage().equals(after.stage())
                 && before.amount().negate().compareTo(after.amount()) == 0
-                && Objects.equals(before.expectedCloseDate(), after.expectedCloseDate());
+                && Objects.equals(before.expectedCloseDate(), after.expectedCloseDate())
+                && Objects.equals(before.category(), after.category());
     }
 
     private static String dealTypeOf(DealState d) {

@@ -27,5 +27,11 @@ public enum FactKind {
     /** An account's ARR after a change, under its segment (stage: the segment it left, if it moved). */
     ARR_ACCOUNT,
     /** A model's credit (count: cents; stage: the model) to a channel for a deal won now. */
-    ATTRIBUTED
+    ATTRIBUTED,
+    /**
+     * A deal's place in the pipeline changed (created, its amount, stage, close date, category or
+     * dimensions changed, or it closed): how it was ({@link KpiFact#move()}) and how it is (the fact's
+     * fields), for the pipeline movement.
+     */
+    DEAL_MOVED
 }

@@ -76,7 +76,7 @@ final class KpiCorrections {
         }
         KpiCounters now = store.totals();
         for (KpiFact f : facts) {
-            now.apply(f, s.stages());
+            now.apply(f, s);
             correctBooks(f);
         }
         store.putTotals(now);
@@ -84,7 +84,7 @@ final class KpiCorrections {
             boolean changed = false;
             for (KpiFact f : facts) {
                 if (f.at() < m.getKey()) {
-                    m.getValue().apply(f, s.stages());
+                    m.getValue().apply(f, s);
                     changed = true;
                 }
             }

@@ -1,9 +1,13 @@
 package dev.revstream.kpi;
 
 import dev.revstream.attribution.AttributionModel;
+import dev.revstream.model.ForecastCategory;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Running totals of one dimension value since its first fact, plus the levels (open pipeline,
@@ -44,6 +48,18 @@ public class KpiCounters {
     public BigDecimal spend = BigDecimal.ZERO;
     /** Attributed revenue in cents, by {@link dev.revstream.attribution.AttributionModel} ordinal. */
     public long[] attributedCents = new long[0];
+
+    /** Open deals by stage (index in the configured stages). */
+    public List<PipelineLevel> openByStage = new ArrayList<>();
+    /** Open deals by forecast category ({@link ForecastCategory} ordinal). */
+    public List<PipelineLevel> openByCategory = new ArrayList<>();
+    /** Running totals of the pipeline movement: window size index x {@link PipelineMovement.Flow}. */
+    public List<PipelineLevel> flows = new ArrayList<>();
+    /**
+     * The open deals by the window their close date falls in ({@code size|windowStart}); in a mark only
+     * the windows starting or ending at it.
+     */
+    public Map<String, PipelineLevel> pipelineByWindow = new HashMap<>();
 
     public KpiCounters() {}
 
@@ -87,11 +103,81 @@ public class KpiCounters {
         c.churnedArr = churnedArr;
         c.spend = spend;
         c.attributedCents = attributedCents.clone();
+        c.openByStage = copyOf(openByStage);
+        c.openByCategory = copyOf(openByCategory);
+        c.flows = copyOf(flows);
+        c.pipelineByWindow = new HashMap<>();
+        if (pipelineByWindow != null) {
+            pipelineByWindow.forEach((k, v) -> c.pipelineByWindow.put(k, v.copy()));
+        }
         return c;
     }
 
-    /** Adds one fact, or takes it back if it is a retraction; {@code stages} are the open stages in order. */
-    public void apply(KpiFact f, List<String> stages) {
+    /**
+     * A copy to keep as the mark at {@code t}: the pipeline of only the windows starting or ending at t,
+     * the ones a report reads from it.
+     */
+    public KpiCounters markAt(long t, List<KpiWindow> windows) {
+        Map<String, PipelineLevel> all = pipelineByWindow;
+        pipelineByWindow = null;
+        KpiCounters c;
+        try {
+            c = copy();
+        } finally {
+            pipelineByWindow = all;
+        }
+        if (all != null) {
+            for (KpiWindow w : windows) {
+                for (long start : new long[] {t, w.startOf(t - 1)}) {
+                    PipelineLevel l = all.get(windowKey(w, start));
+                    if (l != null) {
+                        c.pipelineByWindow.put(windowKey(w, start), l.copy());
+                    }
+                }
+            }
+        }
+        return c;
+    }
+
+    static String windowKey(KpiWindow w, long start) {
+        return w.name() + "|" + start;
+    }
+
+    /** The open deals whose close date falls in the window of {@code w} starting at {@code start}. */
+    PipelineLevel pipelineOf(KpiWindow w, long start) {
+        PipelineLevel l = pipelineByWindow == null ? null : pipelineByWindow.get(windowKey(w, start));
+        return l == null ? new PipelineLevel() : l;
+    }
+
+    /** The running total of a flow for window size {@code size}. */
+    PipelineLevel flow(int size, PipelineMovement.Flow flow) {
+        int i = size * PipelineMovement.FLOWS + flow.ordinal();
+        return flows == null || i >= flows.size() ? new PipelineLevel() : flows.get(i);
+    }
+
+    /** The open deals in a stage (by index) or category (by ordinal). */
+    static PipelineLevel levelOf(List<PipelineLevel> levels, int i) {
+        return levels == null || i >= levels.size() ? new PipelineLevel() : levels.get(i);
+    }
+
+    private static List<PipelineLevel> copyOf(List<PipelineLevel> levels) {
+        List<PipelineLevel> out = new ArrayList<>(levels == null ? 0 : levels.size());
+        if (levels != null) {
+            levels.forEach(l -> out.add(l.copy()));
+        }
+        return out;
+    }
+
+    private static PipelineLevel grown(List<PipelineLevel> levels, int i) {
+        while (levels.size() <= i) {
+            levels.add(new PipelineLevel());
+        }
+        return levels.get(i);
+    }
+
+    /** Adds one fact, or takes it back if it is a retraction. */
+    public void apply(KpiFact f, KpiSettings s) {
+        List<String> stages = s.stages();
         int sign = f.retracted() ? -1 : 1;
         events += sign;
         BigDecimal amount = f.amount() == null ? BigDecimal.ZERO : f.amount();
@@ -127,7 +213,17 @@ public class KpiCounters {
                 openAmount = openAmount.add(amount);
                 BigDecimal weighted = f.weighted() == null ? BigDecimal.ZERO : f.weighted();
                 weightedAmount = weightedAmount.add(sign < 0 ? weighted.negate() : weighted);
+                long deals = sign * f.count();
+                int stage = f.stage() == null ? -1 : stages.indexOf(f.stage());
+                if (stage >= 0) {
+                    grown(openByStage(), stage).add(deals, amount);
+                }
+                ForecastCategory category = f.category() == null ? null : ForecastCategory.parse(f.category());
+                if (category != null) {
+                    grown(openByCategory(), category.ordinal()).add(deals, amount);
+                }
             }
+            case DEAL_MOVED -> moved(f, s, sign);
             case FIRST_LEAD -> newLeads += sign;
             case FIRST_MQL -> {
                 newMqls += sign;
@@ -157,6 +253,61 @@ public class KpiCounters {
                 }
                 attributedCents[m] += sign * f.count();
             }
+        }
+    }
+
+    private List<PipelineLevel> openByStage() {
+        if (openByStage == null) {
+            openByStage = new ArrayList<>(); // restored from a release without it
+        }
+        return openByStage;
+    }
+
+    private List<PipelineLevel> openByCategory() {
+        if (openByCategory == null) {
+            openByCategory = new ArrayList<>();
+        }
+        return openByCategory;
+    }
+
+    /** A deal moved: the flows of every window size and the pipeline of the windows of its close dates. */
+    private void moved(KpiFact f, KpiSettings s, int sign) {
+        if (flows == null) {
+            flows = new ArrayList<>();
+        }
+        if (pipelineByWindow == null) {
+            pipelineByWindow = new HashMap<>();
+        }
+        DealMove m = f.move();
+        List<KpiWindow> windows = s.windows();
+        for (int i = 0; i < windows.size(); i++) {
+            KpiWindow w = windows.get(i);
+            if (!PipelineMovement.moves(w)) {
+                continue;
+            }
+            grown(flows, (i + 1) * PipelineMovement.FLOWS - 1);
+            PipelineMovement.classify(f, w, s.stages(), sign, flows, i * PipelineMovement.FLOWS);
+            if (m.wasOpen()) {
+                BigDecimal a = m.amountBefore() == null ? BigDecimal.ZERO : m.amountBefore();
+                level(w, m.closeBefore(), -sign, sign < 0 ? a : a.negate());
+            }
+            if (m.isOpen()) {
+                BigDecimal a = f.amount() == null ? BigDecimal.ZERO : f.amount();
+                level(w, f.expectedCloseDate(), sign, sign < 0 ? a.negate() : a);
+            }
+        }
+    }
+
+    private void level(KpiWindow w, String closeDate, long deals, BigDecimal amount) {
+        Long start = PipelineMovement.windowOf(w, closeDate);
+        if (start == null) {
+            return;
+        }
+        String k = windowKey(w, start);
+        PipelineLevel l = pipelineByWindow.computeIfAbsent(k, x -> new PipelineLevel());
+        l.add(deals, amount);
+        if (l.isZero()) {
+            pipelineByWindow.remove(k);
         }
     }
 

@@ -190,7 +190,7 @@ public final class KpiEngine {
         try {
             while (true) {
                 for (; applied < due.size() && due.get(applied).at() < at; applied++) {
-                    now.apply(due.get(applied), s.stages());
+                    now.apply(due.get(applied), s);
                     books(due.get(applied));
                 }
                 fireAt(at, now, endOfInput);
@@ -231,7 +231,7 @@ public final class KpiEngine {
     /** One instant: keeps a mark if one is wanted and reports the windows ending at {@code t}. */
     private void fireAt(long t, KpiCounters now, boolean endOfInput) throws Exception {
         if (wantedMarks.remove(t)) {
-            store.marks().put(t, now.copy());
+            store.marks().put(t, now.markAt(t, s.windows()));
             store.wantedMarks().remove(t);
         }
         long[] ends = store.nextEnds();
@@ -269,7 +269,7 @@ public final class KpiEngine {
         }
         if (changed) {
             store.putNextEnds(ends);
-            store.marks().put(t, now.copy()); // the start of every window beginning here
+            store.marks().put(t, now.markAt(t, s.windows())); // the start of every window beginning here
             if (prune) {
                 forgetMarksBefore(t);
             }

@@ -20,6 +20,8 @@ import java.math.BigDecimal;
  *     when the customer spell began; else -1
  * @param retracted this fact, emitted before, no longer holds (a late event changed the account's
  *     history): the KPIs take it back
+ * @param category the deal's forecast category (OPEN, DEAL_MOVED), or null
+ * @param move DEAL_MOVED: how the deal was before, or null
  */
 public record KpiFact(
         FactKind kind,
@@ -41,9 +43,11 @@ public record KpiFact(
         String dealId,
         String expectedCloseDate,
         long since,
-        boolean retracted) {
+        boolean retracted,
+        String category,
+        DealMove move) {
 
-    /** A fact as it happens. */
+    /** A fact as it happens, of a kind without a forecast category or move. */
     public KpiFact(
             FactKind kind,
             long at,
@@ -84,7 +88,36 @@ public record KpiFact(
                 dealId,
                 expectedCloseDate,
                 since,
-                false);
+                false,
+                null,
+                null);
+    }
+
+    /** This fact with a forecast category and, for DEAL_MOVED, how the deal was before. */
+    public KpiFact with(String category, DealMove move) {
+        return new KpiFact(
+                kind,
+                at,
+                dimension,
+                dimensionValue,
+                segment,
+                region,
+                ownerId,
+                dealType,
+                stage,
+                channel,
+                count,
+                amount,
+                weighted,
+                millis,
+                forward,
+                accountId,
+                dealId,
+                expectedCloseDate,
+                since,
+                retracted,
+                category,
+                move);
     }
 
     /** The retraction of this fact. */
@@ -118,7 +151,9 @@ public record KpiFact(
                 dealId,
                 expectedCloseDate,
                 since,
-                r);
+                r,
+                category,
+                move);
     }
 
     public KpiFact under(String dimension, String value) {
@@ -142,7 +177,14 @@ public record KpiFact(
                 dealId,
                 expectedCloseDate,
                 since,
-                retracted);
+                retracted,
+                category,
+                move);
+    }
+
+    /** This fact under a dimension value with its move as seen from there (a reassignment's one side). */
+    public KpiFact under(String dimension, String value, DealMove side) {
+        return under(dimension, value).with(category, side);
     }
 
     public String key() {

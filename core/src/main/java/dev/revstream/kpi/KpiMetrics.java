@@ -94,7 +94,8 @@ public final class KpiMetrics {
                 ratio(cycleDays),
                 money(velocity),
                 byStage.toArray(KpiValues.Stage[]::new),
-                ratio(accuracy));
+                ratio(accuracy),
+                x.pipeline());
     }
 
     private static KpiValues.Funnel funnel(KpiCounters s, KpiCounters e, KpiExtras x) {

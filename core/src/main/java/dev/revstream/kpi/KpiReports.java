@@ -1,7 +1,9 @@
 package dev.revstream.kpi;
 
+import dev.revstream.model.ForecastCategory;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -87,7 +89,8 @@ final class KpiReports {
                 forecast,
                 retention[0],
                 retention[1],
-                retention[2]);
+                retention[2],
+                deals ? pipeline(w, start, atStart, atEnd) : null);
         return new KpiSnapshot(
                 w.name(),
                 start,
@@ -96,6 +99,41 @@ final class KpiReports {
                 value,
                 KpiMetrics.values(atStart, atEnd, atLookback, s.stages(), deals, all, revenue, extras, s.grossMargin()),
                 revision);
+    }
+
+    /** The pipeline at the end by stage and category, and the window's movement (docs/metrics.md#pipeline). */
+    private KpiValues.Pipeline pipeline(KpiWindow w, long start, KpiCounters atStart, KpiCounters atEnd) {
+        List<String> stages = s.stages();
+        KpiValues.Level[] byStage = new KpiValues.Level[stages.size()];
+        for (int i = 0; i < byStage.length; i++) {
+            PipelineLevel l = KpiCounters.levelOf(atEnd.openByStage, i);
+            byStage[i] = new KpiValues.Level(stages.get(i), l.deals, KpiMetrics.money(l.amount));
+        }
+        ForecastCategory[] categories = ForecastCategory.values();
+        KpiValues.Level[] byCategory = new KpiValues.Level[categories.length];
+        for (ForecastCategory c : categories) {
+            PipelineLevel l = c == ForecastCategory.CLOSED
+                    ? new PipelineLevel(atEnd.dealsWon - atStart.dealsWon, atEnd.wonAmount.subtract(atStart.wonAmount))
+                    : KpiCounters.levelOf(atEnd.openByCategory, c.ordinal());
+            byCategory[c.ordinal()] = new KpiValues.Level(c.wireName(), l.deals, KpiMetrics.money(l.amount));
+        }
+        KpiValues.Level[] movement = null;
+        int size = s.windows().indexOf(w);
+        if (PipelineMovement.moves(w) && size >= 0) {
+            List<KpiValues.Level> m = new ArrayList<>();
+            PipelineLevel open = atStart.pipelineOf(w, start);
+            m.add(new KpiValues.Level("openAtStart", open.deals, KpiMetrics.money(open.amount)));
+            for (PipelineMovement.Flow f : PipelineMovement.Flow.values()) {
+                if (f == PipelineMovement.Flow.REGRESSED) {
+                    PipelineLevel end = atEnd.pipelineOf(w, start);
+                    m.add(new KpiValues.Level("openAtEnd", end.deals, KpiMetrics.money(end.amount)));
+                }
+                PipelineLevel l = atEnd.flow(size, f).minus(atStart.flow(size, f));
+                m.add(new KpiValues.Level(f.metric, l.deals, KpiMetrics.money(l.amount)));
+            }
+            movement = m.toArray(KpiValues.Level[]::new);
+        }
+        return new KpiValues.Pipeline(byStage, byCategory, movement);
     }
 
     /** [base, now, gross] over the accounts that were customers (in {@code segment}, if given) at {@code from}. */

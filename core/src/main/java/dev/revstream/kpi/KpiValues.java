@@ -32,7 +32,19 @@ public record KpiValues(Channel channel, Deals deals, Funnel funnel, Revenue rev
             BigDecimal avgSalesCycleDays,
             BigDecimal pipelineVelocityPerDay,
             Stage[] stages,
-            BigDecimal forecastAccuracy) {}
+            BigDecimal forecastAccuracy,
+            Pipeline pipeline) {}
+
+    /**
+     * The open pipeline at the window's end by stage (every configured stage) and by forecast category
+     * (every category; {@code closed}: the deals won in the window), and the window's pipeline movement
+     * ({@link PipelineMovement}: its flows between the open deals with a close date in the window at its
+     * start and at its end; null for hourly windows).
+     */
+    public record Pipeline(Level[] byStage, Level[] byCategory, Level[] movement) {}
+
+    /** A number of deals and their amount, named. */
+    public record Level(String name, long deals, BigDecimal amount) {}
 
     /** A stage with exits in the lookback, in the configured order (stages without exits are left out). */
     public record Stage(String stage, BigDecimal conversion, BigDecimal avgDaysInStage) {}
@@ -91,6 +103,13 @@ public record KpiValues(Channel channel, Deals deals, Funnel funnel, Revenue rev
         return out;
     }
 
+    private static <E extends Exception> void levels(Visitor<E> v, String prefix, Level[] levels) throws E {
+        for (Level l : levels) {
+            v.count(prefix + l.name() + ".deals", l.deals());
+            v.money(prefix + l.name() + ".amount", l.amount());
+        }
+    }
+
     public interface Visitor<E extends Exception> {
         void count(String name, long value) throws E;
 
@@ -104,7 +123,8 @@ public record KpiValues(Channel channel, Deals deals, Funnel funnel, Revenue rev
     /**
      * Hands every metric to {@code v} in the order of the output topic's JSON: a channel's
      * attribution; the deal metrics (per stage {@code stageConversion.<stage>} and
-     * {@code avgDaysInStage.<stage>}); the funnel counts; the revenue metrics; spend and CAC.
+     * {@code avgDaysInStage.<stage>}; then {@code pipelineByStage.<stage>.deals|amount},
+     * {@code forecastCategory.<category>.deals|amount}, {@code pipelineMovement.<flow>.deals|amount}); the funnel counts; the revenue metrics; spend and CAC.
      */
     public <E extends Exception> void visit(Visitor<E> v) throws E {
         if (channel != null) {
@@ -134,6 +154,13 @@ public record KpiValues(Channel channel, Deals deals, Funnel funnel, Revenue rev
                 v.ratio("avgDaysInStage." + s.stage(), s.avgDaysInStage());
             }
             v.ratio("forecastAccuracy", d.forecastAccuracy());
+            if (d.pipeline() != null) {
+                levels(v, "pipelineByStage.", d.pipeline().byStage());
+                levels(v, "forecastCategory.", d.pipeline().byCategory());
+                if (d.pipeline().movement() != null) {
+                    levels(v, "pipelineMovement.", d.pipeline().movement());
+                }
+            }
         }
         if (funnel != null) {
             Funnel f = funnel;

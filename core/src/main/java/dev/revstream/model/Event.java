@@ -25,6 +25,8 @@ import java.util.List;
  * @param dealType wire name ({@code new_business}, ...), or null when not given
  * @param topic where it was read (with partition, offset and the Kafka record timestamp {@code ingestedAt})
  * @param anonymousId a visitor not yet known by name (Segment's {@code anonymousId}), or null
+ * @param forecastCategory a deal event's forecast category as the CRM set it ({@link ForecastCategory}'s
+ *     wire name), or null: the stage's configured one applies
  */
 public record Event(
         EventKind kind,
@@ -55,7 +57,8 @@ public record Event(
         int partition,
         long offset,
         long ingestedAt,
-        String anonymousId) {
+        String anonymousId,
+        String forecastCategory) {
 
     /** The de-duplication identity: one key space over both topics. */
     public String dedupKey() {
@@ -130,7 +133,8 @@ public record Event(
                 partition,
                 offset,
                 ingestedAt,
-                anonymous);
+                anonymous,
+                forecastCategory);
     }
 
     /** A link between identities ({@link TouchpointType#IDENTIFY}), not a touch of an account. */

@@ -99,6 +99,8 @@ public final class EventBuilder {
         return this;
     }
 
+    private String forecastCategory;
+
     public Event build() {
         String id = eventId != null ? eventId : "e-" + (++sequence);
         return new Event(
@@ -130,7 +132,13 @@ public final class EventBuilder {
                 0,
                 0,
                 occurredAt,
-                anonymousId);
+                anonymousId,
+                forecastCategory);
+    }
+
+    public EventBuilder forecastCategory(String category) {
+        this.forecastCategory = category;
+        return this;
     }
 
     public EventBuilder contact(String contactId) {

@@ -34,6 +34,7 @@ public final class TestEvents {
                 0,
                 0,
                 ingestedAt,
+                null,
                 null);
     }
 
@@ -67,6 +68,7 @@ public final class TestEvents {
                 0,
                 0,
                 occurredAt,
+                null,
                 null);
     }
 }

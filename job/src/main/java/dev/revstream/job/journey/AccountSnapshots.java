@@ -25,14 +25,16 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * ({@link LiveAccount}, one read and one write per firing) and of its snapshot at the correction
  * horizon's start (one read and one write per rewind or fold), instead of a map state each.
  *
- * <p>Format 3: a version byte, the account, deals, signals, tallies and marks (each a count and its
- * entries), then the touches as a section of their own (its length in bytes, then touch after touch)
- * that a live value decodes only when the journey uses its touches. Format 2 (touches before the
- * tallies, as a count) and format 1 (no rule state) still read.
+ * <p>Format 4: a version byte, the account, deals (each followed by what its POJO does not hold: the
+ * forecast category its source sent, a flag and the text), signals, tallies and marks (each a count
+ * and its entries), then the touches as a section of their own (its length in bytes, then touch after
+ * touch) that a live value decodes only when the journey uses its touches. Format 3 (deals without
+ * their category), format 2 (touches before the tallies, as a count) and format 1 (no rule state)
+ * still read.
  */
 final class AccountSnapshots implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 3;
+    private static final byte FORMAT = 4;
 
     /** A snapshot read back: the journey and the rules' state, both free to replay on. */
     record Snapshot(MemoryJourneyStore journey, MemoryRules rules) {}
@@ -94,6 +96,10 @@ final class AccountSnapshots implements Serializable {
         buffer.writeInt(store.dealMap().size());
         for (DealState d : store.dealMap().values()) {
             deals.serialize(d, buffer);
+            buffer.writeBoolean(d.forecastCategory != null);
+            if (d.forecastCategory != null) {
+                buffer.writeUTF(d.forecastCategory);
+            }
         }
         buffer.writeInt(store.signalMap().size());
         for (Map.Entry<Long, HealthBucket> e : store.signalMap().entrySet()) {
@@ -122,8 +128,8 @@ final class AccountSnapshots implements Serializable {
         init();
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         byte format = in.readByte();
-        if (format == FORMAT) {
-            Snapshot s = readHead(in);
+        if (format == FORMAT || format == 3) {
+            Snapshot s = readHead(in, format);
             byte[] section = new byte[in.readInt()];
             in.readFully(section);
             readTouches(section, s.journey());
@@ -155,19 +161,23 @@ final class AccountSnapshots implements Serializable {
         init();
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         byte format = in.readByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != 3) {
             return LiveAccount.of(read(bytes), this);
         }
-        Snapshot s = readHead(in);
+        Snapshot s = readHead(in, format);
         byte[] section = new byte[in.readInt()];
         in.readFully(section);
         return new LiveAccount(s.journey(), s.rules(), section, this);
     }
 
-    private Snapshot readHead(DataInputDeserializer in) throws IOException {
+    private Snapshot readHead(DataInputDeserializer in, byte format) throws IOException {
         MemoryJourneyStore store = new MemoryJourneyStore(accounts.deserialize(in));
         for (int i = in.readInt(); i > 0; i--) {
-            store.putDeal(deals.deserialize(in));
+            DealState d = deals.deserialize(in);
+            if (format >= 4 && in.readBoolean()) {
+                d.forecastCategory = in.readUTF();
+            }
+            store.putDeal(d);
         }
         for (int i = in.readInt(); i > 0; i--) {
             long at = in.readLong();

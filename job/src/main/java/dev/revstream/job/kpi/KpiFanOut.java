@@ -1,5 +1,6 @@
 package dev.revstream.job.kpi;
 
+import dev.revstream.kpi.DealMove;
 import dev.revstream.kpi.FactKind;
 import dev.revstream.kpi.KpiEngine;
 import dev.revstream.kpi.KpiFact;
@@ -8,7 +9,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Sends each fact to every dimension value it is counted under: deal facts under {@code all},
- * their segment, region, owner and deal type (missing values as {@code unknown}); funnel facts under
+ * their segment, region, owner and deal type (missing values as {@code unknown}; a deal's move whose
+ * value changed goes to the value it left as leaving and to the one it joined as arriving); funnel facts under
  * {@code all}; spend under {@code all} and its channel; attribution credits under their channel only;
  * ARR under {@code all} and the account's segment. Stateless.
  */
@@ -33,6 +35,13 @@ public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
                 out.collect(f.under("ownerId", orUnknown(f.ownerId())));
                 out.collect(f.under("dealType", orUnknown(f.dealType())));
             }
+            case DEAL_MOVED -> {
+                DealMove m = f.move();
+                moved(f, "segment", m.segmentBefore(), f.segment(), out);
+                moved(f, "region", m.regionBefore(), f.region(), out);
+                moved(f, "ownerId", m.ownerBefore(), f.ownerId(), out);
+                moved(f, "dealType", m.dealTypeBefore(), f.dealType(), out);
+            }
             case ARR_LEVEL, ARR_FLOW -> out.collect(f.under("segment", orUnknown(f.segment())));
             case ARR_ACCOUNT -> {
                 out.collect(f.under("segment", orUnknown(f.segment())));
@@ -46,6 +55,26 @@ public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
             }
             default -> {}
         }
+    }
+
+    /**
+     * A deal's move under one dimension: under its value when that stayed, else its leaving side under the
+     * value before and its arriving side under the value after.
+     */
+    private static void moved(KpiFact f, String dimension, String before, String after, Collector<KpiFact> out) {
+        DealMove m = f.move();
+        String to = orUnknown(after);
+        if (!m.wasOpen()) {
+            out.collect(f.under(dimension, to));
+            return;
+        }
+        String from = orUnknown(before);
+        if (from.equals(to)) {
+            out.collect(f.under(dimension, to));
+            return;
+        }
+        out.collect(f.under(dimension, from, m.leaving()));
+        out.collect(f.under(dimension, to, m.arriving()));
     }
 
     private static String orUnknown(String v) {

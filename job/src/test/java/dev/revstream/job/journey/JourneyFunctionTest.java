@@ -351,7 +351,9 @@ class JourneyFunctionTest {
                 .extracting(JourneyUpdate::fromStage, JourneyUpdate::toStage, JourneyUpdate::adopted)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(null, "DISCOVERY", false),
-                        org.assertj.core.groups.Tuple.tuple("DISCOVERY", "PROPOSAL", false));
+                        org.assertj.core.groups.Tuple.tuple("DISCOVERY", "PROPOSAL", false),
+                        // the stage's forecast category changed with it (DEAL_FORECAST_CATEGORY)
+                        org.assertj.core.groups.Tuple.tuple("pipeline", "best_case", false));
         assertThat(h.numKeyedStateEntries())
                 .as("the buffer is empty: the account's value is all")
                 .isEqualTo(1);

@@ -48,7 +48,11 @@ class KpiSnapshotTypeTest {
                         new KpiValues.Stage[] {
                             new KpiValues.Stage("PROPOSAL", new BigDecimal("0.500000"), new BigDecimal("2.000000"))
                         },
-                        null),
+                        null,
+                        new KpiValues.Pipeline(
+                                new KpiValues.Level[] {new KpiValues.Level("PROPOSAL", 1, new BigDecimal("100.00"))},
+                                new KpiValues.Level[] {new KpiValues.Level("commit", 1, new BigDecimal("100.00"))},
+                                new KpiValues.Level[] {new KpiValues.Level("created", 1, new BigDecimal("100.00"))})),
                 null,
                 new KpiValues.Revenue(
                         new BigDecimal("5.00"), 2, BigDecimal.ZERO, null, null, null, null, null, null, null, null));
