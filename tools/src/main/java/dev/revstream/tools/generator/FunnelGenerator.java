@@ -202,7 +202,9 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
         private final String account;
         private final String segment;
         private final String region;
-        private final String owner;
+        /** The account's rep; one account in nine hands its deals to another rep at a deal's first slip. */
+        private String owner;
+
         private final boolean hubspotMarketing;
         private final boolean salesforceCrm;
         private final String channel;
@@ -411,8 +413,15 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
                     long slipAt = now + inStage / 2;
                     expected += (14 + r.nextInt(31)) * DAY;
                     slips++;
+                    if (slips == 1 && index % 9 == 4) {
+                        // a hand-off, from the account's index: no random draw, so the rest stays as it was
+                        owner = "rep-" + (1 + (Integer.parseInt(owner.substring(4)) + index) % 12);
+                    }
                     ObjectNode u = dealEvent(dealId, "UPDATED", slipAt);
                     u.put("expectedCloseDate", date(expected));
+                    if (slips >= 2 && index % 2 == 0) {
+                        u.put("forecastCategory", salesforceCrm ? "Omitted" : "omitted"); // the rep gives up on it
+                    }
                     if (r.nextBoolean()) {
                         u.put("amount", money(amount * (0.9 + r.nextDouble() * 0.3)));
                     }
@@ -432,7 +441,22 @@ public final class FunnelGenerator implements Iterator<GeneratedRecord> {
                 if (stage + 1 < STAGES.length) {
                     ObjectNode sc = dealEvent(dealId, "STAGE_CHANGED", now);
                     sc.put("stage", stageName(stage + 1));
+                    if (stage + 1 == 3 && index % 4 == 1) {
+                        sc.put("forecastCategory", salesforceCrm ? "Commit" : "commit"); // called early by the rep
+                    }
+                    if (stage + 1 == 3 && index % 3 == 2) {
+                        sc.put("amount", money(amount * (index % 2 == 0 ? 1.1 : 0.9))); // the proposal's price
+                    }
                     emit(true, account, sc, now);
+                    if (stage + 1 == 3 && index % 7 == 3) {
+                        // the proposal is sent back for more discovery, and comes back an hour later
+                        ObjectNode back = dealEvent(dealId, "STAGE_CHANGED", now + HOUR);
+                        back.put("stage", stageName(2));
+                        emit(true, account, back, now + HOUR);
+                        ObjectNode again = dealEvent(dealId, "STAGE_CHANGED", now + 2 * HOUR);
+                        again.put("stage", stageName(3));
+                        emit(true, account, again, now + 2 * HOUR);
+                    }
                 }
             }
             ObjectNode w = dealEvent(dealId, "CLOSED_WON", now);

@@ -51,6 +51,7 @@ final class ReferenceKpis {
 
     private final List<String> stages;
     private final double[] prob;
+    private final String[] categories;
     private final long lookback;
     private final long retention;
 
@@ -64,7 +65,9 @@ final class ReferenceKpis {
             String segment,
             String region,
             String owner,
-            String dealType) {}
+            String dealType,
+            String category,
+            boolean won) {}
 
     /** Something counted in a window under deal dimensions. */
     record DealFact(
@@ -102,15 +105,19 @@ final class ReferenceKpis {
     /** When each dimension value had something counted (dimension=value -> times). */
     final Map<String, Set<Long>> counted = new HashMap<>();
 
-    ReferenceKpis(List<String> stages, double[] prob, long lookback, long retention) {
+    /** @param categories each stage's forecast category when a deal's source sends none */
+    ReferenceKpis(List<String> stages, double[] prob, String[] categories, long lookback, long retention) {
         this.stages = stages;
         this.prob = prob;
+        this.categories = categories;
         this.lookback = lookback;
         this.retention = retention;
     }
 
-    private static final class Deal {
+    private final class Deal {
         int stage;
+        String crmCategory;
+        boolean won;
         boolean closed;
         boolean adopted;
         long createdAt;
@@ -128,7 +135,18 @@ final class ReferenceKpis {
         }
 
         Snap snap(long at) {
-            return new Snap(at, !closed, stage, amount, ecd, segment, region, owner, type());
+            return new Snap(
+                    at,
+                    !closed,
+                    stage,
+                    amount,
+                    ecd,
+                    segment,
+                    region,
+                    owner,
+                    type(),
+                    crmCategory != null ? crmCategory : categories[stage],
+                    won);
         }
     }
 
@@ -215,6 +233,11 @@ final class ReferenceKpis {
             if (!terminal && e.expectedCloseDate() != null) {
                 d.ecd = e.expectedCloseDate();
             }
+            if (!terminal
+                    && e.forecastCategory() != null
+                    && !e.forecastCategory().equals("closed")) {
+                d.crmCategory = e.forecastCategory();
+            }
             if (type.equals("STAGE_CHANGED")) {
                 int target = stages.indexOf(e.stage());
                 if (target != d.stage) {
@@ -228,6 +251,7 @@ final class ReferenceKpis {
                 fact("EXIT", t, d, null, t - d.enteredAt, stages.get(d.stage), won);
                 fact(won ? "WON" : "LOST", t, d, won ? d.amount : null, d.adopted ? -1 : t - d.createdAt, null, false);
                 d.closed = true;
+                d.won = won;
                 BigDecimal before2 = arrNow;
                 String segBefore = arrSegment;
                 if (won) {
@@ -316,7 +340,8 @@ final class ReferenceKpis {
                 && a.dealType().equals(b.dealType())
                 && a.stage() == b.stage()
                 && a.amount().compareTo(b.amount()) == 0
-                && Objects.equals(a.ecd(), b.ecd());
+                && Objects.equals(a.ecd(), b.ecd())
+                && a.category().equals(b.category());
     }
 
     private void fact(String kind, long t, Deal d, BigDecimal amount, long millis, String stage, boolean forward) {
@@ -390,6 +415,17 @@ final class ReferenceKpis {
                             m.put("spend", money(sp));
                             m.put("cac", nc == 0 ? null : money(sp.divide(BigDecimal.valueOf(nc), MC)));
                         }
+                        List<DealFact> wonIn = won(dim, value, start, end);
+                        ReferencePipeline.metrics(
+                                m,
+                                dealSnaps,
+                                stages,
+                                !w.name().equals("1h"),
+                                start,
+                                end,
+                                x -> match(dim, value, x.segment(), x.region(), x.owner(), x.dealType()),
+                                wonIn.size(),
+                                wonIn.stream().map(DealFact::amount).reduce(BigDecimal.ZERO, BigDecimal::add));
                         if (!w.name().equals("1h")) {
                             // forecast accuracy: F from the deals open at the start, A = won amount in W
                             LocalDate from = LocalDate.ofInstant(Instant.ofEpochMilli(start), ZoneOffset.UTC);
