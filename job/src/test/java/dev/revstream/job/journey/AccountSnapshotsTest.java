@@ -39,6 +39,12 @@ class AccountSnapshotsTest {
             assertThat(back.dealMap().values())
                     .usingRecursiveFieldByFieldElementComparator()
                     .containsExactlyElementsOf(store.dealMap().values());
+            assertThat(back.dealMap().values())
+                    .as("the category its source sent, which the deal's POJO does not hold")
+                    .extracting(d -> d.forecastCategory)
+                    .containsExactlyElementsOf(store.dealMap().values().stream()
+                            .map(d -> d.forecastCategory)
+                            .toList());
             assertThat(back.signalMap().keySet())
                     .containsExactlyElementsOf(store.signalMap().keySet());
             assertThat(back.signalMap().values())
@@ -92,6 +98,47 @@ class AccountSnapshotsTest {
                     .containsExactlyElementsOf(expected.touches());
             assertThat(back.journey().dealMap().keySet())
                     .containsExactlyElementsOf(expected.dealMap().keySet());
+        }
+    }
+
+    @Test
+    void readsTheFormatBeforeDealsCarriedTheirCategory() throws Exception {
+        // format 3 (before the forecast category): the same with each deal written by its POJO alone
+        AccountSnapshots codec = new AccountSnapshots();
+        MemoryJourneyStore store = randomAccount(new Random(5));
+        store.putDeal(deal("d-x", 9));
+        store.dealMap().values().forEach(d -> d.forecastCategory = null);
+        store.addTouch(touch(42, "segment", "t-1"));
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeByte(3);
+        Types.POJO(AccountState.class).createSerializer(config).serialize(store.account(), out);
+        out.writeInt(store.dealMap().size());
+        for (DealState d : store.dealMap().values()) {
+            Types.POJO(DealState.class).createSerializer(config).serialize(d, out);
+        }
+        out.writeInt(store.signalMap().size());
+        for (var e : store.signalMap().entrySet()) {
+            out.writeLong(e.getKey());
+            Types.POJO(HealthBucket.class).createSerializer(config).serialize(e.getValue(), out);
+        }
+        out.writeInt(0); // tallies
+        out.writeInt(0); // marks
+        DataOutputSerializer section = new DataOutputSerializer(64);
+        for (Touch t : store.touches()) {
+            Types.POJO(Touch.class).createSerializer(config).serialize(t, section);
+        }
+        out.writeInt(section.length());
+        out.write(section.getCopyOfBuffer());
+        byte[] format3 = out.getCopyOfBuffer();
+        for (AccountSnapshots.Snapshot read :
+                List.of(codec.read(format3), codec.read(codec.write(codec.readLive(format3))))) {
+            assertThat(read.journey().dealMap().values())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(store.dealMap().values());
+            assertThat(read.journey().touches())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(store.touches());
         }
     }
 
@@ -181,7 +228,9 @@ class AccountSnapshotsTest {
         a.appliedThrough = r.nextLong(1_000_000);
         MemoryJourneyStore store = new MemoryJourneyStore(a);
         for (int d = 0, n = r.nextInt(5); d < n; d++) {
-            store.putDeal(deal("d-" + r.nextInt(1_000), r.nextLong(1_000_000)));
+            DealState deal = deal("d-" + r.nextInt(1_000), r.nextLong(1_000_000));
+            deal.forecastCategory = r.nextBoolean() ? null : r.nextBoolean() ? "commit" : "omitted";
+            store.putDeal(deal);
         }
         for (int s = 0, n = r.nextInt(8); s < n; s++) {
             HealthBucket b = new HealthBucket();
