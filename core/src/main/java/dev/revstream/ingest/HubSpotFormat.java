@@ -23,7 +23,7 @@ import java.util.Set;
  *       {@code hubspot_owner_id}, {@code deal_currency_code}) are its stage, amount and so on, as
  *       HubSpot sends a new deal's properties as changes beside its creation;
  *   <li>{@code deal.propertyChange}: {@code dealstage} a {@code STAGE_CHANGED}; {@code amount},
- *       {@code closedate}, {@code hubspot_owner_id} an {@code UPDATED}; other properties nothing;
+ *       {@code closedate}, {@code hubspot_owner_id}, {@code hs_manual_forecast_category} an {@code UPDATED}; other properties nothing;
  *   <li>{@code deal.associationChange} to a company: an {@code UPDATED} naming the deal's account;
  *       {@code contact.associationChange} to a company: an {@code IDENTIFY} of the contact's account;
  *   <li>{@code contact.creation}: a {@code CONTACT_CREATED} touchpoint; {@code contact.propertyChange}
@@ -135,7 +135,12 @@ public final class HubSpotFormat implements FormatAdapter {
 
     private static boolean folded(String property) {
         return switch (property) {
-            case "dealstage", "amount", "closedate", "hubspot_owner_id", "deal_currency_code" -> true;
+            case "dealstage",
+                    "amount",
+                    "closedate",
+                    "hubspot_owner_id",
+                    "deal_currency_code",
+                    "hs_manual_forecast_category" -> true;
             default -> false;
         };
     }
@@ -156,7 +161,7 @@ public final class HubSpotFormat implements FormatAdapter {
         CanonicalEvent c = CanonicalEvent.deal(SOURCE, eventId, at).put("dealId", dealId);
         switch (property) {
             case "dealstage" -> c.put("type", "STAGE_CHANGED");
-            case "amount", "closedate", "hubspot_owner_id" -> c.put("type", "UPDATED");
+            case "amount", "closedate", "hubspot_owner_id", "hs_manual_forecast_category" -> c.put("type", "UPDATED");
             default -> {
                 return Translation.skip(SOURCE, "HubSpot deal property " + property + " is not read");
             }
@@ -172,6 +177,7 @@ public final class HubSpotFormat implements FormatAdapter {
             case "deal_currency_code" -> c.put("currency", VendorJson.text(change, "propertyValue"));
             case "hubspot_owner_id" -> c.put("ownerId", VendorJson.text(change, "propertyValue"));
             case "closedate" -> c.put("expectedCloseDate", date(VendorJson.text(change, "propertyValue")));
+            case "hs_manual_forecast_category" -> c.put("forecastCategory", VendorJson.text(change, "propertyValue"));
             default -> {}
         }
     }

@@ -16,7 +16,7 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@code Opportunity} {@code CREATE}: a {@code CREATED} deal ({@code AccountId},
- *       {@code StageName}, {@code Amount}, {@code CurrencyIsoCode}, {@code CloseDate}, {@code OwnerId},
+ *       {@code StageName}, {@code Amount}, {@code CurrencyIsoCode}, {@code CloseDate}, {@code OwnerId}, {@code ForecastCategoryName},
  *       {@code Type} as the deal type, the custom fields {@code Segment__c}, {@code Region__c} and
  *       {@code Loss_Reason__c} when the org has them); {@code UPDATE}: a {@code STAGE_CHANGED} when {@code StageName}
  *       changed, else an {@code UPDATED} when the amount, close date, owner or account did. An update
@@ -101,7 +101,15 @@ public final class SalesforceCdcFormat implements FormatAdapter {
             type = "CREATED";
         } else if (stage != null) {
             type = "STAGE_CHANGED";
-        } else if (VendorJson.firstText(f, "Amount", "CloseDate", "OwnerId", "AccountId", "Segment__c", "Region__c")
+        } else if (VendorJson.firstText(
+                        f,
+                        "Amount",
+                        "CloseDate",
+                        "OwnerId",
+                        "AccountId",
+                        "Segment__c",
+                        "Region__c",
+                        "ForecastCategoryName")
                 != null) {
             type = "UPDATED";
         } else {
@@ -121,6 +129,7 @@ public final class SalesforceCdcFormat implements FormatAdapter {
                         .put("dealType", dealType(VendorJson.text(f, "Type")))
                         .put("segment", VendorJson.text(f, "Segment__c"))
                         .put("region", VendorJson.text(f, "Region__c"))
+                        .put("forecastCategory", VendorJson.text(f, "ForecastCategoryName"))
                         .put("lostReason", VendorJson.firstText(f, "Loss_Reason__c", "Closed_Lost_Reason__c"))
                         .build());
     }

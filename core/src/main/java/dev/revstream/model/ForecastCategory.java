@@ -27,7 +27,7 @@ public enum ForecastCategory {
     /**
      * Parses a category as CRMs write it, ignoring case, blanks, hyphens and underscores: {@code best_case},
      * {@code Best Case}, {@code BestCase}, {@code BEST-CASE}; Salesforce's {@code Closed} and HubSpot's
-     * {@code closed_won} are {@code closed}, HubSpot's {@code not_forecasted} is {@code omitted}. Null when
+     * {@code closed_won} are {@code closed}, HubSpot's {@code OMIT} and {@code not_forecasted} are {@code omitted}. Null when
      * unknown.
      */
     public static ForecastCategory parse(String name) {
@@ -36,7 +36,7 @@ public enum ForecastCategory {
             case "pipeline" -> PIPELINE;
             case "bestcase" -> BEST_CASE;
             case "commit" -> COMMIT;
-            case "omitted", "notforecasted" -> OMITTED;
+            case "omitted", "omit", "notforecasted" -> OMITTED;
             case "closed", "closedwon" -> CLOSED;
             default -> null;
         };

@@ -53,7 +53,8 @@ class EventParserPropertiesTest {
             "dealType",
             "segment",
             "region",
-            "lostReason");
+            "lostReason",
+            "forecastCategory");
 
     @Property
     void everyRecordIsOneEventOrOneDeadLetter(@ForAll("records") String json, @ForAll boolean deals) {
@@ -99,6 +100,9 @@ class EventParserPropertiesTest {
         }
         if (e.expectedCloseDate() != null) {
             assertThat(e.expectedCloseDate()).matches("(19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}");
+        }
+        if (e.forecastCategory() != null) {
+            assertThat(e.forecastCategory()).isIn("pipeline", "best_case", "commit", "omitted", "closed");
         }
         for (String s : new String[] {
             e.eventId(),
@@ -193,6 +197,8 @@ class EventParserPropertiesTest {
                         "\"usd\"",
                         "\"Prospecting\"",
                         "\"renewal\"",
+                        "\"Best Case\"",
+                        "\"OMIT\"",
                         "\"SPEND\"",
                         "\"HEARTBEAT\""));
     }

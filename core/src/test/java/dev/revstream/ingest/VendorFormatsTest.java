@@ -248,6 +248,41 @@ class VendorFormatsTest {
     }
 
     @Test
+    void forecastCategoriesComeAsTheCrmsNameThem() throws Exception {
+        // Salesforce sets ForecastCategoryName with the stage (Negotiation/Review: Commit)
+        com.fasterxml.jackson.databind.node.ObjectNode sf = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(fixture("salesforce/opportunity-update.json"));
+        sf.put("ForecastCategoryName", "Commit");
+        Event staged = events(parse(SourceFormat.SALESFORCE_CDC, JSON.writeValueAsBytes(sf)))
+                .get(0);
+        assertThat(staged.type()).isEqualTo("STAGE_CHANGED");
+        assertThat(staged.forecastCategory()).isEqualTo("commit");
+        // a change of the category alone is an update
+        sf.putNull("StageName");
+        sf.put("ForecastCategoryName", "Best Case");
+        Event updated = events(parse(SourceFormat.SALESFORCE_CDC, JSON.writeValueAsBytes(sf)))
+                .get(0);
+        assertThat(updated.type()).isEqualTo("UPDATED");
+        assertThat(updated.forecastCategory()).isEqualTo("best_case");
+        // HubSpot's manual forecast category property: OMIT, PIPELINE, BEST_CASE, COMMIT
+        com.fasterxml.jackson.databind.node.ObjectNode hs = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(fixture("hubspot/webhook-batch.json")).get(2);
+        hs.put("propertyName", "hs_manual_forecast_category");
+        hs.put("propertyValue", "OMIT");
+        var t = new HubSpotFormat(FormatTestSettings.mappings())
+                .translate(JSON.createArrayNode().add(hs));
+        assertThat(t.events().get(0).fields().get("type").asText()).isEqualTo("UPDATED");
+        assertThat(t.events().get(0).fields().get("forecastCategory").asText()).isEqualTo("OMIT");
+        // a category no CRM has is a dead letter naming the field
+        sf.put("ForecastCategoryName", "Maybe");
+        Ingested bad =
+                parse(SourceFormat.SALESFORCE_CDC, JSON.writeValueAsBytes(sf)).get(0);
+        assertThat(bad.deadLetter().field()).isEqualTo("forecastCategory");
+        assertThat(dev.revstream.model.ForecastCategory.parse("OMIT"))
+                .isEqualTo(dev.revstream.model.ForecastCategory.OMITTED);
+    }
+
+    @Test
     void salesforceTaskIsASalesTouchOnItsDeal() {
         Event e = events(parse(SourceFormat.SALESFORCE_CDC, "salesforce/task-create.json"))
                 .get(0);
