@@ -89,7 +89,9 @@ public final class ConfigLoader {
         Source mappingSource = DEFAULT.equals(origins.get("ingest.mappings")) ? bundled : source;
         Source rulesSource = DEFAULT.equals(origins.get("actions.rules")) ? bundled : source;
         RevstreamConfig cfg = RevstreamConfig.from(
-                flat, req -> mappings(mappingSource, req), name -> rulesSource.read(name, "actions.rules"));
+                flat,
+                req -> mappings(mappingSource, req),
+                (name, key) -> (key.equals("actions.rules") ? rulesSource : source).read(name, key));
         Map<String, String> sortedOrigins = new TreeMap<>();
         flat.keySet().forEach(k -> sortedOrigins.put(k, origins.get(k)));
         return new Effective(flat, sortedOrigins, cfg);

@@ -102,6 +102,7 @@ import static dev.revstream.config.Settings.KAFKA_TRANSACTION_TIMEOUT;
 import static dev.revstream.config.Settings.KPI_FISCAL_YEAR_START_MONTH;
 import static dev.revstream.config.Settings.KPI_GROSS_MARGIN;
 import static dev.revstream.config.Settings.KPI_LOOKBACK;
+import static dev.revstream.config.Settings.KPI_QUOTAS;
 import static dev.revstream.config.Settings.KPI_RETENTION_LOOKBACK;
 import static dev.revstream.config.Settings.KPI_WINDOWS;
 import static dev.revstream.config.Settings.ROUTER_ATTEMPTS;
@@ -163,6 +164,8 @@ import dev.revstream.ingest.SourceFormat;
 import dev.revstream.ingest.SourceMappings;
 import dev.revstream.journey.HealthSettings;
 import dev.revstream.kpi.KpiWindow;
+import dev.revstream.kpi.QuotaFile;
+import dev.revstream.kpi.Quotas;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -173,6 +176,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -186,7 +190,7 @@ final class ConfigParser {
     static RevstreamConfig parse(
             Map<String, String> flat,
             Function<MappingRequest, SourceMappings> mappingsLoader,
-            Function<String, JsonNode> rulesReader) {
+            BiFunction<String, String, JsonNode> files) {
         ConfigValues v = new ConfigValues(flat);
         v.checkKnownKeys();
 
@@ -374,8 +378,25 @@ final class ConfigParser {
         if (kpiWindows.isEmpty()) {
             v.error(KPI_WINDOWS.key(), "needs at least one of 1h, 1d, 1w, 1M, 1Q, 1y");
         }
+        String quotaFile = v.get(KPI_QUOTAS);
+        Quotas quotas = Quotas.none();
+        if (quotaFile != null && !quotaFile.isEmpty()) {
+            try {
+                quotas = QuotaFile.fromTree(
+                        files.apply(quotaFile, KPI_QUOTAS.key()),
+                        time.zone() == null ? ZoneOffset.UTC : time.zone(),
+                        fiscal);
+            } catch (IllegalArgumentException e) {
+                v.error(KPI_QUOTAS.key(), quotaFile + ": " + e.getMessage());
+            }
+        }
         Kpi kpi = new Kpi(
-                kpiWindows, v.get(KPI_LOOKBACK), fiscal, v.get(KPI_RETENTION_LOOKBACK), v.number(KPI_GROSS_MARGIN));
+                kpiWindows,
+                v.get(KPI_LOOKBACK),
+                fiscal,
+                v.get(KPI_RETENTION_LOOKBACK),
+                v.number(KPI_GROSS_MARGIN),
+                quotas);
 
         DataQuality dq = new DataQuality(v.get(DATAQUALITY_WINDOW), v.get(DATAQUALITY_GRACE));
         Job job = new Job(
@@ -446,7 +467,7 @@ final class ConfigParser {
         RuleSet rules = RuleSet.none();
         if (!rulesFile.isEmpty()) {
             try {
-                rules = RuleFiles.fromTree(rulesReader.apply(rulesFile), ruleInterval.toMillis());
+                rules = RuleFiles.fromTree(files.apply(rulesFile, ACTIONS_RULES.key()), ruleInterval.toMillis());
                 RuleBook.compile(rules);
             } catch (RuleException e) {
                 throw new ConfigException(

@@ -12,6 +12,7 @@ import dev.revstream.journey.HealthSettings;
 import dev.revstream.journey.JourneySettings;
 import dev.revstream.journey.StageConfig;
 import dev.revstream.kpi.KpiWindow;
+import dev.revstream.kpi.Quotas;
 import dev.revstream.model.ForecastCategory;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -24,6 +25,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -182,7 +184,8 @@ public record RevstreamConfig(
             Duration lookback,
             int fiscalYearStartMonth,
             Duration retentionLookback,
-            double grossMargin)
+            double grossMargin,
+            Quotas quotas)
             implements Serializable {}
 
     public record Job(
@@ -276,21 +279,24 @@ public record RevstreamConfig(
      */
     public static RevstreamConfig from(
             Map<String, String> flat, Function<MappingRequest, SourceMappings> mappingsLoader) {
-        return from(flat, mappingsLoader, file -> {
-            throw new ConfigException("actions.rules: no rule file reader");
+        return from(flat, mappingsLoader, (file, key) -> {
+            throw new ConfigException(key + ": no file reader");
         });
     }
 
     /**
-     * As {@link #from(Map, Function)}; {@code rulesReader} parses the rule file named by
-     * {@code actions.rules} (relative to the main file), which is then compiled to check every rule.
-     * Every value is read through its declaration in {@link Settings}.
+     * As {@link #from(Map, Function)}; {@code files} parses a YAML file named by a key (relative to the
+     * main file): the rule file of {@code actions.rules}, which is then compiled to check every rule,
+     * and the quota file of {@code kpi.quotas}. Every value is read through its declaration in
+     * {@link Settings}.
+     *
+     * @param files (file name, the key that named it) to the file's tree
      */
     public static RevstreamConfig from(
             Map<String, String> flat,
             Function<MappingRequest, SourceMappings> mappingsLoader,
-            Function<String, JsonNode> rulesReader) {
-        return ConfigParser.parse(flat, mappingsLoader, rulesReader);
+            BiFunction<String, String, JsonNode> files) {
+        return ConfigParser.parse(flat, mappingsLoader, files);
     }
 
     /** What the mapping loader is asked for. */

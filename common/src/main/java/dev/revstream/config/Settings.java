@@ -414,6 +414,13 @@ public final class Settings {
             "retention (NRR, GRR) looks back over this, or the window's length when that is longer"));
     public static final Setting<Double> KPI_GROSS_MARGIN = add(of(
             "kpi.gross-margin", number(0, 1), "1.0", "CLV = ARR per customer x gross margin / annualized logo churn"));
+    public static final Setting<String> KPI_QUOTAS = add(of(
+                    "kpi.quotas",
+                    optionalText(),
+                    "",
+                    "a YAML file of sales quotas per owner and period (quota and attainment in the KPIs), relative to"
+                            + " the main file; empty for none")
+            .withIfAbsent(""));
 
     // attribution
     public static final Setting<Duration> ATTRIBUTION_WINDOW = add(of(

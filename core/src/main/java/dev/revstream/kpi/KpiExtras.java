@@ -17,6 +17,7 @@ import java.math.BigDecimal;
  * @param retentionBase ARR at end - R of the accounts that were customers then
  * @param retentionNow their ARR at the end
  * @param retentionGross their ARR at the end, each capped at its ARR at end - R
+ * @param quota the window's quota for this value ({@link Quotas}), or null
  * @param pipeline the pipeline by stage and category and its movement (deal dimensions), or null
  */
 public record KpiExtras(
@@ -31,4 +32,5 @@ public record KpiExtras(
         BigDecimal retentionBase,
         BigDecimal retentionNow,
         BigDecimal retentionGross,
+        BigDecimal quota,
         KpiValues.Pipeline pipeline) {}

@@ -95,6 +95,8 @@ public final class KpiMetrics {
                 money(velocity),
                 byStage.toArray(KpiValues.Stage[]::new),
                 ratio(accuracy),
+                money(x.quota()),
+                x.quota() == null || x.quota().signum() == 0 ? null : ratio(wonInWindow.divide(x.quota(), MC)),
                 x.pipeline());
     }
 

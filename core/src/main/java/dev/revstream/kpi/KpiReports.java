@@ -90,6 +90,7 @@ final class KpiReports {
                 retention[0],
                 retention[1],
                 retention[2],
+                s.quotas().of(key, w, start),
                 deals ? pipeline(w, start, atStart, atEnd) : null);
         return new KpiSnapshot(
                 w.name(),

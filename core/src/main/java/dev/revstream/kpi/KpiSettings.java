@@ -13,6 +13,7 @@ import java.util.List;
  * @param asOf a bounded run's as-of time (only windows ending by it exist), or null
  * @param earliest a bounded run's earliest event time ({@code all}'s windows start there), or null
  * @param horizonMillis the correction horizon: the books a late fact needs are kept this much longer
+ * @param quotas the owners' quotas
  */
 public record KpiSettings(
         List<KpiWindow> windows,
@@ -22,7 +23,30 @@ public record KpiSettings(
         double grossMargin,
         Long asOf,
         Long earliest,
-        long horizonMillis) {
+        long horizonMillis,
+        Quotas quotas) {
+
+    /** Without quotas. */
+    public KpiSettings(
+            List<KpiWindow> windows,
+            List<String> stages,
+            long lookbackMillis,
+            long retentionMillis,
+            double grossMargin,
+            Long asOf,
+            Long earliest,
+            long horizonMillis) {
+        this(
+                windows,
+                stages,
+                lookbackMillis,
+                retentionMillis,
+                grossMargin,
+                asOf,
+                earliest,
+                horizonMillis,
+                Quotas.none());
+    }
 
     /** Without corrections. */
     public KpiSettings(
@@ -39,5 +63,6 @@ public record KpiSettings(
     public KpiSettings {
         windows = List.copyOf(windows);
         stages = List.copyOf(stages);
+        quotas = quotas == null ? Quotas.none() : quotas;
     }
 }

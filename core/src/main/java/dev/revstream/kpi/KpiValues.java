@@ -33,6 +33,8 @@ public record KpiValues(Channel channel, Deals deals, Funnel funnel, Revenue rev
             BigDecimal pipelineVelocityPerDay,
             Stage[] stages,
             BigDecimal forecastAccuracy,
+            BigDecimal quota,
+            BigDecimal attainment,
             Pipeline pipeline) {}
 
     /**
@@ -154,6 +156,8 @@ public record KpiValues(Channel channel, Deals deals, Funnel funnel, Revenue rev
                 v.ratio("avgDaysInStage." + s.stage(), s.avgDaysInStage());
             }
             v.ratio("forecastAccuracy", d.forecastAccuracy());
+            v.money("quota", d.quota());
+            v.ratio("attainment", d.attainment());
             if (d.pipeline() != null) {
                 levels(v, "pipelineByStage.", d.pipeline().byStage());
                 levels(v, "forecastCategory.", d.pipeline().byCategory());

@@ -247,15 +247,16 @@ public final class RevstreamJob {
                 .name("kpi-dimensions")
                 .keyBy(KpiFact::key, Types.STRING)
                 .process(new KpiFunction(
-                        cfg.kpi().windows(),
-                        cfg.deals().stages().stream()
-                                .map(RevstreamConfig.Stage::name)
-                                .toList(),
-                        cfg.kpi().lookback().toMillis(),
-                        cfg.kpi().retentionLookback().toMillis(),
-                        cfg.kpi().grossMargin(),
-                        null,
-                        cfg.time().correctionHorizon().toMillis()))
+                                cfg.kpi().windows(),
+                                cfg.deals().stages().stream()
+                                        .map(RevstreamConfig.Stage::name)
+                                        .toList(),
+                                cfg.kpi().lookback().toMillis(),
+                                cfg.kpi().retentionLookback().toMillis(),
+                                cfg.kpi().grossMargin(),
+                                null,
+                                cfg.time().correctionHorizon().toMillis())
+                        .withQuotas(cfg.kpi().quotas()))
                 .uid("kpis")
                 .name("kpis");
         kpis.sinkTo(io.kpis()).uid("kpis-sink").name("kpis-sink");

@@ -13,6 +13,7 @@ import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.kpi.KpiStore;
 import dev.revstream.kpi.KpiWindow;
 import dev.revstream.kpi.OpenDeal;
+import dev.revstream.kpi.Quotas;
 import dev.revstream.model.DeadLetter;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -117,6 +118,13 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     }
 
     private RecordFailures.Fault<KpiFact> fault;
+    private Quotas quotas = Quotas.none();
+
+    /** The owners' quotas (kpi.quotas): each window of a quota's period reports it and its attainment. */
+    public KpiFunction withQuotas(Quotas quotas) {
+        this.quotas = quotas;
+        return this;
+    }
 
     /** Fault injection for tests: adding a fact that {@code fault} matches throws once the engine has taken it. */
     KpiFunction failingOn(RecordFailures.Fault<KpiFact> fault) {
@@ -135,7 +143,8 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
                 grossMargin,
                 params.asOf() != null ? params.asOf() : asOfSetting,
                 params.earliest(),
-                horizonMillis);
+                horizonMillis,
+                quotas);
         staging = new StagedState();
         store = new Store();
         firings = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("firings");

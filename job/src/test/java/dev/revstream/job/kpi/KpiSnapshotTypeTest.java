@@ -49,6 +49,8 @@ class KpiSnapshotTypeTest {
                             new KpiValues.Stage("PROPOSAL", new BigDecimal("0.500000"), new BigDecimal("2.000000"))
                         },
                         null,
+                        new BigDecimal("250000.00"),
+                        new BigDecimal("0.000400"),
                         new KpiValues.Pipeline(
                                 new KpiValues.Level[] {new KpiValues.Level("PROPOSAL", 1, new BigDecimal("100.00"))},
                                 new KpiValues.Level[] {new KpiValues.Level("commit", 1, new BigDecimal("100.00"))},

@@ -18,6 +18,7 @@ import dev.revstream.tools.testing.TopicIo;
 import dev.revstream.tools.testing.TopicIo.Out;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,6 +45,45 @@ class KpiRandomizedTest {
         // a longer history with fewer accounts: renewals, contractions and churn happen after a year; written to the
         // topics in random order (a bounded replay applies them in event-time order all the same)
         check(17, 600, 520, true);
+    }
+
+    /**
+     * A quota file for reps 1 to 8, each month and quarter of the span (UTC), amounts from the seed; what
+     * it says goes into {@code out} ("owner|size|start millis" to amount) for the reference.
+     */
+    private static Path quotas(long seed, long now, int days, Map<String, BigDecimal> out) throws Exception {
+        java.util.Random r = new java.util.Random(seed);
+        StringBuilder yaml = new StringBuilder("quotas:\n");
+        java.time.LocalDate from = java.time.LocalDate.ofInstant(
+                        java.time.Instant.ofEpochMilli(now - (days + 40L) * 86_400_000L), java.time.ZoneOffset.UTC)
+                .withDayOfMonth(1);
+        java.time.LocalDate to =
+                java.time.LocalDate.ofInstant(java.time.Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC);
+        for (java.time.LocalDate m = from; !m.isAfter(to); m = m.plusMonths(1)) {
+            for (int rep = 1; rep <= 8; rep++) {
+                for (String size : m.getMonthValue() % 3 == 1 ? List.of("1M", "1Q") : List.of("1M")) {
+                    BigDecimal amount = BigDecimal.valueOf((size.equals("1Q") ? 3 : 1) * (50_000 + r.nextInt(100_000)));
+                    yaml.append("  - { owner: rep-")
+                            .append(rep)
+                            .append(", period: ")
+                            .append(size)
+                            .append(", start: ")
+                            .append(m)
+                            .append(", amount: ")
+                            .append(amount)
+                            .append(" }\n");
+                    out.put(
+                            "rep-" + rep + "|" + size + "|"
+                                    + m.atStartOfDay(java.time.ZoneOffset.UTC)
+                                            .toInstant()
+                                            .toEpochMilli(),
+                            amount);
+                }
+            }
+        }
+        Path file = java.nio.file.Files.createTempFile("quotas-" + seed, ".yaml");
+        java.nio.file.Files.writeString(file, yaml);
+        return file;
     }
 
     private static boolean positive(Map<String, BigDecimal> m, String metric) {
@@ -86,8 +126,14 @@ class KpiRandomizedTest {
     private void check(long seed, int accounts, int days, boolean shuffled) throws Exception {
         long now = System.currentTimeMillis();
         List<GeneratedRecord> records = Histories.generate(seed, accounts, days, now);
+        Map<String, BigDecimal> quotas = new java.util.TreeMap<>();
+        Path quotaFile = quotas(seed, now, days, quotas);
         RevstreamConfig cfg = Infra.config(
-                "kpi-random-" + seed, "kpi.windows=1d,1w,1M,1Q", "kpi.lookback=30d", "kpi.retention-lookback=30d");
+                "kpi-random-" + seed,
+                "kpi.windows=1d,1w,1M,1Q",
+                "kpi.lookback=30d",
+                "kpi.retention-lookback=30d",
+                "kpi.quotas=" + quotaFile.toAbsolutePath());
         KafkaTopics.ensure(cfg);
         List<Out> out = new ArrayList<>();
         for (GeneratedRecord r : records) {
@@ -138,6 +184,7 @@ class KpiRandomizedTest {
                         .toArray(String[]::new),
                 cfg.kpi().lookback().toMillis(),
                 cfg.kpi().retentionLookback().toMillis());
+        ref.quotas.putAll(quotas);
         for (GeneratedRecord r : records) {
             Event e = parser.parse(
                             r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(), 0, 0, null, r.value(), 0, now)
@@ -197,6 +244,11 @@ class KpiRandomizedTest {
         assertThat(movementAddsUp(actual.values()))
                 .as("windows whose pipeline movement does not add up")
                 .isEmpty();
+        assertThat(expected.entrySet())
+                .as("owners with a quota and wins have an attainment")
+                .anyMatch(e -> e.getKey().contains(" ownerId=rep-")
+                        && e.getValue().get("attainment") != null
+                        && e.getValue().get("attainment").signum() > 0);
         List<String> neverSeen = new ArrayList<>();
         for (String flow : List.of(
                 "openAtStart",

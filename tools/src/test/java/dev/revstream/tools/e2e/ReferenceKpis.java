@@ -102,6 +102,9 @@ final class ReferenceKpis {
     final Map<String, Long> firstSql = new HashMap<>();
     final Map<String, Long> firstDeal = new HashMap<>();
     final Map<String, Long> firstCustomer = new HashMap<>();
+    /** Quotas as written to the test's quota file: "owner|size|start millis" -> amount. */
+    final Map<String, BigDecimal> quotas = new HashMap<>();
+
     /** When each dimension value had something counted (dimension=value -> times). */
     final Map<String, Set<Long>> counted = new HashMap<>();
 
@@ -416,6 +419,13 @@ final class ReferenceKpis {
                             m.put("cac", nc == 0 ? null : money(sp.divide(BigDecimal.valueOf(nc), MC)));
                         }
                         List<DealFact> wonIn = won(dim, value, start, end);
+                        BigDecimal quota = quota(dim, value, w.name(), start);
+                        BigDecimal wonSum =
+                                wonIn.stream().map(DealFact::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+                        m.put("quota", quota == null ? null : money(quota));
+                        m.put(
+                                "attainment",
+                                quota == null || quota.signum() == 0 ? null : ratio(wonSum.divide(quota, MC)));
                         ReferencePipeline.metrics(
                                 m,
                                 dealSnaps,
@@ -456,6 +466,20 @@ final class ReferenceKpis {
             }
         }
         return out;
+    }
+
+    /** An owner's quota for the window, the sum of all owners' for all, else none. */
+    private BigDecimal quota(String dim, String value, String size, long start) {
+        BigDecimal sum = null;
+        for (Map.Entry<String, BigDecimal> q : quotas.entrySet()) {
+            String[] k = q.getKey().split("\\|");
+            if (k[1].equals(size)
+                    && Long.parseLong(k[2]) == start
+                    && (dim.equals("all") || dim.equals("ownerId") && k[0].equals(value))) {
+                sum = sum == null ? q.getValue() : sum.add(q.getValue());
+            }
+        }
+        return sum;
     }
 
     private boolean match(String dim, String value, String segment, String region, String owner, String dealType) {
