@@ -86,6 +86,8 @@ class KpiValuesTest {
                         "stageConversion.QUALIFICATION=0.000000",
                         "avgDaysInStage.QUALIFICATION=0.000000",
                         "forecastAccuracy=null",
+                        "quota=null",
+                        "attainment=null",
                         "newLeads=0",
                         "newMqls=0",
                         "newSqls=0",
