@@ -12,6 +12,7 @@ import java.math.BigDecimal;
  * @param segment its segment, or null
  * @param amount its amount (the reporting currency)
  * @param expectedCloseAt the start of its expected close date (epoch ms), or null when it has none
+ * @param createdAt when it was created (epoch ms)
  */
 public record ForecastDeal(
         String dealId,
@@ -21,4 +22,5 @@ public record ForecastDeal(
         int slips,
         String segment,
         BigDecimal amount,
-        Long expectedCloseAt) {}
+        Long expectedCloseAt,
+        long createdAt) {}

@@ -1,15 +1,12 @@
 package dev.revstream.forecast;
 
 import java.math.BigDecimal;
-import java.util.ArrayDeque;
+import java.math.RoundingMode;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Learns from a company's deals, in event time, what the forecast of a period needs: how often deals
@@ -17,39 +14,22 @@ import java.util.Map;
  * by deals created in it (the part of a period's revenue that no open deal foretells).
  *
  * <p>At every {@code step} start (a month start for monthly and quarterly forecasts) it takes the
- * deals open then as examples, each resolved a period later: won before then or not. It assumes the
- * caller {@link #advance advances} it to an event's time before applying the event, in time order;
- * a step start at the same instant as an event sees the state before it.
+ * deals open then as examples, each resolved a period later: won before then or not. The first step is
+ * the first at or after the learner's first instant. It assumes the caller {@link #advance advances}
+ * it to an event's time before applying the event, in time order; a step start at the same instant as
+ * an event sees the state before it.
  *
- * <p>State: the open deals, the examples not yet resolved (a period's worth of step starts), and the
- * figures of deals created and won within a period for the windows that ended within {@code
- * historyMillis}.
+ * <p>State ({@link LearnerStore}): the open deals, each open deal's examples not resolved yet, and
+ * {@link LearnerState}: the periods not ended (a period's worth of steps), the counts per group, and
+ * the won amounts of deals created and won within a period for the periods that ended within {@code
+ * historyMillis}. A deal's books go when it closes or leaves.
  */
 public final class ForecastLearner {
     private final Period period;
     private final Period step;
     private final long historyMillis;
-    private final WinRates rates;
-    private final Map<String, ForecastDeal> open = new LinkedHashMap<>();
-    private final Map<String, Long> createdAt = new HashMap<>();
-    private final Deque<Batch> pending = new ArrayDeque<>();
-    private final Deque<long[]> resolvedNew = new ArrayDeque<>(); // {end, cents}
-    private Long nextStep;
-
-    /** The deals open at a step start, and what was created and won after it, until its period ends. */
-    private static final class Batch {
-        final long start;
-        final long end;
-        final List<ForecastDeal> deals;
-        final Map<String, Boolean> won = new HashMap<>();
-        BigDecimal newWon = BigDecimal.ZERO;
-
-        Batch(long start, long end, List<ForecastDeal> deals) {
-            this.start = start;
-            this.end = end;
-            this.deals = deals;
-        }
-    }
+    private final double strength;
+    private final LearnerStore store;
 
     /**
      * @param period the forecast's period: {@code endOf(t)} of any instant is t plus one period
@@ -57,98 +37,161 @@ public final class ForecastLearner {
      * @param historyMillis how far back the figures of deals created and won within a period count
      * @param strength the weight of the prior in deals ({@link WinRates})
      */
-    public ForecastLearner(Period period, Period step, long historyMillis, double strength) {
+    public ForecastLearner(Period period, Period step, long historyMillis, double strength, LearnerStore store) {
         this.period = period;
         this.step = step;
         this.historyMillis = historyMillis;
-        this.rates = new WinRates(strength);
+        this.strength = strength;
+        this.store = store;
+    }
+
+    /** In memory: for the backtest and tests. */
+    public ForecastLearner(Period period, Period step, long historyMillis, double strength) {
+        this(period, step, historyMillis, strength, new MemoryLearnerStore());
+    }
+
+    /** Whether the learner has seen its first instant. */
+    public boolean started() throws Exception {
+        return store.state() != null;
     }
 
     /** Takes the examples of every step start up to {@code t}, and resolves those whose period ended by then. */
-    public void advance(long t) {
-        if (nextStep == null) {
-            nextStep = step.startOf(t) == t ? t : step.endOf(step.startOf(t));
+    public void advance(long t) throws Exception {
+        LearnerState st = store.state();
+        if (st == null) {
+            st = new LearnerState();
+            st.nextStep = step.startOf(t) == t ? t : step.endOf(step.startOf(t));
         }
+        boolean changed = store.state() == null;
         while (true) {
-            long s = nextStep;
-            Batch first = pending.peekFirst();
+            long s = st.nextStep;
+            LearnerState.Batch first = st.pending.isEmpty() ? null : st.pending.get(0);
             if (first != null && first.end <= Math.min(s, t)) {
-                resolve(pending.removeFirst());
+                resolve(st, st.pending.remove(0));
             } else if (s <= t) {
-                pending.addLast(new Batch(s, period.endOf(s), new ArrayList<>(open.values())));
-                nextStep = step.endOf(s);
+                expose(st, s);
+                st.nextStep = step.endOf(s);
             } else {
                 break;
             }
+            changed = true;
+        }
+        if (changed) {
+            store.putState(st);
         }
     }
 
-    private void resolve(Batch b) {
-        for (ForecastDeal d : b.deals) {
-            rates.add(d, b.start, b.end, b.won.containsKey(d.dealId()));
+    /** The deals open at {@code s} become examples of the period starting there. */
+    private void expose(LearnerState st, long s) throws Exception {
+        LearnerState.Batch b = new LearnerState.Batch(s, period.endOf(s));
+        Set<String> pendingStarts = new HashSet<>();
+        for (LearnerState.Batch p : st.pending) {
+            pendingStarts.add(Long.toString(p.start));
         }
-        resolvedNew.addLast(new long[] {b.end, cents(b.newWon)});
-        while (!resolvedNew.isEmpty() && resolvedNew.peekFirst()[0] < b.end - historyMillis) {
-            resolvedNew.removeFirst();
-        }
-    }
-
-    /** A deal was created or changed at {@code at}: how it looks now. */
-    public void open(ForecastDeal d, long at) {
-        open.put(d.dealId(), d);
-        createdAt.putIfAbsent(d.dealId(), at);
-    }
-
-    /** An open deal closed won at {@code at}. */
-    public void won(String dealId, BigDecimal amount, long at) {
-        Long created = createdAt.get(dealId);
-        for (Batch b : pending) {
-            if (at < b.end) {
-                b.won.put(dealId, true);
-                if (created != null && created >= b.start) {
-                    b.newWon = b.newWon.add(amount);
+        List<ForecastDeal> open = new ArrayList<>();
+        store.deals().values().forEach(open::add);
+        for (ForecastDeal d : open) {
+            String group = WinRates.groupOf(d, s, b.end);
+            b.exposed.merge(group, 1L, Long::sum);
+            List<String> kept = new ArrayList<>();
+            List<String> before = store.exposures().get(d.dealId());
+            if (before != null) {
+                for (String e : before) {
+                    if (pendingStarts.contains(e.substring(0, e.indexOf('|')))) {
+                        kept.add(e); // resolved ones go
+                    }
                 }
             }
+            kept.add(s + "|" + group);
+            store.exposures().put(d.dealId(), kept);
         }
+        st.pending.add(b);
+    }
+
+    private void resolve(LearnerState st, LearnerState.Batch b) {
+        WinRates rates = new WinRates(strength, st.rates);
+        for (Map.Entry<String, Long> e : b.exposed.entrySet()) {
+            rates.add(e.getKey(), e.getValue(), b.wins.getOrDefault(e.getKey(), 0L));
+        }
+        st.newWonEnds.add(b.end);
+        st.newWonCents.add(b.newWonCents);
+        while (!st.newWonEnds.isEmpty() && st.newWonEnds.get(0) < b.end - historyMillis) {
+            st.newWonEnds.remove(0);
+            st.newWonCents.remove(0);
+        }
+    }
+
+    /** A deal was created or changed at {@code at}, or came to this learner's deals: how it looks now. */
+    public void open(ForecastDeal d) throws Exception {
+        store.deals().put(d.dealId(), d);
+    }
+
+    /** An open deal closed won at {@code at} (advance to it first). */
+    public void won(String dealId, BigDecimal amount, long at) throws Exception {
+        ForecastDeal d = store.deals().get(dealId);
+        LearnerState st = store.state();
+        if (d == null || st == null) {
+            close(dealId);
+            return;
+        }
+        List<String> exposures = store.exposures().get(dealId);
+        for (LearnerState.Batch b : st.pending) {
+            if (at >= b.end) {
+                continue;
+            }
+            if (exposures != null) {
+                String prefix = b.start + "|";
+                for (String e : exposures) {
+                    if (e.startsWith(prefix)) {
+                        b.wins.merge(e.substring(prefix.length()), 1L, Long::sum);
+                    }
+                }
+            }
+            if (d.createdAt() >= b.start) {
+                b.newWonCents += cents(amount);
+            }
+        }
+        store.putState(st);
         close(dealId);
     }
 
-    /** An open deal closed lost. */
-    public void lost(String dealId) {
-        close(dealId);
-    }
-
-    private void close(String dealId) {
-        open.remove(dealId);
-        createdAt.remove(dealId);
+    /** An open deal closed lost, or left this learner's deals (another owner, segment, ...). */
+    public void close(String dealId) throws Exception {
+        store.deals().remove(dealId);
+        store.exposures().remove(dealId);
     }
 
     /** The deals open now. */
-    public Collection<ForecastDeal> openDeals() {
-        return open.values();
+    public List<ForecastDeal> openDeals() throws Exception {
+        List<ForecastDeal> out = new ArrayList<>();
+        store.deals().values().forEach(out::add);
+        return out;
     }
 
-    public WinRates rates() {
-        return rates;
+    /** The win rates learned so far. */
+    public WinRates rates() throws Exception {
+        LearnerState st = store.state();
+        return new WinRates(strength, st == null ? new java.util.HashMap<>() : st.rates);
     }
 
     /** The won amount of deals created and won within one period, for each period that ended within the history. */
-    public List<BigDecimal> newWonHistory() {
+    public List<BigDecimal> newWonHistory() throws Exception {
+        LearnerState st = store.state();
         List<BigDecimal> out = new ArrayList<>();
-        for (Iterator<long[]> it = resolvedNew.iterator(); it.hasNext(); ) {
-            out.add(BigDecimal.valueOf(it.next()[1], 2));
+        if (st != null) {
+            for (long c : st.newWonCents) {
+                out.add(BigDecimal.valueOf(c, 2));
+            }
         }
         return out;
     }
 
     /** The forecast of the period starting at {@code start} from the deals open now (advance to it first). */
-    public Forecast forecast(long start) {
-        return Forecast.of(open.values(), start, period.endOf(start), rates, newWonHistory());
+    public Forecast forecast(long start) throws Exception {
+        return Forecast.of(openDeals(), start, period.endOf(start), rates(), newWonHistory());
     }
 
     private static long cents(BigDecimal amount) {
-        return amount.movePointRight(2)
-                .setScale(0, java.math.RoundingMode.HALF_EVEN)
-                .longValueExact();
+        return amount.movePointRight(2).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
     }
 }

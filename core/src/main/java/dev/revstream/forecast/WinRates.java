@@ -23,22 +23,35 @@ public final class WinRates {
     private static final long[] AGE_DAYS = {14, 30, 60, 90, 180};
 
     private final double strength;
-    private final Map<String, long[]> counts = new HashMap<>();
+    private final Map<String, long[]> counts;
 
     /** @param strength how many deals of history a prior weighs (10: a group of 10 deals halves its pull) */
     public WinRates(double strength) {
+        this(strength, new HashMap<>());
+    }
+
+    /** Over counts kept elsewhere ({@link LearnerState#rates}): {examples, wins} per group. */
+    public WinRates(double strength, Map<String, long[]> counts) {
         if (!(strength > 0)) {
             throw new IllegalArgumentException("strength must be > 0, was " + strength);
         }
         this.strength = strength;
+        this.counts = counts;
     }
 
     /** One example: a deal as it was at {@code at}, the start of a period ending at {@code end}. */
     public void add(ForecastDeal d, long at, long end, boolean won) {
-        for (String g : groups(d, at, end)) {
+        String[] g = groups(d, at, end);
+        add(g[g.length - 1], 1, won ? 1 : 0);
+    }
+
+    /** {@code n} examples of the narrowest group {@code group} ({@link #groups}), {@code wins} of them won. */
+    public void add(String group, long n, long wins) {
+        String[] parts = group.split("\\|");
+        for (String g : new String[] {parts[0], parts[0] + "|" + parts[1] + "|" + parts[2], group}) {
             long[] c = counts.computeIfAbsent(g, x -> new long[2]);
-            c[0]++;
-            c[1] += won ? 1 : 0;
+            c[0] += n;
+            c[1] += wins;
         }
     }
 
@@ -73,6 +86,12 @@ public final class WinRates {
         return n;
     }
 
+    /** The narrowest group of a deal open at {@code at} in a period ending at {@code end}. */
+    public static String groupOf(ForecastDeal d, long at, long end) {
+        String[] g = groups(d, at, end);
+        return g[g.length - 1];
+    }
+
     /** The groups of a deal, broad to narrow: stage; stage, close, age; stage, close, age, slips, segment. */
     static String[] groups(ForecastDeal d, long at, long end) {
         String close = d.expectedCloseAt() == null
@@ -81,7 +100,7 @@ public final class WinRates {
         long days = Math.max(0, at - d.stageEnteredAt()) / DAY;
         String age = ageBucket(days);
         String slips = d.slips() == 0 ? "never slipped" : d.slips() == 1 ? "slipped once" : "slipped 2+";
-        String segment = d.segment() == null ? "no segment" : d.segment();
+        String segment = d.segment() == null ? "no segment" : d.segment().replace('|', '/');
         String narrow = d.stage() + "|" + close + "|" + age;
         return new String[] {d.stage(), narrow, narrow + "|" + slips + "|" + segment};
     }

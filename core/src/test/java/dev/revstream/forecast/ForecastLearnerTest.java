@@ -32,7 +32,7 @@ class ForecastLearnerTest {
     record Change(long at, int seq, ForecastDeal view, Boolean won, BigDecimal wonAmount) {}
 
     @Test
-    void ratesAndNewWinsEqualThoseCountedFromTheWholeHistories() {
+    void ratesAndNewWinsEqualThoseCountedFromTheWholeHistories() throws Exception {
         for (int seed = 0; seed < 60; seed++) {
             Random r = new Random(seed);
             List<Change> changes = histories(r, 20 + r.nextInt(60));
@@ -52,11 +52,11 @@ class ForecastLearnerTest {
                     Change c = changes.get(next);
                     learner.advance(c.at());
                     if (c.won() == null) {
-                        learner.open(c.view(), c.at());
+                        learner.open(c.view());
                     } else if (c.won()) {
                         learner.won(c.view().dealId(), c.wonAmount(), c.at());
                     } else {
-                        learner.lost(c.view().dealId());
+                        learner.close(c.view().dealId());
                     }
                 }
                 learner.advance(probe);
@@ -168,7 +168,8 @@ class ForecastLearnerTest {
             Long close = r.nextBoolean() ? null : t + r.nextInt(120) * DAY;
             BigDecimal amount = BigDecimal.valueOf(100 + r.nextInt(10_000));
             String segment = r.nextInt(3) == 0 ? null : "s" + r.nextInt(2);
-            out.add(new Change(t, seq++, view(id, stage, entered, slips, segment, amount, close), null, null));
+            long created = t;
+            out.add(new Change(t, seq++, view(id, stage, entered, slips, segment, amount, close, created), null, null));
             int changes = r.nextInt(4);
             for (int k = 0; k < changes; k++) {
                 t = time(r, t + (long) (r.nextDouble() * 60 * DAY));
@@ -180,12 +181,13 @@ class ForecastLearnerTest {
                     close += r.nextInt(60) * DAY;
                     slips++;
                 }
-                out.add(new Change(t, seq++, view(id, stage, entered, slips, segment, amount, close), null, null));
+                out.add(new Change(
+                        t, seq++, view(id, stage, entered, slips, segment, amount, close, created), null, null));
             }
             int fate = r.nextInt(3);
             if (fate < 2) {
                 t = time(r, t + (long) (r.nextDouble() * 120 * DAY));
-                ForecastDeal v = view(id, stage, entered, slips, segment, amount, close);
+                ForecastDeal v = view(id, stage, entered, slips, segment, amount, close, created);
                 out.add(new Change(t, seq++, v, fate == 0, fate == 0 ? amount.add(BigDecimal.ONE) : null));
             }
         }
@@ -199,7 +201,14 @@ class ForecastLearnerTest {
     }
 
     static ForecastDeal view(
-            String id, int stage, long entered, int slips, String segment, BigDecimal amount, Long close) {
-        return new ForecastDeal(id, STAGES[stage], 0.1 + 0.3 * stage, entered, slips, segment, amount, close);
+            String id,
+            int stage,
+            long entered,
+            int slips,
+            String segment,
+            BigDecimal amount,
+            Long close,
+            long created) {
+        return new ForecastDeal(id, STAGES[stage], 0.1 + 0.3 * stage, entered, slips, segment, amount, close, created);
     }
 }

@@ -16,7 +16,7 @@ class ForecastTest {
     @Test
     void withoutHistoryADealWeighsItsStageProbability() {
         WinRates rates = new WinRates(10);
-        ForecastDeal d = new ForecastDeal("d", "PROPOSAL", 0.6, 0, 0, "smb", BigDecimal.valueOf(1000), null);
+        ForecastDeal d = new ForecastDeal("d", "PROPOSAL", 0.6, 0, 0, "smb", BigDecimal.valueOf(1000), null, 0);
         assertThat(rates.probability(d, 5 * DAY, 90 * DAY).value()).isEqualTo(0.6, within(1e-12));
         Forecast f = Forecast.of(List.of(d), 5 * DAY, 90 * DAY, rates, List.of());
         assertThat(f.expected()).isEqualByComparingTo("600.00");
@@ -25,7 +25,7 @@ class ForecastTest {
 
     @Test
     void aLargeGroupDecidesItsRateAndASmallOneMovesItALittle() {
-        ForecastDeal d = new ForecastDeal("d", "DISCOVERY", 0.2, 0, 0, "smb", BigDecimal.TEN, null);
+        ForecastDeal d = new ForecastDeal("d", "DISCOVERY", 0.2, 0, 0, "smb", BigDecimal.TEN, null, 0);
         WinRates many = new WinRates(10);
         for (int i = 0; i < 10_000; i++) {
             many.add(d, 0, 90 * DAY, i % 10 < 7); // 70 % of deals like it won within the period
@@ -53,7 +53,8 @@ class ForecastTest {
                         r.nextInt(3),
                         r.nextBoolean() ? null : "seg" + r.nextInt(2),
                         BigDecimal.valueOf(r.nextInt(100_000), 2),
-                        r.nextBoolean() ? null : (long) r.nextInt(400) * DAY);
+                        r.nextBoolean() ? null : (long) r.nextInt(400) * DAY,
+                        0);
                 open.add(d);
                 for (int k = 0; k < r.nextInt(5); k++) {
                     rates.add(d, 200 * DAY, 290 * DAY, r.nextBoolean());

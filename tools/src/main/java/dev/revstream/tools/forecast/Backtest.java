@@ -70,7 +70,8 @@ public final class Backtest {
      * @param periodName a window size: {@code 1Q} or {@code 1M}
      * @param strength the prior's weight in deals
      */
-    public static List<Row> run(RevstreamConfig cfg, CrmRecords records, int year, String periodName, double strength) {
+    public static List<Row> run(RevstreamConfig cfg, CrmRecords records, int year, String periodName, double strength)
+            throws Exception {
         if (!periodName.equals("1Q") && !periodName.equals("1M")) {
             throw new IllegalArgumentException("--period must be 1Q or 1M, was " + periodName);
         }
@@ -129,7 +130,8 @@ public final class Backtest {
             Map<String, ForecastDeal> deals,
             Map<String, Double> probability,
             java.time.ZoneId zone,
-            BigDecimal[] won) {
+            BigDecimal[] won)
+            throws Exception {
         int i = from;
         for (; i < events.size() && events.get(i).occurredAt() < until; i++) {
             Event e = events.get(i);
@@ -149,14 +151,14 @@ public final class Backtest {
                 }
                 case "CLOSED_LOST" -> {
                     if (d != null) {
-                        learner.lost(d.dealId());
+                        learner.close(d.dealId());
                         deals.remove(d.dealId());
                     }
                 }
                 default -> {
                     ForecastDeal next = fold(d, e, t, probability, zone);
                     deals.put(next.dealId(), next);
-                    learner.open(next, t);
+                    learner.open(next);
                 }
             }
         }
@@ -185,7 +187,8 @@ public final class Backtest {
                 slips,
                 e.segment() != null ? e.segment() : d == null ? null : d.segment(),
                 e.amount() != null ? e.amount() : d == null ? BigDecimal.ZERO : d.amount(),
-                close);
+                close,
+                d == null ? t : d.createdAt());
     }
 
     private static List<Event> parse(RevstreamConfig cfg, CrmRecords records) {
