@@ -315,7 +315,7 @@ public final class Journey {
             if (openAfter != null) {
                 out.fact(openAfter);
             }
-            out.fact(moved(openBefore, openAfter, type, t));
+            out.fact(moved(openBefore, openAfter, d, type, t));
             if (openBefore != null
                     && openAfter != null
                     && !openBefore.category().equals(openAfter.category())) {
@@ -578,9 +578,13 @@ public final class Journey {
                 .with(categoryOf(d), null);
     }
 
-    /** How the deal moved in the pipeline: its open contribution before (or null) and after (or null). */
-    private static KpiFact moved(KpiFact before, KpiFact after, DealEventType type, long t) {
+    /**
+     * How the deal moved in the pipeline: its open contribution before (or null) and after (or null), and
+     * what the forecast learns from (its stage's probability, time in stage, slips, creation).
+     */
+    private KpiFact moved(KpiFact before, KpiFact after, DealState d, DealEventType type, long t) {
         KpiFact now = after != null ? after : before;
+        boolean won = type == DealEventType.CLOSED_WON;
         DealMove move = new DealMove(
                 before != null,
                 before == null ? null : before.stage(),
@@ -591,8 +595,12 @@ public final class Journey {
                 before == null ? null : before.ownerId(),
                 before == null ? null : before.dealType(),
                 after != null,
-                type == DealEventType.CLOSED_WON ? "won" : type == DealEventType.CLOSED_LOST ? "lost" : null,
-                false);
+                won ? "won" : type == DealEventType.CLOSED_LOST ? "lost" : null,
+                false,
+                d.stage >= 0 ? s.stages().get(d.stage).winProbability() : 0,
+                d.stageEnteredAt,
+                d.slips,
+                d.createdAt);
         return new KpiFact(
                         FactKind.DEAL_MOVED,
                         t,
@@ -605,7 +613,7 @@ public final class Journey {
                         now.stage(),
                         null,
                         1,
-                        after == null ? null : after.amount(),
+                        after != null ? after.amount() : won ? d.amount : null, // won: the amount won
                         null,
                         0,
                         false,

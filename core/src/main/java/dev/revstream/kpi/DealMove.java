@@ -15,6 +15,10 @@ import java.math.BigDecimal;
  * @param outcome {@code won} or {@code lost} when it closed, {@code moved} when it left this dimension
  *     value for another (its owner, segment, region or type changed), else null
  * @param movedIn it came to this dimension value from another
+ * @param winProbability after: its stage's configured win probability (the forecast's prior)
+ * @param stageEnteredAt after: when it entered its stage
+ * @param slips after: how often its expected close date moved later
+ * @param createdAt when it was created
  */
 public record DealMove(
         boolean wasOpen,
@@ -27,7 +31,11 @@ public record DealMove(
         String dealTypeBefore,
         boolean isOpen,
         String outcome,
-        boolean movedIn) {
+        boolean movedIn,
+        double winProbability,
+        long stageEnteredAt,
+        int slips,
+        long createdAt) {
 
     /** The side of this move that left a dimension value for another. */
     public DealMove leaving() {
@@ -42,11 +50,30 @@ public record DealMove(
                 dealTypeBefore,
                 false,
                 isOpen ? "moved" : outcome,
-                false);
+                false,
+                winProbability,
+                stageEnteredAt,
+                slips,
+                createdAt);
     }
 
     /** The side of this move that arrived at a dimension value from another. */
     public DealMove arriving() {
-        return new DealMove(false, null, null, null, null, null, null, null, isOpen, outcome, true);
+        return new DealMove(
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                isOpen,
+                outcome,
+                true,
+                winProbability,
+                stageEnteredAt,
+                slips,
+                createdAt);
     }
 }

@@ -192,6 +192,7 @@ public final class KpiEngine {
                 for (; applied < due.size() && due.get(applied).at() < at; applied++) {
                     now.apply(due.get(applied), s);
                     books(due.get(applied));
+                    learned().apply(due.get(applied));
                 }
                 fireAt(at, now, endOfInput);
                 long next = nextInstant(at);
@@ -208,6 +209,15 @@ public final class KpiEngine {
         if (applied > 0 || waiting.changed()) {
             store.putWaiting(due.subList(applied, due.size()));
         }
+    }
+
+    private LearnedForecasts learned;
+
+    private LearnedForecasts learned() {
+        if (learned == null) {
+            learned = new LearnedForecasts(s, store);
+        }
+        return learned;
     }
 
     /** The marks wanted, during a firing (those it asks for too); null otherwise. */
@@ -266,6 +276,14 @@ public final class KpiEngine {
         }
         if (!forecast.isEmpty()) {
             forecast(forecast, t);
+            for (KpiWindow w : forecast) {
+                learned().forecast(w, t, store);
+                // a window past the correction horizon is reported no more: its learned forecast goes
+                long old = w.startOf(t - s.horizonMillis() - 1);
+                for (String figure : LearnedForecasts.FIGURES) {
+                    store.forecasts().remove(LearnedForecasts.key(w, w.startOf(old - 1), figure));
+                }
+            }
         }
         if (changed) {
             store.putNextEnds(ends);

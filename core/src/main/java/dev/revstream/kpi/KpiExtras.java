@@ -18,6 +18,7 @@ import java.math.BigDecimal;
  * @param retentionNow their ARR at the end
  * @param retentionGross their ARR at the end, each capped at its ARR at end - R
  * @param quota the window's quota for this value ({@link Quotas}), or null
+ * @param learned the window's learned forecast (monthly and quarterly windows), or null
  * @param pipeline the pipeline by stage and category and its movement (deal dimensions), or null
  */
 public record KpiExtras(
@@ -33,4 +34,5 @@ public record KpiExtras(
         BigDecimal retentionNow,
         BigDecimal retentionGross,
         BigDecimal quota,
+        KpiValues.LearnedForecast learned,
         KpiValues.Pipeline pipeline) {}

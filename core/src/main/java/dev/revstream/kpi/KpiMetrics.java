@@ -97,6 +97,7 @@ public final class KpiMetrics {
                 ratio(accuracy),
                 money(x.quota()),
                 x.quota() == null || x.quota().signum() == 0 ? null : ratio(wonInWindow.divide(x.quota(), MC)),
+                x.learned(),
                 x.pipeline());
     }
 

@@ -91,6 +91,9 @@ final class KpiReports {
                 retention[1],
                 retention[2],
                 s.quotas().of(key, w, start),
+                deals && (w.name().equals("1M") || w.name().equals("1Q"))
+                        ? LearnedForecasts.read(w, start, store)
+                        : null,
                 deals ? pipeline(w, start, atStart, atEnd) : null);
         return new KpiSnapshot(
                 w.name(),

@@ -1,5 +1,7 @@
 package dev.revstream.kpi;
 
+import dev.revstream.forecast.Book;
+import dev.revstream.forecast.LearnerStore;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -85,22 +87,17 @@ public interface KpiStore {
     /** F of each window that has started, by "size|start". */
     Table<String, BigDecimal> forecasts();
 
+    /** The learned forecast's books for windows of one size ({@code 1M} or {@code 1Q}). */
+    LearnerStore learner(String size);
+
     /** Each account's ARR over time, for retention. */
     Table<String, List<ArrPoint>> arrHistory();
 
     /** A keyed table (a Flink MapState in the job). */
-    interface Table<K, V> {
-        V get(K key) throws Exception;
-
+    interface Table<K, V> extends Book<K, V> {
         boolean contains(K key) throws Exception;
 
-        void put(K key, V value) throws Exception;
-
-        void remove(K key) throws Exception;
-
         Iterable<K> keys() throws Exception;
-
-        Iterable<V> values() throws Exception;
 
         Iterable<Map.Entry<K, V>> entries() throws Exception;
     }

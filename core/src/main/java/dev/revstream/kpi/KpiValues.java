@@ -35,7 +35,16 @@ public record KpiValues(Channel channel, Deals deals, Funnel funnel, Revenue rev
             BigDecimal forecastAccuracy,
             BigDecimal quota,
             BigDecimal attainment,
+            LearnedForecast forecast,
             Pipeline pipeline) {}
+
+    /**
+     * The learned forecast of a monthly or quarterly window, made at its start (docs/forecast.md):
+     * the expected won amount, its 80 % interval, and its two parts (open deals, deals not yet created);
+     * each null before the value had a deal. Null for other window sizes.
+     */
+    public record LearnedForecast(
+            BigDecimal expected, BigDecimal low, BigDecimal high, BigDecimal fromOpen, BigDecimal fromNew) {}
 
     /**
      * The open pipeline at the window's end by stage (every configured stage) and by forecast category
@@ -158,6 +167,13 @@ public record KpiValues(Channel channel, Deals deals, Funnel funnel, Revenue rev
             v.ratio("forecastAccuracy", d.forecastAccuracy());
             v.money("quota", d.quota());
             v.ratio("attainment", d.attainment());
+            if (d.forecast() != null) {
+                v.money("forecast.expected", d.forecast().expected());
+                v.money("forecast.low", d.forecast().low());
+                v.money("forecast.high", d.forecast().high());
+                v.money("forecast.fromOpen", d.forecast().fromOpen());
+                v.money("forecast.fromNew", d.forecast().fromNew());
+            }
             if (d.pipeline() != null) {
                 levels(v, "pipelineByStage.", d.pipeline().byStage());
                 levels(v, "forecastCategory.", d.pipeline().byCategory());

@@ -12,7 +12,7 @@ class KpiValuesTest {
     private static final List<String> STAGES = List.of("QUALIFICATION", "PROPOSAL");
 
     private static KpiExtras extras(BigDecimal forecast) {
-        return new KpiExtras(0, 0, 0, 0, 0, 0, 90, forecast, null, null, null, null, null);
+        return new KpiExtras(0, 0, 0, 0, 0, 0, 90, forecast, null, null, null, null, null, null);
     }
 
     private static List<String> names(KpiValues v) {

@@ -229,6 +229,15 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
         return arrHistory;
     }
 
+    final MapTable<String, dev.revstream.forecast.ForecastDeal> forecastDeals = new MapTable<>();
+    final MapTable<String, List<String>> forecastExposures = new MapTable<>();
+    final MapTable<String, dev.revstream.forecast.LearnerState> forecastLearners = new MapTable<>();
+
+    @Override
+    public dev.revstream.forecast.LearnerStore learner(String size) {
+        return new KpiLearnerStore(size, forecastDeals, forecastExposures, forecastLearners);
+    }
+
     static final class MapTable<K, V> implements Table<K, V> {
         final TreeMap<K, V> map = new TreeMap<>();
 

@@ -1,5 +1,8 @@
 package dev.revstream.job.kpi;
 
+import dev.revstream.forecast.ForecastDeal;
+import dev.revstream.forecast.LearnerState;
+import dev.revstream.forecast.LearnerStore;
 import dev.revstream.job.settings.JobParameters;
 import dev.revstream.job.state.RecordFailures;
 import dev.revstream.job.state.StagedState;
@@ -7,6 +10,7 @@ import dev.revstream.kpi.ArrPoint;
 import dev.revstream.kpi.KpiCounters;
 import dev.revstream.kpi.KpiEngine;
 import dev.revstream.kpi.KpiFact;
+import dev.revstream.kpi.KpiLearnerStore;
 import dev.revstream.kpi.KpiOutput;
 import dev.revstream.kpi.KpiSettings;
 import dev.revstream.kpi.KpiSnapshot;
@@ -258,6 +262,12 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         private final Table<String, BigDecimal> forecasts = table("forecasts", Types.STRING, Types.BIG_DEC);
         private final Table<String, List<ArrPoint>> arrHistory =
                 table("arr-history", Types.STRING, Types.LIST(Types.POJO(ArrPoint.class)));
+        private final Table<String, ForecastDeal> forecastDeals =
+                table("forecast-deals", Types.STRING, Types.POJO(ForecastDeal.class));
+        private final Table<String, List<String>> forecastExposures =
+                table("forecast-exposures", Types.STRING, Types.LIST(Types.STRING));
+        private final Table<String, LearnerState> forecastLearners =
+                table("forecast-learners", Types.STRING, Types.POJO(LearnerState.class));
 
         private <T> ValueState<T> value(String name, TypeInformation<T> type) {
             return staging.value(getRuntimeContext().getState(new ValueStateDescriptor<>(name, type)));
@@ -419,6 +429,11 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         @Override
         public Table<String, List<ArrPoint>> arrHistory() {
             return arrHistory;
+        }
+
+        @Override
+        public LearnerStore learner(String size) {
+            return new KpiLearnerStore(size, forecastDeals, forecastExposures, forecastLearners);
         }
     }
 

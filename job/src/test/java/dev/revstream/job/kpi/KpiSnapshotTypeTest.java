@@ -51,6 +51,12 @@ class KpiSnapshotTypeTest {
                         null,
                         new BigDecimal("250000.00"),
                         new BigDecimal("0.000400"),
+                        new KpiValues.LearnedForecast(
+                                new BigDecimal("1200.00"),
+                                new BigDecimal("800.00"),
+                                new BigDecimal("1600.00"),
+                                new BigDecimal("1000.00"),
+                                null),
                         new KpiValues.Pipeline(
                                 new KpiValues.Level[] {new KpiValues.Level("PROPOSAL", 1, new BigDecimal("100.00"))},
                                 new KpiValues.Level[] {new KpiValues.Level("commit", 1, new BigDecimal("100.00"))},

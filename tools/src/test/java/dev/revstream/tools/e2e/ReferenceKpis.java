@@ -67,7 +67,10 @@ final class ReferenceKpis {
             String owner,
             String dealType,
             String category,
-            boolean won) {}
+            boolean won,
+            long enteredAt,
+            int slips,
+            long createdAt) {}
 
     /** Something counted in a window under deal dimensions. */
     record DealFact(
@@ -121,6 +124,7 @@ final class ReferenceKpis {
         int stage;
         String crmCategory;
         boolean won;
+        int slips;
         boolean closed;
         boolean adopted;
         long createdAt;
@@ -149,7 +153,10 @@ final class ReferenceKpis {
                     owner,
                     type(),
                     crmCategory != null ? crmCategory : categories[stage],
-                    won);
+                    won,
+                    enteredAt,
+                    slips,
+                    createdAt);
         }
     }
 
@@ -234,6 +241,9 @@ final class ReferenceKpis {
             }
             boolean terminal = type.equals("CLOSED_WON") || type.equals("CLOSED_LOST");
             if (!terminal && e.expectedCloseDate() != null) {
+                if (d.ecd != null && LocalDate.parse(e.expectedCloseDate()).isAfter(LocalDate.parse(d.ecd))) {
+                    d.slips++;
+                }
                 d.ecd = e.expectedCloseDate();
             }
             if (!terminal
@@ -436,6 +446,16 @@ final class ReferenceKpis {
                                 x -> match(dim, value, x.segment(), x.region(), x.owner(), x.dealType()),
                                 wonIn.size(),
                                 wonIn.stream().map(DealFact::amount).reduce(BigDecimal.ZERO, BigDecimal::add));
+                        if (w.name().equals("1M") || w.name().equals("1Q")) {
+                            ReferenceForecast.metrics(
+                                    m,
+                                    dealSnaps,
+                                    stages,
+                                    prob,
+                                    w,
+                                    start,
+                                    x -> match(dim, value, x.segment(), x.region(), x.owner(), x.dealType()));
+                        }
                         if (!w.name().equals("1h")) {
                             // forecast accuracy: F from the deals open at the start, A = won amount in W
                             LocalDate from = LocalDate.ofInstant(Instant.ofEpochMilli(start), ZoneOffset.UTC);
