@@ -34,7 +34,7 @@ import java.util.Map;
 public final class Backtest {
     private static final long MONTH_HISTORY = 365L * 86_400_000L;
 
-    /** One period: what each forecast said at its start and what happened. */
+    /** One period: what each forecast said at its start and what happened; every open deal's part, largest first. */
     public record Row(
             String period,
             int openAtStart,
@@ -45,7 +45,8 @@ public final class Backtest {
             BigDecimal high,
             BigDecimal fromOpen,
             BigDecimal fromNew,
-            long examples) {
+            long examples,
+            List<Forecast.Contribution> contributions) {
 
         public double fixedError() {
             return error(fixedWeights);
@@ -115,7 +116,8 @@ public final class Backtest {
                     f.high(),
                     f.fromOpen(),
                     f.fromNew(),
-                    learner.rates().examples()));
+                    learner.rates().examples(),
+                    f.contributions()));
             start = end;
         }
         return rows;
