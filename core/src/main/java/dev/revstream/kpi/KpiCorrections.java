@@ -75,6 +75,7 @@ final class KpiCorrections {
                             : null);
         }
         KpiCounters now = store.totals();
+        now.pipelineByWindow = null; // the totals' is the table
         for (KpiFact f : facts) {
             now.apply(f, s);
             correctBooks(f);
@@ -166,6 +167,7 @@ final class KpiCorrections {
             return;
         }
         switch (f.kind()) {
+            case DEAL_MOVED -> PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
             case FIRST_SQL -> {
                 if (f.since() >= 0) {
                     KpiEngine.removeOne(store.sqlTimesAfterMql(), f.since(), f.at());

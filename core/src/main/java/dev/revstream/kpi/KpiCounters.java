@@ -56,10 +56,10 @@ public class KpiCounters {
     /** Running totals of the pipeline movement: window size index x {@link PipelineMovement.Flow}. */
     public List<PipelineLevel> flows = new ArrayList<>();
     /**
-     * The open deals by the window their close date falls in ({@code size|windowStart}); in a mark only
-     * the windows starting or ending at it.
+     * In a mark: the open deals by the window their close date falls in ({@code size|windowStart}), for
+     * the windows starting or ending at it. Null in the totals (the engine's table holds them).
      */
-    public Map<String, PipelineLevel> pipelineByWindow = new HashMap<>();
+    public Map<String, PipelineLevel> pipelineByWindow;
 
     public KpiCounters() {}
 
@@ -69,6 +69,7 @@ public class KpiCounters {
         c.stageExits = new long[stages];
         c.stageForward = new long[stages];
         c.stageMillis = new long[stages];
+        c.pipelineByWindow = new HashMap<>(); // as a mark: no deal open (the engine drops it from the totals)
         return c;
     }
 
@@ -114,22 +115,17 @@ public class KpiCounters {
     }
 
     /**
-     * A copy to keep as the mark at {@code t}: the pipeline of only the windows starting or ending at t,
-     * the ones a report reads from it.
+     * A copy of the totals to keep as the mark at {@code t}, with the pipeline (from the engine's table) of
+     * only the windows starting or ending at t, the ones a report reads from it.
      */
-    public KpiCounters markAt(long t, List<KpiWindow> windows) {
-        Map<String, PipelineLevel> all = pipelineByWindow;
-        pipelineByWindow = null;
-        KpiCounters c;
-        try {
-            c = copy();
-        } finally {
-            pipelineByWindow = all;
-        }
-        if (all != null) {
-            for (KpiWindow w : windows) {
+    public KpiCounters markAt(long t, List<KpiWindow> windows, KpiStore.Table<String, PipelineLevel> levels)
+            throws Exception {
+        KpiCounters c = copy();
+        c.pipelineByWindow = new HashMap<>();
+        for (KpiWindow w : windows) {
+            if (PipelineMovement.moves(w)) {
                 for (long start : new long[] {t, w.startOf(t - 1)}) {
-                    PipelineLevel l = all.get(windowKey(w, start));
+                    PipelineLevel l = levels.get(windowKey(w, start));
                     if (l != null) {
                         c.pipelineByWindow.put(windowKey(w, start), l.copy());
                     }
@@ -143,7 +139,7 @@ public class KpiCounters {
         return w.name() + "|" + start;
     }
 
-    /** The open deals whose close date falls in the window of {@code w} starting at {@code start}. */
+    /** The open deals whose close date falls in the window of {@code w} starting at {@code start} (in a mark). */
     PipelineLevel pipelineOf(KpiWindow w, long start) {
         PipelineLevel l = pipelineByWindow == null ? null : pipelineByWindow.get(windowKey(w, start));
         return l == null ? new PipelineLevel() : l;
@@ -270,44 +266,30 @@ public class KpiCounters {
         return openByCategory;
     }
 
-    /** A deal moved: the flows of every window size and the pipeline of the windows of its close dates. */
+    /**
+     * A deal moved: the flows of every window size, and, in a mark (the totals keep no pipeline by window:
+     * the engine keeps it in a table), the pipeline of the windows of its close dates.
+     */
     private void moved(KpiFact f, KpiSettings s, int sign) {
         if (flows == null) {
             flows = new ArrayList<>();
         }
-        if (pipelineByWindow == null) {
-            pipelineByWindow = new HashMap<>();
-        }
-        DealMove m = f.move();
         List<KpiWindow> windows = s.windows();
         for (int i = 0; i < windows.size(); i++) {
             KpiWindow w = windows.get(i);
-            if (!PipelineMovement.moves(w)) {
-                continue;
-            }
-            grown(flows, (i + 1) * PipelineMovement.FLOWS - 1);
-            PipelineMovement.classify(f, w, s.stages(), sign, flows, i * PipelineMovement.FLOWS);
-            if (m.wasOpen()) {
-                BigDecimal a = m.amountBefore() == null ? BigDecimal.ZERO : m.amountBefore();
-                level(w, m.closeBefore(), -sign, sign < 0 ? a : a.negate());
-            }
-            if (m.isOpen()) {
-                BigDecimal a = f.amount() == null ? BigDecimal.ZERO : f.amount();
-                level(w, f.expectedCloseDate(), sign, sign < 0 ? a.negate() : a);
+            if (PipelineMovement.moves(w)) {
+                grown(flows, (i + 1) * PipelineMovement.FLOWS - 1);
+                PipelineMovement.classify(f, w, s.stages(), sign, flows, i * PipelineMovement.FLOWS);
             }
         }
-    }
-
-    private void level(KpiWindow w, String closeDate, long deals, BigDecimal amount) {
-        Long start = PipelineMovement.windowOf(w, closeDate);
-        if (start == null) {
-            return;
-        }
-        String k = windowKey(w, start);
-        PipelineLevel l = pipelineByWindow.computeIfAbsent(k, x -> new PipelineLevel());
-        l.add(deals, amount);
-        if (l.isZero()) {
-            pipelineByWindow.remove(k);
+        if (pipelineByWindow != null) {
+            for (PipelineMovement.LevelChange c : PipelineMovement.levels(f, windows, sign)) {
+                PipelineLevel l = pipelineByWindow.computeIfAbsent(c.key(), x -> new PipelineLevel());
+                l.add(c.deals(), c.amount());
+                if (l.isZero()) {
+                    pipelineByWindow.remove(c.key());
+                }
+            }
         }
     }
 

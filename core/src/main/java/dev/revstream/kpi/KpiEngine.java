@@ -185,6 +185,7 @@ public final class KpiEngine {
         if (now == null) {
             now = KpiCounters.zero(s.stages().size());
         }
+        now.pipelineByWindow = null; // the totals' is the table
         int applied = 0;
         long at = t;
         try {
@@ -241,7 +242,7 @@ public final class KpiEngine {
     /** One instant: keeps a mark if one is wanted and reports the windows ending at {@code t}. */
     private void fireAt(long t, KpiCounters now, boolean endOfInput) throws Exception {
         if (wantedMarks.remove(t)) {
-            store.marks().put(t, now.markAt(t, s.windows()));
+            store.marks().put(t, now.markAt(t, s.windows(), store.pipelineLevels()));
             store.wantedMarks().remove(t);
         }
         long[] ends = store.nextEnds();
@@ -287,7 +288,13 @@ public final class KpiEngine {
         }
         if (changed) {
             store.putNextEnds(ends);
-            store.marks().put(t, now.markAt(t, s.windows())); // the start of every window beginning here
+            store.marks()
+                    .put(
+                            t,
+                            now.markAt(
+                                    t,
+                                    s.windows(),
+                                    store.pipelineLevels())); // the start of every window beginning here
             if (prune) {
                 forgetMarksBefore(t);
             }
@@ -369,6 +376,7 @@ public final class KpiEngine {
                     store.openDeals().put(f.dealId(), new OpenDeal(f.expectedCloseDate(), f.weighted()));
                 }
             }
+            case DEAL_MOVED -> PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
             case ARR_ACCOUNT -> {
                 List<ArrPoint> h = store.arrHistory().get(f.accountId());
                 h = h == null ? new ArrayList<>(2) : h;

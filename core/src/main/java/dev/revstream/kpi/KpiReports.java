@@ -106,7 +106,8 @@ final class KpiReports {
     }
 
     /** The pipeline at the end by stage and category, and the window's movement (docs/metrics.md#pipeline). */
-    private KpiValues.Pipeline pipeline(KpiWindow w, long start, KpiCounters atStart, KpiCounters atEnd) {
+    private KpiValues.Pipeline pipeline(KpiWindow w, long start, KpiCounters atStart, KpiCounters atEnd)
+            throws Exception {
         List<String> stages = s.stages();
         KpiValues.Level[] byStage = new KpiValues.Level[stages.size()];
         for (int i = 0; i < byStage.length; i++) {
@@ -125,11 +126,11 @@ final class KpiReports {
         int size = s.windows().indexOf(w);
         if (PipelineMovement.moves(w) && size >= 0) {
             List<KpiValues.Level> m = new ArrayList<>();
-            PipelineLevel open = atStart.pipelineOf(w, start);
+            PipelineLevel open = levelAt(atStart, w, start);
             m.add(new KpiValues.Level("openAtStart", open.deals, KpiMetrics.money(open.amount)));
             for (PipelineMovement.Flow f : PipelineMovement.Flow.values()) {
                 if (f == PipelineMovement.Flow.REGRESSED) {
-                    PipelineLevel end = atEnd.pipelineOf(w, start);
+                    PipelineLevel end = levelAt(atEnd, w, start);
                     m.add(new KpiValues.Level("openAtEnd", end.deals, KpiMetrics.money(end.amount)));
                 }
                 PipelineLevel l = atEnd.flow(size, f).minus(atStart.flow(size, f));
@@ -138,6 +139,15 @@ final class KpiReports {
             movement = m.toArray(KpiValues.Level[]::new);
         }
         return new KpiValues.Pipeline(byStage, byCategory, movement);
+    }
+
+    /** The pipeline of a window at a mark, or, for the totals (no pipeline of their own), as it stands now. */
+    private PipelineLevel levelAt(KpiCounters c, KpiWindow w, long start) throws Exception {
+        if (c.pipelineByWindow != null) {
+            return c.pipelineOf(w, start);
+        }
+        PipelineLevel l = store.pipelineLevels().get(KpiCounters.windowKey(w, start));
+        return l == null ? new PipelineLevel() : l;
     }
 
     /** [base, now, gross] over the accounts that were customers (in {@code segment}, if given) at {@code from}. */

@@ -87,6 +87,9 @@ public interface KpiStore {
     /** F of each window that has started, by "size|start". */
     Table<String, BigDecimal> forecasts();
 
+    /** The open pipeline by the window its deals' close dates fall in ({@code size|windowStart}). */
+    Table<String, PipelineLevel> pipelineLevels();
+
     /** The learned forecast's books for windows of one size ({@code 1M} or {@code 1Q}). */
     LearnerStore learner(String size);
 

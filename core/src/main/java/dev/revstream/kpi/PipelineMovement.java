@@ -2,6 +2,7 @@ package dev.revstream.kpi;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -105,6 +106,53 @@ public final class PipelineMovement {
             add(flows, offset, Flow.PULLED_IN, sign, amountAfter);
         } else if (inBefore) {
             add(flows, offset, Flow.PUSHED_OUT, sign, amountBefore);
+        }
+    }
+
+    /** A change of the open pipeline of the window {@code key} ({@code size|start}). */
+    record LevelChange(String key, long deals, BigDecimal amount) {}
+
+    /**
+     * The changes a DEAL_MOVED fact makes to the open pipeline by the window of the close date, for every
+     * size that moves: out of its window before, into its window after (with {@code sign}).
+     */
+    static List<LevelChange> levels(KpiFact f, List<KpiWindow> windows, int sign) {
+        DealMove m = f.move();
+        List<LevelChange> out = new ArrayList<>(2 * windows.size());
+        for (KpiWindow w : windows) {
+            if (!moves(w)) {
+                continue;
+            }
+            if (m.wasOpen()) {
+                Long start = windowOf(w, m.closeBefore());
+                if (start != null) {
+                    BigDecimal a = m.amountBefore() == null ? BigDecimal.ZERO : m.amountBefore();
+                    out.add(new LevelChange(KpiCounters.windowKey(w, start), -sign, sign < 0 ? a : a.negate()));
+                }
+            }
+            if (m.isOpen()) {
+                Long start = windowOf(w, f.expectedCloseDate());
+                if (start != null) {
+                    BigDecimal a = f.amount() == null ? BigDecimal.ZERO : f.amount();
+                    out.add(new LevelChange(KpiCounters.windowKey(w, start), sign, sign < 0 ? a.negate() : a));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Applies a DEAL_MOVED fact's changes to the pipeline by window in {@code table} (the live one). */
+    static void levels(KpiFact f, List<KpiWindow> windows, KpiStore.Table<String, PipelineLevel> table)
+            throws Exception {
+        for (LevelChange c : levels(f, windows, f.retracted() ? -1 : 1)) {
+            PipelineLevel l = table.get(c.key());
+            l = l == null ? new PipelineLevel() : l;
+            l.add(c.deals(), c.amount());
+            if (l.isZero()) {
+                table.remove(c.key());
+            } else {
+                table.put(c.key(), l);
+            }
         }
     }
 

@@ -229,6 +229,13 @@ final class MemoryKpiStore implements KpiStore, KpiOutput {
         return arrHistory;
     }
 
+    final MapTable<String, PipelineLevel> pipelineLevels = new MapTable<>();
+
+    @Override
+    public Table<String, PipelineLevel> pipelineLevels() {
+        return pipelineLevels;
+    }
+
     final MapTable<String, dev.revstream.forecast.ForecastDeal> forecastDeals = new MapTable<>();
     final MapTable<String, List<String>> forecastExposures = new MapTable<>();
     final MapTable<String, dev.revstream.forecast.LearnerState> forecastLearners = new MapTable<>();

@@ -17,6 +17,7 @@ import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.kpi.KpiStore;
 import dev.revstream.kpi.KpiWindow;
 import dev.revstream.kpi.OpenDeal;
+import dev.revstream.kpi.PipelineLevel;
 import dev.revstream.kpi.Quotas;
 import dev.revstream.model.DeadLetter;
 import java.math.BigDecimal;
@@ -262,6 +263,8 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         private final Table<String, BigDecimal> forecasts = table("forecasts", Types.STRING, Types.BIG_DEC);
         private final Table<String, List<ArrPoint>> arrHistory =
                 table("arr-history", Types.STRING, Types.LIST(Types.POJO(ArrPoint.class)));
+        private final Table<String, PipelineLevel> pipelineLevels =
+                table("pipeline-levels", Types.STRING, Types.POJO(PipelineLevel.class));
         private final Table<String, ForecastDeal> forecastDeals =
                 table("forecast-deals", Types.STRING, Types.POJO(ForecastDeal.class));
         private final Table<String, List<String>> forecastExposures =
@@ -429,6 +432,11 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         @Override
         public Table<String, List<ArrPoint>> arrHistory() {
             return arrHistory;
+        }
+
+        @Override
+        public Table<String, PipelineLevel> pipelineLevels() {
+            return pipelineLevels;
         }
 
         @Override
