@@ -309,12 +309,6 @@ public final class Journey {
         }
         KpiFact openAfter = type.isTerminal() ? null : open(d, t, 1);
         if (!sameOpen(openBefore, openAfter)) {
-            if (openBefore != null) {
-                out.fact(openBefore);
-            }
-            if (openAfter != null) {
-                out.fact(openAfter);
-            }
             out.fact(moved(openBefore, openAfter, d, type, t));
             if (openBefore != null
                     && openAfter != null
@@ -549,7 +543,10 @@ public final class Journey {
                 -1));
     }
 
-    /** The open-pipeline contribution of a deal ({@code sign} -1 to take it away), under its values. */
+    /**
+     * The open-pipeline contribution of a deal ({@code sign} -1 to take it away), under its values: what a
+     * DEAL_MOVED fact says of it before and after (the KPIs take both from that one fact).
+     */
     private KpiFact open(DealState d, long t, int sign) {
         BigDecimal amount = d.amount == null ? BigDecimal.ZERO : d.amount;
         BigDecimal weighted =
@@ -589,6 +586,8 @@ public final class Journey {
                 before != null,
                 before == null ? null : before.stage(),
                 before == null ? null : before.amount().negate(),
+                before == null ? null : before.weighted().negate(),
+                before == null ? null : before.category(),
                 before == null ? null : before.expectedCloseDate(),
                 before == null ? null : before.segment(),
                 before == null ? null : before.region(),
@@ -614,7 +613,7 @@ public final class Journey {
                         null,
                         1,
                         after != null ? after.amount() : won ? d.amount : null, // won: the amount won
-                        null,
+                        after == null ? null : after.weighted(),
                         0,
                         false,
                         now.accountId(),

@@ -4,12 +4,16 @@ import java.math.BigDecimal;
 
 /**
  * What a {@link FactKind#DEAL_MOVED} fact says changed in a deal: how it was before (when it was
- * open) and how it closed, if it did; how it is after is the fact's own stage, amount, close date
- * and dimensions. {@link PipelineMovement} sorts it into the window's waterfall.
+ * open) and how it closed, if it did; how it is after is the fact's own stage, amount, weighted
+ * amount, close date, category and dimensions. One fact says it all: the open pipeline takes the deal
+ * out as it was and puts it in as it is, {@link PipelineMovement} sorts it into the window's waterfall,
+ * and the learned forecast follows the deal.
  *
  * @param wasOpen the deal was open before (false for a new deal)
  * @param stageBefore its stage before, or null
  * @param amountBefore its amount before, or null
+ * @param weightedBefore its amount x its stage's win probability before, or null
+ * @param categoryBefore its forecast category before, or null
  * @param closeBefore its expected close date before (YYYY-MM-DD), or null
  * @param isOpen the deal is open after (false when it closed)
  * @param outcome {@code won} or {@code lost} when it closed, {@code moved} when it left this dimension
@@ -24,6 +28,8 @@ public record DealMove(
         boolean wasOpen,
         String stageBefore,
         BigDecimal amountBefore,
+        BigDecimal weightedBefore,
+        String categoryBefore,
         String closeBefore,
         String segmentBefore,
         String regionBefore,
@@ -43,6 +49,8 @@ public record DealMove(
                 wasOpen,
                 stageBefore,
                 amountBefore,
+                weightedBefore,
+                categoryBefore,
                 closeBefore,
                 segmentBefore,
                 regionBefore,
@@ -61,6 +69,8 @@ public record DealMove(
     public DealMove arriving() {
         return new DealMove(
                 false,
+                null,
+                null,
                 null,
                 null,
                 null,

@@ -167,7 +167,19 @@ final class KpiCorrections {
             return;
         }
         switch (f.kind()) {
-            case DEAL_MOVED -> PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
+            case DEAL_MOVED -> {
+                if (f.move().isOpen()) {
+                    store.openDeals().remove(f.dealId());
+                }
+                if (f.move().wasOpen()) {
+                    store.openDeals()
+                            .put(
+                                    f.dealId(),
+                                    new OpenDeal(
+                                            f.move().closeBefore(), f.move().weightedBefore()));
+                }
+                PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
+            }
             case FIRST_SQL -> {
                 if (f.since() >= 0) {
                     KpiEngine.removeOne(store.sqlTimesAfterMql(), f.since(), f.at());

@@ -204,22 +204,26 @@ public class KpiCounters {
                     stageMillis[i] += sign * f.millis();
                 }
             }
-            case OPEN -> {
-                openDeals += sign * f.count();
-                openAmount = openAmount.add(amount);
-                BigDecimal weighted = f.weighted() == null ? BigDecimal.ZERO : f.weighted();
-                weightedAmount = weightedAmount.add(sign < 0 ? weighted.negate() : weighted);
-                long deals = sign * f.count();
-                int stage = f.stage() == null ? -1 : stages.indexOf(f.stage());
-                if (stage >= 0) {
-                    grown(openByStage(), stage).add(deals, amount);
+            case OPEN ->
+                open(f.count(), amount, f.weighted(), f.stage(), f.category(), sign, stages); // before DEAL_MOVED
+            case DEAL_MOVED -> {
+                DealMove m = f.move();
+                if (m.wasOpen()) {
+                    BigDecimal a = m.amountBefore() == null ? BigDecimal.ZERO : m.amountBefore();
+                    open(
+                            -1,
+                            sign < 0 ? a : a.negate(),
+                            negate(m.weightedBefore()),
+                            m.stageBefore(),
+                            m.categoryBefore(),
+                            sign,
+                            stages);
                 }
-                ForecastCategory category = f.category() == null ? null : ForecastCategory.parse(f.category());
-                if (category != null) {
-                    grown(openByCategory(), category.ordinal()).add(deals, amount);
+                if (m.isOpen()) {
+                    open(1, amount, f.weighted(), f.stage(), f.category(), sign, stages);
                 }
+                moved(f, s, sign);
             }
-            case DEAL_MOVED -> moved(f, s, sign);
             case FIRST_LEAD -> newLeads += sign;
             case FIRST_MQL -> {
                 newMqls += sign;
@@ -250,6 +254,37 @@ public class KpiCounters {
                 attributedCents[m] += sign * f.count();
             }
         }
+    }
+
+    /**
+     * A deal's open contribution: {@code deals} (+1 in, -1 out), its signed amount and weighted amount,
+     * under its stage and category; {@code sign} -1 takes it back.
+     */
+    private void open(
+            long deals,
+            BigDecimal amount,
+            BigDecimal weighted,
+            String stage,
+            String category,
+            int sign,
+            List<String> stages) {
+        long n = sign * deals;
+        openDeals += n;
+        openAmount = openAmount.add(amount);
+        BigDecimal w = weighted == null ? BigDecimal.ZERO : weighted;
+        weightedAmount = weightedAmount.add(sign < 0 ? w.negate() : w);
+        int i = stage == null ? -1 : stages.indexOf(stage);
+        if (i >= 0) {
+            grown(openByStage(), i).add(n, amount);
+        }
+        ForecastCategory c = category == null ? null : ForecastCategory.parse(category);
+        if (c != null) {
+            grown(openByCategory(), c.ordinal()).add(n, amount);
+        }
+    }
+
+    private static BigDecimal negate(BigDecimal v) {
+        return v == null ? null : v.negate();
     }
 
     private List<PipelineLevel> openByStage() {

@@ -376,7 +376,15 @@ public final class KpiEngine {
                     store.openDeals().put(f.dealId(), new OpenDeal(f.expectedCloseDate(), f.weighted()));
                 }
             }
-            case DEAL_MOVED -> PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
+            case DEAL_MOVED -> {
+                if (f.move().wasOpen()) {
+                    store.openDeals().remove(f.dealId());
+                }
+                if (f.move().isOpen()) {
+                    store.openDeals().put(f.dealId(), new OpenDeal(f.expectedCloseDate(), f.weighted()));
+                }
+                PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
+            }
             case ARR_ACCOUNT -> {
                 List<ArrPoint> h = store.arrHistory().get(f.accountId());
                 h = h == null ? new ArrayList<>(2) : h;
