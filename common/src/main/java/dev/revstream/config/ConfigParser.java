@@ -129,6 +129,7 @@ import static dev.revstream.config.Settings.TOPIC_DATAQUALITY;
 import static dev.revstream.config.Settings.TOPIC_DEADLETTER;
 import static dev.revstream.config.Settings.TOPIC_DEALS;
 import static dev.revstream.config.Settings.TOPIC_EVENTS;
+import static dev.revstream.config.Settings.TOPIC_FORECASTS;
 import static dev.revstream.config.Settings.TOPIC_JOURNEY;
 import static dev.revstream.config.Settings.TOPIC_KPIS;
 import static dev.revstream.config.Settings.TOPIC_LATE;
@@ -215,6 +216,7 @@ final class ConfigParser {
                 v.get(TOPIC_JOURNEY),
                 v.get(TOPIC_ALERTS),
                 v.get(TOPIC_KPIS),
+                v.get(TOPIC_FORECASTS),
                 v.get(TOPIC_ATTRIBUTION),
                 v.get(TOPIC_ACTIONS),
                 v.get(TOPIC_ALERTS_DEADLETTER));

@@ -88,6 +88,7 @@ public record RevstreamConfig(
             String journey,
             String alerts,
             String kpis,
+            String forecasts,
             String attribution,
             String actions,
             String alertsDeadletter)
@@ -106,6 +107,7 @@ public record RevstreamConfig(
                     journey,
                     alerts,
                     kpis,
+                    forecasts,
                     attribution,
                     actions,
                     alertsDeadletter);

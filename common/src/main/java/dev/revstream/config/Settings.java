@@ -123,6 +123,11 @@ public final class Settings {
             of("topics.alerts", text(), "revops.alerts", "output: alerts (read by the alert router and wallboard)"));
     public static final Setting<String> TOPIC_KPIS =
             add(of("topics.kpis", text(), "revops.kpis", "output: KPI snapshots per window"));
+    public static final Setting<String> TOPIC_FORECASTS = add(of(
+            "topics.forecasts",
+            text(),
+            "revops.forecasts",
+            "output: the learned forecast of each monthly and quarterly window, made at its start"));
     public static final Setting<String> TOPIC_ATTRIBUTION =
             add(of("topics.attribution", text(), "revops.attribution", "output: attribution credits of won deals"));
     public static final Setting<String> TOPIC_ACTIONS =

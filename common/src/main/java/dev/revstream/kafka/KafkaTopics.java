@@ -112,6 +112,8 @@ public final class KafkaTopics {
         }
         // the KPI topic is a table of the latest snapshot per (window size, start, dimension, value)
         wanted.put(cfg.topics().kpis(), Map.of("max.message.bytes", maxBytes, "cleanup.policy", "compact"));
+        // and the forecast topic one of the latest forecast per (window size, start, dimension, value)
+        wanted.put(cfg.topics().forecasts(), Map.of("max.message.bytes", maxBytes, "cleanup.policy", "compact"));
         return wanted;
     }
 

@@ -7,7 +7,9 @@ import dev.revstream.actions.Recommendation;
 import dev.revstream.alerts.Alert;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.config.Units;
+import dev.revstream.forecast.Forecast;
 import dev.revstream.journey.JourneyUpdate;
+import dev.revstream.kpi.ForecastRecord;
 import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.kpi.KpiValues;
 import dev.revstream.model.DeadLetter;
@@ -314,6 +316,39 @@ public final class OutputJson {
     }
 
     /** A number with {@code scale} decimals (rounding half to even), or null. */
+    /** A learned forecast on {@code revops.forecasts}, with the open deals' parts, largest first. */
+    public static byte[] forecast(ForecastRecord f) {
+        return object(g -> {
+            g.writeStringField("windowSize", f.windowSize());
+            g.writeStringField(
+                    "windowStart", Instant.ofEpochMilli(f.windowStart()).toString());
+            g.writeStringField("windowEnd", Instant.ofEpochMilli(f.windowEnd()).toString());
+            g.writeStringField("dimension", f.dimension());
+            g.writeStringField("dimensionValue", f.dimensionValue());
+            decimal(g, "expected", f.expected(), 2);
+            decimal(g, "low", f.low(), 2);
+            decimal(g, "high", f.high(), 2);
+            decimal(g, "fromOpen", f.fromOpen(), 2);
+            decimal(g, "fromNew", f.fromNew(), 2);
+            decimal(g, "fixedWeights", f.fixedWeights(), 2);
+            decimal(g, "quota", f.quota(), 2);
+            g.writeNumberField("openDeals", f.openDeals());
+            g.writeArrayFieldStart("deals");
+            for (Forecast.Contribution c : f.deals()) {
+                g.writeStartObject();
+                g.writeStringField("dealId", c.dealId());
+                g.writeStringField("stage", c.stage());
+                decimal(g, "amount", c.amount(), 2);
+                decimal(g, "probability", BigDecimal.valueOf(c.probability()), 6);
+                decimal(g, "expected", c.expected(), 2);
+                g.writeStringField("group", c.group());
+                g.writeNumberField("examples", c.examples());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
     private static void decimal(JsonGenerator g, String name, BigDecimal value, int scale) throws IOException {
         if (value == null) {
             g.writeNullField(name);

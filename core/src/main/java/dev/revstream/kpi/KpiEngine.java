@@ -278,7 +278,7 @@ public final class KpiEngine {
         if (!forecast.isEmpty()) {
             forecast(forecast, t);
             for (KpiWindow w : forecast) {
-                learned().forecast(w, t, store);
+                learned().forecast(w, t, store, key, s.quotas(), out);
                 // a window past the correction horizon is reported no more: its learned forecast goes
                 long old = w.startOf(t - s.horizonMillis() - 1);
                 for (String figure : LearnedForecasts.FIGURES) {

@@ -4,6 +4,9 @@ package dev.revstream.kpi;
 public interface KpiOutput {
     void snapshot(KpiSnapshot snapshot);
 
+    /** A window's learned forecast, made as it begins. */
+    default void forecast(ForecastRecord forecast) {}
+
     /** Asks for {@link KpiEngine#fire} at {@code t}; asking twice for the same instant wakes it once. */
     void wakeUpAt(long t);
 }

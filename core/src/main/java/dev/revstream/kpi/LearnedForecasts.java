@@ -71,8 +71,11 @@ final class LearnedForecasts {
         }
     }
 
-    /** Forecasts the window of {@code w} starting at {@code start}, if the value has had a deal. */
-    void forecast(KpiWindow w, long start, KpiStore store) throws Exception {
+    /**
+     * Forecasts the window of {@code w} starting at {@code start}, if the value ({@code key}) has had a
+     * deal: keeps the figures for the window's snapshot and hands the whole forecast to {@code out}.
+     */
+    void forecast(KpiWindow w, long start, KpiStore store, String key, Quotas quotas, KpiOutput out) throws Exception {
         int i = sizes.indexOf(w);
         if (i < 0 || !learners.get(i).started()) {
             return;
@@ -84,6 +87,27 @@ final class LearnedForecasts {
         for (int k = 0; k < FIGURES.length; k++) {
             store.forecasts().put(key(w, start, FIGURES[k]), v[k]);
         }
+        int eq = key.indexOf('=');
+        out.forecast(new ForecastRecord(
+                w.name(),
+                start,
+                f.end(),
+                key.substring(0, eq),
+                key.substring(eq + 1),
+                f.expected(),
+                f.low(),
+                f.high(),
+                f.fromOpen(),
+                f.fromNew(),
+                f.fixedWeights(),
+                quotas.of(key, w, start),
+                f.contributions().size(),
+                List.copyOf(f.contributions()
+                        .subList(
+                                0,
+                                Math.min(
+                                        ForecastRecord.MAX_DEALS,
+                                        f.contributions().size())))));
     }
 
     /** The figures of the window's learned forecast (null each when none was made). */

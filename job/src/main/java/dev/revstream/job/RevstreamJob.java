@@ -28,6 +28,7 @@ import dev.revstream.job.warehouse.WarehouseSinks;
 import dev.revstream.journey.JourneyUpdate;
 import dev.revstream.kafka.OutputJson;
 import dev.revstream.kpi.FactKind;
+import dev.revstream.kpi.ForecastRecord;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.kpi.KpiSnapshot;
 import dev.revstream.model.Channel;
@@ -103,6 +104,7 @@ public final class RevstreamJob {
             Sink<JourneyUpdate> journey,
             Sink<Alert> alerts,
             Sink<KpiSnapshot> kpis,
+            Sink<ForecastRecord> forecasts,
             Sink<AttributionRecord> attribution,
             Sink<Recommendation> actions,
             WarehouseSinks warehouse) {}
@@ -260,6 +262,10 @@ public final class RevstreamJob {
                 .uid("kpis")
                 .name("kpis");
         kpis.sinkTo(io.kpis()).uid("kpis-sink").name("kpis-sink");
+        kpis.getSideOutput(KpiFunction.FORECASTS)
+                .sinkTo(io.forecasts())
+                .uid("forecasts-sink")
+                .name("forecasts-sink");
         journey.getSideOutput(JourneyFunction.ALERTS)
                 .sinkTo(io.alerts())
                 .uid("alerts-sink")
@@ -427,6 +433,15 @@ public final class RevstreamJob {
                         "kpis",
                         new JsonRecords<>(
                                 cfg.topics().kpis(), cfg.topics().deadletter(), KpiSnapshot::key, OutputJson::kpi)),
+                kafkaSink(
+                        cfg,
+                        kind,
+                        "forecasts",
+                        new JsonRecords<>(
+                                cfg.topics().forecasts(),
+                                cfg.topics().deadletter(),
+                                ForecastRecord::key,
+                                OutputJson::forecast)),
                 kafkaSink(
                         cfg,
                         kind,

@@ -7,6 +7,7 @@ import dev.revstream.job.settings.JobParameters;
 import dev.revstream.job.state.RecordFailures;
 import dev.revstream.job.state.StagedState;
 import dev.revstream.kpi.ArrPoint;
+import dev.revstream.kpi.ForecastRecord;
 import dev.revstream.kpi.KpiCounters;
 import dev.revstream.kpi.KpiEngine;
 import dev.revstream.kpi.KpiFact;
@@ -74,6 +75,9 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     /** Facts and firings whose processing failed, as dead letters ({@code RECORD_FAILED}). */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("kpi-dead-letters", Types.POJO(DeadLetter.class)) {};
+    /** The learned forecast of each monthly and quarterly window, as it begins (revops.forecasts). */
+    public static final OutputTag<ForecastRecord> FORECASTS =
+            new OutputTag<>("kpi-forecasts", Types.POJO(ForecastRecord.class)) {};
 
     private static final Logger LOG = LoggerFactory.getLogger(KpiFunction.class);
 
@@ -162,8 +166,9 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
     @Override
     public void processElement(KpiFact f, Context ctx, Collector<KpiSnapshot> out) throws Exception {
         List<KpiSnapshot> held = new ArrayList<>();
+        List<ForecastRecord> forecasts = new ArrayList<>();
         try {
-            KpiEngine engine = engine(ctx.getCurrentKey(), ctx.timerService(), held);
+            KpiEngine engine = engine(ctx.getCurrentKey(), ctx.timerService(), held, forecasts);
             boolean late = engine.add(f);
             if (fault != null && fault.hits(f)) {
                 throw new IllegalStateException(
@@ -190,6 +195,7 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         }
         staging.commit();
         held.forEach(out::collect);
+        forecasts.forEach(r -> ctx.output(FORECASTS, r));
     }
 
     /** Fires the engine at {@code t}; a firing that throws is a dead letter and leaves the key's state as it was. */
@@ -198,9 +204,10 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         firings.inc();
         TimerService timers = ctx.timerService();
         List<KpiSnapshot> held = new ArrayList<>();
+        List<ForecastRecord> forecasts = new ArrayList<>();
         try {
             long watermark = timers.currentWatermark();
-            engine(ctx.getCurrentKey(), timers, held).fire(t, watermark == Long.MAX_VALUE, watermark);
+            engine(ctx.getCurrentKey(), timers, held, forecasts).fire(t, watermark == Long.MAX_VALUE, watermark);
         } catch (Exception | StackOverflowError | AssertionError ex) {
             staging.discard();
             failed(ctx, "the firing at " + Instant.ofEpochMilli(t), t, ex);
@@ -208,6 +215,7 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
         }
         staging.commit();
         held.forEach(out::collect);
+        forecasts.forEach(r -> ctx.output(FORECASTS, r));
     }
 
     private void failed(Context ctx, String what, long at, Throwable ex) {
@@ -223,11 +231,16 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
                                 + key + " are as they were before it, the job goes on"));
     }
 
-    private KpiEngine engine(String key, TimerService timers, List<KpiSnapshot> held) {
+    private KpiEngine engine(String key, TimerService timers, List<KpiSnapshot> held, List<ForecastRecord> forecasts) {
         return new KpiEngine(settings, key, store, new KpiOutput() {
             @Override
             public void snapshot(KpiSnapshot snapshot) {
                 held.add(snapshot);
+            }
+
+            @Override
+            public void forecast(ForecastRecord forecast) {
+                forecasts.add(forecast);
             }
 
             @Override

@@ -86,6 +86,70 @@ class KpiRandomizedTest {
         return file;
     }
 
+    /**
+     * Every window whose snapshot has a learned forecast had it on the forecast topic as it began, with the
+     * same figures, its open deals' largest parts first; the differences.
+     */
+    private static List<String> forecastsAsReported(RevstreamConfig cfg, Map<String, JsonNode> snapshots)
+            throws Exception {
+        Map<String, JsonNode> forecasts = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicIo.readCommitted(
+                cfg.kafka().bootstrapServers(), cfg.topics().forecasts())) {
+            JsonNode n = JSON.readTree(r.value());
+            forecasts.put(
+                    n.get("windowSize").asText() + " " + n.get("windowStart").asText() + " "
+                            + n.get("dimension").asText() + "="
+                            + n.get("dimensionValue").asText(),
+                    n);
+        }
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+        for (Map.Entry<String, JsonNode> e : snapshots.entrySet()) {
+            JsonNode k = e.getValue();
+            if (!k.has("forecast.expected") || k.get("forecast.expected").isNull()) {
+                continue;
+            }
+            checked++;
+            JsonNode f = forecasts.get(e.getKey());
+            if (f == null) {
+                wrong.add("no forecast for " + e.getKey());
+                continue;
+            }
+            for (String figure : List.of("expected", "low", "high", "fromOpen", "fromNew")) {
+                if (f.get(figure)
+                                .decimalValue()
+                                .compareTo(k.get("forecast." + figure).decimalValue())
+                        != 0) {
+                    wrong.add(e.getKey() + " " + figure + ": " + f.get(figure) + " vs " + k.get("forecast." + figure));
+                }
+            }
+            JsonNode deals = f.get("deals");
+            BigDecimal listed = BigDecimal.ZERO;
+            for (int i = 0; i < deals.size(); i++) {
+                listed = listed.add(deals.get(i).get("expected").decimalValue());
+                if (i > 0
+                        && deals.get(i)
+                                        .get("expected")
+                                        .decimalValue()
+                                        .compareTo(
+                                                deals.get(i - 1).get("expected").decimalValue())
+                                > 0) {
+                    wrong.add(e.getKey() + ": deals not largest first");
+                }
+            }
+            if (deals.size() > 25
+                    || deals.size() > f.get("openDeals").asLong()
+                    || listed.compareTo(f.get("fromOpen").decimalValue()) > 0) {
+                wrong.add(e.getKey() + ": " + deals.size() + " deals listed of " + f.get("openDeals") + ", " + listed
+                        + " of " + f.get("fromOpen"));
+            }
+        }
+        if (checked == 0) {
+            wrong.add("no snapshot had a learned forecast");
+        }
+        return wrong;
+    }
+
     private static boolean positive(Map<String, BigDecimal> m, String metric) {
         return m.get(metric) != null && m.get(metric).signum() > 0;
     }
@@ -249,6 +313,9 @@ class KpiRandomizedTest {
                 .anyMatch(e -> e.getKey().contains(" ownerId=rep-")
                         && e.getValue().get("attainment") != null
                         && e.getValue().get("attainment").signum() > 0);
+        assertThat(forecastsAsReported(cfg, actual))
+                .as("forecasts on revops.forecasts that differ from the snapshots'")
+                .isEmpty();
         assertThat(expected.values())
                 .as("a learned forecast with a part for deals not yet created")
                 .anyMatch(m -> positive(m, "forecast.fromNew") && positive(m, "forecast.expected"));
