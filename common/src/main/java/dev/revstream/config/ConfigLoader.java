@@ -322,6 +322,14 @@ public final class ConfigLoader {
         JsonNode read(String relative, String key) {
             String name = relative == null ? mainFile : relative;
             try {
+                if (relative != null && Path.of(relative).isAbsolute()) {
+                    Path p = Path.of(relative); // a file named by its absolute path, wherever the main file is
+                    if (!Files.isRegularFile(p)) {
+                        throw new ConfigException(key + ": no such file " + p);
+                    }
+                    JsonNode n = YAML.readTree(p.toFile());
+                    return n == null ? YAML.createObjectNode() : n;
+                }
                 if (dir != null) {
                     Path p = dir.resolve(name);
                     if (!Files.isRegularFile(p)) {

@@ -67,6 +67,8 @@ public class DemoCommand implements Callable<Integer> {
         "ingest.formats.revops.salesforce=salesforce-cdc",
         "ingest.formats.revops.stripe=stripe",
         "ingest.formats.revops.crm-cdc=debezium",
+        // monthly windows too: the learned forecast (revops.forecasts), the waterfall and quota attainment
+        "kpi.windows=1d,1M",
     };
 
     @Mixin
@@ -129,6 +131,7 @@ public class DemoCommand implements Callable<Integer> {
             defaults.add("router.channels.demo-slack.format=slack");
             defaults.add("router.channels.demo-slack.min-severity=warning");
             defaults.add("router.state-dir=" + work.resolve("router"));
+            defaults.add("kpi.quotas=" + DemoQuotas.write(work.resolve("quotas.yaml")));
             RevstreamConfig cfg = common.load(defaults.toArray(String[]::new));
             KafkaTopics.ensure(cfg);
             System.out.println("Kafka:  " + kafka.bootstrapServers() + "  (try: kcat -b " + kafka.bootstrapServers()
