@@ -104,6 +104,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsAQuotaFileByItsAbsolutePathAndNamesTheKeyOfAMissingOne(@TempDir Path dir) throws Exception {
+        Path quotas = dir.resolve("quotas.yaml");
+        Files.writeString(quotas, "quotas:\n  - { owner: rep-1, period: 1M, start: 2026-03-01, amount: 1000 }\n");
+        RevstreamConfig cfg = load("kpi.windows=1M", "kpi.quotas=" + quotas.toAbsolutePath());
+        assertThat(cfg.kpi().quotas().size()).isEqualTo(1);
+        assertThatThrownBy(() -> load("kpi.quotas=" + dir.resolve("none.yaml").toAbsolutePath()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kpi.quotas: no such file");
+        Files.writeString(quotas, "quotas:\n  - { owner: rep-1, period: 1M, start: 2026-03-02, amount: 1000 }\n");
+        assertThatThrownBy(() -> load("kpi.quotas=" + quotas.toAbsolutePath()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kpi.quotas")
+                .hasMessageContaining("quotas[0]: start 2026-03-02 is not the first day of a 1M period");
+    }
+
+    @Test
     void readsKpiWindowsAndAttributionShares() {
         RevstreamConfig cfg = load(
                 "kpi.windows=1d, 1Q, 1y",
