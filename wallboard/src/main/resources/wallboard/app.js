@@ -2,7 +2,7 @@
 // then every KPI window, alert and journey change as it is committed. No external assets.
 (function () {
   'use strict';
-  var state = { series: {}, alerts: [], changes: [], lastRecordAt: 0, dataTime: 0, liveWithinMs: 300000 };
+  var state = { series: {}, forecasts: {}, alerts: [], alertTotals: null, changes: [], lastRecordAt: 0, dataTime: 0, liveWithinMs: 300000 };
   var lastBeat = 0;
   var connected = false;
   var STALE_AFTER_MS = 10000; // no heartbeat for this long: the stream is stale
@@ -156,8 +156,9 @@
   function renderAlerts() {
     var list = document.getElementById('alerts');
     list.innerHTML = '';
-    var counts = { critical: 0, warning: 0, info: 0 };
-    state.alerts.forEach(function (a) { if (counts[a.severity] !== undefined) counts[a.severity]++; });
+    // every alert standing, as the server counts them (the list keeps only the last 100)
+    var counts = state.alertTotals || { critical: 0, warning: 0, info: 0 };
+    if (!state.alertTotals) state.alerts.forEach(function (a) { if (counts[a.severity] !== undefined) counts[a.severity]++; });
     document.getElementById('alert-counts').textContent =
         counts.critical + ' critical · ' + counts.warning + ' warning · ' + counts.info + ' info';
     if (!state.alerts.length) { list.appendChild(el('li', 'empty', 'no alerts yet')); return; }
@@ -175,8 +176,10 @@
   }
 
   function sortAlerts() {
-    // newest first; at the same instant the more severe first
+    // critical alerts pinned first, then newest first; at the same instant the more severe first
     state.alerts.sort(function (x, y) {
+      var cx = x.severity === 'critical' ? 0 : 1, cy = y.severity === 'critical' ? 0 : 1;
+      if (cx !== cy) return cx - cy;
       return x.triggeredAt < y.triggeredAt ? 1 : x.triggeredAt > y.triggeredAt ? -1 : (SEVERITY[x.severity] - SEVERITY[y.severity]);
     });
   }
@@ -214,6 +217,7 @@
     es.addEventListener('state', function (e) {
       var s = JSON.parse(e.data);
       state.series = s.series; state.alerts = s.alerts; state.changes = s.changes; state.lastRecordAt = s.lastRecordAt; state.dataTime = s.dataTime || 0;
+      state.forecasts = s.forecasts || {}; state.alertTotals = s.alertTotals || null;
       sortAlerts(); lastBeat = Date.now(); connected = true; render(); status();
     });
     es.addEventListener('kpi', function (e) {
@@ -238,6 +242,15 @@
       state.lastRecordAt = Date.now();
       renderAlerts();
     });
+    es.addEventListener('forecast', function (e) {
+      // a window's learned forecast as it begins (the panels that show it read state.forecasts)
+      var f = JSON.parse(e.data);
+      var key = f.windowSize + '|' + f.dimension + '|' + f.dimensionValue;
+      var fs = (state.forecasts[key] || []).filter(function (x) { return x.windowStart !== f.windowStart; });
+      fs.push(f);
+      fs.sort(function (a, b) { return a.windowStart < b.windowStart ? -1 : 1; });
+      state.forecasts[key] = fs.slice(-6);
+    });
     es.addEventListener('change', function (e) {
       var u = JSON.parse(e.data);
       state.changes.unshift(u); state.changes = state.changes.slice(0, 50); seen(u.at);
@@ -247,6 +260,7 @@
       if (b.lastRecordAt) state.lastRecordAt = b.lastRecordAt;
       if (b.dataTime > state.dataTime) state.dataTime = b.dataTime;
       if (b.liveWithinMs) state.liveWithinMs = b.liveWithinMs;
+      if (b.alertTotals) { state.alertTotals = b.alertTotals; renderAlerts(); }
       status();
     });
     es.addEventListener('disconnected', function () { connected = false; status(); });

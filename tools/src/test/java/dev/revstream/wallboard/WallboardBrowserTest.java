@@ -168,6 +168,14 @@ class WallboardBrowserTest {
                         metrics(1_000_000 + day * 50_000, 20_000, 300_000, 0.2, 10)));
                 history.add(kpi(cfg, day, "region", "emea", metrics(900_000 + day * 10_000, 10_000, 0, 0.1, 20)));
             }
+            for (int i = 0; i < 105; i++) { // more than the board keeps (the last 100): the header counts them all
+                history.add(alert(
+                        cfg,
+                        "i" + i,
+                        "DEAL_SLIPPAGE",
+                        "info",
+                        "2026-11-20T" + (10 + i / 60) + ":" + String.format("%02d", i % 60) + ":00Z"));
+            }
             history.add(alert(cfg, "a1", "STALLED_DEAL", "critical", "2026-11-21T10:00:00Z"));
             history.add(alert(cfg, "a2", "LEAD_SLA_BREACH", "warning", "2026-11-21T11:00:00Z"));
             commit(producer, history);
@@ -214,6 +222,12 @@ class WallboardBrowserTest {
                 assertThat(d.findElements(By.cssSelector("#alerts li")).get(0).getAttribute("data-alert-id"))
                         .isEqualTo("a3");
                 await(
+                        "the alert totals",
+                        Duration.ofSeconds(5),
+                        () -> d.findElement(By.id("alert-counts"))
+                                .getText()
+                                .equals("2 critical · 1 warning · 105 info"));
+                await(
                         "live status",
                         Duration.ofSeconds(10),
                         () -> d.findElement(By.id("status"))
@@ -251,7 +265,8 @@ class WallboardBrowserTest {
                 assertThat(late.findElements(By.cssSelector("#alerts li")).stream()
                                 .map(e -> e.getAttribute("data-alert-id"))
                                 .toList())
-                        .containsExactly("a3", "a2", "a1");
+                        .as("critical alerts pinned first, then the newest")
+                        .startsWith("a3", "a1", "a2");
             } finally {
                 late.quit();
             }

@@ -15,21 +15,28 @@ import java.util.TreeMap;
 
 /**
  * What the wallboard shows, kept in memory: the latest KPI windows of every series (window size,
- * dimension, value), the recent alerts and journey changes. Built from the topics at start-up
- * (the KPI topic is compacted: reading it from the start is the current picture) and kept up to
- * date as records arrive. Bounded: {@value #WINDOWS} windows per series, {@value #ALERTS} alerts,
- * {@value #CHANGES} journey changes.
+ * dimension, value), the latest learned forecasts of every series, the recent alerts and journey
+ * changes, and how many alerts stand by severity (all of them, not only those kept). Built from the
+ * topics at start-up (the KPI and forecast topics are compacted: reading them from the start is the
+ * current picture) and kept up to date as records arrive. Bounded: {@value #WINDOWS} windows and
+ * {@value #FORECASTS} forecasts per series, {@value #ALERTS} alerts, {@value #CHANGES} journey changes;
+ * the totals keep one severity per alert id.
  */
 final class Picture {
     static final int WINDOWS = 30;
     static final int ALERTS = 100;
     static final int CHANGES = 50;
+    static final int FORECASTS = 6;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, NavigableMap<Long, JsonNode>> series = new TreeMap<>();
     private final Deque<JsonNode> alerts = new ArrayDeque<>();
     private final Set<String> alertIds = new HashSet<>();
     private final Deque<JsonNode> changes = new ArrayDeque<>();
+    private final Map<String, NavigableMap<Long, JsonNode>> forecasts = new TreeMap<>();
+    /** Every alert standing (not withdrawn), by id: its severity, for the totals. */
+    private final Map<String, String> standing = new java.util.HashMap<>();
+
     private long lastRecordAt;
     private long dataTime;
 
@@ -68,10 +75,12 @@ final class Picture {
         seen(time(a, "triggeredAt"));
         String id = a.path("alertId").asText();
         if ("WITHDRAWN".equals(a.path("status").asText())) {
+            standing.remove(id);
             boolean shown = alertIds.remove(id);
             alerts.removeIf(x -> x.path("alertId").asText().equals(id));
             return shown;
         }
+        standing.put(id, a.path("severity").asText());
         if (!alertIds.add(id)) {
             if (alerts.stream().anyMatch(x -> x.equals(a))) {
                 return false;
@@ -83,6 +92,39 @@ final class Picture {
             alertIds.remove(alerts.removeLast().path("alertId").asText());
         }
         return true;
+    }
+
+    /** A window's learned forecast, made as it began: the latest per window of its series. */
+    synchronized void forecast(JsonNode f, long now) {
+        lastRecordAt = now;
+        NavigableMap<Long, JsonNode> windows = forecasts.computeIfAbsent(seriesKey(f), s -> new TreeMap<>());
+        windows.put(Instant.parse(f.path("windowStart").asText()).toEpochMilli(), f);
+        while (windows.size() > FORECASTS) {
+            windows.pollFirstEntry();
+        }
+    }
+
+    /** How many alerts stand, by severity: {"critical":n,"warning":n,"info":n}. */
+    synchronized String alertTotals() {
+        return alertTotalsNode().toString();
+    }
+
+    private ObjectNode alertTotalsNode() {
+        long critical = 0;
+        long warning = 0;
+        long info = 0;
+        for (String s : standing.values()) {
+            switch (s) {
+                case "critical" -> critical++;
+                case "warning" -> warning++;
+                default -> info++;
+            }
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("critical", critical);
+        n.put("warning", warning);
+        n.put("info", info);
+        return n;
     }
 
     synchronized void change(JsonNode u, long now) {
@@ -128,6 +170,12 @@ final class Picture {
         alerts.forEach(al::add);
         ArrayNode ch = o.putArray("changes");
         changes.forEach(ch::add);
+        ObjectNode fc = o.putObject("forecasts");
+        forecasts.forEach((key, windows) -> {
+            ArrayNode a = fc.putArray(key);
+            windows.values().forEach(a::add);
+        });
+        o.set("alertTotals", alertTotalsNode());
         o.put("lastRecordAt", lastRecordAt);
         o.put("dataTime", dataTime);
         return o.toString();

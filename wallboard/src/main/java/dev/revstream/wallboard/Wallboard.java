@@ -219,6 +219,7 @@ public final class Wallboard implements AutoCloseable {
                     consumer,
                     List.of(
                             cfg.topics().kpis(),
+                            cfg.topics().forecasts(),
                             cfg.topics().alerts(),
                             cfg.topics().journey()));
             while (running.get()) {
@@ -270,6 +271,9 @@ public final class Wallboard implements AutoCloseable {
         if (t.equals(cfg.topics().kpis())) {
             picture.kpi(n, now);
             broadcast("kpi", n.toString());
+        } else if (t.equals(cfg.topics().forecasts())) {
+            picture.forecast(n, now);
+            broadcast("forecast", n.toString());
         } else if (t.equals(cfg.topics().alerts())) {
             if (picture.alert(n, now)) {
                 broadcast("alert", n.toString());
@@ -286,7 +290,7 @@ public final class Wallboard implements AutoCloseable {
                 "{\"serverTime\":" + System.currentTimeMillis() + ",\"lastRecordAt\":" + picture.lastRecordAt()
                         + ",\"dataTime\":" + picture.dataTime() + ",\"liveWithinMs\":" + liveWithinMillis
                         + ",\"skippedRecords\":" + skipped.get() + ",\"droppedEvents\":" + droppedEvents.get()
-                        + "}");
+                        + ",\"alertTotals\":" + picture.alertTotals() + "}");
     }
 
     /** To every browser's queue; never blocks on a browser. */
