@@ -2,27 +2,66 @@
 // then every KPI window, alert and journey change as it is committed. No external assets.
 (function () {
   'use strict';
-  var state = { series: {}, forecasts: {}, alerts: [], alertTotals: null, changes: [], lastRecordAt: 0, dataTime: 0, liveWithinMs: 300000 };
+  var state = { series: {}, forecasts: {}, alerts: [], alertTotals: null, changes: [], lastRecordAt: 0, dataTime: 0, liveWithinMs: 300000,
+                currency: 'USD', zone: 'UTC' };
   var lastBeat = 0;
   var connected = false;
   var STALE_AFTER_MS = 10000; // no heartbeat for this long: the stream is stale
 
+  // better: which way of a change is good news (a longer sales cycle is not); rate: changes in percentage points
   var TILES = [
-    { key: 'openPipelineAmount', label: 'Open pipeline', fmt: money, revenue: false },
-    { key: 'pipelineVelocityPerDay', label: 'Pipeline velocity / day', fmt: money, revenue: false },
-    { key: 'winRate', label: 'Win rate', fmt: pct, revenue: false },
-    { key: 'avgSalesCycleDays', label: 'Sales cycle', fmt: days, revenue: false },
-    { key: 'arr', label: 'ARR', fmt: money, revenue: true },
-    { key: 'netNewArr', label: 'Net new ARR', fmt: money, revenue: true },
-    { key: 'netRevenueRetention', label: 'NRR', fmt: pct, revenue: true }
+    { key: 'openPipelineAmount', label: 'Open pipeline', fmt: money, revenue: false, better: 'up' },
+    { key: 'pipelineVelocityPerDay', label: 'Pipeline velocity / day', fmt: money, revenue: false, better: 'up' },
+    { key: 'winRate', label: 'Win rate', fmt: pct, revenue: false, better: 'up', rate: true },
+    { key: 'avgSalesCycleDays', label: 'Sales cycle', fmt: days, revenue: false, better: 'down' },
+    { key: 'arr', label: 'ARR', fmt: money, revenue: true, better: 'up' },
+    { key: 'netNewArr', label: 'Net new ARR', fmt: money, revenue: true, better: 'up' },
+    { key: 'netRevenueRetention', label: 'NRR', fmt: pct, revenue: true, better: 'up', rate: true }
+  ];
+  // a channel's rows carry attribution, not deals: its own tiles
+  var CHANNEL_TILES = [
+    { key: 'attributedRevenue.W_SHAPED', label: 'Attributed revenue (W-shaped)', fmt: money, better: 'up' },
+    { key: 'attributedRevenue.FIRST_TOUCH', label: 'First-touch revenue', fmt: money, better: 'up' },
+    { key: 'attributedRevenue.LAST_TOUCH', label: 'Last-touch revenue', fmt: money, better: 'up' },
+    { key: 'spend', label: 'Spend', fmt: money, better: null },
+    { key: 'roi', label: 'ROI (W-shaped / spend)', fmt: times, better: 'up' }
   ];
   var FUNNEL = [['newLeads', 'Leads'], ['newMqls', 'MQLs'], ['newSqls', 'SQLs'], ['newOpportunities', 'Opportunities'], ['newCustomers', 'Customers']];
   var SEVERITY = { critical: 0, warning: 1, info: 2 };
 
   function num(v) { return v === null || v === undefined || v === '' || isNaN(Number(v)) ? null : Number(v); }
-  function money(v) { return v === null ? '—' : Math.round(v).toLocaleString('en-US'); }
+  // amounts in the reporting currency; millions and billions short, so that a tile never overflows
+  function symbol() {
+    try {
+      var parts = new Intl.NumberFormat('en-US', { style: 'currency', currency: state.currency }).formatToParts(0);
+      for (var i = 0; i < parts.length; i++) if (parts[i].type === 'currency') return parts[i].value;
+    } catch (e) { /* an unknown code: show it as it is */ }
+    return state.currency + ' ';
+  }
+  function short(x, digits) { var f = Math.pow(10, digits); return String(Math.round(x * f) / f); }
+  function money(v) {
+    if (v === null) return '—';
+    var a = Math.abs(v), s = v < 0 ? '−' : '';
+    if (a >= 1e9) return s + symbol() + short(a / 1e9, 2) + 'B';
+    if (a >= 1e6) return s + symbol() + short(a / 1e6, 2) + 'M';
+    if (a >= 1e4) return s + symbol() + short(a / 1e3, 1) + 'K';
+    return s + symbol() + Math.round(a).toLocaleString('en-US');
+  }
   function pct(v) { return v === null ? '—' : (v * 100).toFixed(1) + ' %'; }
+  function pp(v) { return v === null ? '—' : (v * 100).toFixed(1) + ' pp'; }
   function days(v) { return v === null ? '—' : v.toFixed(1) + ' d'; }
+  function times(v) { return v === null ? '—' : v.toFixed(2) + '×'; }
+  // times as people read them: how long ago, and the time in the configured zone
+  function when(iso) {
+    var t = Date.parse(iso);
+    if (!t) return iso;
+    var local;
+    try {
+      local = new Intl.DateTimeFormat('en-GB', { timeZone: state.zone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(t));
+    } catch (e) { local = iso; }
+    var ago = Date.now() - t;
+    return (ago >= 0 ? age(ago) + ' ago' : 'in ' + age(-ago)) + ' · ' + local;
+  }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
 
   function seriesKey() { return document.getElementById('window').value + '|' + document.getElementById('dimension').value; }
@@ -60,10 +99,12 @@
     var ws = windows();
     var latest = ws.length ? ws[ws.length - 1] : null;
     var previous = ws.length > 1 ? ws[ws.length - 2] : null;
-    var byRegion = document.getElementById('dimension').value.indexOf('region|') === 0;
+    var dim = document.getElementById('dimension').value;
+    var byRegion = dim.indexOf('region|') === 0;
+    var byChannel = dim.indexOf('channel|') === 0;
     var tiles = document.getElementById('tiles');
     tiles.innerHTML = '';
-    TILES.forEach(function (t) {
+    (byChannel ? CHANNEL_TILES : TILES).forEach(function (t) {
       var tile = el('div', 'tile');
       tile.dataset.metric = t.key;
       tile.appendChild(el('div', 'label', t.label));
@@ -78,8 +119,9 @@
         var d = el('div', 'delta');
         if (v !== null && p !== null) {
           var diff = v - p;
-          d.textContent = (diff >= 0 ? '▲ ' : '▼ ') + t.fmt(Math.abs(diff)) + ' vs previous window';
-          d.classList.add(diff >= 0 ? 'up' : 'down');
+          d.textContent = (diff > 0 ? '▲ ' : diff < 0 ? '▼ ' : '= ') + (t.rate ? pp : t.fmt)(Math.abs(diff)) + ' vs previous window';
+          // coloured by what the change means, not by its direction
+          if (diff !== 0 && t.better) d.classList.add((diff > 0) === (t.better === 'up') ? 'good' : 'bad');
         } else {
           d.textContent = latest ? 'no previous window' : 'no closed window yet';
         }
@@ -97,6 +139,12 @@
     box.innerHTML = '';
     document.getElementById('funnel-window').textContent = k ? k.windowStart.substring(0, 10) : '';
     if (!k) { box.appendChild(el('div', 'empty', 'no closed window yet')); return; }
+    if (k.newLeads === undefined) {
+      var f = el('div', 'empty', 'The funnel is counted for the whole company: choose Show → Whole company.');
+      f.dataset.reason = 'company-wide';
+      box.appendChild(f);
+      return;
+    }
     var max = Math.max.apply(null, FUNNEL.map(function (f) { return num(k[f[0]]) || 0; }).concat([1]));
     var prev = null;
     FUNNEL.forEach(function (f) {
@@ -120,49 +168,71 @@
     });
   }
 
+  // each series on its own scale, with its axis in the reporting currency: a level (open pipeline) and
+  // a flow (won in the window) differ by orders of magnitude
   function renderTrend(ws) {
     var box = document.getElementById('trend');
     box.innerHTML = '';
     var pts = ws.slice(-14);
     if (pts.length < 2) { box.appendChild(el('div', 'empty', 'two windows needed')); return; }
-    var W = 560, H = 220, P = 30;
-    var values = pts.map(function (k) { return num(k.openPipelineAmount) || 0; });
-    var won = pts.map(function (k) { return num(k.wonAmount) || 0; });
-    var max = Math.max.apply(null, values.concat(won).concat([1]));
+    box.appendChild(chart(pts, 'openPipelineAmount', 'Open pipeline at the window end', '#2f81f7'));
+    box.appendChild(chart(pts, 'wonAmount', 'Won in the window', '#3fb950'));
+  }
+
+  function chart(pts, key, title, color) {
+    var W = 560, H = 130, L = 78, R = 12, T = 22, B = 22;
     var ns = 'http://www.w3.org/2000/svg';
+    var values = pts.map(function (k) { return num(k[key]) || 0; });
+    var max = Math.max.apply(null, values.concat([1]));
     var svg = document.createElementNS(ns, 'svg');
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H); svg.setAttribute('width', '100%');
-    function line(series, color) {
-      var pl = document.createElementNS(ns, 'polyline');
-      pl.setAttribute('fill', 'none'); pl.setAttribute('stroke', color); pl.setAttribute('stroke-width', '3');
-      pl.setAttribute('points', series.map(function (v, i) {
-        return (P + i * (W - 2 * P) / (series.length - 1)) + ',' + (H - P - v * (H - 2 * P) / max);
-      }).join(' '));
-      svg.appendChild(pl);
+    svg.setAttribute('data-series', key);
+    function text(x, y, s, anchor, style) {
+      var t = document.createElementNS(ns, 'text');
+      t.setAttribute('x', x); t.setAttribute('y', y); t.textContent = s;
+      if (anchor) t.setAttribute('text-anchor', anchor);
+      if (style) t.setAttribute('style', style);
+      svg.appendChild(t); return t;
     }
-    line(values, '#2f81f7');
-    line(won, '#3fb950');
-    [['open pipeline', '#2f81f7', 0], ['won', '#3fb950', 1]].forEach(function (l) {
-      var t = document.createElementNS(ns, 'text'); t.setAttribute('x', P + l[2] * 140); t.setAttribute('y', 16);
-      t.setAttribute('style', 'fill:' + l[1]); t.textContent = l[0]; svg.appendChild(t);
+    function y(v) { return H - B - v * (H - T - B) / max; }
+    [0, max / 2, max].forEach(function (v) {
+      var g = document.createElementNS(ns, 'line');
+      g.setAttribute('x1', L); g.setAttribute('x2', W - R); g.setAttribute('y1', y(v)); g.setAttribute('y2', y(v));
+      g.setAttribute('stroke', '#2d3a48'); g.setAttribute('stroke-width', '1'); svg.appendChild(g);
+      text(L - 6, y(v) + 4, money(v), 'end').setAttribute('class', 'axis');
     });
-    var first = document.createElementNS(ns, 'text'); first.setAttribute('x', P); first.setAttribute('y', H - 8);
-    first.textContent = pts[0].windowStart.substring(0, 10); svg.appendChild(first);
-    var last = document.createElementNS(ns, 'text'); last.setAttribute('x', W - P - 70); last.setAttribute('y', H - 8);
-    last.textContent = pts[pts.length - 1].windowStart.substring(0, 10); svg.appendChild(last);
-    box.appendChild(svg);
+    var pl = document.createElementNS(ns, 'polyline');
+    pl.setAttribute('fill', 'none'); pl.setAttribute('stroke', color); pl.setAttribute('stroke-width', '3');
+    pl.setAttribute('points', values.map(function (v, i) { return (L + i * (W - L - R) / (values.length - 1)) + ',' + y(v); }).join(' '));
+    svg.appendChild(pl);
+    text(L, 14, title + ' · latest ' + money(values[values.length - 1]), null, 'fill:' + color);
+    text(L, H - 4, pts[0].windowStart.substring(0, 10));
+    text(W - R, H - 4, pts[pts.length - 1].windowStart.substring(0, 10), 'end');
+    return svg;
+  }
+
+  /** The alerts of what Show picks: an owner's, a segment's or a region's (all for the others). */
+  function shownAlerts() {
+    var d = document.getElementById('dimension').value.split('|');
+    var field = d[0] === 'ownerId' ? 'ownerId' : d[0] === 'segment' ? 'segment' : d[0] === 'region' ? 'region' : null;
+    if (!field) return state.alerts;
+    return state.alerts.filter(function (a) { return a[field] === d[1]; });
   }
 
   function renderAlerts() {
     var list = document.getElementById('alerts');
     list.innerHTML = '';
-    // every alert standing, as the server counts them (the list keeps only the last 100)
-    var counts = state.alertTotals || { critical: 0, warning: 0, info: 0 };
-    if (!state.alertTotals) state.alerts.forEach(function (a) { if (counts[a.severity] !== undefined) counts[a.severity]++; });
+    var alerts = shownAlerts();
+    var filtered = alerts !== state.alerts;
+    // every alert standing, as the server counts them (the list keeps only the last 100); filtered: those kept
+    var counts = !filtered && state.alertTotals ? state.alertTotals : { critical: 0, warning: 0, info: 0 };
+    if (filtered || !state.alertTotals) {
+      alerts.forEach(function (a) { if (counts[a.severity] !== undefined) counts[a.severity]++; });
+    }
     document.getElementById('alert-counts').textContent =
-        counts.critical + ' critical · ' + counts.warning + ' warning · ' + counts.info + ' info';
-    if (!state.alerts.length) { list.appendChild(el('li', 'empty', 'no alerts yet')); return; }
-    state.alerts.slice(0, 40).forEach(function (a) {
+        counts.critical + ' critical · ' + counts.warning + ' warning · ' + counts.info + ' info' + (filtered ? ' (of the latest, shown)' : '');
+    if (!alerts.length) { list.appendChild(el('li', 'empty', filtered ? 'no alerts for this choice' : 'no alerts yet')); return; }
+    alerts.slice(0, 40).forEach(function (a) {
       var li = el('li', a.severity);
       li.dataset.alertId = a.alertId;
       var head = el('div');
@@ -170,7 +240,7 @@
       head.appendChild(el('span', null, a.accountId + (a.dealId ? ' · ' + a.dealId : '')));
       li.appendChild(head);
       li.appendChild(el('div', null, a.reason));
-      li.appendChild(el('div', 'meta', a.severity + ' · ' + a.triggeredAt + (a.ownerId ? ' · ' + a.ownerId : '')));
+      li.appendChild(el('div', 'meta', a.severity + ' · ' + when(a.triggeredAt) + (a.ownerId ? ' · ' + a.ownerId : '')));
       list.appendChild(li);
     });
   }
@@ -218,6 +288,8 @@
       var s = JSON.parse(e.data);
       state.series = s.series; state.alerts = s.alerts; state.changes = s.changes; state.lastRecordAt = s.lastRecordAt; state.dataTime = s.dataTime || 0;
       state.forecasts = s.forecasts || {}; state.alertTotals = s.alertTotals || null;
+      if (s.currency) state.currency = s.currency;
+      if (s.zone) state.zone = s.zone;
       sortAlerts(); lastBeat = Date.now(); connected = true; render(); status();
     });
     es.addEventListener('kpi', function (e) {

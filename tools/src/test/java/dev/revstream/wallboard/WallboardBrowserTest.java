@@ -29,6 +29,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -55,7 +56,7 @@ class WallboardBrowserTest {
                 (int) (open / 20_000),
                 open / 31,
                 winRate,
-                31.5,
+                24 + open / 200_000, // a longer cycle as the pipeline grows: bad news, however it rises
                 won,
                 arr,
                 won * 0.8,
@@ -81,7 +82,13 @@ class WallboardBrowserTest {
 
     private static ProducerRecord<byte[], byte[]> alert(
             RevstreamConfig cfg, String id, String type, String severity, String at) {
+        return alert(cfg, id, type, severity, at, null);
+    }
+
+    private static ProducerRecord<byte[], byte[]> alert(
+            RevstreamConfig cfg, String id, String type, String severity, String at, String segment) {
         String json = "{\"alertId\":\"" + id + "\",\"type\":\"" + type + "\",\"severity\":\"" + severity
+                + (segment == null ? "" : "\",\"segment\":\"" + segment)
                 + "\",\"accountId\":\"acct-" + id
                 + "\",\"dealId\":\"deal-" + id + "\",\"ownerId\":\"rep-7\",\"triggeredAt\":\"" + at
                 + "\",\"reason\":\"Deal deal-" + id
@@ -141,8 +148,21 @@ class WallboardBrowserTest {
                 .getText();
     }
 
+    /** As the board writes an amount in the reporting currency (USD): short from 10,000, so a tile never overflows. */
     private static String money(double v) {
-        return String.format(Locale.US, "%,d", Math.round(v));
+        if (Math.abs(v) >= 1e6) {
+            return "$" + shortened(v / 1e6, 100) + "M";
+        }
+        if (Math.abs(v) >= 1e4) {
+            return "$" + shortened(v / 1e3, 10) + "K";
+        }
+        return "$" + String.format(Locale.US, "%,d", Math.round(v));
+    }
+
+    private static String shortened(double v, int scale) {
+        return java.math.BigDecimal.valueOf(Math.round(v * scale) / (double) scale)
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     @Test
@@ -167,6 +187,20 @@ class WallboardBrowserTest {
                         "enterprise",
                         metrics(1_000_000 + day * 50_000, 20_000, 300_000, 0.2, 10)));
                 history.add(kpi(cfg, day, "region", "emea", metrics(900_000 + day * 10_000, 10_000, 0, 0.1, 20)));
+                history.add(kpi(
+                        cfg,
+                        day,
+                        "channel",
+                        "email",
+                        String.format(
+                                Locale.ROOT,
+                                "{\"attributedRevenue.W_SHAPED\":%.2f,\"attributedRevenue.FIRST_TOUCH\":%.2f,"
+                                        + "\"attributedRevenue.LAST_TOUCH\":%.2f,\"spend\":%.2f,\"roi\":%.6f}",
+                                12_000.0 + day * 1_000,
+                                9_000.0,
+                                15_000.0,
+                                4_000.0,
+                                (12_000.0 + day * 1_000) / 4_000)));
             }
             for (int i = 0; i < 105; i++) { // more than the board keeps (the last 100): the header counts them all
                 history.add(alert(
@@ -192,6 +226,19 @@ class WallboardBrowserTest {
                                 .getText())
                         .isEqualTo("▲ " + money(open[4] - open[3]) + " vs previous window");
                 assertThat(tile(d, "winRate")).isEqualTo("16.0 %");
+                // a rate's change in percentage points; a change coloured by its meaning: a longer cycle is bad
+                WebElement winRate = d.findElement(By.cssSelector(".tile[data-metric='winRate'] .delta"));
+                assertThat(winRate.getText()).isEqualTo("▲ 1.0 pp vs previous window");
+                assertThat(winRate.getAttribute("class")).contains("good");
+                assertThat(d.findElement(By.cssSelector(".tile[data-metric='avgSalesCycleDays'] .delta"))
+                                .getAttribute("class"))
+                        .contains("bad");
+                // each trend series on its own scale, with axis labels in the currency
+                assertThat(d.findElements(By.cssSelector("#trend svg"))).hasSize(2);
+                assertThat(d.findElements(By.cssSelector("#trend svg[data-series='wonAmount'] text.axis")).stream()
+                                .map(WebElement::getText)
+                                .toList())
+                        .contains("$0", money(76_000));
                 assertThat(tile(d, "arr")).isEqualTo(money(532_000));
                 // connected, but the newest data is days old: the badge says so rather than "live"
                 await(
@@ -210,7 +257,8 @@ class WallboardBrowserTest {
                                 "a3",
                                 "CHURN_RISK",
                                 "critical",
-                                Instant.now().toString())));
+                                Instant.now().toString(),
+                                "enterprise")));
                 long committed = System.nanoTime();
                 await(
                         "the new alert",
@@ -237,6 +285,18 @@ class WallboardBrowserTest {
                 // the segment filter changes the tiles; by region revenue is n/a
                 new Select(d.findElement(By.id("dimension"))).selectByValue("segment|enterprise");
                 assertThat(tile(d, "openPipelineAmount")).isEqualTo(money(1_200_000));
+                // the alerts follow Show
+                assertThat(d.findElements(By.cssSelector("#alerts li")).stream()
+                                .map(e -> e.getAttribute("data-alert-id"))
+                                .toList())
+                        .containsExactly("a3");
+                // a channel shows its attribution, not blank deal tiles, and no funnel of zeros
+                new Select(d.findElement(By.id("dimension"))).selectByValue("channel|email");
+                assertThat(tile(d, "attributedRevenue.W_SHAPED")).isEqualTo(money(16_000));
+                assertThat(tile(d, "roi")).isEqualTo("4.00×");
+                assertThat(d.findElement(By.cssSelector("#funnel [data-reason='company-wide']"))
+                                .getText())
+                        .contains("whole company");
                 new Select(d.findElement(By.id("dimension"))).selectByValue("region|emea");
                 assertThat(tile(d, "openPipelineAmount")).isEqualTo(money(940_000));
                 assertThat(tile(d, "arr")).isEqualTo("n/a by region");

@@ -37,8 +37,16 @@ final class Picture {
     /** Every alert standing (not withdrawn), by id: its severity, for the totals. */
     private final Map<String, String> standing = new java.util.HashMap<>();
 
+    private final String currency;
+    private final String zone;
     private long lastRecordAt;
     private long dataTime;
+
+    /** @param currency the reporting currency amounts are in; @param zone where people read the times */
+    Picture(String currency, String zone) {
+        this.currency = currency;
+        this.zone = zone;
+    }
 
     /** The series a snapshot belongs to: {@code 1d|segment|smb}. */
     static String seriesKey(JsonNode kpi) {
@@ -176,6 +184,8 @@ final class Picture {
             windows.values().forEach(a::add);
         });
         o.set("alertTotals", alertTotalsNode());
+        o.put("currency", currency);
+        o.put("zone", zone);
         o.put("lastRecordAt", lastRecordAt);
         o.put("dataTime", dataTime);
         return o.toString();

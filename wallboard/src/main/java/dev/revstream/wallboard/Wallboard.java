@@ -66,7 +66,7 @@ public final class Wallboard implements AutoCloseable {
     }
 
     private final RevstreamConfig cfg;
-    private final Picture picture = new Picture();
+    private final Picture picture;
     private final List<BoardClient> clients = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -90,6 +90,9 @@ public final class Wallboard implements AutoCloseable {
     public Wallboard(RevstreamConfig cfg, String host, int port, Access access) {
         this.cfg = cfg;
         this.consumer = new KafkaConsumer<>(KafkaTopics.committedConsumerProperties(cfg));
+        this.picture = new Picture(
+                cfg.ingest().reportingCurrency(),
+                cfg.time().zone() == null ? "UTC" : cfg.time().zone().getId());
         this.liveWithinMillis = access.liveWithin().toMillis();
         Set<String> allowed = new HashSet<>(List.of("127.0.0.1", "localhost", "[::1]"));
         access.allowedHosts().forEach(h -> allowed.add(h.toLowerCase(Locale.ROOT)));
