@@ -132,6 +132,129 @@
     renderFunnel(latest);
     renderTrend(ws);
     renderAlerts();
+    renderStages(latest);
+    renderMovement(latest);
+    renderForecast();
+    renderLeaders();
+    renderChannels();
+  }
+
+  // ---- the lower panels: the pipeline a sales leader opens first ----
+
+  /** Horizontal bars: rows of [label, value, text], scaled to the largest. */
+  function bars(box, rows, cls) {
+    var max = Math.max.apply(null, rows.map(function (r) { return Math.abs(r[1]); }).concat([1]));
+    rows.forEach(function (r) {
+      var row = el('div', 'bar-row' + (cls ? ' ' + cls : ''));
+      row.dataset.name = r[0];
+      row.appendChild(el('div', 'name', r[0]));
+      var bar = el('div', 'bar' + (r[3] ? ' ' + r[3] : '')); bar.style.width = (100 * Math.abs(r[1]) / max) + '%';
+      var track = el('div', 'track'); track.appendChild(bar); row.appendChild(track);
+      row.appendChild(el('div', 'rate', r[2]));
+      box.appendChild(row);
+    });
+  }
+
+  function renderStages(k) {
+    var box = document.getElementById('stages');
+    box.innerHTML = '';
+    var names = k ? Object.keys(k).filter(function (n) { return n.indexOf('pipelineByStage.') === 0 && /\.amount$/.test(n); }) : [];
+    if (!names.length) { box.appendChild(el('div', 'empty', 'no pipeline by stage in this window')); return; }
+    bars(box, names.map(function (n) {
+      var stage = n.substring('pipelineByStage.'.length, n.length - '.amount'.length);
+      var deals = num(k['pipelineByStage.' + stage + '.deals']) || 0;
+      return [stage, num(k[n]) || 0, money(num(k[n])) + ' · ' + deals];
+    }));
+  }
+
+  var FLOWS = [['openAtStart', 'Open at start', 0], ['created', 'Created', 1], ['pulledIn', 'Pulled in', 1], ['movedIn', 'Moved in', 1],
+    ['increased', 'Increased', 1], ['pushedOut', 'Pushed out', -1], ['decreased', 'Decreased', -1], ['won', 'Won', -1],
+    ['lost', 'Lost', -1], ['movedOut', 'Moved out', -1], ['openAtEnd', 'Open at end', 0]];
+
+  /** The window's pipeline movement: what came in and went out of the deals due to close in it. */
+  function renderMovement(k) {
+    var box = document.getElementById('movement');
+    box.innerHTML = '';
+    if (!k || k['pipelineMovement.openAtStart.amount'] === undefined) {
+      box.appendChild(el('div', 'empty', 'no movement for this window size (hourly windows have none)'));
+      return;
+    }
+    bars(box, FLOWS.map(function (f) {
+      var v = num(k['pipelineMovement.' + f[0] + '.amount']) || 0;
+      var sign = f[2] > 0 ? '+' : f[2] < 0 ? '−' : '';
+      return [f[1], v, sign + money(v), f[2] > 0 ? 'in' : f[2] < 0 ? 'out' : 'level'];
+    }), 'flow');
+  }
+
+  /** The current period's learned forecast with its 80 % interval, against the quota. */
+  function renderForecast() {
+    var box = document.getElementById('forecast');
+    box.innerHTML = '';
+    var dim = document.getElementById('dimension').value;
+    var f = null;
+    ['1Q', '1M'].forEach(function (size) {
+      var fs = state.forecasts[size + '|' + dim];
+      if (!f && fs && fs.length) f = fs[fs.length - 1];
+    });
+    if (!f) { box.appendChild(el('div', 'empty', 'no forecast yet (monthly or quarterly windows, kpi.windows)')); return; }
+    document.getElementById('forecast-window').textContent = f.windowSize + ' from ' + f.windowStart.substring(0, 10);
+    var expected = num(f.expected), low = num(f.low), high = num(f.high), quota = num(f.quota);
+    var max = Math.max(high || 0, quota || 0, 1);
+    var scale = el('div', 'forecast-scale');
+    var range = el('div', 'range'); range.style.left = (100 * low / max) + '%'; range.style.width = (100 * (high - low) / max) + '%';
+    var mark = el('div', 'expected'); mark.style.left = (100 * expected / max) + '%';
+    scale.appendChild(range); scale.appendChild(mark);
+    if (quota !== null) { var q = el('div', 'quota'); q.style.left = (100 * quota / max) + '%'; scale.appendChild(q); }
+    box.appendChild(el('div', 'big', money(expected)));
+    box.appendChild(el('div', 'rate', '80 % between ' + money(low) + ' and ' + money(high)));
+    box.appendChild(scale);
+    var lines = el('div', 'rate');
+    lines.textContent = (quota !== null ? 'quota ' + money(quota) + ' · ' + Math.round(100 * expected / quota) + ' % of it · ' : 'no quota · ')
+        + 'fixed stage weights ' + money(num(f.fixedWeights));
+    box.appendChild(lines);
+    var top = (f.deals || []).slice(0, 3).map(function (d) { return d.dealId + ' ' + money(num(d.expected)) + ' (' + Math.round(100 * d.probability) + ' %)'; });
+    if (top.length) box.appendChild(el('div', 'meta', 'largest parts: ' + top.join(' · ')));
+    box.dataset.expected = expected;
+  }
+
+  /** The reps of the chosen window size, by attainment of their quota (by won amount without quotas). */
+  function renderLeaders() {
+    var box = document.getElementById('leaders');
+    box.innerHTML = '';
+    var size = document.getElementById('window').value;
+    var rows = [];
+    Object.keys(state.series).forEach(function (key) {
+      var p = key.split('|');
+      if (p[0] !== size || p[1] !== 'ownerId') return;
+      var ws = state.series[key];
+      var k = ws[ws.length - 1];
+      rows.push({ owner: p[2], attainment: num(k.attainment), won: num(k.wonAmount) || 0, quota: num(k.quota) });
+    });
+    if (!rows.length) { box.appendChild(el('div', 'empty', 'no owners in this window size')); return; }
+    var byQuota = rows.some(function (r) { return r.attainment !== null; });
+    rows.sort(function (a, b) { return byQuota ? (b.attainment || 0) - (a.attainment || 0) : b.won - a.won; });
+    bars(box, rows.slice(0, 8).map(function (r, i) {
+      return [(i + 1) + '. ' + r.owner, byQuota ? (r.attainment || 0) : r.won,
+        byQuota ? pct(r.attainment) + ' of ' + money(r.quota) : money(r.won)];
+    }), 'leader');
+  }
+
+  /** Attribution by channel in the latest window of the chosen size (W-shaped). */
+  function renderChannels() {
+    var box = document.getElementById('channels');
+    box.innerHTML = '';
+    var size = document.getElementById('window').value;
+    var rows = [];
+    Object.keys(state.series).forEach(function (key) {
+      var p = key.split('|');
+      if (p[0] !== size || p[1] !== 'channel') return;
+      var ws = state.series[key];
+      var k = ws[ws.length - 1];
+      rows.push([p[2], num(k['attributedRevenue.W_SHAPED']) || 0]);
+    });
+    if (!rows.length) { box.appendChild(el('div', 'empty', 'no attribution in this window size')); return; }
+    rows.sort(function (a, b) { return b[1] - a[1]; });
+    bars(box, rows.slice(0, 8).map(function (r) { return [r[0], r[1], money(r[1])]; }), 'channel');
   }
 
   function renderFunnel(k) {
@@ -315,13 +438,14 @@
       renderAlerts();
     });
     es.addEventListener('forecast', function (e) {
-      // a window's learned forecast as it begins (the panels that show it read state.forecasts)
+      // a window's learned forecast as it begins
       var f = JSON.parse(e.data);
       var key = f.windowSize + '|' + f.dimension + '|' + f.dimensionValue;
       var fs = (state.forecasts[key] || []).filter(function (x) { return x.windowStart !== f.windowStart; });
       fs.push(f);
       fs.sort(function (a, b) { return a.windowStart < b.windowStart ? -1 : 1; });
       state.forecasts[key] = fs.slice(-6);
+      renderForecast();
     });
     es.addEventListener('change', function (e) {
       var u = JSON.parse(e.data);

@@ -51,7 +51,17 @@ class WallboardBrowserTest {
                 "{\"openPipelineAmount\":%.2f,\"openDeals\":%d,\"pipelineVelocityPerDay\":%.2f,"
                         + "\"winRate\":%.6f,\"avgSalesCycleDays\":%.6f,\"wonAmount\":%.2f,\"arr\":%.2f,\"netNewArr\":%.2f,"
                         + "\"netRevenueRetention\":%.6f,\"newLeads\":%d,\"newMqls\":%d,\"newSqls\":%d,\"newOpportunities\":%d,\"newCustomers\":%d,"
-                        + "\"stageConversion.PROPOSAL\":0.600000,\"stageConversion.NEGOTIATION\":0.750000}",
+                        + "\"stageConversion.PROPOSAL\":0.600000,\"stageConversion.NEGOTIATION\":0.750000,"
+                        // the pipeline by stage and the window's movement: 100K in at the start, +60K created,
+                        // +20K pulled in, -30K pushed out, -40K won, -10K lost: 100K at the end
+                        + "\"pipelineByStage.PROPOSAL.deals\":3,\"pipelineByStage.PROPOSAL.amount\":250000.00,"
+                        + "\"pipelineByStage.NEGOTIATION.deals\":1,\"pipelineByStage.NEGOTIATION.amount\":90000.00,"
+                        + "\"pipelineMovement.openAtStart.amount\":100000.00,\"pipelineMovement.created.amount\":60000.00,"
+                        + "\"pipelineMovement.pulledIn.amount\":20000.00,\"pipelineMovement.movedIn.amount\":0.00,"
+                        + "\"pipelineMovement.increased.amount\":0.00,\"pipelineMovement.pushedOut.amount\":30000.00,"
+                        + "\"pipelineMovement.decreased.amount\":0.00,\"pipelineMovement.won.amount\":40000.00,"
+                        + "\"pipelineMovement.lost.amount\":10000.00,\"pipelineMovement.movedOut.amount\":0.00,"
+                        + "\"pipelineMovement.openAtEnd.amount\":100000.00}",
                 open,
                 (int) (open / 20_000),
                 open / 31,
@@ -202,6 +212,30 @@ class WallboardBrowserTest {
                                 4_000.0,
                                 (12_000.0 + day * 1_000) / 4_000)));
             }
+            // three reps with quotas (the leaderboard ranks them by attainment) and a monthly forecast
+            double[] attainment = {0.42, 0.91, 0.67};
+            for (int rep = 0; rep < attainment.length; rep++) {
+                history.add(kpi(
+                        cfg,
+                        4,
+                        "ownerId",
+                        "rep-" + (rep + 1),
+                        String.format(
+                                Locale.ROOT,
+                                "{\"wonAmount\":%.2f,\"quota\":100000.00,\"attainment\":%.6f}",
+                                attainment[rep] * 100_000,
+                                attainment[rep])));
+            }
+            history.add(new ProducerRecord<>(
+                    cfg.topics().forecasts(),
+                    "1M|1793491200000|all|all".getBytes(StandardCharsets.UTF_8),
+                    ("{\"windowSize\":\"1M\",\"windowStart\":\"2026-11-01T00:00:00Z\",\"windowEnd\":\"2026-12-01T00:00:00Z\","
+                                    + "\"dimension\":\"all\",\"dimensionValue\":\"all\",\"expected\":939896.48,\"low\":744599.85,"
+                                    + "\"high\":1135193.11,\"fromOpen\":894323.48,\"fromNew\":45573.00,\"fixedWeights\":124684.54,"
+                                    + "\"quota\":1200000.00,\"openDeals\":280,\"deals\":[{\"dealId\":\"006230-0\",\"stage\":"
+                                    + "\"NEGOTIATION\",\"amount\":22075.90,\"probability\":0.8,\"expected\":17660.72,"
+                                    + "\"group\":\"NEGOTIATION\",\"examples\":0}]}")
+                            .getBytes(StandardCharsets.UTF_8)));
             for (int i = 0; i < 105; i++) { // more than the board keeps (the last 100): the header counts them all
                 history.add(alert(
                         cfg,
@@ -233,6 +267,28 @@ class WallboardBrowserTest {
                 assertThat(d.findElement(By.cssSelector(".tile[data-metric='avgSalesCycleDays'] .delta"))
                                 .getAttribute("class"))
                         .contains("bad");
+                // the lower panels: the pipeline by stage, the waterfall, the forecast, the leaderboard, attribution
+                assertThat(d.findElement(By.cssSelector("#stages .bar-row[data-name='PROPOSAL'] .rate"))
+                                .getText())
+                        .isEqualTo(money(250_000) + " · 3");
+                assertThat(d.findElement(By.cssSelector("#movement .bar-row[data-name='Won'] .rate"))
+                                .getText())
+                        .isEqualTo("−" + money(40_000));
+                assertThat(d.findElement(By.cssSelector("#movement .bar-row[data-name='Open at end'] .rate"))
+                                .getText())
+                        .isEqualTo(money(100_000));
+                assertThat(d.findElement(By.cssSelector("#forecast .big")).getText())
+                        .isEqualTo(money(939_896.48));
+                assertThat(d.findElement(By.id("forecast")).getText())
+                        .contains("80 % between " + money(744_599.85) + " and " + money(1_135_193.11))
+                        .contains("quota " + money(1_200_000) + " · 78 % of it");
+                assertThat(d.findElements(By.cssSelector("#leaders .bar-row")).stream()
+                                .map(e -> e.getAttribute("data-name"))
+                                .toList())
+                        .containsExactly("1. rep-2", "2. rep-3", "3. rep-1");
+                assertThat(d.findElement(By.cssSelector("#channels .bar-row[data-name='email'] .rate"))
+                                .getText())
+                        .isEqualTo(money(16_000));
                 // each trend series on its own scale, with axis labels in the currency
                 assertThat(d.findElements(By.cssSelector("#trend svg"))).hasSize(2);
                 assertThat(d.findElements(By.cssSelector("#trend svg[data-series='wonAmount'] text.axis")).stream()
