@@ -95,68 +95,25 @@ public record KpiFact(
 
     /** This fact with a forecast category and, for DEAL_MOVED, how the deal was before. */
     public KpiFact with(String category, DealMove move) {
-        return new KpiFact(
-                kind,
-                at,
-                dimension,
-                dimensionValue,
-                segment,
-                region,
-                ownerId,
-                dealType,
-                stage,
-                channel,
-                count,
-                amount,
-                weighted,
-                millis,
-                forward,
-                accountId,
-                dealId,
-                expectedCloseDate,
-                since,
-                retracted,
-                category,
-                move);
+        return copy(dimension, dimensionValue, retracted, category, move);
     }
 
     /** The retraction of this fact. */
     public KpiFact retraction() {
-        return withRetracted(true);
+        return copy(dimension, dimensionValue, true, category, move);
     }
 
     /** This fact as it was emitted, without the retraction flag. */
     public KpiFact asEmitted() {
-        return retracted ? withRetracted(false) : this;
-    }
-
-    private KpiFact withRetracted(boolean r) {
-        return new KpiFact(
-                kind,
-                at,
-                dimension,
-                dimensionValue,
-                segment,
-                region,
-                ownerId,
-                dealType,
-                stage,
-                channel,
-                count,
-                amount,
-                weighted,
-                millis,
-                forward,
-                accountId,
-                dealId,
-                expectedCloseDate,
-                since,
-                r,
-                category,
-                move);
+        return retracted ? copy(dimension, dimensionValue, false, category, move) : this;
     }
 
     public KpiFact under(String dimension, String value) {
+        return copy(dimension, value, retracted, category, move);
+    }
+
+    /** This fact with the fields that its copies change. */
+    private KpiFact copy(String dimension, String value, boolean retracted, String category, DealMove move) {
         return new KpiFact(
                 kind,
                 at,
@@ -184,7 +141,7 @@ public record KpiFact(
 
     /** This fact under a dimension value with its move as seen from there (a reassignment's one side). */
     public KpiFact under(String dimension, String value, DealMove side) {
-        return under(dimension, value).with(category, side);
+        return copy(dimension, value, retracted, category, side);
     }
 
     public String key() {

@@ -34,10 +34,6 @@ final class LearnedForecasts {
         }
     }
 
-    boolean any() {
-        return !learners.isEmpty();
-    }
-
     /** A fact applied in order: a deal's move teaches the learners (retractions are not unlearned). */
     void apply(KpiFact f) throws Exception {
         if (f.kind() != FactKind.DEAL_MOVED || f.retracted() || learners.isEmpty()) {

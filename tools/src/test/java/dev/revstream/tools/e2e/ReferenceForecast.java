@@ -66,7 +66,7 @@ final class ReferenceForecast {
                         && close.won()
                         && close.at() >= s
                         && close.at() < end
-                        && key.test(at(snaps, close.at() + 1, close));
+                        && key.test(before(snaps, close));
                 if (at != null && at.open() && key.test(at)) {
                     rates.add(WinRates.groupOf(view(at, stages, prob), s, end), 1, wonHere ? 1 : 0);
                 }
@@ -142,7 +142,7 @@ final class ReferenceForecast {
     }
 
     /** The state just before {@code close} (the event that closed the deal). */
-    private static ReferenceKpis.Snap at(List<ReferenceKpis.Snap> snaps, long ignored, ReferenceKpis.Snap close) {
+    private static ReferenceKpis.Snap before(List<ReferenceKpis.Snap> snaps, ReferenceKpis.Snap close) {
         return snaps.get(snaps.indexOf(close) - 1);
     }
 
