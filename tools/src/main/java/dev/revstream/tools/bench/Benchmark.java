@@ -306,7 +306,7 @@ public final class Benchmark {
     }
 
     /** Writes the generator's first {@code events} records (business time in the past) into the input topics. */
-    private static long preload(RevstreamConfig cfg, Options o, BitSet accounts) throws Exception {
+    static long preload(RevstreamConfig cfg, Options o, BitSet accounts) throws Exception {
         Properties p = KafkaTopics.producerProperties(cfg);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");

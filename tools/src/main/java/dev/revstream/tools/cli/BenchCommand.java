@@ -5,6 +5,7 @@ import dev.revstream.cli.CommonOptions;
 import dev.revstream.cli.DurationConverter;
 import dev.revstream.tools.bench.Benchmark;
 import dev.revstream.tools.bench.LatencyBench;
+import dev.revstream.tools.bench.ScaleOut;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,22 @@ public class BenchCommand implements Callable<Integer> {
             description = "latency mode: delivery modes to run in turn (default: ${DEFAULT-VALUE})")
     List<String> deliveries;
 
+    @Option(
+            names = "--scale-out",
+            split = ",",
+            paramLabel = "P",
+            description = "scale-out mode: replay the data on a Flink standalone cluster (TaskManagers of two slots,"
+                    + " processes of their own) at each parallelism P in turn, and report for every keyed operator the"
+                    + " records its busiest subtask received against the mean (e.g. 1,2,4,8)")
+    List<Integer> scaleOut;
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "60m",
+            converter = DurationConverter.class,
+            description = "scale-out mode: how long one run may take (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
     @Override
     public Integer call() throws Exception {
         if (common.config != null || common.bootstrap != null) {
@@ -89,6 +106,9 @@ public class BenchCommand implements Callable<Integer> {
         try {
             if (rate != null) {
                 return latency(work);
+            }
+            if (scaleOut != null) {
+                return scaleOut(work);
             }
             Benchmark.Result r = Benchmark.run(new Benchmark.Options(
                     events, accounts, dealsPerAccount, seed, common.sets, work, System.out::println));
@@ -105,6 +125,48 @@ public class BenchCommand implements Callable<Integer> {
         } finally {
             DemoCommand.deleteRecursively(work);
         }
+    }
+
+    private int scaleOut(Path work) throws Exception {
+        if (scaleOut.isEmpty() || scaleOut.stream().anyMatch(p -> p < 1)) {
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--scale-out: parallelisms of 1 or more, e.g. 1,2,4,8");
+        }
+        Path home = Path.of(System.getProperty("revstream.home", "")).toAbsolutePath();
+        Path jobJar = home.resolve("job/target/revstream-job.jar");
+        Path toolsTarget = home.resolve("tools/target");
+        if (!Files.isRegularFile(jobJar) || !Files.isDirectory(toolsTarget.resolve("flink-dist"))) {
+            System.err.println("revstream: --scale-out needs the built job jar (" + jobJar + ") and Flink's"
+                    + " class path (" + toolsTarget.resolve("flink-dist") + "): run mvn package first");
+            return 2;
+        }
+        List<ScaleOut.Run> runs = ScaleOut.run(new ScaleOut.Options(
+                events,
+                accounts,
+                dealsPerAccount,
+                seed,
+                scaleOut,
+                common.sets,
+                work,
+                jobJar,
+                toolsTarget,
+                timeout,
+                System.out::println));
+        System.out.println();
+        runs.forEach(r -> System.out.println(ScaleOut.describe(r)));
+        if (json != null) {
+            ObjectMapper m = new ObjectMapper();
+            var root = m.createObjectNode();
+            root.put("events", events);
+            root.put("accounts", accounts);
+            root.put("seed", seed);
+            root.put("cores", Runtime.getRuntime().availableProcessors());
+            root.put("targetSkew", ScaleOut.TARGET_SKEW);
+            root.set("runs", m.valueToTree(runs));
+            Files.writeString(json, root.toPrettyString());
+            System.out.println("wrote " + json);
+        }
+        return 0;
     }
 
     private int latency(Path work) throws Exception {

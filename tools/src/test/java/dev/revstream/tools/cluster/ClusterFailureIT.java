@@ -21,7 +21,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,16 +74,12 @@ class ClusterFailureIT {
             kafkaPort = s.getLocalPort();
         }
         kafka = BrokerProcess.start(WORK.resolve("kafka"), kafkaPort, WORK.resolve("kafka.log"));
-        List<Path> extra = new ArrayList<>();
-        try (Stream<Path> lib = Files.list(Path.of(System.getProperty("revstream.libDir", "target/lib")))) {
-            // what a Flink distribution has besides target/flink-dist: commons-lang3 and lz4 are compile dependencies
-            // here
-            lib.filter(p -> p.getFileName().toString().startsWith("commons-lang3")
-                            || p.getFileName().toString().startsWith("lz4-java"))
-                    .forEach(extra::add);
-        }
-        cluster = new StandaloneCluster(
-                WORK.resolve("flink"), Path.of("target", "flink-dist").toAbsolutePath(), extra);
+        cluster = StandaloneCluster.ofBuild(
+                WORK.resolve("flink"),
+                Path.of(System.getProperty("revstream.libDir", "target/lib"))
+                        .toAbsolutePath()
+                        .getParent(),
+                Map.of());
         cluster.startJobManager();
         cluster.startTaskManager();
         cluster.startTaskManager();

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -30,7 +32,7 @@ import java.util.stream.Stream;
  * {@code mvn package} copies), with short heartbeat timeouts so a killed TaskManager is noticed in
  * seconds. Jobs are submitted with Flink's own CLI, exactly as a user does.
  */
-final class StandaloneCluster implements AutoCloseable {
+public final class StandaloneCluster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
     private final Path conf;
@@ -42,7 +44,13 @@ final class StandaloneCluster implements AutoCloseable {
     private List<String> tmJvmArgs;
     private List<String> tmDynamic;
 
-    StandaloneCluster(Path dir, Path flinkDist, List<Path> extraJars) throws Exception {
+    public StandaloneCluster(Path dir, Path flinkDist, List<Path> extraJars) throws Exception {
+        this(dir, flinkDist, extraJars, Map.of());
+    }
+
+    /** @param extraConf options of the cluster's config.yaml besides (or instead of) the defaults */
+    public StandaloneCluster(Path dir, Path flinkDist, List<Path> extraJars, Map<String, String> extraConf)
+            throws Exception {
         this.dir = dir;
         this.conf = dir.resolve("conf");
         Files.createDirectories(conf);
@@ -54,34 +62,34 @@ final class StandaloneCluster implements AutoCloseable {
         this.classPath = String.join(File.pathSeparator, cp);
         this.restPort = freePort();
         int rpcPort = freePort();
-        Files.writeString(
-                conf.resolve("config.yaml"),
-                String.join(
-                        "\n",
-                        "jobmanager.rpc.address: 127.0.0.1",
-                        "jobmanager.rpc.port: " + rpcPort,
-                        "jobmanager.bind-host: 127.0.0.1",
-                        "taskmanager.bind-host: 127.0.0.1",
-                        "taskmanager.host: 127.0.0.1",
-                        "rest.address: 127.0.0.1",
-                        "rest.bind-address: 127.0.0.1",
-                        "rest.port: " + restPort,
-                        "jobmanager.memory.process.size: 900m",
-                        "taskmanager.memory.process.size: 1400m",
-                        "taskmanager.numberOfTaskSlots: 2",
-                        "parallelism.default: 2",
-                        "heartbeat.interval: 1000",
-                        "heartbeat.timeout: 15000",
-                        "restart-strategy.type: fixed-delay",
-                        "restart-strategy.fixed-delay.attempts: 100",
-                        "restart-strategy.fixed-delay.delay: 2 s",
-                        "execution.checkpointing.dir: "
-                                + dir.resolve("checkpoints").toUri(),
-                        "execution.checkpointing.savepoint-dir: "
-                                + dir.resolve("savepoints").toUri(),
-                        "io.tmp.dirs: " + dir.resolve("tmp"),
-                        "classloader.check-leaked-classloader: false",
-                        ""));
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("jobmanager.rpc.address", "127.0.0.1");
+        c.put("jobmanager.rpc.port", Integer.toString(rpcPort));
+        c.put("jobmanager.bind-host", "127.0.0.1");
+        c.put("taskmanager.bind-host", "127.0.0.1");
+        c.put("taskmanager.host", "127.0.0.1");
+        c.put("rest.address", "127.0.0.1");
+        c.put("rest.bind-address", "127.0.0.1");
+        c.put("rest.port", Integer.toString(restPort));
+        c.put("jobmanager.memory.process.size", "900m");
+        c.put("taskmanager.memory.process.size", "1400m");
+        c.put("taskmanager.numberOfTaskSlots", "2");
+        c.put("parallelism.default", "2");
+        c.put("heartbeat.interval", "1000");
+        c.put("heartbeat.timeout", "15000");
+        c.put("restart-strategy.type", "fixed-delay");
+        c.put("restart-strategy.fixed-delay.attempts", "100");
+        c.put("restart-strategy.fixed-delay.delay", "2 s");
+        c.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        c.put(
+                "execution.checkpointing.savepoint-dir",
+                dir.resolve("savepoints").toUri().toString());
+        c.put("io.tmp.dirs", dir.resolve("tmp").toString());
+        c.put("classloader.check-leaked-classloader", "false");
+        c.putAll(extraConf);
+        StringBuilder yaml = new StringBuilder();
+        c.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
+        Files.writeString(conf.resolve("config.yaml"), yaml);
         Files.createDirectories(dir.resolve("tmp"));
         Files.writeString(
                 conf.resolve("log4j.properties"),
@@ -97,6 +105,23 @@ final class StandaloneCluster implements AutoCloseable {
                         "logger.flink.name = org.apache.flink.runtime.metrics.groups",
                         "logger.flink.level = ERROR",
                         ""));
+    }
+
+    /**
+     * A cluster on the class path a build of this repository has: {@code tools/target/flink-dist} (what a
+     * Flink distribution's lib holds) plus commons-lang3 and lz4-java from {@code tools/target/lib} (in a
+     * distribution too, but compile dependencies here).
+     *
+     * @param toolsTarget the tools module's {@code target} directory
+     */
+    public static StandaloneCluster ofBuild(Path dir, Path toolsTarget, Map<String, String> conf) throws Exception {
+        List<Path> extra = new ArrayList<>();
+        try (Stream<Path> lib = Files.list(toolsTarget.resolve("lib"))) {
+            lib.filter(p -> p.getFileName().toString().startsWith("commons-lang3")
+                            || p.getFileName().toString().startsWith("lz4-java"))
+                    .forEach(extra::add);
+        }
+        return new StandaloneCluster(dir, toolsTarget.resolve("flink-dist"), extra, conf);
     }
 
     /** What Flink's scripts pass to every JVM (env.java.default-opts.all of the distribution's config.yaml). */
@@ -135,7 +160,7 @@ final class StandaloneCluster implements AutoCloseable {
         return p;
     }
 
-    void startJobManager() throws Exception {
+    public void startJobManager() throws Exception {
         java(
                 "jobmanager",
                 List.of("-Xmx600m"),
@@ -145,7 +170,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     /** Starts one more TaskManager with the memory settings Flink's scripts would compute. */
-    void startTaskManager() throws Exception {
+    public void startTaskManager() throws Exception {
         if (tmJvmArgs == null) {
             Process p = java(
                     "bash-java-utils",
@@ -180,7 +205,7 @@ final class StandaloneCluster implements AutoCloseable {
      * kill -9 of a TaskManager that runs tasks of the job (the scheduler may have put all of them on
      * one TaskManager, so killing an arbitrary one might hit nothing); returns its index.
      */
-    int killTaskManagerRunning(String job) throws Exception {
+    public int killTaskManagerRunning(String job) throws Exception {
         JsonNode j = get("/jobs/" + job);
         if (j == null) {
             throw new IllegalStateException("job " + job + " unknown to the REST API");
@@ -199,13 +224,13 @@ final class StandaloneCluster implements AutoCloseable {
         throw new IllegalStateException("no TaskManager runs a task of job " + job + ": " + j);
     }
 
-    int registeredTaskManagers() {
+    public int registeredTaskManagers() {
         JsonNode o = get("/overview");
         return o == null ? 0 : o.path("taskmanagers").asInt();
     }
 
     /** {@code flink run -d JAR ARGS}, as a user runs it; returns the job id. */
-    String submit(Path jar, List<String> args, String fromSavepoint) throws Exception {
+    public String submit(Path jar, List<String> args, String fromSavepoint) throws Exception {
         List<String> cli = new ArrayList<>(List.of("run", "-d"));
         if (fromSavepoint != null) {
             cli.addAll(List.of("-s", fromSavepoint));
@@ -221,7 +246,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     /** {@code flink stop --savepointPath DIR JOB}: a savepoint, then a clean stop; returns the savepoint path. */
-    String stopWithSavepoint(String job) throws Exception {
+    public String stopWithSavepoint(String job) throws Exception {
         String out = flinkCli(
                 "stop",
                 List.of(
@@ -255,22 +280,22 @@ final class StandaloneCluster implements AutoCloseable {
         return text;
     }
 
-    String jobState(String job) {
+    public String jobState(String job) {
         JsonNode j = get("/jobs/" + job);
         return j == null ? "UNKNOWN" : j.path("state").asText();
     }
 
-    long completedCheckpoints(String job) {
+    public long completedCheckpoints(String job) {
         JsonNode c = get("/jobs/" + job + "/checkpoints");
         return c == null ? 0 : c.path("counts").path("completed").asLong();
     }
 
-    long restarts(String job) {
+    public long restarts(String job) {
         JsonNode j = get("/jobs/" + job);
         return j == null ? 0 : j.path("timestamps").path("RESTARTING").asLong();
     }
 
-    void cancel(String job) {
+    public void cancel(String job) {
         try {
             http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/jobs/" + job + "?mode=cancel"))
@@ -282,7 +307,7 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         try {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
@@ -295,7 +320,7 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier done) {
+    public static void await(String what, Duration timeout, BooleanSupplier done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
