@@ -86,4 +86,29 @@ public record DealMove(
                 slips,
                 createdAt);
     }
+
+    /** Without the dimension values before (read by the fan-out only), or this move if it has none. */
+    public DealMove slim() {
+        if (segmentBefore == null && regionBefore == null && ownerBefore == null && dealTypeBefore == null) {
+            return this;
+        }
+        return new DealMove(
+                wasOpen,
+                stageBefore,
+                amountBefore,
+                weightedBefore,
+                categoryBefore,
+                closeBefore,
+                null,
+                null,
+                null,
+                null,
+                isOpen,
+                outcome,
+                movedIn,
+                winProbability,
+                stageEnteredAt,
+                slips,
+                createdAt);
+    }
 }

@@ -171,36 +171,37 @@ public class KpiCounters {
         return levels.get(i);
     }
 
-    /** Adds one fact, or takes it back if it is a retraction. */
+    /** Adds one fact (or the facts it sums), or takes it back if it is a retraction. */
     public void apply(KpiFact f, KpiSettings s) {
         List<String> stages = s.stages();
         int sign = f.retracted() ? -1 : 1;
-        events += sign;
+        long n = sign * f.weight(); // the facts it stands for, signed
+        events += n;
         BigDecimal amount = f.amount() == null ? BigDecimal.ZERO : f.amount();
         if (sign < 0) {
             amount = amount.negate();
         }
         switch (f.kind()) {
             case DEAL_CREATED -> {
-                dealsCreated += sign;
+                dealsCreated += n;
                 pipelineCreated = pipelineCreated.add(amount);
             }
-            case DEAL_ADOPTED -> dealsAdopted += sign;
+            case DEAL_ADOPTED -> dealsAdopted += n;
             case DEAL_WON -> {
-                dealsWon += sign;
+                dealsWon += n;
                 wonAmount = wonAmount.add(amount);
                 if (f.millis() >= 0) {
-                    cycleCount += sign;
+                    cycleCount += n;
                     cycleMillis += sign * f.millis();
                 }
             }
-            case DEAL_LOST -> dealsLost += sign;
+            case DEAL_LOST -> dealsLost += n;
             case STAGE_EXIT -> {
                 int i = stages.indexOf(f.stage());
                 if (i >= 0) {
                     grow(stages.size());
-                    stageExits[i] += sign;
-                    stageForward[i] += f.forward() ? sign : 0;
+                    stageExits[i] += n;
+                    stageForward[i] += f.forward() ? n : 0;
                     stageMillis[i] += sign * f.millis();
                 }
             }
@@ -224,14 +225,14 @@ public class KpiCounters {
                 }
                 moved(f, s, sign);
             }
-            case FIRST_LEAD -> newLeads += sign;
+            case FIRST_LEAD -> newLeads += n;
             case FIRST_MQL -> {
-                newMqls += sign;
-                newMqlsSqlBefore += f.since() >= 0 ? sign : 0;
+                newMqls += n;
+                newMqlsSqlBefore += f.since() >= 0 ? n : 0;
             }
-            case FIRST_SQL -> newSqls += sign;
-            case FIRST_DEAL -> newOpportunities += sign;
-            case NEW_CUSTOMER -> newCustomers += sign;
+            case FIRST_SQL -> newSqls += n;
+            case FIRST_DEAL -> newOpportunities += n;
+            case NEW_CUSTOMER -> newCustomers += n;
             case ARR_LEVEL -> {
                 arr = arr.add(amount);
                 customers += sign * f.count();

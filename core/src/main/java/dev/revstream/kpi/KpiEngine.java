@@ -92,6 +92,7 @@ public final class KpiEngine {
 
     private void startEarlier(KpiFact f) throws Exception {
         long[] ends = store.nextEnds();
+        long first = store.firstFactAt();
         List<KpiWindow> windows = s.windows();
         for (int i = 0; i < windows.size(); i++) {
             KpiWindow w = windows.get(i);
@@ -102,6 +103,10 @@ public final class KpiEngine {
                 }
                 wantMarks(w, f.at() - 1, ends[i]);
                 ends[i] = end;
+            } else {
+                // the same first window: a lookback starting between this fact and the first one needs its mark
+                // too (at a whole day's lookback they fall on window ends; a lookback of hours can fall in between)
+                wantMarks(w, f.at() - 1, first - 1);
             }
         }
         store.putNextEnds(ends);
@@ -346,7 +351,7 @@ public final class KpiEngine {
             if (left == null) {
                 continue;
             }
-            int twin = f.retracted() ? left.indexOf(f.asEmitted()) : -1; // taken back before it was applied
+            int twin = f.retracted() ? twinOf(left, f.asEmitted().slim()) : -1; // taken back before it was applied
             if (twin >= 0) {
                 left.remove(twin);
             } else {
@@ -354,6 +359,16 @@ public final class KpiEngine {
             }
         }
         return left == null ? facts : left;
+    }
+
+    /** Where {@code emitted} is among the facts, compared as the KPIs read them (a restore may hold fuller copies). */
+    private static int twinOf(List<KpiFact> facts, KpiFact emitted) {
+        for (int i = 0; i < facts.size(); i++) {
+            if (facts.get(i).slim().equals(emitted)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Keeps the books that running totals cannot replace. */

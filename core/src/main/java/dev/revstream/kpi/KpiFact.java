@@ -22,6 +22,8 @@ import java.math.BigDecimal;
  *     history): the KPIs take it back
  * @param category the deal's forecast category (OPEN, DEAL_MOVED), or null
  * @param move DEAL_MOVED: how the deal was before, or null
+ * @param facts how many facts of its kind this one sums (summed before the KPIs' {@code keyBy}: their counts,
+ *     amounts and durations added up); 0 (a fact kept by an earlier release) is one
  */
 public record KpiFact(
         FactKind kind,
@@ -45,7 +47,8 @@ public record KpiFact(
         long since,
         boolean retracted,
         String category,
-        DealMove move) {
+        DealMove move,
+        long facts) {
 
     /** A fact as it happens, of a kind without a forecast category or move. */
     public KpiFact(
@@ -90,7 +93,8 @@ public record KpiFact(
                 since,
                 false,
                 null,
-                null);
+                null,
+                1);
     }
 
     /** This fact with a forecast category and, for DEAL_MOVED, how the deal was before. */
@@ -136,7 +140,8 @@ public record KpiFact(
                 since,
                 retracted,
                 category,
-                move);
+                move,
+                facts);
     }
 
     /** This fact under a dimension value with its move as seen from there (a reassignment's one side). */
@@ -146,5 +151,83 @@ public record KpiFact(
 
     public String key() {
         return dimension + "=" + dimensionValue;
+    }
+
+    /** How many facts this one stands for: more than one once summed. */
+    public long weight() {
+        return facts <= 0 ? 1 : facts;
+    }
+
+    /**
+     * This fact under its dimension value with only what the KPIs read there: the other dimensions
+     * (read by the fan-out only) and the account (read for ARR) are dropped, so fewer bytes cross the
+     * KPIs' {@code keyBy}; a fact kept by an earlier release counts as one ({@link #weight()}).
+     */
+    public KpiFact slim() {
+        boolean arr = kind == FactKind.ARR_ACCOUNT;
+        boolean segmented = arr || kind == FactKind.DEAL_MOVED;
+        DealMove m = move == null ? null : move.slim();
+        if (region == null
+                && ownerId == null
+                && dealType == null
+                && channel == null
+                && (arr || accountId == null)
+                && (segmented || segment == null)
+                && m == move
+                && facts >= 1) {
+            return this;
+        }
+        return new KpiFact(
+                kind,
+                at,
+                dimension,
+                dimensionValue,
+                segmented ? segment : null,
+                null,
+                null,
+                null,
+                stage,
+                null,
+                count,
+                amount,
+                weighted,
+                millis,
+                forward,
+                arr ? accountId : null,
+                dealId,
+                expectedCloseDate,
+                since,
+                retracted,
+                category,
+                m,
+                weight());
+    }
+
+    /** This fact standing for {@code facts} of its kind, with these sums and its latest time. */
+    public KpiFact summed(long at, long facts, long count, BigDecimal amount, long millis) {
+        return new KpiFact(
+                kind,
+                at,
+                dimension,
+                dimensionValue,
+                null,
+                null,
+                null,
+                null,
+                stage,
+                null,
+                count,
+                amount,
+                null,
+                millis,
+                forward,
+                null,
+                null,
+                null,
+                since,
+                retracted,
+                null,
+                null,
+                facts);
     }
 }

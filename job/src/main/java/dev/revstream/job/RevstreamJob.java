@@ -18,6 +18,7 @@ import dev.revstream.job.kafka.IngestDeserializer;
 import dev.revstream.job.kafka.JsonRecords;
 import dev.revstream.job.kpi.KpiFanOut;
 import dev.revstream.job.kpi.KpiFunction;
+import dev.revstream.job.kpi.KpiSums;
 import dev.revstream.job.quality.DataQualityCounter;
 import dev.revstream.job.quality.QualitySums;
 import dev.revstream.job.settings.JobParameters;
@@ -242,11 +243,10 @@ public final class RevstreamJob {
                         -1))
                 .returns(Types.POJO(KpiFact.class))
                 .name("spend-facts");
-        SingleOutputStreamOperator<KpiSnapshot> kpis = journey.getSideOutput(JourneyFunction.FACTS)
-                .union(spend)
-                .flatMap(new KpiFanOut())
-                .returns(Types.POJO(KpiFact.class))
-                .name("kpi-dimensions")
+        // facts fanned out and summed in the operators that make them: one serialization, on the way to the KPIs
+        SingleOutputStreamOperator<KpiSnapshot> kpis = kpiFacts(
+                        journey.getSideOutput(JourneyFunction.FACTS), cfg, "journey")
+                .union(kpiFacts(spend, cfg, "spend"))
                 .keyBy(KpiFact::key, Types.STRING)
                 .process(new KpiFunction(
                                 cfg.kpi().windows(),
@@ -324,6 +324,19 @@ public final class RevstreamJob {
                 .sinkTo(io.quality())
                 .uid("dataquality-sink")
                 .name("dataquality-sink");
+    }
+
+    /** An operator's KPI facts under each dimension value, summed where they only add up; chained to it. */
+    private static DataStream<KpiFact> kpiFacts(DataStream<KpiFact> facts, RevstreamConfig cfg, String from) {
+        return facts.flatMap(new KpiFanOut())
+                .returns(Types.POJO(KpiFact.class))
+                .name("kpi-dimensions-" + from)
+                .transform(
+                        "kpi-sums-" + from,
+                        Types.POJO(KpiFact.class),
+                        new KpiSums(cfg.kpi().windows(), cfg.kpi().lookback().toMillis()))
+                .uid("kpi-sums-" + from)
+                .name("kpi-sums-" + from);
     }
 
     /** An operator's data-quality samples summed before the counter's keyBy, chained to it. */

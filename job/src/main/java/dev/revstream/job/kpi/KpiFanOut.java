@@ -12,7 +12,8 @@ import org.apache.flink.util.Collector;
  * their segment, region, owner and deal type (missing values as {@code unknown}; a deal's move whose
  * value changed goes to the value it left as leaving and to the one it joined as arriving); funnel facts under
  * {@code all}; spend under {@code all} and its channel; attribution credits under their channel only;
- * ARR under {@code all} and the account's segment. Stateless.
+ * ARR under {@code all} and the account's segment. Each copy carries only what the KPIs read
+ * ({@link KpiFact#slim()}). Stateless.
  */
 public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
     private static final long serialVersionUID = 1L;
@@ -20,6 +21,20 @@ public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
 
     @Override
     public void flatMap(KpiFact f, Collector<KpiFact> out) {
+        fanOut(f, new Collector<>() {
+            @Override
+            public void collect(KpiFact under) {
+                out.collect(under.slim()); // what the KPIs read under the value, no more
+            }
+
+            @Override
+            public void close() {
+                out.close();
+            }
+        });
+    }
+
+    private static void fanOut(KpiFact f, Collector<KpiFact> out) {
         if (f.kind() == FactKind.ATTRIBUTED) {
             out.collect(f.under("channel", f.channel()));
             return;
