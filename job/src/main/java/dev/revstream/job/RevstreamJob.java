@@ -321,6 +321,9 @@ public final class RevstreamJob {
                         cfg.time().idleTimeout().toMillis()))
                 .uid("data-quality")
                 .name("data-quality")
+                // one subtask: it gets sums (a few hundredths of a record per event), and its few keys (all and each
+                // source) would leave most subtasks of a wider operator idle and one of them holding all
+                .setParallelism(1)
                 .sinkTo(io.quality())
                 .uid("dataquality-sink")
                 .name("dataquality-sink");

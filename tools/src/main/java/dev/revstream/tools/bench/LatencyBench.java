@@ -2,26 +2,26 @@ package dev.revstream.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.revstream.config.ConfigLoader;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.kafka.KafkaTopics;
-import dev.revstream.tools.generator.FunnelGenerator;
-import dev.revstream.tools.generator.GeneratedRecord;
 import dev.revstream.tools.runner.LocalFlink;
 import dev.revstream.tools.runner.LocalRunner;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,13 +35,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The latency mode of the benchmark: the live job on the embedded Flink (RocksDB, checkpoints as
- * configured) and a broker in its own JVM; generator records are written at a fixed rate with
+ * configured) and a broker in its own JVM; generator records are written, by a JVM of their own
+ * ({@link LatencyLoad}), at a fixed rate with
  * {@code occurredAt} set to the moment they are sent, and a read-committed consumer notes when
  * each output appears. The delay of an output one event causes (a journey update, through its
  * {@code causeEventId}; a {@code DEAL_SLIPPAGE} or {@code CHURN_RISK} alert, through its account
@@ -168,7 +166,7 @@ public final class LatencyBench {
                             "latency %s: writing %,.0f events/s for %s (the first %s not counted)",
                             delivery, o.rate(), o.duration(), o.warmup()));
             long[] sent = {0};
-            double seconds = produce(cfg, o, sentAt, measuredFrom, sent, () -> failure.get() != null);
+            double seconds = produce(delivery, sets, o, sentAt, measuredFrom, sent, () -> failure.get() != null);
             // the last outputs (an exactly-once run shows them at a checkpoint): until none came for two checkpoint
             // intervals plus the out-of-orderness, so a job that fell behind has its slowest outputs counted too
             long quiet = Math.max(
@@ -207,79 +205,65 @@ public final class LatencyBench {
         }
     }
 
-    /** Writes generator records at the rate, each with occurredAt = now; returns the seconds it took. */
+    /**
+     * Writes generator records at the rate, each with occurredAt = now, from a JVM of its own ({@link LatencyLoad}),
+     * and notes when each was sent as it says so; returns the seconds it took.
+     */
     private static double produce(
-            RevstreamConfig cfg,
+            String delivery,
+            List<String> sets,
             Options o,
             Map<String, Long> sentAt,
             AtomicLong measuredFrom,
             long[] sent,
             BooleanSupplier failed)
             throws Exception {
-        Properties p = KafkaTopics.producerProperties(cfg);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        long start = System.currentTimeMillis();
-        FunnelGenerator gen = new FunnelGenerator(o.seed(), o.accounts(), start - 30L * 86_400_000L, 0, 0);
-        long startNanos = System.nanoTime();
-        measuredFrom.set(start + o.warmup().toMillis());
-        AtomicReference<Exception> writeFailure = new AtomicReference<>();
-        long nextProgress = 5_000_000_000L;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            while (!failed.getAsBoolean() && gen.hasNext()) {
-                long elapsed = System.nanoTime() - startNanos;
-                if (elapsed >= o.duration().toNanos()) {
-                    break;
-                }
-                if (elapsed >= nextProgress) {
-                    o.progress()
-                            .accept(String.format(
-                                    "latency %s: %.0f s, %,d events written",
-                                    cfg.kafka()
-                                            .delivery()
-                                            .name()
-                                            .toLowerCase(Locale.ROOT)
-                                            .replace('_', '-'),
-                                    elapsed / 1e9,
-                                    sent[0]));
-                    nextProgress += 5_000_000_000L;
-                }
-                long due = (long) (elapsed / 1e9 * o.rate());
-                if (sent[0] >= due) {
-                    LockSupport.parkNanos(500_000L); // pacing to the rate, not synchronization
-                    continue;
-                }
-                GeneratedRecord r = gen.next();
-                ObjectNode n = (ObjectNode) JSON.readTree(r.value());
-                long now = System.currentTimeMillis();
-                n.put("occurredAt", Instant.ofEpochMilli(now).toString());
-                if (now >= measuredFrom.get()) {
-                    sentAt.put(
-                            n.path("source").asText() + "|" + n.path("eventId").asText(), now);
-                    if (n.hasNonNull("accountId")) {
-                        sentAt.put(n.get("accountId").asText() + "|" + now, now);
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LatencyLoad.class.getName(),
+                Double.toString(o.rate()),
+                Long.toString(o.duration().toMillis()),
+                Long.toString(o.warmup().toMillis()),
+                Integer.toString(o.accounts()),
+                Long.toString(o.seed())));
+        cmd.addAll(sets);
+        Path log = o.workDir().resolve("load-" + System.nanoTime() + ".log");
+        Process load = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
+                .start();
+        double seconds = -1;
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(load.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null && !failed.getAsBoolean(); ) {
+                String[] f = line.split(" ");
+                switch (f[0]) {
+                    case "S" -> sentAt.put(f[1], Long.parseLong(f[2]));
+                    case "M" -> measuredFrom.set(Long.parseLong(f[1]));
+                    case "P" ->
+                        o.progress()
+                                .accept(String.format(
+                                        "latency %s: %s s, %,d events written by the load generator (pid %d)",
+                                        delivery, f[1], Long.parseLong(f[2]), load.pid()));
+                    case "E" -> {
+                        sent[0] = Long.parseLong(f[1]);
+                        seconds = Double.parseDouble(f[2]);
                     }
+                    default -> {}
                 }
-                producer.send(
-                        new ProducerRecord<>(
-                                r.deal() ? cfg.topics().deals() : cfg.topics().touchpoints(),
-                                null,
-                                now,
-                                r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
-                                JSON.writeValueAsBytes(n)),
-                        (m, e) -> {
-                            if (e != null) {
-                                writeFailure.compareAndSet(null, e);
-                            }
-                        });
-                sent[0]++;
             }
-            producer.flush();
+        } finally {
+            if (!load.waitFor(30, TimeUnit.SECONDS)) {
+                load.destroyForcibly();
+            }
         }
-        if (writeFailure.get() != null) {
-            throw new IllegalStateException(
-                    "a write to Kafka failed: " + writeFailure.get().getMessage(), writeFailure.get());
+        if (seconds < 0) {
+            throw new IllegalStateException("the load generator ended without finishing (exit " + load.exitValue()
+                    + "): " + Files.readString(log));
         }
-        return (System.nanoTime() - startNanos) / 1e9;
+        return seconds;
     }
 
     /** Reads journey updates and alerts as they become visible (read committed) and records their delays. */

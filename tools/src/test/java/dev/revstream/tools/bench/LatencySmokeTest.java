@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the benchmark's latency mode from rotting: a run of seconds in both delivery modes must
- * write at the asked rate, see the journey updates the events cause, and report ordered
+ * write at the asked rate from a load generator in a JVM of its own, see the journey updates the events cause, and report ordered
  * percentiles. It asserts no latency figure: those are claimed from real bench runs only.
  */
 class LatencySmokeTest {
@@ -44,6 +44,9 @@ class LatencySmokeTest {
         }
         assertThat(progress)
                 .anyMatch(l -> l.startsWith("latency at-least-once: writing"))
-                .anyMatch(l -> l.matches("latency exactly-once: \\d+ s, [0-9,]+ events written"));
+                .anyMatch(l -> l.matches("latency exactly-once: \\d+ s, [0-9,]+ events written by the load generator"
+                        + " \\(pid \\d+\\)"))
+                .as("the load generator is a process of its own")
+                .noneMatch(l -> l.endsWith("(pid " + ProcessHandle.current().pid() + ")"));
     }
 }
