@@ -1,5 +1,6 @@
 package dev.revstream.job.kpi;
 
+import dev.revstream.job.sums.Presums;
 import dev.revstream.kpi.FactKind;
 import dev.revstream.kpi.KpiFact;
 import dev.revstream.kpi.KpiSlices;
@@ -10,9 +11,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
@@ -25,18 +23,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * identity (a deal's move, an account's ARR, an SQL after an MQL, a churn) pass through at once.
  * Chained after the fan-out in the operator that makes the facts.
  *
- * <p>Sums are sent before the watermark advances, every {@link #FLUSH_MILLIS} of processing time,
- * before each checkpoint barrier, at the end of the input and when {@link #MAX_SUMS} are held, in
- * time order. No state: nothing it holds outlives a checkpoint.
+ * <p>Sums are sent as {@link Presums} says, in time order.
  */
-public class KpiSums extends AbstractStreamOperator<KpiFact> implements OneInputStreamOperator<KpiFact, KpiFact> {
+public class KpiSums extends Presums<KpiFact> {
     private static final long serialVersionUID = 1L;
-
-    /** The most sums held between flushes. */
-    static final int MAX_SUMS = 1_000;
-
-    /** The longest a fact waits, in processing time. */
-    static final long FLUSH_MILLIS = 100;
 
     private final List<KpiWindow> windows;
     private final long lookbackMillis;
@@ -94,22 +84,13 @@ public class KpiSums extends AbstractStreamOperator<KpiFact> implements OneInput
 
     @Override
     public void open() throws Exception {
-        super.open();
         slices = new KpiSlices(windows, lookbackMillis);
         sums = new HashMap<>();
-        flushLater();
-    }
-
-    private void flushLater() {
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + FLUSH_MILLIS, t -> {
-            flush();
-            flushLater();
-        });
+        super.open();
     }
 
     @Override
-    public void processElement(StreamRecord<KpiFact> record) throws Exception {
+    protected void add(StreamRecord<KpiFact> record) {
         KpiFact f = record.getValue();
         if (!summable(f)) {
             output.collect(record);
@@ -127,9 +108,6 @@ public class KpiSums extends AbstractStreamOperator<KpiFact> implements OneInput
                 f.retracted());
         Sum sum = sums.get(g);
         if (sum == null) {
-            if (sums.size() >= MAX_SUMS) {
-                flush();
-            }
             sum = new Sum();
             sum.first = f;
             sum.at = f.at();
@@ -144,27 +122,12 @@ public class KpiSums extends AbstractStreamOperator<KpiFact> implements OneInput
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
+    protected int held() {
+        return sums.size();
     }
 
     @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flush();
-        super.finish();
-    }
-
-    private void flush() {
-        if (sums.isEmpty()) {
-            return;
-        }
+    protected List<StreamRecord<KpiFact>> takeSums() {
         List<KpiFact> out = new ArrayList<>(sums.size());
         sums.forEach((g, s) -> out.add(
                 s.facts == 1
@@ -172,8 +135,8 @@ public class KpiSums extends AbstractStreamOperator<KpiFact> implements OneInput
                         : s.first.summed(s.at, s.facts, s.count, s.amount, g.timed() ? s.millis : s.first.millis())));
         sums.clear();
         out.sort(Comparator.comparingLong(KpiFact::at));
-        for (KpiFact f : out) {
-            output.collect(new StreamRecord<>(f, f.at()));
-        }
+        List<StreamRecord<KpiFact>> records = new ArrayList<>(out.size());
+        out.forEach(f -> records.add(new StreamRecord<>(f, f.at())));
+        return records;
     }
 }

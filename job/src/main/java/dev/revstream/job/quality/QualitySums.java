@@ -1,5 +1,6 @@
 package dev.revstream.job.quality;
 
+import dev.revstream.job.sums.Presums;
 import dev.revstream.model.ErrorCode;
 import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
@@ -8,9 +9,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
@@ -19,21 +17,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * count, so the counter's {@code all} key gets a record per window and outcome instead of one per
  * event (the two-phase aggregation of Flink SQL). Chained to the operator whose samples it sums.
  *
- * <p>A sum is sent when the watermark advances (before the watermark), every {@link #FLUSH_MILLIS}
- * of processing time (a live input's watermark may hold still while samples come), before each
- * checkpoint barrier, at the end of the input, and when {@link #MAX_SUMS} are held; it carries the latest
- * {@code ingestedAt} of its samples (the counter's ingestion clock sees the same latest time), and
- * sums go out in that order. No state: nothing it holds outlives a checkpoint.
+ * <p>Sums are sent as {@link Presums} says; each carries the latest {@code ingestedAt} of its samples
+ * (the counter's ingestion clock sees the same latest time), and they go out in that order.
  */
-public class QualitySums extends AbstractStreamOperator<QualitySample>
-        implements OneInputStreamOperator<QualitySample, QualitySample> {
+public class QualitySums extends Presums<QualitySample> {
     private static final long serialVersionUID = 1L;
-
-    /** The most sums held between flushes. */
-    static final int MAX_SUMS = 1_000;
-
-    /** The longest a sample waits, in processing time. */
-    static final long FLUSH_MILLIS = 100;
 
     private final long windowMillis;
     private transient Map<Group, long[]> sums;
@@ -50,28 +38,16 @@ public class QualitySums extends AbstractStreamOperator<QualitySample>
 
     @Override
     public void open() throws Exception {
-        super.open();
         sums = new HashMap<>();
-        flushLater();
-    }
-
-    private void flushLater() {
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + FLUSH_MILLIS, t -> {
-            flush();
-            flushLater();
-        });
+        super.open();
     }
 
     @Override
-    public void processElement(StreamRecord<QualitySample> record) throws Exception {
+    protected void add(StreamRecord<QualitySample> record) {
         QualitySample s = record.getValue();
         Group g = new Group(s.dimension(), Math.floorDiv(s.ingestedAt(), windowMillis), s.outcome(), s.code());
         long[] sum = sums.get(g);
         if (sum == null) {
-            if (sums.size() >= MAX_SUMS) {
-                flush();
-            }
             sums.put(g, new long[] {s.count(), s.ingestedAt()});
         } else {
             sum[0] += s.count();
@@ -80,33 +56,18 @@ public class QualitySums extends AbstractStreamOperator<QualitySample>
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
+    protected int held() {
+        return sums.size();
     }
 
     @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flush();
-        super.finish();
-    }
-
-    private void flush() {
-        if (sums.isEmpty()) {
-            return;
-        }
+    protected List<StreamRecord<QualitySample>> takeSums() {
         List<QualitySample> out = new ArrayList<>(sums.size());
         sums.forEach((g, sum) -> out.add(new QualitySample(g.dimension(), sum[1], g.outcome(), g.code(), sum[0])));
         sums.clear();
         out.sort(Comparator.comparingLong(QualitySample::ingestedAt));
-        for (QualitySample s : out) {
-            output.collect(new StreamRecord<>(s));
-        }
+        List<StreamRecord<QualitySample>> records = new ArrayList<>(out.size());
+        out.forEach(s -> records.add(new StreamRecord<>(s)));
+        return records;
     }
 }

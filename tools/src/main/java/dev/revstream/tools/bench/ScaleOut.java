@@ -124,7 +124,8 @@ public final class ScaleOut {
             String job = cluster.submit(o.jobJar(), args, null);
             o.progress()
                     .accept(String.format(
-                            "parallelism %d: job %s on %d TaskManagers of 2 slots", parallelism, job, taskManagers));
+                            "parallelism %d: job %s on %d TaskManager%s of 2 slots",
+                            parallelism, job, taskManagers, taskManagers == 1 ? "" : "s"));
             long deadline = System.nanoTime() + o.timeout().toNanos();
             long note = System.nanoTime() + NOTE_EVERY.toNanos();
             while (!ENDED.contains(cluster.jobState(job))) {

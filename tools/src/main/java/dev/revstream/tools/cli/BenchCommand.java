@@ -1,6 +1,7 @@
 package dev.revstream.tools.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.revstream.cli.CommonOptions;
 import dev.revstream.cli.DurationConverter;
 import dev.revstream.tools.bench.Benchmark;
@@ -154,18 +155,10 @@ public class BenchCommand implements Callable<Integer> {
                 System.out::println));
         System.out.println();
         runs.forEach(r -> System.out.println(ScaleOut.describe(r)));
-        if (json != null) {
-            ObjectMapper m = new ObjectMapper();
-            var root = m.createObjectNode();
+        writeRuns(runs, root -> {
             root.put("events", events);
-            root.put("accounts", accounts);
-            root.put("seed", seed);
-            root.put("cores", Runtime.getRuntime().availableProcessors());
             root.put("targetSkew", ScaleOut.TARGET_SKEW);
-            root.set("runs", m.valueToTree(runs));
-            Files.writeString(json, root.toPrettyString());
-            System.out.println("wrote " + json);
-        }
+        });
         return 0;
     }
 
@@ -197,17 +190,23 @@ public class BenchCommand implements Callable<Integer> {
                             "  %-68s n=%,7d  p50 %,6d ms  p99 %,6d ms  p99.9 %,6d ms  max %,6d ms%n",
                             k, p.count(), p.p50(), p.p99(), p.p999(), p.max()));
         }
-        if (json != null) {
-            ObjectMapper m = new ObjectMapper();
-            var root = m.createObjectNode();
-            root.put("rate", rate);
-            root.put("accounts", accounts);
-            root.put("seed", seed);
-            root.put("cores", Runtime.getRuntime().availableProcessors());
-            root.set("runs", m.valueToTree(runs));
-            Files.writeString(json, root.toPrettyString());
-            System.out.println("wrote " + json);
-        }
+        writeRuns(runs, root -> root.put("rate", rate));
         return 0;
+    }
+
+    /** With --json: the runs and what they ran on, with the mode's own fields. */
+    private void writeRuns(List<?> runs, java.util.function.Consumer<ObjectNode> fields) throws java.io.IOException {
+        if (json == null) {
+            return;
+        }
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        fields.accept(root);
+        root.put("accounts", accounts);
+        root.put("seed", seed);
+        root.put("cores", Runtime.getRuntime().availableProcessors());
+        root.set("runs", m.valueToTree(runs));
+        Files.writeString(json, root.toPrettyString());
+        System.out.println("wrote " + json);
     }
 }
