@@ -92,7 +92,14 @@ public class KpiSums extends Presums<KpiFact> {
     @Override
     protected void add(StreamRecord<KpiFact> record) {
         KpiFact f = record.getValue();
-        if (!summable(f)) {
+        long sliceEnd;
+        try {
+            sliceEnd = summable(f) ? slices.sliceEnd(f.at()) : Long.MIN_VALUE;
+        } catch (RuntimeException e) {
+            // a time no calendar holds: the KPIs' own fence makes it a dead letter, this must not stop the job
+            sliceEnd = Long.MIN_VALUE;
+        }
+        if (sliceEnd == Long.MIN_VALUE) {
             output.collect(record);
             return;
         }
@@ -100,7 +107,7 @@ public class KpiSums extends Presums<KpiFact> {
                 f.dimension(),
                 f.dimensionValue(),
                 f.kind(),
-                slices.sliceEnd(f.at()),
+                sliceEnd,
                 f.stage(),
                 f.forward(),
                 f.millis() >= 0,

@@ -61,6 +61,46 @@ class KpiSumsTest {
         assertThat(records).as("records into the KPIs, of %d facts", facts).isLessThan(facts * 3 / 4);
     }
 
+    @Test
+    void aFactAtATimeNoCalendarHoldsGoesOnAndTheOthersAreStillSummed() throws Exception {
+        OneInputStreamOperatorTestHarness<KpiFact, KpiFact> sums =
+                new OneInputStreamOperatorTestHarness<>(new KpiSums(WINDOWS, LOOKBACK));
+        sums.open();
+        Random r = new Random(3);
+        KpiFact far = randomFact(r, Long.MAX_VALUE - 1).under("all", "all");
+        sums.processElement(new StreamRecord<>(far));
+        for (int i = 0; i < 10; i++) {
+            sums.processElement(new StreamRecord<>(new KpiFact(
+                            FactKind.FIRST_LEAD,
+                            T0 + i,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            1,
+                            null,
+                            null,
+                            0,
+                            false,
+                            "acct-" + i,
+                            null,
+                            null,
+                            -1)
+                    .under("all", "all")));
+        }
+        sums.close();
+        List<KpiFact> out = sums.extractOutputValues();
+        assertThat(out).contains(far);
+        assertThat(out)
+                .filteredOn(f -> f.kind() == FactKind.FIRST_LEAD)
+                .singleElement()
+                .satisfies(f -> assertThat(f.weight()).isEqualTo(10));
+    }
+
     /** The input through the sums, with barriers at random: what leaves it, records and watermarks in order. */
     private static List<StreamElement> summed(List<StreamElement> input, Random r, long seed) throws Exception {
         OneInputStreamOperatorTestHarness<KpiFact, KpiFact> sums =
