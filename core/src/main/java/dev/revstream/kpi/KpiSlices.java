@@ -1,5 +1,6 @@
 package dev.revstream.kpi;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -7,13 +8,16 @@ import java.util.List;
  * every configured size and every mark a lookback needs ({@code end - max(lookback, window length)}).
  * A fact is applied at the first such instant after it, so facts of one kind in the same slice reach
  * every total, mark and window together, and their sum can stand for them (the KPIs' pre-aggregation).
- * Remembers the last slice asked for: facts come in roughly in time order.
+ * Remembers the last {@value #REMEMBERED} slices asked for: facts come in roughly in time order, a
+ * replay's from a day or two of business time at once.
  */
 public final class KpiSlices {
     private final List<KpiWindow> windows;
     private final long lookbackMillis;
-    private long from = Long.MAX_VALUE;
-    private long until = Long.MIN_VALUE;
+    static final int REMEMBERED = 4;
+    private final long[] froms = new long[REMEMBERED];
+    private final long[] untils = new long[REMEMBERED];
+    private int oldest;
 
     public KpiSlices(List<KpiWindow> windows, long lookbackMillis) {
         if (windows.isEmpty() || lookbackMillis <= 0) {
@@ -21,12 +25,16 @@ public final class KpiSlices {
         }
         this.windows = List.copyOf(windows);
         this.lookbackMillis = lookbackMillis;
+        Arrays.fill(froms, Long.MAX_VALUE);
+        Arrays.fill(untils, Long.MIN_VALUE);
     }
 
     /** The first instant after {@code t} at which a KPI value can fire; facts at [its slice's start, it) share it. */
     public long sliceEnd(long t) {
-        if (t >= from && t < until) {
-            return until;
+        for (int i = 0; i < REMEMBERED; i++) {
+            if (t >= froms[i] && t < untils[i]) {
+                return untils[i];
+            }
         }
         long next = Long.MAX_VALUE;
         long previous = Long.MIN_VALUE;
@@ -47,8 +55,9 @@ public final class KpiSlices {
                 previous = Math.max(previous, m0);
             }
         }
-        from = previous;
-        until = next;
+        froms[oldest] = previous;
+        untils[oldest] = next;
+        oldest = (oldest + 1) % REMEMBERED;
         return next;
     }
 
