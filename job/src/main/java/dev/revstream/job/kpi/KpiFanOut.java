@@ -21,50 +21,41 @@ public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
 
     @Override
     public void flatMap(KpiFact f, Collector<KpiFact> out) {
-        fanOut(f, new Collector<>() {
-            @Override
-            public void collect(KpiFact under) {
-                out.collect(under.slim()); // what the KPIs read under the value, no more
-            }
-
-            @Override
-            public void close() {
-                out.close();
-            }
-        });
+        fanOut(f, f.slim(), out); // one slim copy, put under each value: what the KPIs read there, no more
     }
 
-    private static void fanOut(KpiFact f, Collector<KpiFact> out) {
+    /** Reads the dimension values from {@code f} and sends {@code slim} under each. */
+    private static void fanOut(KpiFact f, KpiFact slim, Collector<KpiFact> out) {
         if (f.kind() == FactKind.ATTRIBUTED) {
-            out.collect(f.under("channel", f.channel()));
+            out.collect(slim.under("channel", f.channel()));
             return;
         }
-        out.collect(f.under("all", "all"));
+        out.collect(slim.under("all", "all"));
         if (f.kind() == FactKind.SPEND) {
-            out.collect(f.under("channel", f.channel()));
+            out.collect(slim.under("channel", f.channel()));
         }
         switch (f.kind()) {
             case DEAL_CREATED, DEAL_ADOPTED, DEAL_WON, DEAL_LOST, STAGE_EXIT, OPEN -> {
-                out.collect(f.under("segment", orUnknown(f.segment())));
-                out.collect(f.under("region", orUnknown(f.region())));
-                out.collect(f.under("ownerId", orUnknown(f.ownerId())));
-                out.collect(f.under("dealType", orUnknown(f.dealType())));
+                out.collect(slim.under("segment", orUnknown(f.segment())));
+                out.collect(slim.under("region", orUnknown(f.region())));
+                out.collect(slim.under("ownerId", orUnknown(f.ownerId())));
+                out.collect(slim.under("dealType", orUnknown(f.dealType())));
             }
             case DEAL_MOVED -> {
                 DealMove m = f.move();
-                moved(f, "segment", m.segmentBefore(), f.segment(), out);
-                moved(f, "region", m.regionBefore(), f.region(), out);
-                moved(f, "ownerId", m.ownerBefore(), f.ownerId(), out);
-                moved(f, "dealType", m.dealTypeBefore(), f.dealType(), out);
+                moved(slim, "segment", m.segmentBefore(), f.segment(), out);
+                moved(slim, "region", m.regionBefore(), f.region(), out);
+                moved(slim, "ownerId", m.ownerBefore(), f.ownerId(), out);
+                moved(slim, "dealType", m.dealTypeBefore(), f.dealType(), out);
             }
-            case ARR_LEVEL, ARR_FLOW -> out.collect(f.under("segment", orUnknown(f.segment())));
+            case ARR_LEVEL, ARR_FLOW -> out.collect(slim.under("segment", orUnknown(f.segment())));
             case ARR_ACCOUNT -> {
-                out.collect(f.under("segment", orUnknown(f.segment())));
+                out.collect(slim.under("segment", orUnknown(f.segment())));
                 if (f.stage() != null || f.segment() == null) {
                     // it left a segment: that segment's retention cohort sees where its ARR went
                     String left = orUnknown(f.stage());
                     if (!left.equals(orUnknown(f.segment()))) {
-                        out.collect(f.under("segment", left));
+                        out.collect(slim.under("segment", left));
                     }
                 }
             }
@@ -73,23 +64,24 @@ public class KpiFanOut implements FlatMapFunction<KpiFact, KpiFact> {
     }
 
     /**
-     * A deal's move under one dimension: under its value when that stayed, else its leaving side under the
-     * value before and its arriving side under the value after.
+     * A deal's move under one dimension ({@code before} and {@code after} read from the fact as made): under
+     * its value when that stayed, else its leaving side under the value before and its arriving side under the
+     * value after.
      */
-    private static void moved(KpiFact f, String dimension, String before, String after, Collector<KpiFact> out) {
-        DealMove m = f.move();
+    private static void moved(KpiFact slim, String dimension, String before, String after, Collector<KpiFact> out) {
+        DealMove m = slim.move();
         String to = orUnknown(after);
         if (!m.wasOpen()) {
-            out.collect(f.under(dimension, to));
+            out.collect(slim.under(dimension, to));
             return;
         }
         String from = orUnknown(before);
         if (from.equals(to)) {
-            out.collect(f.under(dimension, to));
+            out.collect(slim.under(dimension, to));
             return;
         }
-        out.collect(f.under(dimension, from, m.leaving()));
-        out.collect(f.under(dimension, to, m.arriving()));
+        out.collect(slim.under(dimension, from, m.leaving()));
+        out.collect(slim.under(dimension, to, m.arriving()));
     }
 
     private static String orUnknown(String v) {
