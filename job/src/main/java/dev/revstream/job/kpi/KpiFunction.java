@@ -187,8 +187,10 @@ public class KpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapsh
             staging.discard();
             failed(
                     ctx,
-                    "adding the " + f.kind() + " fact at " + Instant.ofEpochMilli(f.at()) + " of account "
-                            + f.accountId() + (f.dealId() == null ? "" : " deal " + f.dealId()),
+                    "adding the " + f.kind() + " fact at " + Instant.ofEpochMilli(f.at())
+                            + (f.weight() > 1 ? " (a sum of " + f.weight() + ")" : "")
+                            + (f.accountId() == null ? "" : " of account " + f.accountId())
+                            + (f.dealId() == null ? "" : " deal " + f.dealId()),
                     f.at(),
                     ex);
             return;

@@ -125,7 +125,7 @@ public class KpiSums extends Presums<KpiFact> {
         sum.facts += f.weight();
         sum.count += f.count();
         sum.amount = f.amount() == null ? sum.amount : sum.amount.add(f.amount());
-        sum.millis += g.timed() ? f.millis() : 0;
+        sum.millis += f.millis(); // a won deal's cycle is -1 where unknown: their sum stays negative, as the KPIs need
     }
 
     @Override
@@ -136,10 +136,8 @@ public class KpiSums extends Presums<KpiFact> {
     @Override
     protected List<StreamRecord<KpiFact>> takeSums() {
         List<KpiFact> out = new ArrayList<>(sums.size());
-        sums.forEach((g, s) -> out.add(
-                s.facts == 1
-                        ? s.first
-                        : s.first.summed(s.at, s.facts, s.count, s.amount, g.timed() ? s.millis : s.first.millis())));
+        sums.forEach(
+                (g, s) -> out.add(s.facts == 1 ? s.first : s.first.summed(s.at, s.facts, s.count, s.amount, s.millis)));
         sums.clear();
         out.sort(Comparator.comparingLong(KpiFact::at));
         List<StreamRecord<KpiFact>> records = new ArrayList<>(out.size());

@@ -237,7 +237,12 @@ public final class LatencyBench {
         double seconds = -1;
         try (BufferedReader lines =
                 new BufferedReader(new InputStreamReader(load.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = lines.readLine()) != null && !failed.getAsBoolean(); ) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (failed.getAsBoolean()) {
+                    // the reader failed: the caller says why; the load stops here (it would block on a full pipe)
+                    load.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                    return 1;
+                }
                 String[] f = line.split(" ");
                 switch (f[0]) {
                     case "S" -> sentAt.put(f[1], Long.parseLong(f[2]));
@@ -254,14 +259,13 @@ public final class LatencyBench {
                     default -> {}
                 }
             }
-        } finally {
-            if (!load.waitFor(30, TimeUnit.SECONDS)) {
-                load.destroyForcibly();
-            }
+        }
+        if (!load.waitFor(30, TimeUnit.SECONDS)) {
+            load.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
         if (seconds < 0) {
-            throw new IllegalStateException("the load generator ended without finishing (exit " + load.exitValue()
-                    + "): " + Files.readString(log));
+            throw new IllegalStateException("the load generator ended without finishing"
+                    + (load.isAlive() ? "" : " (exit " + load.exitValue() + ")") + ": " + Files.readString(log));
         }
         return seconds;
     }
