@@ -100,10 +100,10 @@ public final class LatencyLoad {
             }
             producer.flush();
         }
+        out.flush();
         if (writeFailure.get() != null) {
-            out.flush();
-            System.err.println("a write to Kafka failed: " + writeFailure.get());
-            System.exit(1);
+            // on standard error and as a non-zero exit: the bench reports it with this process's log
+            throw new IllegalStateException("a write to Kafka failed: " + writeFailure.get(), writeFailure.get());
         }
         out.println("E " + sent + " " + (System.nanoTime() - startNanos) / 1e9);
         out.flush();
