@@ -66,7 +66,7 @@ public class ClusterSubmit implements Callable<Integer> {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         RevstreamJob.configure(env, cfg, at, earliest);
-        RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind, stopAt), disorder);
+        RevstreamJob.build(env, cfg, kind, KafkaIo.io(cfg, kind, stopAt), disorder);
         env.execute("revstream-" + kind.name().toLowerCase(Locale.ROOT));
         return 0;
     }

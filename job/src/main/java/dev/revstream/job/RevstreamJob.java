@@ -5,8 +5,6 @@ import dev.revstream.alerts.Alert;
 import dev.revstream.attribution.AttributionRecord;
 import dev.revstream.cli.CommandLines;
 import dev.revstream.config.RevstreamConfig;
-import dev.revstream.config.RevstreamConfig.Delivery;
-import dev.revstream.config.Units;
 import dev.revstream.identity.Resolution;
 import dev.revstream.identity.Resolution.Route;
 import dev.revstream.job.identity.AccountResolver;
@@ -14,8 +12,6 @@ import dev.revstream.job.identity.AccountResolver.Stage;
 import dev.revstream.job.ingest.Deduplicator;
 import dev.revstream.job.ingest.IngestRouter;
 import dev.revstream.job.journey.JourneyFunction;
-import dev.revstream.job.kafka.IngestDeserializer;
-import dev.revstream.job.kafka.JsonRecords;
 import dev.revstream.job.kpi.KpiFanOut;
 import dev.revstream.job.kpi.KpiFunction;
 import dev.revstream.job.kpi.KpiSums;
@@ -27,7 +23,6 @@ import dev.revstream.job.warehouse.KpiRow;
 import dev.revstream.job.warehouse.KpiRows;
 import dev.revstream.job.warehouse.WarehouseSinks;
 import dev.revstream.journey.JourneyUpdate;
-import dev.revstream.kafka.OutputJson;
 import dev.revstream.kpi.FactKind;
 import dev.revstream.kpi.ForecastRecord;
 import dev.revstream.kpi.KpiFact;
@@ -40,10 +35,8 @@ import dev.revstream.model.LateEvent;
 import dev.revstream.model.TouchpointType;
 import dev.revstream.quality.QualityReport;
 import dev.revstream.quality.QualitySample;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -53,25 +46,17 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.function.SerializableFunction;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * revstream's one job graph: a single Kafka source over both input topics (parsed and validated
  * inside the source, watermarks per partition), then routing of dead letters, de-duplication and
  * late routing keyed by (source, eventId), the normalized-events sink and the data-quality counts.
- * Sources and sinks are injected ({@link Io}), so tests can wire the same graph to what they need.
+ * Sources and sinks are injected ({@link Io}; {@link KafkaIo} is the production wiring), so tests can wire the same
+ * graph to what they need.
  */
 public final class RevstreamJob {
     private RevstreamJob() {}
@@ -381,157 +366,5 @@ public final class RevstreamJob {
                         System::currentTimeMillis,
                         r -> r.event() == null ? Long.MIN_VALUE : r.event().ingestedAt()))
                 .withTimestampAssigner((e, ts) -> e.eventTime());
-    }
-
-    /** The production wiring: Kafka in, Kafka out. */
-    public static Io kafkaIo(RevstreamConfig cfg, RunKind kind) {
-        return kafkaIo(cfg, kind, null);
-    }
-
-    /** @param stopAt where a bounded run stops (the pre-scan's end offsets); null for the offsets at start */
-    public static Io kafkaIo(RevstreamConfig cfg, RunKind kind, Map<TopicPartition, Long> stopAt) {
-        return new Io(
-                kafkaSource(cfg, kind, stopAt),
-                kafkaSink(
-                        cfg,
-                        kind,
-                        "events",
-                        new JsonRecords<>(
-                                cfg.topics().events(),
-                                cfg.topics().deadletter(),
-                                Event::routingKey,
-                                OutputJson::event)),
-                kafkaSink(
-                        cfg,
-                        kind,
-                        "deadletter",
-                        new JsonRecords<>(
-                                cfg.topics().deadletter(),
-                                cfg.topics().deadletter(),
-                                d -> d.key() == null ? null : new String(d.key(), StandardCharsets.UTF_8),
-                                OutputJson::deadLetter)),
-                kafkaSink(
-                        cfg,
-                        kind,
-                        "late",
-                        new JsonRecords<>(
-                                cfg.topics().late(),
-                                cfg.topics().deadletter(),
-                                l -> l.event().routingKey(),
-                                OutputJson::late)),
-                kafkaSink(
-                        cfg,
-                        kind,
-                        "dataquality",
-                        new JsonRecords<>(
-                                cfg.topics().dataquality(),
-                                cfg.topics().deadletter(),
-                                r -> r.dimension() + "|" + r.windowStart(),
-                                qualityJson(Units.format(cfg.dataQuality().window())))),
-                kafkaSink(
-                        cfg,
-                        kind,
-                        "journey",
-                        new JsonRecords<>(
-                                cfg.topics().journey(),
-                                cfg.topics().deadletter(),
-                                JourneyUpdate::accountId,
-                                OutputJson::journey)),
-                kafkaSink(
-                        cfg,
-                        kind,
-                        "alerts",
-                        new JsonRecords<>(
-                                cfg.topics().alerts(), cfg.topics().deadletter(), Alert::accountId, OutputJson::alert)),
-                kafkaSink(
-                        cfg,
-                        kind,
-                        "kpis",
-                        new JsonRecords<>(
-                                cfg.topics().kpis(), cfg.topics().deadletter(), KpiSnapshot::key, OutputJson::kpi)),
-                kafkaSink(
-                        cfg,
-                        kind,
-                        "forecasts",
-                        new JsonRecords<>(
-                                cfg.topics().forecasts(),
-                                cfg.topics().deadletter(),
-                                ForecastRecord::key,
-                                OutputJson::forecast)),
-                kafkaSink(
-                        cfg,
-                        kind,
-                        "attribution",
-                        new JsonRecords<>(
-                                cfg.topics().attribution(),
-                                cfg.topics().deadletter(),
-                                AttributionRecord::accountId,
-                                OutputJson::attribution)),
-                kafkaSink(
-                        cfg,
-                        kind,
-                        "actions",
-                        new JsonRecords<>(
-                                cfg.topics().actions(),
-                                cfg.topics().deadletter(),
-                                Recommendation::accountId,
-                                OutputJson::recommendation)),
-                cfg.warehouse().enabled()
-                        ? WarehouseSinks.create(
-                                cfg.warehouse().path(),
-                                CompressionCodecName.fromConf(
-                                        "none".equals(cfg.warehouse().compression())
-                                                ? "UNCOMPRESSED"
-                                                : cfg.warehouse().compression().toUpperCase(Locale.ROOT)))
-                        : null);
-    }
-
-    private static SerializableFunction<QualityReport, byte[]> qualityJson(String size) {
-        return r -> OutputJson.quality(r, size);
-    }
-
-    static KafkaSource<Ingested> kafkaSource(RevstreamConfig cfg, RunKind kind, Map<TopicPartition, Long> stopAt) {
-        OffsetsInitializer start = switch (kind == RunKind.BOUNDED
-                ? RevstreamConfig.StartingOffsets.EARLIEST
-                : cfg.kafka().startingOffsets()) {
-            case EARLIEST -> OffsetsInitializer.earliest();
-            case LATEST -> OffsetsInitializer.latest();
-            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-        };
-        Properties props = new Properties();
-        props.putAll(cfg.kafka().properties());
-        // input written by transactional producers: never read what was aborted
-        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        var builder = KafkaSource.<Ingested>builder()
-                .setBootstrapServers(cfg.kafka().bootstrapServers())
-                .setTopics(cfg.inputTopics())
-                .setGroupId(cfg.kafka().groupId())
-                .setStartingOffsets(start)
-                .setDeserializer(new IngestDeserializer(cfg.ingestSettings()))
-                .setProperties(props)
-                .setProperty("partition.discovery.interval.ms", kind == RunKind.BOUNDED ? "-1" : "60000");
-        if (kind == RunKind.BOUNDED) {
-            builder.setBounded(stopAt == null ? OffsetsInitializer.latest() : OffsetsInitializer.offsets(stopAt));
-        }
-        return builder.build();
-    }
-
-    static <T> KafkaSink<T> kafkaSink(RevstreamConfig cfg, RunKind kind, String name, JsonRecords<T> records) {
-        Properties props = new Properties();
-        props.putAll(cfg.kafka().properties());
-        props.put(
-                "transaction.timeout.ms",
-                Long.toString(cfg.kafka().transactionTimeout().toMillis()));
-        props.put("max.request.size", Integer.toString(cfg.kafka().maxRecordBytes()));
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(cfg.kafka().bootstrapServers())
-                .setRecordSerializer(records)
-                .setDeliveryGuarantee(
-                        cfg.kafka().delivery() == Delivery.EXACTLY_ONCE
-                                ? DeliveryGuarantee.EXACTLY_ONCE
-                                : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix(String.join("-", cfg.kafka().transactionalIdPrefix(), kind.id(), name))
-                .setKafkaProducerConfig(props)
-                .build();
     }
 }

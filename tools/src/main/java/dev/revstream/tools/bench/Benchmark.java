@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.revstream.config.ConfigLoader;
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.job.AsOfScanner;
+import dev.revstream.job.KafkaIo;
 import dev.revstream.job.RevstreamJob;
 import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.kafka.KafkaTopics;
@@ -124,7 +125,7 @@ public final class Benchmark {
                     StreamExecutionEnvironment env = flink.environment();
                     RevstreamJob.configure(env, cfg, span.latest(), span.earliest());
                     env.fromSource(
-                                    RevstreamJob.kafkaIo(cfg, RunKind.BOUNDED, span.endOffsets())
+                                    KafkaIo.io(cfg, RunKind.BOUNDED, span.endOffsets())
                                             .input(),
                                     WatermarkStrategy.noWatermarks(),
                                     "kafka-input")

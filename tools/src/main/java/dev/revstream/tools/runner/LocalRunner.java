@@ -2,6 +2,7 @@ package dev.revstream.tools.runner;
 
 import dev.revstream.config.RevstreamConfig;
 import dev.revstream.job.AsOfScanner;
+import dev.revstream.job.KafkaIo;
 import dev.revstream.job.RevstreamJob;
 import dev.revstream.job.RevstreamJob.RunKind;
 import dev.revstream.kafka.KafkaTopics;
@@ -74,7 +75,7 @@ public final class LocalRunner {
             env.configure(c);
         }
         RevstreamJob.configure(env, cfg, asOf, earliest);
-        RevstreamJob.build(env, cfg, kind, RevstreamJob.kafkaIo(cfg, kind, stopAt), disorderMillis);
+        RevstreamJob.build(env, cfg, kind, KafkaIo.io(cfg, kind, stopAt), disorderMillis);
         return flink.submit(env, "revstream-" + kind.name().toLowerCase(Locale.ROOT));
     }
 }
