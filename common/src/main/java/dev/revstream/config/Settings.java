@@ -202,7 +202,7 @@ public final class Settings {
             "ingest.dedup-ttl",
             duration(Duration.ZERO, TEN_YEARS),
             "30d",
-            "processing-time safety net for de-duplication state (each shard's event-time sweep is what cleans it)"));
+            "processing-time safety net for de-duplication state (the event-time timer is what cleans it)"));
     public static final Setting<String> INGEST_REPORTING_CURRENCY = add(of(
             "ingest.reporting-currency",
             currency(),

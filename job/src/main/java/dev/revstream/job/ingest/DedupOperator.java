@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <p>Assumes the stream is keyed by {@link DedupShards} of the job's max parallelism: an id and its
  * shard share a key group, so the subtask that restored the id owns its shard. The ids' old timers
  * stay and find nothing when they fire. The restored ids are listed once (their keys, in memory) at
- * the first start on a savepoint from 0.1.0, and not again: the old state is emptied.
+ * the first start on a savepoint from 0.1.0 or 0.2.0, and not again: the old state is emptied.
  */
 public final class DedupOperator extends KeyedProcessOperator<String, Event, Event> {
     private static final long serialVersionUID = 1L;

@@ -10,7 +10,7 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  * each.
  *
  * <p>An event's shard lies in the key group its {@link Event#dedupKey()} would have had as a key of
- * its own: a savepoint keyed by those ids (0.1.0) restores onto the subtask that owns the
+ * its own: a savepoint keyed by those ids (0.1.0, 0.2.0) restores onto the subtask that owns the
  * shard, which adopts it ({@link DedupOperator}). Shard keys contain no {@code '\0'}, which every
  * dedup key does. The shards are a pure function of {@code maxParallelism}: changing how they are
  * named or counted makes a restored state unreachable, like changing a key.

@@ -53,7 +53,7 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
     public static final OutputTag<QualitySample> QUALITY =
             new OutputTag<>("dedup-quality", Types.POJO(QualitySample.class)) {};
 
-    /** The state of an id as a key of its own (0.1.0 savepoints). */
+    /** The state of an id as a key of its own (0.1.0 and 0.2.0 savepoints). */
     static final String LEGACY = "first-occurred-at";
 
     private final long horizonMillis;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class DedupRestoreTest {
     private static final long HORIZON = DeduplicatorTest.HORIZON;
 
-    /** The de-duplication's state as 0.1.0 wrote it. */
+    /** The de-duplication's state as 0.1.0 and 0.2.0 wrote it. */
     static final class IdPerKey extends KeyedProcessFunction<String, Event, Event> {
         private transient ValueState<Long> first;
 
