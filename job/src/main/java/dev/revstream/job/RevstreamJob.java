@@ -9,8 +9,6 @@ import dev.revstream.identity.Resolution;
 import dev.revstream.identity.Resolution.Route;
 import dev.revstream.job.identity.AccountResolver;
 import dev.revstream.job.identity.AccountResolver.Stage;
-import dev.revstream.job.ingest.DedupOperator;
-import dev.revstream.job.ingest.DedupShards;
 import dev.revstream.job.ingest.Deduplicator;
 import dev.revstream.job.ingest.IngestRouter;
 import dev.revstream.job.journey.JourneyFunction;
@@ -154,17 +152,11 @@ public final class RevstreamJob {
         SingleOutputStreamOperator<Event> accepted =
                 ingested.process(new IngestRouter()).uid("ingest-router").name("ingest-router");
 
-        DedupShards shards = new DedupShards(cfg.job().maxParallelism());
-        SingleOutputStreamOperator<Event> unique = accepted.keyBy(shards, Types.STRING)
-                .transform(
-                        "dedup",
-                        accepted.getType(),
-                        new DedupOperator(
-                                new Deduplicator(
-                                        cfg.ingest().dedupHorizon().toMillis(),
-                                        cfg.ingest().dedupTtl(),
-                                        cfg.time().correctionHorizon().toMillis()),
-                                shards))
+        SingleOutputStreamOperator<Event> unique = accepted.keyBy(Event::dedupKey, Types.STRING)
+                .process(new Deduplicator(
+                        cfg.ingest().dedupHorizon().toMillis(),
+                        cfg.ingest().dedupTtl(),
+                        cfg.time().correctionHorizon().toMillis()))
                 .uid("dedup")
                 .name("dedup");
         unique.sinkTo(io.events()).uid("events-sink").name("events-sink");
