@@ -167,19 +167,7 @@ final class KpiCorrections {
             return;
         }
         switch (f.kind()) {
-            case DEAL_MOVED -> {
-                if (f.move().isOpen()) {
-                    store.openDeals().remove(f.dealId());
-                }
-                if (f.move().wasOpen()) {
-                    store.openDeals()
-                            .put(
-                                    f.dealId(),
-                                    new OpenDeal(
-                                            f.move().closeBefore(), f.move().weightedBefore()));
-                }
-                PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
-            }
+            case DEAL_MOVED -> PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
             case FIRST_SQL -> {
                 if (f.since() >= 0) {
                     KpiEngine.removeOne(store.sqlTimesAfterMql(), f.since(), f.at());
@@ -190,20 +178,12 @@ final class KpiCorrections {
                     KpiEngine.removeOne(store.churns(), f.at(), f.since());
                 }
             }
-            case OPEN -> {
-                if (f.count() > 0) {
-                    store.openDeals().remove(f.dealId());
-                } else if (f.count() < 0) {
-                    store.openDeals()
-                            .put(
-                                    f.dealId(),
-                                    new OpenDeal(
-                                            f.expectedCloseDate(),
-                                            f.weighted() == null
-                                                    ? null
-                                                    : f.weighted().negate()));
-                }
-            }
+            case OPEN -> // a release before DEAL_MOVED: taken back
+                PipelineMovement.weigh(
+                        f.expectedCloseDate(),
+                        f.weighted() == null ? null : f.weighted().negate(),
+                        s.windows(),
+                        store.pipelineLevels());
             case ARR_ACCOUNT -> {
                 List<ArrPoint> h = store.arrHistory().get(f.accountId());
                 if (h != null) {

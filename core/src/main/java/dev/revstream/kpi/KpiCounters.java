@@ -61,6 +61,12 @@ public class KpiCounters {
      */
     public Map<String, PipelineLevel> pipelineByWindow;
 
+    /**
+     * In the totals: the engine's table of the open pipeline by close-date window keeps the weighted
+     * amounts (false in totals restored from before it did: the engine weighs the table once).
+     */
+    public boolean levelsWeighted;
+
     public KpiCounters() {}
 
     /** Totals before any fact, sized for the stages. */
@@ -70,6 +76,7 @@ public class KpiCounters {
         c.stageForward = new long[stages];
         c.stageMillis = new long[stages];
         c.pipelineByWindow = new HashMap<>(); // as a mark: no deal open (the engine drops it from the totals)
+        c.levelsWeighted = true;
         return c;
     }
 
@@ -107,6 +114,7 @@ public class KpiCounters {
         c.openByStage = copyOf(openByStage);
         c.openByCategory = copyOf(openByCategory);
         c.flows = copyOf(flows);
+        c.levelsWeighted = levelsWeighted;
         c.pipelineByWindow = new HashMap<>();
         if (pipelineByWindow != null) {
             pipelineByWindow.forEach((k, v) -> c.pipelineByWindow.put(k, v.copy()));

@@ -1,8 +1,6 @@
 package dev.revstream.kpi;
 
 import java.math.BigDecimal;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -384,20 +382,9 @@ public final class KpiEngine {
                     append(store.churns(), f.at(), f.since());
                 }
             }
-            case OPEN -> {
-                if (f.count() < 0) {
-                    store.openDeals().remove(f.dealId());
-                } else if (f.count() > 0) {
-                    store.openDeals().put(f.dealId(), new OpenDeal(f.expectedCloseDate(), f.weighted()));
-                }
-            }
+            case OPEN -> // a release before DEAL_MOVED: its weighted amount is a signed change
+                PipelineMovement.weigh(f.expectedCloseDate(), f.weighted(), s.windows(), store.pipelineLevels());
             case DEAL_MOVED -> {
-                if (f.move().wasOpen()) {
-                    store.openDeals().remove(f.dealId());
-                }
-                if (f.move().isOpen()) {
-                    store.openDeals().put(f.dealId(), new OpenDeal(f.expectedCloseDate(), f.weighted()));
-                }
                 PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
             }
             case ARR_ACCOUNT -> {
@@ -420,32 +407,43 @@ public final class KpiEngine {
 
     /**
      * Keeps F of each window of {@code sizes} starting at {@code start}: the open deals now whose
-     * expected close date falls in it, weighted. One pass over the open deals for every size.
+     * expected close date falls in it, weighted, as the open pipeline by close-date window holds them
+     * (no pass over the open deals).
      */
     private void forecast(List<KpiWindow> sizes, long start) throws Exception {
-        int n = sizes.size();
-        LocalDate[] from = new LocalDate[n];
-        LocalDate[] to = new LocalDate[n];
-        BigDecimal[] f = new BigDecimal[n];
-        for (int i = 0; i < n; i++) {
-            KpiWindow w = sizes.get(i);
-            from[i] = Instant.ofEpochMilli(start).atZone(w.zone()).toLocalDate();
-            to[i] = Instant.ofEpochMilli(w.endOf(start)).atZone(w.zone()).toLocalDate();
-            f[i] = BigDecimal.ZERO;
+        for (KpiWindow w : sizes) {
+            PipelineLevel l = store.pipelineLevels().get(KpiCounters.windowKey(w, start));
+            store.forecasts()
+                    .put(w.name() + "|" + start, l == null || l.weighted == null ? BigDecimal.ZERO : l.weighted);
         }
-        for (OpenDeal d : store.openDeals().values()) {
-            if (d.expectedCloseDate != null) {
-                LocalDate c = LocalDate.parse(d.expectedCloseDate);
-                for (int i = 0; i < n; i++) {
-                    if (!c.isBefore(from[i]) && c.isBefore(to[i])) {
-                        f[i] = f[i].add(d.weighted);
-                    }
-                }
-            }
+    }
+
+    /**
+     * Totals restored from before the open pipeline by window kept weighted amounts (0.1.0): weighs it
+     * once from the book of open deals that release kept, and empties that book.
+     */
+    private void weighLevels() throws Exception {
+        KpiCounters totals = store.totals();
+        if (totals == null || totals.levelsWeighted) {
+            return;
         }
-        for (int i = 0; i < n; i++) {
-            store.forecasts().put(sizes.get(i).name() + "|" + start, f[i]);
+        List<Map.Entry<String, PipelineLevel>> levels = new ArrayList<>();
+        store.pipelineLevels().entries().forEach(levels::add);
+        for (Map.Entry<String, PipelineLevel> e : levels) {
+            e.getValue().weighted = BigDecimal.ZERO;
+            store.pipelineLevels().put(e.getKey(), e.getValue());
         }
+        List<String> deals = new ArrayList<>();
+        for (Map.Entry<String, OpenDeal> e : store.openDeals().entries()) {
+            PipelineMovement.weigh(
+                    e.getValue().expectedCloseDate, e.getValue().weighted, s.windows(), store.pipelineLevels());
+            deals.add(e.getKey());
+        }
+        for (String d : deals) {
+            store.openDeals().remove(d);
+        }
+        totals.levelsWeighted = true;
+        store.putTotals(totals);
     }
 
     // ---- reports -------------------------------------------------------------------------------
@@ -470,6 +468,7 @@ public final class KpiEngine {
     }
 
     private void correct() throws Exception {
+        weighLevels();
         new KpiCorrections(this).correct();
     }
 

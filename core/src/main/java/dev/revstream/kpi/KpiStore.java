@@ -81,13 +81,19 @@ public interface KpiStore {
     /** Churns by time, with when each churned customer's spell began. */
     Table<Long, long[]> churns();
 
-    /** The open deals, for the forecast. */
+    /**
+     * The open deals as releases before the weighted levels kept them for the forecast: read once, to
+     * weigh {@link #pipelineLevels()}, then emptied.
+     */
     Table<String, OpenDeal> openDeals();
 
     /** F of each window that has started, by "size|start". */
     Table<String, BigDecimal> forecasts();
 
-    /** The open pipeline by the window its deals' close dates fall in ({@code size|windowStart}). */
+    /**
+     * The open pipeline by the window its deals' close dates fall in ({@code size|windowStart}), with the
+     * deals' weighted amounts: a window's fixed-weight forecast F at its start.
+     */
     Table<String, PipelineLevel> pipelineLevels();
 
     /** The learned forecast's books for windows of one size ({@code 1M} or {@code 1Q}). */

@@ -109,8 +109,8 @@ public final class PipelineMovement {
         }
     }
 
-    /** A change of the open pipeline of the window {@code key} ({@code size|start}). */
-    record LevelChange(String key, long deals, BigDecimal amount) {}
+    /** A change of the open pipeline of the window {@code key} ({@code size|start}): deals, amount, weighted amount. */
+    record LevelChange(String key, long deals, BigDecimal amount, BigDecimal weighted) {}
 
     /**
      * The changes a DEAL_MOVED fact makes to the open pipeline by the window of the close date, for every
@@ -127,14 +127,24 @@ public final class PipelineMovement {
                 Long start = windowOf(w, m.closeBefore());
                 if (start != null) {
                     BigDecimal a = m.amountBefore() == null ? BigDecimal.ZERO : m.amountBefore();
-                    out.add(new LevelChange(KpiCounters.windowKey(w, start), -sign, sign < 0 ? a : a.negate()));
+                    BigDecimal wa = m.weightedBefore() == null ? BigDecimal.ZERO : m.weightedBefore();
+                    out.add(new LevelChange(
+                            KpiCounters.windowKey(w, start),
+                            -sign,
+                            sign < 0 ? a : a.negate(),
+                            sign < 0 ? wa : wa.negate()));
                 }
             }
             if (m.isOpen()) {
                 Long start = windowOf(w, f.expectedCloseDate());
                 if (start != null) {
                     BigDecimal a = f.amount() == null ? BigDecimal.ZERO : f.amount();
-                    out.add(new LevelChange(KpiCounters.windowKey(w, start), sign, sign < 0 ? a.negate() : a));
+                    BigDecimal wa = f.weighted() == null ? BigDecimal.ZERO : f.weighted();
+                    out.add(new LevelChange(
+                            KpiCounters.windowKey(w, start),
+                            sign,
+                            sign < 0 ? a.negate() : a,
+                            sign < 0 ? wa.negate() : wa));
                 }
             }
         }
@@ -147,11 +157,38 @@ public final class PipelineMovement {
         for (LevelChange c : levels(f, windows, f.retracted() ? -1 : 1)) {
             PipelineLevel l = table.get(c.key());
             l = l == null ? new PipelineLevel() : l;
-            l.add(c.deals(), c.amount());
+            l.add(c.deals(), c.amount(), c.weighted());
             if (l.isZero()) {
                 table.remove(c.key());
             } else {
                 table.put(c.key(), l);
+            }
+        }
+    }
+
+    /**
+     * Adds a weighted amount (signed) to the windows of every size that moves holding {@code closeDate} in
+     * {@code table}: an open deal of a book from before the levels were weighted, or an OPEN fact of a
+     * release before DEAL_MOVED.
+     */
+    static void weigh(
+            String closeDate, BigDecimal weighted, List<KpiWindow> windows, KpiStore.Table<String, PipelineLevel> table)
+            throws Exception {
+        if (closeDate == null || weighted == null) {
+            return;
+        }
+        for (KpiWindow w : windows) {
+            if (!moves(w)) {
+                continue;
+            }
+            String key = KpiCounters.windowKey(w, windowOf(w, closeDate));
+            PipelineLevel l = table.get(key);
+            l = l == null ? new PipelineLevel() : l;
+            l.add(0, BigDecimal.ZERO, weighted);
+            if (l.isZero()) {
+                table.remove(key);
+            } else {
+                table.put(key, l);
             }
         }
     }

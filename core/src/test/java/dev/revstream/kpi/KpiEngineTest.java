@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The KPI rules over an in-memory store, no Flink: windows, marks, lookbacks, books, nulls. */
@@ -239,5 +240,66 @@ class KpiEngineTest {
                 .as("only the marks a future window can look back to are kept")
                 .isLessThanOrEqualTo(6);
         assertThat(open.waiting()).isEmpty();
+    }
+
+    /** A deal's move under all: open before (with its close date and weighted amount) or not, open after or not. */
+    private static KpiFact moved(
+            long at, String deal, String closeBefore, String weightedBefore, String close, String weighted) {
+        DealMove m = new DealMove(
+                closeBefore != null,
+                closeBefore == null ? null : "QUALIFICATION",
+                closeBefore == null ? null : new BigDecimal("1000"),
+                weightedBefore == null ? null : new BigDecimal(weightedBefore),
+                null,
+                closeBefore,
+                null,
+                null,
+                null,
+                null,
+                close != null,
+                close == null ? "lost" : null,
+                false,
+                0.4,
+                at,
+                0,
+                T0);
+        return fact(FactKind.DEAL_MOVED, at, 1, "1000", weighted, 0, "QUALIFICATION", false, "a", deal, close, -1)
+                .with(null, m);
+    }
+
+    @Test
+    void theForecastOfAWindowIsItsCloseDatesWeightedPipelineAndBooksFromBeforeAreWeighedOnce() throws Exception {
+        MemoryKpiStore all = new MemoryKpiStore(settings(1, null), "all=all");
+        all.add(moved(T0 + HOUR, "d1", null, null, "2026-01-07", "400"));
+        all.add(moved(T0 + 2 * HOUR, "d2", null, null, "2026-01-07", "100"));
+        all.advanceTo(T0 + DAY);
+        assertThat(all.forecasts.get("1d|" + (T0 + DAY)))
+                .as("nothing closes on the 6th")
+                .isEqualByComparingTo("0");
+        assertThat(all.openDeals.keys()).as("no book of open deals is kept").isEmpty();
+
+        // as a release before the weighted levels left it: its open deals in a book, levels without weights
+        for (Map.Entry<String, PipelineLevel> e : all.pipelineLevels.entries()) {
+            e.getValue().weighted = null;
+        }
+        all.openDeals.put("d1", new OpenDeal("2026-01-07", new BigDecimal("400")));
+        all.openDeals.put("d2", new OpenDeal("2026-01-07", new BigDecimal("100")));
+        all.totals().levelsWeighted = false;
+
+        // d2 moves to the 8th and is weighted higher
+        all.add(moved(T0 + DAY + HOUR, "d2", "2026-01-07", "100", "2026-01-08", "150"));
+        all.advanceTo(T0 + 2 * DAY);
+        assertThat(all.forecasts.get("1d|" + (T0 + 2 * DAY))).isEqualByComparingTo("400");
+        assertThat(all.openDeals.keys())
+                .as("the book was read once and emptied")
+                .isEmpty();
+        assertThat(all.totals().levelsWeighted).isTrue();
+        // d1 is lost on the 7th: the 8th holds d2 alone
+        all.add(moved(T0 + 2 * DAY + HOUR, "d1", "2026-01-07", "400", null, null));
+        all.advanceTo(T0 + 3 * DAY);
+        assertThat(all.forecasts.get("1d|" + (T0 + 3 * DAY))).isEqualByComparingTo("150");
+        assertThat(all.pipelineLevels.get("1d|" + (T0 + 2 * DAY)))
+                .as("the 7th's level went with its last deal")
+                .isNull();
     }
 }
