@@ -107,6 +107,8 @@ public final class RevstreamJob {
     public static void configure(StreamExecutionEnvironment env, RevstreamConfig cfg, Long asOf, Long earliest) {
         Configuration c = new Configuration();
         c.set(PipelineOptions.GENERIC_TYPES, false); // a Kryo fallback is a bug: fail at start-up
+        // every record on a stream is an immutable Java record: chained operators may share it uncopied
+        c.set(PipelineOptions.OBJECT_REUSE, true);
         c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, cfg.time().watermarkInterval());
         c.set(PipelineOptions.MAX_PARALLELISM, cfg.job().maxParallelism());
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
