@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A {@link KpiEngine}'s corrections: at a firing, the late facts (and retractions) waiting are applied
@@ -78,7 +77,7 @@ final class KpiCorrections {
         now.pipelineByWindow = null; // the totals' is the table
         for (KpiFact f : facts) {
             now.apply(f, s);
-            correctBooks(f);
+            engine.books.correct(f);
         }
         store.putTotals(now);
         for (Map.Entry<Long, KpiCounters> m : store.marks().entries()) {
@@ -147,63 +146,5 @@ final class KpiCorrections {
     private boolean hasCounters(long t) throws Exception {
         Long first = store.firstFactAt();
         return store.marks().contains(t) || first == null || t <= first;
-    }
-
-    /** The books of {@link #books} for a late fact or a retraction. */
-    private void correctBooks(KpiFact f) throws Exception {
-        if (!f.retracted()) {
-            if (f.kind() == FactKind.ARR_ACCOUNT) {
-                List<ArrPoint> h = store.arrHistory().get(f.accountId());
-                h = h == null ? new ArrayList<>(2) : h;
-                int i = 0;
-                while (i < h.size() && h.get(i).at <= f.at()) {
-                    i++;
-                }
-                h.add(i, new ArrPoint(f.at(), f.amount(), f.segment()));
-                store.arrHistory().put(f.accountId(), h);
-            } else {
-                engine.books(f);
-            }
-            return;
-        }
-        switch (f.kind()) {
-            case DEAL_MOVED -> PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
-            case FIRST_SQL -> {
-                if (f.since() >= 0) {
-                    KpiEngine.removeOne(store.sqlTimesAfterMql(), f.since(), f.at());
-                }
-            }
-            case ARR_FLOW -> {
-                if ("churn".equals(f.stage())) {
-                    KpiEngine.removeOne(store.churns(), f.at(), f.since());
-                }
-            }
-            case OPEN -> // a release before DEAL_MOVED: taken back
-                PipelineMovement.weigh(
-                        f.expectedCloseDate(),
-                        f.weighted() == null ? null : f.weighted().negate(),
-                        s.windows(),
-                        store.pipelineLevels());
-            case ARR_ACCOUNT -> {
-                List<ArrPoint> h = store.arrHistory().get(f.accountId());
-                if (h != null) {
-                    for (int i = 0; i < h.size(); i++) {
-                        ArrPoint p = h.get(i);
-                        if (p.at == f.at()
-                                && Objects.equals(p.arr, f.amount())
-                                && Objects.equals(p.segment, f.segment())) {
-                            h.remove(i);
-                            break;
-                        }
-                    }
-                    if (h.isEmpty()) {
-                        store.arrHistory().remove(f.accountId());
-                    } else {
-                        store.arrHistory().put(f.accountId(), h);
-                    }
-                }
-            }
-            default -> {}
-        }
     }
 }

@@ -1,11 +1,8 @@
 package dev.revstream.kpi;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -35,7 +32,8 @@ import java.util.TreeSet;
  * changes (a window that no longer has any is reported without values). The forecast of a window
  * (what was open when it began) is as of the report, not revised.
  *
- * <p>A window's snapshot is read from the marks and books by {@link KpiReports}.
+ * <p>A window's snapshot is read from the marks and books by {@link KpiReports}; the books (what running
+ * totals cannot replace, and F) are {@link KpiBooks}'.
  *
  * <p>State: the totals, the waiting facts (emptied as time passes), the next window end per size,
  * and marks, each removed once no future window can look back to it.
@@ -48,6 +46,7 @@ public final class KpiEngine {
     final String key;
     final KpiStore store;
     final KpiOutput out;
+    final KpiBooks books;
 
     /** @param key the dimension value, {@code dimension=value} */
     public KpiEngine(KpiSettings settings, String key, KpiStore store, KpiOutput out) {
@@ -55,6 +54,7 @@ public final class KpiEngine {
         this.key = key;
         this.store = store;
         this.out = out;
+        this.books = new KpiBooks(settings, store);
     }
 
     // ---- facts ---------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ public final class KpiEngine {
             while (true) {
                 for (; applied < due.size() && due.get(applied).at() < at; applied++) {
                     now.apply(due.get(applied), s);
-                    books(due.get(applied));
+                    books.keep(due.get(applied));
                     learned().apply(due.get(applied));
                 }
                 fireAt(at, now, endOfInput);
@@ -262,7 +262,7 @@ public final class KpiEngine {
             }
             KpiWindow w = windows.get(i);
             long start = w.startOf(t - 1);
-            prune |= Math.floorDiv(start, PRUNE_EVERY_MILLIS) != Math.floorDiv(t, PRUNE_EVERY_MILLIS);
+            prune |= Math.floorDiv(start, KpiBooks.PRUNE_EVERY_MILLIS) != Math.floorDiv(t, KpiBooks.PRUNE_EVERY_MILLIS);
             report(w, start, t, now);
             long next = w.endOf(t);
             if (reportsForecast(w)) {
@@ -279,7 +279,7 @@ public final class KpiEngine {
             }
         }
         if (!forecast.isEmpty()) {
-            forecast(forecast, t);
+            books.forecast(forecast, t);
             for (KpiWindow w : forecast) {
                 learned().forecast(w, t, store, key, s.quotas(), out);
                 // a window past the correction horizon is reported no more: its learned forecast goes
@@ -299,7 +299,7 @@ public final class KpiEngine {
                                     s.windows(),
                                     store.pipelineLevels())); // the start of every window beginning here
             if (prune) {
-                forgetMarksBefore(t);
+                books.forgetBefore(t);
             }
         }
     }
@@ -369,81 +369,12 @@ public final class KpiEngine {
         return -1;
     }
 
-    /** Keeps the books that running totals cannot replace. */
-    void books(KpiFact f) throws Exception {
-        switch (f.kind()) {
-            case FIRST_SQL -> {
-                if (f.since() >= 0) {
-                    append(store.sqlTimesAfterMql(), f.since(), f.at());
-                }
-            }
-            case ARR_FLOW -> {
-                if ("churn".equals(f.stage())) {
-                    append(store.churns(), f.at(), f.since());
-                }
-            }
-            case OPEN -> // a release before DEAL_MOVED: its weighted amount is a signed change
-                PipelineMovement.weigh(f.expectedCloseDate(), f.weighted(), s.windows(), store.pipelineLevels());
-            case DEAL_MOVED -> {
-                PipelineMovement.levels(f, s.windows(), store.pipelineLevels());
-            }
-            case ARR_ACCOUNT -> {
-                List<ArrPoint> h = store.arrHistory().get(f.accountId());
-                h = h == null ? new ArrayList<>(2) : h;
-                h.add(new ArrPoint(f.at(), f.amount(), f.segment()));
-                store.arrHistory().put(f.accountId(), h);
-            }
-            default -> {}
-        }
-    }
-
     /**
      * Whether this value's snapshots of {@code w} carry a forecast (F): not hourly ones, and not a
-     * channel's (it has no deals). The open deals are read only for those.
+     * channel's (it has no deals). F is kept only for those.
      */
     private boolean reportsForecast(KpiWindow w) {
         return !w.name().equals("1h") && !key.startsWith("channel=");
-    }
-
-    /**
-     * Keeps F of each window of {@code sizes} starting at {@code start}: the open deals now whose
-     * expected close date falls in it, weighted, as the open pipeline by close-date window holds them
-     * (no pass over the open deals).
-     */
-    private void forecast(List<KpiWindow> sizes, long start) throws Exception {
-        for (KpiWindow w : sizes) {
-            PipelineLevel l = store.pipelineLevels().get(KpiCounters.windowKey(w, start));
-            store.forecasts()
-                    .put(w.name() + "|" + start, l == null || l.weighted == null ? BigDecimal.ZERO : l.weighted);
-        }
-    }
-
-    /**
-     * Totals restored from before the open pipeline by window kept weighted amounts (0.1.0): weighs it
-     * once from the book of open deals that release kept, and empties that book.
-     */
-    private void weighLevels() throws Exception {
-        KpiCounters totals = store.totals();
-        if (totals == null || totals.levelsWeighted) {
-            return;
-        }
-        List<Map.Entry<String, PipelineLevel>> levels = new ArrayList<>();
-        store.pipelineLevels().entries().forEach(levels::add);
-        for (Map.Entry<String, PipelineLevel> e : levels) {
-            e.getValue().weighted = BigDecimal.ZERO;
-            store.pipelineLevels().put(e.getKey(), e.getValue());
-        }
-        List<String> deals = new ArrayList<>();
-        for (Map.Entry<String, OpenDeal> e : store.openDeals().entries()) {
-            PipelineMovement.weigh(
-                    e.getValue().expectedCloseDate, e.getValue().weighted, s.windows(), store.pipelineLevels());
-            deals.add(e.getKey());
-        }
-        for (String d : deals) {
-            store.openDeals().remove(d);
-        }
-        totals.levelsWeighted = true;
-        store.putTotals(totals);
     }
 
     // ---- reports -------------------------------------------------------------------------------
@@ -468,99 +399,7 @@ public final class KpiEngine {
     }
 
     private void correct() throws Exception {
-        weighLevels();
+        books.weighLevels();
         new KpiCorrections(this).correct();
-    }
-
-    // ---- forgetting ----------------------------------------------------------------------------
-
-    /** Adds {@code value} to the values kept at {@code key}. */
-    static void append(KpiStore.Table<Long, long[]> table, long key, long value) throws Exception {
-        long[] values = table.get(key);
-        long[] more = values == null ? new long[1] : Arrays.copyOf(values, values.length + 1);
-        more[more.length - 1] = value;
-        table.put(key, more);
-    }
-
-    /** Takes one {@code value} from the values kept at {@code key}, if it is there. */
-    static void removeOne(KpiStore.Table<Long, long[]> table, long key, long value) throws Exception {
-        long[] values = table.get(key);
-        if (values == null) {
-            return;
-        }
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == value) {
-                if (values.length == 1) {
-                    table.remove(key);
-                } else {
-                    long[] left = new long[values.length - 1];
-                    System.arraycopy(values, 0, left, 0, i);
-                    System.arraycopy(values, i + 1, left, i, values.length - i - 1);
-                    table.put(key, left);
-                }
-                return;
-            }
-        }
-    }
-
-    private static void removeKeysBefore(KpiStore.Table<Long, ?> table, long keepFrom) throws Exception {
-        List<Long> old = new ArrayList<>();
-        for (Long k : table.keys()) {
-            if (k < keepFrom) {
-                old.add(k);
-            }
-        }
-        for (Long k : old) {
-            table.remove(k);
-        }
-    }
-
-    /**
-     * How often the books are pruned of what no report can look back to: at the first window end in each
-     * such period of time since the epoch. Each pruning reads every key of the books (every customer's ARR
-     * history): at every daily window end that was most of a key's firing. What stays a little longer is
-     * outside every report's range and not counted.
-     */
-    static final long PRUNE_EVERY_MILLIS = 7L * 24 * 60 * 60 * 1000;
-
-    private void forgetMarksBefore(long t) throws Exception {
-        long longest = s.lookbackMillis();
-        for (KpiWindow w : s.windows()) {
-            long start = w.startOf(t);
-            longest = Math.max(longest, w.endOf(w.endOf(start)) - start);
-        }
-        // a correction may report again any window that ended within the horizon: keep what it looks back to
-        long keepFrom = t - longest - s.horizonMillis() - 1;
-        removeKeysBefore(store.marks(), keepFrom);
-        removeKeysBefore(store.sqlAfterMql(), keepFrom);
-        removeKeysBefore(store.sqlTimesAfterMql(), keepFrom);
-        removeKeysBefore(store.churns(), keepFrom);
-        // ARR history: keep what retention can still look back to, and the last point before that
-        long arrFrom = t - Math.max(s.retentionMillis(), longest) - s.horizonMillis() - 1;
-        List<String> gone = new ArrayList<>();
-        List<Map.Entry<String, List<ArrPoint>>> shortened = new ArrayList<>();
-        for (Map.Entry<String, List<ArrPoint>> e : store.arrHistory().entries()) {
-            List<ArrPoint> h = e.getValue();
-            int firstKept = 0;
-            while (firstKept + 1 < h.size() && h.get(firstKept + 1).at < arrFrom) {
-                firstKept++;
-            }
-            if (firstKept > 0) {
-                List<ArrPoint> kept = new ArrayList<>(h.subList(firstKept, h.size()));
-                if (kept.size() == 1 && kept.get(0).arr.signum() == 0 && kept.get(0).at < arrFrom) {
-                    gone.add(e.getKey());
-                } else {
-                    shortened.add(Map.entry(e.getKey(), kept));
-                }
-            } else if (h.size() == 1 && h.get(0).arr.signum() == 0 && h.get(0).at < arrFrom) {
-                gone.add(e.getKey());
-            }
-        }
-        for (Map.Entry<String, List<ArrPoint>> e : shortened) {
-            store.arrHistory().put(e.getKey(), e.getValue());
-        }
-        for (String k : gone) {
-            store.arrHistory().remove(k);
-        }
     }
 }
