@@ -127,6 +127,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient RuleBook rules;
     private transient Counter recordFailures;
     private transient Counter firings;
+    private transient Counter eventsApplied;
     /** This call's keyed-state writes, committed when it succeeds (see {@link #onTimer}). */
     private transient StagedState staging;
     /** This call's outputs, sent when it succeeds. */
@@ -202,6 +203,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         recordFailures =
                 getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recordFailures");
         firings = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("firings");
+        eventsApplied =
+                getRuntimeContext().getMetricGroup().addGroup("revstream").counter("eventsApplied");
         if (horizonMillis > 0) {
             ValueStateDescriptor<byte[]> snapshotDesc = new ValueStateDescriptor<>(
                     "horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
@@ -469,6 +472,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 }
             }
             applying = null;
+            eventsApplied.inc(due.size());
             if (accountLog != null) {
                 accountLog.append(a, t, due);
             }

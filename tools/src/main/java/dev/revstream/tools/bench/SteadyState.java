@@ -12,12 +12,15 @@ import java.util.regex.Pattern;
 
 /**
  * The steady state of a benchmark phase, from samples taken while it runs (about once a second):
- * the source's records read, the operators' counters ({@link OperatorCounters}) and the CPU time of
- * each Flink task's threads (a task is an operator chain; its threads are named after it) and of the
- * whole JVM (JIT compiler and GC included). The figures cover the samples between the first at which
- * {@value #FROM} of the input was read (start-up and JIT warm-up behind) and the last at which at
+ * the phase's progress (the source's records read, or an operator's counter such as the events the
+ * journey applied), the operators' counters ({@link OperatorCounters}) and the CPU time of each Flink
+ * task's threads (a task is an operator chain; its threads are named after it) and of the whole JVM
+ * (JIT compiler and GC included). The figures cover the samples between the first at which
+ * {@value #FROM} of the progress was made (start-up and JIT warm-up behind) and the last at which at
  * most {@value #TO} was (before the end of the input, where a bounded run drains and fires what
- * waited for the final watermark).
+ * waited for the final watermark). Progress by the events applied, not read, keeps a replay that reads
+ * ahead while the journey only buffers (its watermark holds back the input's disorder) from counting
+ * reads as work done.
  */
 final class SteadyState {
     static final double FROM = 0.2;
@@ -43,13 +46,27 @@ final class SteadyState {
 
     private final List<Sample> samples = new ArrayList<>();
     private final String readOperator;
+    private final String progressCounter;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    /** @param readOperator (part of) the name of the operator whose records out are the records read */
+    /** @param readOperator (part of) the name of the operator whose records out are the records read (the progress) */
     SteadyState(String readOperator) {
+        this(readOperator, null);
+    }
+
+    /**
+     * @param progressCounter the operator counter ({@code <operator>.<metric>}) whose count is the phase's
+     *     progress and the events of its figures; null for the records read
+     */
+    SteadyState(String readOperator, String progressCounter) {
         this.readOperator = readOperator;
+        this.progressCounter = progressCounter;
+    }
+
+    private long progress(Sample s) {
+        return progressCounter == null ? s.read() : s.counters().getOrDefault(progressCounter, 0L);
     }
 
     private long read(Map<String, Long> counters) {
@@ -82,22 +99,27 @@ final class SteadyState {
         return samples.isEmpty() ? Map.of() : samples.get(samples.size() - 1).counters();
     }
 
-    /** @param total the records the phase reads in all; null when too few samples fall in the steady part */
+    /**
+     * @param total the records the phase reads in all (the progress's total when it is the records read;
+     *     else the counter's count at the last sample, taken once the phase ended)
+     * @return null when too few samples fall in the steady part
+     */
     Figures figures(long total) {
+        long all = progressCounter == null || samples.isEmpty() ? total : progress(samples.get(samples.size() - 1));
         Sample from = null;
         Sample to = null;
         for (Sample s : samples) {
-            if (from == null && s.read() >= FROM * total) {
+            if (from == null && progress(s) >= FROM * all) {
                 from = s;
             }
-            if (s.read() <= TO * total) {
+            if (progress(s) <= TO * all) {
                 to = s;
             }
         }
-        if (from == null || to == null || to.read() <= from.read()) {
+        if (from == null || to == null || progress(to) <= progress(from)) {
             return null;
         }
-        double records = to.read() - from.read();
+        double records = progress(to) - progress(from);
         double seconds = (to.nanos() - from.nanos()) / 1e9;
         Map<String, Double> tasks = new LinkedHashMap<>();
         Sample a = from;

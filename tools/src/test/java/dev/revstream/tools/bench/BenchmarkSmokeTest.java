@@ -39,6 +39,12 @@ class BenchmarkSmokeTest {
         // the operators' counters reach the benchmark (its steady-state figures are made of them)
         assertThat(r.full().counters())
                 .hasEntrySatisfying("journey.firings", n -> assertThat(n).isPositive())
+                // the full job's steady state is measured by what the journey applied: every event it received
+                .hasEntrySatisfying(
+                        "journey.eventsApplied",
+                        n -> assertThat(n)
+                                .isPositive()
+                                .isEqualTo(r.full().counters().get("journey.numRecordsIn")))
                 .anySatisfy((k, n) -> assertThat(k).contains("kafka-input").endsWith(".numRecordsOut"));
         assertThat(r.json().get("ceiling").get("eventsPerSecond").asDouble()).isPositive();
         assertThat(r.json().get("full").get("eventsPerSecond").asDouble()).isPositive();
