@@ -38,6 +38,12 @@ public class DealState {
      * deal's POJO layout, and with it every value written before, stays as it was.
      */
     public transient String forecastCategory;
+    /**
+     * The weighted amount (amount x its stage's win probability) the deal's last open-pipeline fact added,
+     * or null (closed, or restored from before it was kept): taken out as it was added, so that a changed
+     * win probability moves no weight that was never there. Transient for Flink, like the category.
+     */
+    public transient BigDecimal weighted;
 
     public DealState() {}
 

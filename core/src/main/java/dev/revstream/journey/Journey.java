@@ -308,6 +308,10 @@ public final class Journey {
             default -> store.putDeal(d);
         }
         KpiFact openAfter = type.isTerminal() ? null : open(d, t, 1);
+        if (openAfter != null) {
+            d.weighted = openAfter.weighted();
+            store.putDeal(d);
+        }
         if (!sameOpen(openBefore, openAfter)) {
             out.fact(moved(openBefore, openAfter, d, type, t));
             if (openBefore != null
@@ -549,8 +553,10 @@ public final class Journey {
      */
     private KpiFact open(DealState d, long t, int sign) {
         BigDecimal amount = d.amount == null ? BigDecimal.ZERO : d.amount;
-        BigDecimal weighted =
-                amount.multiply(BigDecimal.valueOf(s.stages().get(d.stage).winProbability()));
+        // taken out as it was put in: the stage's probability may have been configured otherwise since
+        BigDecimal weighted = sign < 0 && d.weighted != null
+                ? d.weighted
+                : amount.multiply(BigDecimal.valueOf(s.stages().get(d.stage).winProbability()));
         BigDecimal k = BigDecimal.valueOf(sign);
         return new KpiFact(
                         FactKind.OPEN,

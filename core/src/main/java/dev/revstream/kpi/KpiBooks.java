@@ -76,10 +76,10 @@ final class KpiBooks {
 
     /**
      * Totals restored from before the open pipeline by window kept weighted amounts (0.1.0): weighs it
-     * once from the book of open deals that release kept, and empties that book.
+     * once from the book of open deals that release kept, empties that book and marks {@code totals}
+     * (the caller writes them back). Before any fact of the firing reaches the books.
      */
-    void weighLevels() throws Exception {
-        KpiCounters totals = store.totals();
+    void weighLevels(KpiCounters totals) throws Exception {
         if (totals == null || totals.levelsWeighted) {
             return;
         }
@@ -99,7 +99,6 @@ final class KpiBooks {
             store.openDeals().remove(d);
         }
         totals.levelsWeighted = true;
-        store.putTotals(totals);
     }
 
     /** Puts the books right for a late fact or a retraction (the latter takes back what {@link #keep} kept). */

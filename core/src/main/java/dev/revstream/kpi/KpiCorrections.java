@@ -75,6 +75,7 @@ final class KpiCorrections {
         }
         KpiCounters now = store.totals();
         now.pipelineByWindow = null; // the totals' is the table
+        engine.books.weighLevels(now); // before a late fact moves a level
         for (KpiFact f : facts) {
             now.apply(f, s);
             engine.books.correct(f);

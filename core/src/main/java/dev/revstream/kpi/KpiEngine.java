@@ -188,6 +188,7 @@ public final class KpiEngine {
         if (now == null) {
             now = KpiCounters.zero(s.stages().size());
         }
+        books.weighLevels(now);
         now.pipelineByWindow = null; // the totals' is the table
         int applied = 0;
         long at = t;
@@ -399,7 +400,6 @@ public final class KpiEngine {
     }
 
     private void correct() throws Exception {
-        books.weighLevels();
         new KpiCorrections(this).correct();
     }
 }

@@ -75,7 +75,8 @@ public final class KpiMetrics {
         }
         BigDecimal wonInWindow = e.wonAmount.subtract(s.wonAmount);
         BigDecimal accuracy = null;
-        if (x.forecast() != null && !(wonInWindow.signum() == 0 && x.forecast().signum() == 0)) {
+        // a forecast below zero (a book from before deals kept their weights) has no accuracy
+        if (x.forecast() != null && wonInWindow.max(x.forecast()).signum() > 0) {
             accuracy = BigDecimal.ONE.subtract(
                     wonInWindow.subtract(x.forecast()).abs().divide(wonInWindow.max(x.forecast()), MC));
         }

@@ -10,6 +10,7 @@ import dev.revstream.journey.HealthBucket;
 import dev.revstream.journey.MemoryJourneyStore;
 import java.io.IOException;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -25,16 +26,18 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * ({@link LiveAccount}, one read and one write per firing) and of its snapshot at the correction
  * horizon's start (one read and one write per rewind or fold), instead of a map state each.
  *
- * <p>Format 4: a version byte, the account, deals (each followed by what its POJO does not hold: the
- * forecast category its source sent, a flag and the text), signals, tallies and marks (each a count
+ * <p>Format 5: a version byte, the account, deals (each followed by what its POJO does not hold: the
+ * forecast category its source sent, a flag and the text; the weighted amount it last added to the open
+ * pipeline, a flag and the decimal's text), signals, tallies and marks (each a count
  * and its entries), then the touches as a section of their own (its length in bytes, then touch after
- * touch) that a live value decodes only when the journey uses its touches. Format 3 (deals without
+ * touch) that a live value decodes only when the journey uses its touches. Format 4 (deals without their
+ * weighted amount), format 3 (deals without
  * their category), format 2 (touches before the tallies, as a count) and format 1 (no rule state)
  * still read.
  */
 final class AccountSnapshots implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 4;
+    private static final byte FORMAT = 5;
 
     /** A snapshot read back: the journey and the rules' state, both free to replay on. */
     record Snapshot(MemoryJourneyStore journey, MemoryRules rules) {}
@@ -100,6 +103,10 @@ final class AccountSnapshots implements Serializable {
             if (d.forecastCategory != null) {
                 buffer.writeUTF(d.forecastCategory);
             }
+            buffer.writeBoolean(d.weighted != null);
+            if (d.weighted != null) {
+                buffer.writeUTF(d.weighted.toString());
+            }
         }
         buffer.writeInt(store.signalMap().size());
         for (Map.Entry<Long, HealthBucket> e : store.signalMap().entrySet()) {
@@ -128,7 +135,7 @@ final class AccountSnapshots implements Serializable {
         init();
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         byte format = in.readByte();
-        if (format == FORMAT || format == 3) {
+        if (format == FORMAT || format == 4 || format == 3) {
             Snapshot s = readHead(in, format);
             byte[] section = new byte[in.readInt()];
             in.readFully(section);
@@ -161,7 +168,7 @@ final class AccountSnapshots implements Serializable {
         init();
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         byte format = in.readByte();
-        if (format != FORMAT && format != 3) {
+        if (format != FORMAT && format != 4 && format != 3) {
             return LiveAccount.of(read(bytes), this);
         }
         Snapshot s = readHead(in, format);
@@ -176,6 +183,9 @@ final class AccountSnapshots implements Serializable {
             DealState d = deals.deserialize(in);
             if (format >= 4 && in.readBoolean()) {
                 d.forecastCategory = in.readUTF();
+            }
+            if (format >= 5 && in.readBoolean()) {
+                d.weighted = new BigDecimal(in.readUTF());
             }
             store.putDeal(d);
         }

@@ -45,6 +45,12 @@ class AccountSnapshotsTest {
                     .containsExactlyElementsOf(store.dealMap().values().stream()
                             .map(d -> d.forecastCategory)
                             .toList());
+            assertThat(back.dealMap().values())
+                    .as("the weighted amount it last added, which the deal's POJO does not hold")
+                    .extracting(d -> d.weighted)
+                    .containsExactlyElementsOf(store.dealMap().values().stream()
+                            .map(d -> d.weighted)
+                            .toList());
             assertThat(back.signalMap().keySet())
                     .containsExactlyElementsOf(store.signalMap().keySet());
             assertThat(back.signalMap().values())
@@ -143,6 +149,56 @@ class AccountSnapshotsTest {
     }
 
     @Test
+    void readsTheFormatBeforeDealsCarriedTheirWeight() throws Exception {
+        // format 4 (before the weighted amount): each deal followed by its category only
+        AccountSnapshots codec = new AccountSnapshots();
+        MemoryJourneyStore store = randomAccount(new Random(5));
+        store.putDeal(deal("d-x", 9));
+        store.dealMap().values().forEach(d -> d.weighted = null);
+        store.addTouch(touch(42, "segment", "t-1"));
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeByte(4);
+        Types.POJO(AccountState.class).createSerializer(config).serialize(store.account(), out);
+        out.writeInt(store.dealMap().size());
+        for (DealState d : store.dealMap().values()) {
+            Types.POJO(DealState.class).createSerializer(config).serialize(d, out);
+            out.writeBoolean(d.forecastCategory != null);
+            if (d.forecastCategory != null) {
+                out.writeUTF(d.forecastCategory);
+            }
+        }
+        out.writeInt(store.signalMap().size());
+        for (var e : store.signalMap().entrySet()) {
+            out.writeLong(e.getKey());
+            Types.POJO(HealthBucket.class).createSerializer(config).serialize(e.getValue(), out);
+        }
+        out.writeInt(0); // tallies
+        out.writeInt(0); // marks
+        DataOutputSerializer section = new DataOutputSerializer(64);
+        for (Touch t : store.touches()) {
+            Types.POJO(Touch.class).createSerializer(config).serialize(t, section);
+        }
+        out.writeInt(section.length());
+        out.write(section.getCopyOfBuffer());
+        byte[] format4 = out.getCopyOfBuffer();
+        for (AccountSnapshots.Snapshot read :
+                List.of(codec.read(format4), codec.read(codec.write(codec.readLive(format4))))) {
+            assertThat(read.journey().dealMap().values())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(store.dealMap().values());
+            assertThat(read.journey().dealMap().values())
+                    .extracting(d -> d.forecastCategory)
+                    .containsExactlyElementsOf(store.dealMap().values().stream()
+                            .map(d -> d.forecastCategory)
+                            .toList());
+            assertThat(read.journey().touches())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(store.touches());
+        }
+    }
+
+    @Test
     void readsTheFormatBeforeTouchesHadASectionOfTheirOwn() throws Exception {
         // format 2 (0.1.0 snapshots): the account, deals, signals, touches as a count, tallies, marks
         AccountSnapshots codec = new AccountSnapshots();
@@ -230,6 +286,7 @@ class AccountSnapshotsTest {
         for (int d = 0, n = r.nextInt(5); d < n; d++) {
             DealState deal = deal("d-" + r.nextInt(1_000), r.nextLong(1_000_000));
             deal.forecastCategory = r.nextBoolean() ? null : r.nextBoolean() ? "commit" : "omitted";
+            deal.weighted = r.nextBoolean() ? null : BigDecimal.valueOf(r.nextInt(1_000_000), r.nextInt(4));
             store.putDeal(deal);
         }
         for (int s = 0, n = r.nextInt(8); s < n; s++) {
