@@ -22,25 +22,11 @@ class DealWeightTest {
     private static final long T0 = Instant.parse("2026-01-05T00:00:00Z").toEpochMilli();
 
     private static JourneySettings withSolutionAt(double probability) {
-        JourneySettings d = TestJourneySettings.defaults();
-        List<StageConfig> stages = new ArrayList<>(d.stages());
+        List<StageConfig> stages =
+                new ArrayList<>(TestJourneySettings.defaults().stages());
         StageConfig solution = stages.get(2);
         stages.set(2, new StageConfig(solution.name(), solution.stallSlaMillis(), probability));
-        return new JourneySettings(
-                stages,
-                d.stallSlaBySegment(),
-                d.leadSlaMillis(),
-                d.leadSlaBySegment(),
-                d.businessCalendar(),
-                d.slippageAlertFrom(),
-                d.slippageWarningFrom(),
-                d.criticalStage(),
-                d.criticalAmount(),
-                d.tombstoneMillis(),
-                d.zone(),
-                d.health(),
-                d.attribution(),
-                d.asOf());
+        return TestJourneySettings.withStages(stages);
     }
 
     private static void apply(Journey j, Event e) throws Exception {

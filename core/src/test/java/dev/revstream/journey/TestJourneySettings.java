@@ -40,4 +40,24 @@ public final class TestJourneySettings {
                 AttributionSettings.defaults(),
                 null);
     }
+
+    /** The defaults with other stages (a stage list or a win probability configured otherwise). */
+    public static JourneySettings withStages(List<StageConfig> stages) {
+        JourneySettings d = defaults();
+        return new JourneySettings(
+                stages,
+                d.stallSlaBySegment(),
+                d.leadSlaMillis(),
+                d.leadSlaBySegment(),
+                d.businessCalendar(),
+                d.slippageAlertFrom(),
+                d.slippageWarningFrom(),
+                d.criticalStage(),
+                d.criticalAmount(),
+                d.tombstoneMillis(),
+                d.zone(),
+                d.health(),
+                d.attribution(),
+                d.asOf());
+    }
 }

@@ -115,28 +115,7 @@ class AccountSnapshotsTest {
         store.putDeal(deal("d-x", 9));
         store.dealMap().values().forEach(d -> d.forecastCategory = null);
         store.addTouch(touch(42, "segment", "t-1"));
-        SerializerConfigImpl config = new SerializerConfigImpl();
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        out.writeByte(3);
-        Types.POJO(AccountState.class).createSerializer(config).serialize(store.account(), out);
-        out.writeInt(store.dealMap().size());
-        for (DealState d : store.dealMap().values()) {
-            Types.POJO(DealState.class).createSerializer(config).serialize(d, out);
-        }
-        out.writeInt(store.signalMap().size());
-        for (var e : store.signalMap().entrySet()) {
-            out.writeLong(e.getKey());
-            Types.POJO(HealthBucket.class).createSerializer(config).serialize(e.getValue(), out);
-        }
-        out.writeInt(0); // tallies
-        out.writeInt(0); // marks
-        DataOutputSerializer section = new DataOutputSerializer(64);
-        for (Touch t : store.touches()) {
-            Types.POJO(Touch.class).createSerializer(config).serialize(t, section);
-        }
-        out.writeInt(section.length());
-        out.write(section.getCopyOfBuffer());
-        byte[] format3 = out.getCopyOfBuffer();
+        byte[] format3 = written(3, store);
         for (AccountSnapshots.Snapshot read :
                 List.of(codec.read(format3), codec.read(codec.write(codec.readLive(format3))))) {
             assertThat(read.journey().dealMap().values())
@@ -156,32 +135,7 @@ class AccountSnapshotsTest {
         store.putDeal(deal("d-x", 9));
         store.dealMap().values().forEach(d -> d.weighted = null);
         store.addTouch(touch(42, "segment", "t-1"));
-        SerializerConfigImpl config = new SerializerConfigImpl();
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        out.writeByte(4);
-        Types.POJO(AccountState.class).createSerializer(config).serialize(store.account(), out);
-        out.writeInt(store.dealMap().size());
-        for (DealState d : store.dealMap().values()) {
-            Types.POJO(DealState.class).createSerializer(config).serialize(d, out);
-            out.writeBoolean(d.forecastCategory != null);
-            if (d.forecastCategory != null) {
-                out.writeUTF(d.forecastCategory);
-            }
-        }
-        out.writeInt(store.signalMap().size());
-        for (var e : store.signalMap().entrySet()) {
-            out.writeLong(e.getKey());
-            Types.POJO(HealthBucket.class).createSerializer(config).serialize(e.getValue(), out);
-        }
-        out.writeInt(0); // tallies
-        out.writeInt(0); // marks
-        DataOutputSerializer section = new DataOutputSerializer(64);
-        for (Touch t : store.touches()) {
-            Types.POJO(Touch.class).createSerializer(config).serialize(t, section);
-        }
-        out.writeInt(section.length());
-        out.write(section.getCopyOfBuffer());
-        byte[] format4 = out.getCopyOfBuffer();
+        byte[] format4 = written(4, store);
         for (AccountSnapshots.Snapshot read :
                 List.of(codec.read(format4), codec.read(codec.write(codec.readLive(format4))))) {
             assertThat(read.journey().dealMap().values())
@@ -271,6 +225,38 @@ class AccountSnapshotsTest {
         int size = new AccountSnapshots().write(new AccountSnapshots.Snapshot(store, new MemoryRules())).length;
         System.out.printf("account snapshot: 3 deals, 12 signals, 40 touches = %,d bytes%n", size);
         assertThat(size).isBetween(1_000, 8_000);
+    }
+
+    /** The store as format 3 (each deal its POJO alone) or 4 (each deal followed by its category) wrote it. */
+    private static byte[] written(int format, MemoryJourneyStore store) throws Exception {
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeByte(format);
+        Types.POJO(AccountState.class).createSerializer(config).serialize(store.account(), out);
+        out.writeInt(store.dealMap().size());
+        for (DealState d : store.dealMap().values()) {
+            Types.POJO(DealState.class).createSerializer(config).serialize(d, out);
+            if (format >= 4) {
+                out.writeBoolean(d.forecastCategory != null);
+                if (d.forecastCategory != null) {
+                    out.writeUTF(d.forecastCategory);
+                }
+            }
+        }
+        out.writeInt(store.signalMap().size());
+        for (var e : store.signalMap().entrySet()) {
+            out.writeLong(e.getKey());
+            Types.POJO(HealthBucket.class).createSerializer(config).serialize(e.getValue(), out);
+        }
+        out.writeInt(0); // tallies
+        out.writeInt(0); // marks
+        DataOutputSerializer section = new DataOutputSerializer(64);
+        for (Touch t : store.touches()) {
+            Types.POJO(Touch.class).createSerializer(config).serialize(t, section);
+        }
+        out.writeInt(section.length());
+        out.write(section.getCopyOfBuffer());
+        return out.getCopyOfBuffer();
     }
 
     private static MemoryJourneyStore randomAccount(Random r) {

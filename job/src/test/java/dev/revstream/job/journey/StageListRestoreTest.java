@@ -37,25 +37,6 @@ class StageListRestoreTest {
         return h;
     }
 
-    private static JourneySettings withStages(List<StageConfig> stages) {
-        JourneySettings d = TestJourneySettings.defaults();
-        return new JourneySettings(
-                stages,
-                d.stallSlaBySegment(),
-                d.leadSlaMillis(),
-                d.leadSlaBySegment(),
-                d.businessCalendar(),
-                d.slippageAlertFrom(),
-                d.slippageWarningFrom(),
-                d.criticalStage(),
-                d.criticalAmount(),
-                d.tombstoneMillis(),
-                d.zone(),
-                d.health(),
-                d.attribution(),
-                d.asOf());
-    }
-
     private static OperatorSubtaskState saved() throws Exception {
         try (var h = harness(TestJourneySettings.defaults())) {
             h.open();
@@ -79,7 +60,7 @@ class StageListRestoreTest {
         List<StageConfig> reordered =
                 new ArrayList<>(TestJourneySettings.defaults().stages());
         reordered.add(0, reordered.remove(3)); // PROPOSAL first: the saved deal's position now means another stage
-        try (var h = harness(withStages(reordered))) {
+        try (var h = harness(TestJourneySettings.withStages(reordered))) {
             h.setup();
             assertThatThrownBy(() -> h.initializeState(state))
                     .isInstanceOf(SuppressRestartsException.class)
