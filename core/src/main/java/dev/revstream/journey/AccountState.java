@@ -79,6 +79,12 @@ public class AccountState {
     public Long loggedFrom;
     /** Corrections: late events wait for the next firing, which corrects with them. */
     public boolean lateWaiting;
+    /**
+     * Corrections: the instant of the account's next snapshot, a copy of its live value kept at a firing
+     * (it becomes the snapshot a horizon later, instead of a replay of the log), or null for none. Not a
+     * POJO field: the account's codec writes it after the account (old state reads as none).
+     */
+    public transient Long candidateAt;
 
     public AccountState() {}
 
@@ -98,6 +104,7 @@ public class AccountState {
         snapshotAt = live.snapshotAt;
         loggedFrom = live.loggedFrom;
         lateWaiting = live.lateWaiting;
+        candidateAt = live.candidateAt;
     }
 
     public boolean isCustomer() {

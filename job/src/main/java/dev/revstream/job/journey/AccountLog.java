@@ -18,28 +18,36 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
 
 /**
  * One account's correction log in keyed state: the snapshot of its journey at the start of the
  * correction horizon (one value, {@link AccountSnapshots}), the events applied since (the log: one
- * list, appended at each firing without a read, read whole only by a fold or a rewind) and the late
- * events waiting for the next firing. It rewinds (replays the log without and with the late events from the snapshot) and
- * folds the log into the snapshot as the horizon moves on; what the differences mean for the outputs
- * is the caller's.
+ * list, appended at each firing without a read, read whole only to move the snapshot or by a rewind)
+ * and the late events waiting for the next firing. It rewinds (replays the log without and with the
+ * late events from the snapshot) and moves the snapshot on as the horizon does; what the differences
+ * mean for the outputs is the caller's.
  *
- * <p>State cleaning: at the end of a firing, the log's events more than half a horizon past the
- * horizon are folded into the snapshot ({@link #foldIfDue}); at the start of one, an account quiet
- * for a horizon takes its live value as the snapshot and the log goes ({@link #foldQuiet}). The log
- * grows only at firings, so no wake-up is needed for it (one would cost a firing per event for the
- * many accounts whose events are further apart than the horizon).
+ * <p>State cleaning: the snapshot moves on by copies of the live value, not by replays. Once the log
+ * is half a horizon old, the value written at the end of a firing is kept as well, as the next
+ * snapshot ({@link #candidateDue}); a horizon later it becomes the snapshot and the log keeps only the
+ * events after it ({@link #promoteCandidate}). A late event before the kept copy makes it stale: it
+ * goes ({@link #keep}). An account quiet for a horizon takes its live value as the snapshot and the log
+ * goes ({@link #foldQuiet}). Only where late events kept the copies from ever becoming the snapshot and
+ * the log grew three horizons old is it folded by a replay ({@link #foldIfDue}). The log grows only at
+ * firings, so no wake-up is needed for it (one would cost a firing per event for the many accounts
+ * whose events are further apart than the horizon).
  */
 final class AccountLog {
     private final long horizonMillis;
-    private final long foldEveryMillis;
+    private final long candidateAfterMillis;
     private final ValueState<byte[]> snapshot;
+    private final ValueState<byte[]> candidate;
     private final ListState<Event> events;
     private final MapState<Long, List<Event>> late;
     private final RuleBook rules;
+    private final Counter copied;
+    private final Counter replayed;
     private final AccountSnapshots snapshots = new AccountSnapshots();
 
     /**
@@ -55,20 +63,29 @@ final class AccountLog {
             AccountSnapshots.Snapshot corrected) {}
 
     /**
+     * @param candidate the next snapshot: the live value as written at {@code candidateAt}
      * @param events the account's log: the events applied since the snapshot
      * @param late the late events waiting, by time
      * @param rules the rule book, or null for none
+     * @param copied counts the snapshots moved on by a copy of the live value
+     * @param replayed counts the snapshots moved on by a replay of the log
      */
     AccountLog(
             long horizonMillis,
             ValueState<byte[]> snapshot,
+            ValueState<byte[]> candidate,
             ListState<Event> events,
             MapState<Long, List<Event>> late,
-            RuleBook rules) {
+            RuleBook rules,
+            Counter copied,
+            Counter replayed) {
         this.rules = rules;
+        this.copied = copied;
+        this.replayed = replayed;
         this.horizonMillis = horizonMillis;
-        this.foldEveryMillis = Math.max(1, horizonMillis / 2);
+        this.candidateAfterMillis = Math.max(1, horizonMillis / 2);
         this.snapshot = snapshot;
+        this.candidate = candidate;
         this.events = events;
         this.late = late;
     }
@@ -97,9 +114,13 @@ final class AccountLog {
         return rules == null ? null : new RulesReplay(rules, s, accountId, snap.journey(), snap.rules());
     }
 
-    /** At a firing at {@code t}: moves the snapshot to {@code t - horizon} if the log has grown past it. */
+    /**
+     * At a firing at {@code t}: moves the snapshot to {@code t - horizon} by a replay of the log, if the log
+     * has grown three horizons old (copies of the live value keep it younger unless late events before
+     * them keep making them stale).
+     */
     void foldIfDue(AccountState a, long t, JourneySettings s, String accountId) throws Exception {
-        if (a.loggedFrom == null || a.loggedFrom > t - horizonMillis - foldEveryMillis) {
+        if (a.loggedFrom == null || a.loggedFrom > t - FOLD_AFTER_HORIZONS * horizonMillis) {
             return;
         }
         long to = t - horizonMillis;
@@ -132,6 +153,67 @@ final class AccountLog {
         events.update(left);
         a.snapshotAt = to;
         a.loggedFrom = oldestLeft;
+        replayed.inc();
+        if (a.candidateAt != null && a.candidateAt <= to) {
+            dropCandidate(a);
+        }
+    }
+
+    /** How old the log grows before a replay folds it (the copies keep it under 2.5 horizons). */
+    static final int FOLD_AFTER_HORIZONS = 3;
+
+    /**
+     * At the end of a firing at {@code t}, before the live value is written: true when that value is to be
+     * kept as the next snapshot ({@link #keepCandidate}), at the instant the account has seen through. One
+     * is kept when the log is half a horizon old and none is kept yet: an account whose events are further
+     * apart than a horizon never needs one ({@link #foldQuiet} takes its value then).
+     */
+    boolean candidateDue(AccountState a, long t) {
+        if (a.candidateAt != null || a.loggedFrom == null || a.lateWaiting || a.loggedFrom > t - candidateAfterMillis) {
+            return false;
+        }
+        a.candidateAt = seenThrough(a);
+        return true;
+    }
+
+    /** Keeps the live value just written as the next snapshot. */
+    void keepCandidate(byte[] liveBytes) throws Exception {
+        candidate.update(liveBytes);
+    }
+
+    /**
+     * At the start of a firing at {@code t}: a kept copy a horizon old or more becomes the snapshot (every
+     * event up to its instant applied, nothing after), and the log keeps only the events after it. No late
+     * event waits: it is after the snapshot, and the copy may be stale for it.
+     */
+    void promoteCandidate(AccountState a, long t) throws Exception {
+        if (a.candidateAt == null || a.lateWaiting || a.candidateAt > t - horizonMillis) {
+            return;
+        }
+        long at = a.candidateAt;
+        byte[] copy = candidate.value();
+        dropCandidate(a);
+        if (copy == null) {
+            return; // expired by the state's TTL: the next one is kept at this firing's end
+        }
+        List<Event> left = new ArrayList<>();
+        Long oldestLeft = null;
+        for (Event e : events.get()) {
+            if (e.occurredAt() > at) {
+                left.add(e);
+                oldestLeft = oldestLeft == null ? e.occurredAt() : Math.min(oldestLeft, e.occurredAt());
+            }
+        }
+        snapshot.update(copy);
+        events.update(left);
+        a.snapshotAt = at;
+        a.loggedFrom = oldestLeft;
+        copied.inc();
+    }
+
+    private void dropCandidate(AccountState a) throws Exception {
+        candidate.clear();
+        a.candidateAt = null;
     }
 
     /**
@@ -183,6 +265,10 @@ final class AccountLog {
         events.clear();
         a.snapshotAt = seen;
         a.loggedFrom = null;
+        copied.inc();
+        if (a.candidateAt != null) {
+            dropCandidate(a); // older than the snapshot now
+        }
     }
 
     /**
@@ -251,11 +337,17 @@ final class AccountLog {
                 corrected);
     }
 
-    /** Puts the late events of a rewind into the log; {@code c} is the corrected account. */
+    /**
+     * Puts the late events of a rewind into the log; {@code c} is the corrected account. A kept copy that
+     * a late event falls before misses it: it goes (the next is kept from the corrected value).
+     */
     void keep(AccountState c, List<Event> lateEvents) throws Exception {
         events.addAll(lateEvents);
         for (Event e : lateEvents) {
             c.loggedFrom = c.loggedFrom == null ? e.occurredAt() : Math.min(c.loggedFrom, e.occurredAt());
+            if (c.candidateAt != null && e.occurredAt() <= c.candidateAt) {
+                dropCandidate(c);
+            }
         }
     }
 }

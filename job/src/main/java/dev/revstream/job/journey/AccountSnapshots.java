@@ -26,18 +26,19 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * ({@link LiveAccount}, one read and one write per firing) and of its snapshot at the correction
  * horizon's start (one read and one write per rewind or fold), instead of a map state each.
  *
- * <p>Format 5: a version byte, the account, deals (each followed by what its POJO does not hold: the
+ * <p>Format 6: a version byte, the account (followed by what its POJO does not hold: the instant of its
+ * next snapshot, a flag and the instant), deals (each followed by what its POJO does not hold: the
  * forecast category its source sent, a flag and the text; the weighted amount it last added to the open
  * pipeline, a flag and the decimal's text), signals, tallies and marks (each a count
  * and its entries), then the touches as a section of their own (its length in bytes, then touch after
  * touch) that a live value decodes only when the journey uses its touches. Format 4 (deals without their
- * weighted amount), format 3 (deals without
+ * weighted amount), format 5 (the account without its next snapshot's instant), format 3 (deals without
  * their category), format 2 (touches before the tallies, as a count) and format 1 (no rule state)
  * still read.
  */
 final class AccountSnapshots implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 5;
+    private static final byte FORMAT = 6;
 
     /** A snapshot read back: the journey and the rules' state, both free to replay on. */
     record Snapshot(MemoryJourneyStore journey, MemoryRules rules) {}
@@ -96,6 +97,11 @@ final class AccountSnapshots implements Serializable {
         buffer.clear();
         buffer.writeByte(FORMAT);
         accounts.serialize(store.account(), buffer);
+        Long candidateAt = store.account().candidateAt;
+        buffer.writeBoolean(candidateAt != null);
+        if (candidateAt != null) {
+            buffer.writeLong(candidateAt);
+        }
         buffer.writeInt(store.dealMap().size());
         for (DealState d : store.dealMap().values()) {
             deals.serialize(d, buffer);
@@ -135,7 +141,7 @@ final class AccountSnapshots implements Serializable {
         init();
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         byte format = in.readByte();
-        if (format == FORMAT || format == 4 || format == 3) {
+        if (format == FORMAT || (format >= 3 && format <= 5)) {
             Snapshot s = readHead(in, format);
             byte[] section = new byte[in.readInt()];
             in.readFully(section);
@@ -168,7 +174,7 @@ final class AccountSnapshots implements Serializable {
         init();
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         byte format = in.readByte();
-        if (format != FORMAT && format != 4 && format != 3) {
+        if (format != FORMAT && (format < 3 || format > 5)) {
             return LiveAccount.of(read(bytes), this);
         }
         Snapshot s = readHead(in, format);
@@ -179,6 +185,9 @@ final class AccountSnapshots implements Serializable {
 
     private Snapshot readHead(DataInputDeserializer in, byte format) throws IOException {
         MemoryJourneyStore store = new MemoryJourneyStore(accounts.deserialize(in));
+        if (format >= 6 && in.readBoolean()) {
+            store.account().candidateAt = in.readLong();
+        }
         for (int i = in.readInt(); i > 0; i--) {
             DealState d = deals.deserialize(in);
             if (format >= 4 && in.readBoolean()) {

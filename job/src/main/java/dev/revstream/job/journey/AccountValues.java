@@ -52,8 +52,11 @@ final class AccountValues {
         return LiveAccount.of(s, codec);
     }
 
-    void save(LiveAccount account) throws Exception {
-        live.update(codec.write(account));
+    /** Writes the account's value; returns the bytes written (not to be changed). */
+    byte[] save(LiveAccount account) throws Exception {
+        byte[] bytes = codec.write(account);
+        live.update(bytes);
+        return bytes;
     }
 
     /** What keyed state holds for the current key, or null for nothing. */

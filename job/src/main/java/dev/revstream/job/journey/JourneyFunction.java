@@ -42,6 +42,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -128,6 +129,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient Counter recordFailures;
     private transient Counter firings;
     private transient Counter eventsApplied;
+    private transient Counter snapshotsCopied;
+    private transient Counter snapshotsReplayed;
     /** This call's keyed-state writes, committed when it succeeds (see {@link #onTimer}). */
     private transient StagedState staging;
     /** This call's outputs, sent when it succeeds. */
@@ -200,26 +203,33 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         accounts = new AccountValues(
                 staging.value(getRuntimeContext().getState(liveDesc)),
                 LegacyAccountState.register(getRuntimeContext(), staging, ttl, rules != null));
-        recordFailures =
-                getRuntimeContext().getMetricGroup().addGroup("revstream").counter("recordFailures");
-        firings = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("firings");
-        eventsApplied =
-                getRuntimeContext().getMetricGroup().addGroup("revstream").counter("eventsApplied");
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("revstream");
+        recordFailures = metrics.counter("recordFailures");
+        firings = metrics.counter("firings");
+        eventsApplied = metrics.counter("eventsApplied");
         if (horizonMillis > 0) {
             ValueStateDescriptor<byte[]> snapshotDesc = new ValueStateDescriptor<>(
                     "horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
             if (ttl != null && !ttl.isZero()) {
                 snapshotDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
             }
+            ValueStateDescriptor<byte[]> candidateDesc = new ValueStateDescriptor<>(
+                    "next-horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+            if (ttl != null && !ttl.isZero()) {
+                candidateDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+            }
             accountLog = new AccountLog(
                     horizonMillis,
                     staging.value(getRuntimeContext().getState(snapshotDesc)),
+                    staging.value(getRuntimeContext().getState(candidateDesc)),
                     staging.list(getRuntimeContext()
                             .getListState(new ListStateDescriptor<>("account-log-events", Types.POJO(Event.class)))),
                     staging.map(getRuntimeContext()
                             .getMapState(new MapStateDescriptor<>(
                                     "late-events", Types.LONG, Types.LIST(Types.POJO(Event.class))))),
-                    rules);
+                    rules,
+                    snapshotsCopied = metrics.counter("snapshotsCopied"),
+                    snapshotsReplayed = metrics.counter("snapshotsReplayed"));
         }
         corrections = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("corrections");
         correctedInRun = getRuntimeContext().getLongCounter(RunSummary.CORRECTED);
@@ -388,6 +398,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         if (accountLog != null && !fresh) {
             accountLog.foldQuiet(a, t, accounts.loadedBytes());
+            accountLog.promoteCandidate(a, t);
         }
         if (a.lateWaiting) {
             store = correctWaiting(store, ctx);
@@ -422,7 +433,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             break;
         }
         waiting.write();
-        accounts.save(store);
+        boolean candidate = accountLog != null && accountLog.candidateDue(a, at);
+        byte[] saved = accounts.save(store);
+        if (candidate) {
+            accountLog.keepCandidate(saved);
+        }
     }
 
     /**
@@ -493,6 +508,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             }
         }
         return next;
+    }
+
+    /** How often the correction snapshots moved on by a copy of the live value and by a replay (tests). */
+    long[] snapshotMoves() {
+        return new long[] {snapshotsCopied.getCount(), snapshotsReplayed.getCount()};
     }
 
     /** What keyed state holds for the current key (tests: what an account keeps), or null for nothing. */

@@ -34,6 +34,9 @@ class AccountSnapshotsTest {
             AccountSnapshots.Snapshot read = codec.read(bytes);
             MemoryJourneyStore back = read.journey();
             assertThat(back.account()).usingRecursiveComparison().isEqualTo(store.account());
+            assertThat(back.account().candidateAt)
+                    .as("the instant of the next snapshot, which the account's POJO does not hold")
+                    .isEqualTo(store.account().candidateAt);
             assertThat(back.dealMap().keySet())
                     .containsExactlyElementsOf(store.dealMap().keySet());
             assertThat(back.dealMap().values())
@@ -113,7 +116,10 @@ class AccountSnapshotsTest {
         AccountSnapshots codec = new AccountSnapshots();
         MemoryJourneyStore store = randomAccount(new Random(5));
         store.putDeal(deal("d-x", 9));
-        store.dealMap().values().forEach(d -> d.forecastCategory = null);
+        store.dealMap().values().forEach(d -> {
+            d.forecastCategory = null;
+            d.weighted = null;
+        });
         store.addTouch(touch(42, "segment", "t-1"));
         byte[] format3 = written(3, store);
         for (AccountSnapshots.Snapshot read :
@@ -145,6 +151,30 @@ class AccountSnapshotsTest {
                     .extracting(d -> d.forecastCategory)
                     .containsExactlyElementsOf(store.dealMap().values().stream()
                             .map(d -> d.forecastCategory)
+                            .toList());
+            assertThat(read.journey().touches())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(store.touches());
+        }
+    }
+
+    @Test
+    void readsTheFormatBeforeTheAccountCarriedItsNextSnapshot() throws Exception {
+        // format 5 (before the next snapshot's instant): the account's POJO alone, deals with category and weight
+        AccountSnapshots codec = new AccountSnapshots();
+        MemoryJourneyStore store = randomAccount(new Random(6));
+        store.account().candidateAt = null;
+        store.putDeal(deal("d-x", 9));
+        store.addTouch(touch(42, "segment", "t-1"));
+        byte[] format5 = written(5, store);
+        for (AccountSnapshots.Snapshot read :
+                List.of(codec.read(format5), codec.read(codec.write(codec.readLive(format5))))) {
+            assertThat(read.journey().account()).usingRecursiveComparison().isEqualTo(store.account());
+            assertThat(read.journey().account().candidateAt).isNull();
+            assertThat(read.journey().dealMap().values())
+                    .extracting(d -> d.weighted)
+                    .containsExactlyElementsOf(store.dealMap().values().stream()
+                            .map(d -> d.weighted)
                             .toList());
             assertThat(read.journey().touches())
                     .usingRecursiveFieldByFieldElementComparator()
@@ -227,7 +257,10 @@ class AccountSnapshotsTest {
         assertThat(size).isBetween(1_000, 8_000);
     }
 
-    /** The store as format 3 (each deal its POJO alone) or 4 (each deal followed by its category) wrote it. */
+    /**
+     * The store as format 3 (each deal its POJO alone), 4 (each deal followed by its category) or 5 (and its
+     * weighted amount) wrote it.
+     */
     private static byte[] written(int format, MemoryJourneyStore store) throws Exception {
         SerializerConfigImpl config = new SerializerConfigImpl();
         DataOutputSerializer out = new DataOutputSerializer(256);
@@ -240,6 +273,12 @@ class AccountSnapshotsTest {
                 out.writeBoolean(d.forecastCategory != null);
                 if (d.forecastCategory != null) {
                     out.writeUTF(d.forecastCategory);
+                }
+            }
+            if (format >= 5) {
+                out.writeBoolean(d.weighted != null);
+                if (d.weighted != null) {
+                    out.writeUTF(d.weighted.toString());
                 }
             }
         }
@@ -268,6 +307,7 @@ class AccountSnapshotsTest {
         a.churnArmed = r.nextBoolean();
         a.lastTouch = r.nextBoolean() ? null : touch(r.nextLong(1_000_000), "segment", "x" + r.nextInt());
         a.appliedThrough = r.nextLong(1_000_000);
+        a.candidateAt = r.nextBoolean() ? null : r.nextLong(1_000_000);
         MemoryJourneyStore store = new MemoryJourneyStore(a);
         for (int d = 0, n = r.nextInt(5); d < n; d++) {
             DealState deal = deal("d-" + r.nextInt(1_000), r.nextLong(1_000_000));

@@ -249,7 +249,45 @@ class JourneyCorrectionTest {
      */
     @Test
     void shouldSettleOnTheInOrderOutputsWhateverTheArrivalOrderWithinTheHorizon() throws Exception {
-        settlesAsInOrder(60, 100);
+        settlesAsInOrder(60, 100, 10);
+    }
+
+    /**
+     * The same with every other event late: late events before the copies of the live value kept as the
+     * next snapshots keep making them stale, so the snapshots also move on by replays of the log.
+     */
+    @Test
+    void shouldSettleOnTheInOrderOutputsWhenHalfTheEventsAreLate() throws Exception {
+        long[] moves = settlesAsInOrder(60, 40, 2);
+        assertThat(moves[0]).as("snapshots moved by a copy").isPositive();
+        assertThat(moves[1]).as("snapshots moved by a replay").isPositive();
+    }
+
+    /**
+     * A busy account's snapshot moves on by copies of its live value, not by replays of its log: after 45
+     * days of touches every six hours it is one to two and a half horizons old, and an event from just
+     * after it is still corrected.
+     */
+    @Test
+    void shouldMoveABusyAccountsSnapshotOnByCopiesOfItsLiveValue() throws Exception {
+        CountingFirings journey = new CountingFirings(TestRules.defaults());
+        var h = open(journey);
+        long end = T0 + 45 * DAY;
+        for (long t = T0; t <= end; t += 6 * HOUR) {
+            send(h, touch("WEB_VISIT", t).build());
+            h.processWatermark(t);
+        }
+        long snapshotAt = StoredAccounts.of(h, "acct-1").journey().account().snapshotAt;
+        assertThat(snapshotAt).isBetween(end - 5 * HORIZON.toMillis() / 2, end - HORIZON.toMillis());
+        assertThat(journey.snapshotMoves()[0]).as("copies").isGreaterThanOrEqualTo(3);
+        assertThat(journey.snapshotMoves()[1]).as("replays").isZero();
+        send(h, touch("SALES_CALL", snapshotAt + HOUR).id("just-after").build());
+        h.processWatermark(end + HOUR);
+        assertThat(side(h, JourneyFunction.LATE)).isEmpty();
+        assertThat(StoredAccounts.of(h, "acct-1").journey().account().lastSalesTouchAt)
+                .as("corrected into the account")
+                .isEqualTo(snapshotAt + HOUR);
+        h.close();
     }
 
     /**
@@ -258,7 +296,7 @@ class JourneyCorrectionTest {
      */
     @Test
     void shouldSettleOnTheInOrderOutputsForAccountsQuietForLongerThanTheHorizon() throws Exception {
-        settlesAsInOrder(365, 60);
+        settlesAsInOrder(365, 60, 10);
     }
 
     /**
@@ -271,8 +309,8 @@ class JourneyCorrectionTest {
         int batched = 0;
         for (long seed = 1; seed <= 40; seed++) {
             List<Event> events = scenario(new Random(seed), 60);
-            Settled everyEvent = run(events, new Random(seed), false, 0);
-            Settled inSteps = run(events, new Random(seed), false, 3 * DAY);
+            Settled everyEvent = run(events, new Random(seed), 0, 0);
+            Settled inSteps = run(events, new Random(seed), 0, 3 * DAY);
             assertThat(inSteps.alerts).as("seed %d: alerts", seed).isEqualTo(everyEvent.alerts);
             assertThat(inSteps.updates).as("seed %d: journey updates", seed).isEqualTo(everyEvent.updates);
             assertThat(inSteps.credits).as("seed %d: attribution", seed).isEqualTo(everyEvent.credits);
@@ -283,12 +321,16 @@ class JourneyCorrectionTest {
         assertThat(batched).as("firings saved by firing ahead").isGreaterThan(40);
     }
 
-    private static void settlesAsInOrder(int days, int seeds) throws Exception {
+    /** @return how often the snapshots moved on by a copy and by a replay, over the delayed runs */
+    private static long[] settlesAsInOrder(int days, int seeds, int lateOneIn) throws Exception {
         int recommendations = 0;
+        long[] moves = new long[2];
         for (long seed = 1; seed <= seeds; seed++) {
             List<Event> events = scenario(new Random(seed), days);
-            Settled inOrder = run(events, new Random(seed), false, 0);
-            Settled shuffled = run(events, new Random(seed), true, 0);
+            Settled inOrder = run(events, new Random(seed), 0, 0);
+            Settled shuffled = run(events, new Random(seed), lateOneIn, 0);
+            moves[0] += shuffled.snapshotMoves[0];
+            moves[1] += shuffled.snapshotMoves[1];
             assertThat(shuffled.lateEvents)
                     .as("seed %d: nothing is past the horizon", seed)
                     .isEmpty();
@@ -301,6 +343,7 @@ class JourneyCorrectionTest {
         assertThat(recommendations)
                 .as("the scenarios open and close recommendations")
                 .isGreaterThan(seeds);
+        return moves;
     }
 
     private record Settled(
@@ -309,15 +352,20 @@ class JourneyCorrectionTest {
             Map<AttributionRecord, Integer> credits,
             Map<Recommendation, Integer> actions,
             List<LateEvent> lateEvents,
-            int firings) {}
+            int firings,
+            long[] snapshotMoves) {}
 
-    /** @param watermarkStep 0: a watermark at every arrival; else one each time arrivals pass a multiple of it */
-    private static Settled run(List<Event> events, Random random, boolean delayed, long watermarkStep)
-            throws Exception {
+    /**
+     * @param lateOneIn 0: in order; else one event in that many arrives minutes to two days late
+     * @param watermarkStep 0: a watermark at every arrival; else one each time arrivals pass a multiple of it
+     */
+    private static Settled run(List<Event> events, Random random, int lateOneIn, long watermarkStep) throws Exception {
         // arrival = occurredAt, or for a tenth of the events (when delayed) minutes to two days later
         TreeMap<Long, List<Event>> arrivals = new TreeMap<>();
         for (Event e : events) {
-            long delay = delayed && random.nextInt(10) == 0 ? 60_000L + (long) (random.nextDouble() * 2 * DAY) : 0;
+            long delay = lateOneIn > 0 && random.nextInt(lateOneIn) == 0
+                    ? 60_000L + (long) (random.nextDouble() * 2 * DAY)
+                    : 0;
             arrivals.computeIfAbsent(e.occurredAt() + delay, t -> new ArrayList<>())
                     .add(e);
         }
@@ -393,7 +441,7 @@ class JourneyCorrectionTest {
         actions.values().removeIf(n -> n == 0);
         List<LateEvent> late = side(h, JourneyFunction.LATE);
         h.close();
-        return new Settled(sorted(alerts), updates, credits, actions, late, journey.firings);
+        return new Settled(sorted(alerts), updates, credits, actions, late, journey.firings, journey.snapshotMoves());
     }
 
     private static Map<String, Alert> sorted(Map<String, Alert> alerts) {
