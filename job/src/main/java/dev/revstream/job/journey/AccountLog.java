@@ -30,7 +30,7 @@ import org.apache.flink.metrics.Counter;
  *
  * <p>State cleaning: the snapshot moves on by copies of the live value, not by replays. Once the log
  * is half a horizon old, the value written at the end of a firing is kept as well, as the next
- * snapshot ({@link #candidateDue}); a horizon later it becomes the snapshot and the log keeps only the
+ * snapshot ({@link #afterFiring}); a horizon later it becomes the snapshot and the log keeps only the
  * events after it ({@link #promoteCandidate}). A late event before the kept copy makes it stale: it
  * goes ({@link #keep}). An account quiet for a horizon takes its live value as the snapshot and the log
  * goes ({@link #foldQuiet}). Only where late events kept the copies from ever becoming the snapshot and
@@ -116,11 +116,11 @@ final class AccountLog {
 
     /**
      * At a firing at {@code t}: moves the snapshot to {@code t - horizon} by a replay of the log, if the log
-     * has grown three horizons old (copies of the live value keep it younger unless late events before
-     * them keep making them stale).
+     * has grown three horizons old and no copy is kept to become the snapshot (copies keep the log younger
+     * unless late events before them keep making them stale).
      */
     void foldIfDue(AccountState a, long t, JourneySettings s, String accountId) throws Exception {
-        if (a.loggedFrom == null || a.loggedFrom > t - FOLD_AFTER_HORIZONS * horizonMillis) {
+        if (a.loggedFrom == null || a.candidateAt != null || a.loggedFrom > t - FOLD_AFTER_HORIZONS * horizonMillis) {
             return;
         }
         long to = t - horizonMillis;
@@ -159,34 +159,51 @@ final class AccountLog {
         }
     }
 
-    /** How old the log grows before a replay folds it (the copies keep it under 2.5 horizons). */
+    /** How old the log grows, without a copy kept, before a replay folds it. */
     static final int FOLD_AFTER_HORIZONS = 3;
 
+    /** The account's live value as it stands, encoded only when asked. */
+    interface LiveBytes {
+        /** The value's bytes, or null for none (state of an older layout). */
+        byte[] get() throws Exception;
+    }
+
     /**
-     * At the end of a firing at {@code t}, before the live value is written: true when that value is to be
-     * kept as the next snapshot ({@link #keepCandidate}), at the instant the account has seen through. One
-     * is kept when the log is half a horizon old and none is kept yet: an account whose events are further
-     * apart than a horizon never needs one ({@link #foldQuiet} takes its value then).
+     * Before the account fires at {@code t} (at a firing's start, and at each instant it fires ahead at):
+     * the snapshot moves on where due, by a copy of a value ({@link #foldQuiet}, {@link #promoteCandidate}).
      */
-    boolean candidateDue(AccountState a, long t) {
-        if (a.candidateAt != null || a.loggedFrom == null || a.lateWaiting || a.loggedFrom > t - candidateAfterMillis) {
-            return false;
-        }
-        a.candidateAt = seenThrough(a);
-        return true;
-    }
-
-    /** Keeps the live value just written as the next snapshot. */
-    void keepCandidate(byte[] liveBytes) throws Exception {
-        candidate.update(liveBytes);
+    void beforeFiring(AccountState a, long t, LiveBytes live) throws Exception {
+        foldQuiet(a, t, live);
+        promoteCandidate(a, t);
     }
 
     /**
-     * At the start of a firing at {@code t}: a kept copy a horizon old or more becomes the snapshot (every
+     * After the account fired at an instant: its value is kept as the next snapshot, at the instant the
+     * account has seen through, when the account has seen half a horizon past the log's oldest event and no
+     * copy is kept yet. An account whose events are further apart than a horizon never needs one
+     * ({@link #foldQuiet} takes its value then). Not where the rules have ticked up to or past the next
+     * waiting event (in a firing ahead): the value is not the account's through that instant.
+     *
+     * @param nextWaiting the instant of the account's next waiting event, or {@link Long#MAX_VALUE}
+     */
+    void afterFiring(AccountState a, long nextWaiting, LiveBytes live) throws Exception {
+        if (a.candidateAt != null || a.loggedFrom == null || a.lateWaiting) {
+            return;
+        }
+        long seen = seenThrough(a); // the rules may have ticked far past the instant (a watermark far ahead)
+        if (a.loggedFrom > seen - candidateAfterMillis || seen >= nextWaiting) {
+            return;
+        }
+        a.candidateAt = seen;
+        candidate.update(live.get());
+    }
+
+    /**
+     * Before an account fires at {@code t}: a kept copy a horizon old or more becomes the snapshot (every
      * event up to its instant applied, nothing after), and the log keeps only the events after it. No late
      * event waits: it is after the snapshot, and the copy may be stale for it.
      */
-    void promoteCandidate(AccountState a, long t) throws Exception {
+    private void promoteCandidate(AccountState a, long t) throws Exception {
         if (a.candidateAt == null || a.lateWaiting || a.candidateAt > t - horizonMillis) {
             return;
         }
@@ -244,21 +261,25 @@ final class AccountLog {
     }
 
     /**
-     * At the start of a firing at {@code t} of an account that has seen nothing since {@link #seenThrough}
+     * Before an account fires at {@code t}, if it has seen nothing since {@link #seenThrough}
      * and that is a horizon or more before {@code t}: its live value as it stands (all its events up to
      * there applied, time advanced to there, nothing after) is the snapshot at that instant, and the log
      * goes. Most accounts are quiet for longer than a horizon between their events: this replaces their
      * fold's replay by a copy. The snapshot is then older than a fold would make it, so events between it
      * and the horizon are corrected rather than late.
      *
-     * @param liveBytes the account's value as read at the firing's start, not yet changed; null for none
+     * @param live the account's value as it stands (all its events up to {@code seenThrough} applied)
      */
-    void foldQuiet(AccountState a, long t, byte[] liveBytes) throws Exception {
-        if (liveBytes == null || a.loggedFrom == null || a.snapshotAt == null || a.lateWaiting) {
+    private void foldQuiet(AccountState a, long t, LiveBytes live) throws Exception {
+        if (a.loggedFrom == null || a.snapshotAt == null || a.lateWaiting) {
             return;
         }
         long seen = seenThrough(a);
         if (seen > t - horizonMillis) {
+            return;
+        }
+        byte[] liveBytes = live.get();
+        if (liveBytes == null) {
             return;
         }
         snapshot.update(liveBytes);

@@ -52,11 +52,13 @@ final class AccountValues {
         return LiveAccount.of(s, codec);
     }
 
-    /** Writes the account's value; returns the bytes written (not to be changed). */
-    byte[] save(LiveAccount account) throws Exception {
-        byte[] bytes = codec.write(account);
-        live.update(bytes);
-        return bytes;
+    void save(LiveAccount account) throws Exception {
+        live.update(codec.write(account));
+    }
+
+    /** The account's value as {@link #save} would write it, not written. */
+    byte[] encode(LiveAccount account) throws Exception {
+        return codec.write(account);
     }
 
     /** What keyed state holds for the current key, or null for nothing. */

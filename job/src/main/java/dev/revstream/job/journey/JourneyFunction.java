@@ -397,8 +397,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             accountLog.start(a, fresh, t, store);
         }
         if (accountLog != null && !fresh) {
-            accountLog.foldQuiet(a, t, accounts.loadedBytes());
-            accountLog.promoteCandidate(a, t);
+            accountLog.beforeFiring(a, t, accounts::loadedBytes); // the value as read: unchanged yet
         }
         if (a.lateWaiting) {
             store = correctWaiting(store, ctx);
@@ -416,12 +415,20 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                         store.rules().marks(),
                         held);
         long watermark = ctx.timerService().currentWatermark();
+        LiveAccount live = store;
         long at = t;
         while (true) {
             if (a.wakeUp != null && a.wakeUp <= at) {
                 a.wakeUp = null;
             }
+            if (accountLog != null && at != t) {
+                // a firing ahead can span months of a fast replay: the snapshot moves on there too
+                accountLog.beforeFiring(a, at, () -> accounts.encode(live));
+            }
             Long next = plannable(fireAt(at, a, journey, accountRules, excluded, ctx));
+            if (accountLog != null) {
+                accountLog.afterFiring(a, waiting.nextAfter(at), () -> accounts.encode(live));
+            }
             long then = Math.min(next == null ? Long.MAX_VALUE : next, waiting.nextAfter(at));
             if (then <= watermark && then > at && then != Long.MAX_VALUE) {
                 // due already: fired here, with the account read once, in the order its timers would fire
@@ -433,11 +440,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             break;
         }
         waiting.write();
-        boolean candidate = accountLog != null && accountLog.candidateDue(a, at);
-        byte[] saved = accounts.save(store);
-        if (candidate) {
-            accountLog.keepCandidate(saved);
-        }
+        accounts.save(store);
     }
 
     /**

@@ -249,7 +249,7 @@ class JourneyCorrectionTest {
      */
     @Test
     void shouldSettleOnTheInOrderOutputsWhateverTheArrivalOrderWithinTheHorizon() throws Exception {
-        settlesAsInOrder(60, 100, 10);
+        settlesAsInOrder(60, 100, 10, 0);
     }
 
     /**
@@ -258,9 +258,19 @@ class JourneyCorrectionTest {
      */
     @Test
     void shouldSettleOnTheInOrderOutputsWhenHalfTheEventsAreLate() throws Exception {
-        long[] moves = settlesAsInOrder(60, 40, 2);
+        long[] moves = settlesAsInOrder(60, 40, 2, 0);
         assertThat(moves[0]).as("snapshots moved by a copy").isPositive();
         assertThat(moves[1]).as("snapshots moved by a replay").isPositive();
+    }
+
+    /**
+     * The same with event time moving in steps of three days (a fast replay): a firing fires ahead at many
+     * instants, and the snapshot moves on between them.
+     */
+    @Test
+    void shouldSettleOnTheInOrderOutputsWhenLateEventsMeetEventTimeInSteps() throws Exception {
+        long[] moves = settlesAsInOrder(90, 40, 4, 3 * DAY);
+        assertThat(moves[0]).as("snapshots moved by a copy").isPositive();
     }
 
     /**
@@ -296,7 +306,7 @@ class JourneyCorrectionTest {
      */
     @Test
     void shouldSettleOnTheInOrderOutputsForAccountsQuietForLongerThanTheHorizon() throws Exception {
-        settlesAsInOrder(365, 60, 10);
+        settlesAsInOrder(365, 60, 10, 0);
     }
 
     /**
@@ -322,13 +332,13 @@ class JourneyCorrectionTest {
     }
 
     /** @return how often the snapshots moved on by a copy and by a replay, over the delayed runs */
-    private static long[] settlesAsInOrder(int days, int seeds, int lateOneIn) throws Exception {
+    private static long[] settlesAsInOrder(int days, int seeds, int lateOneIn, long watermarkStep) throws Exception {
         int recommendations = 0;
         long[] moves = new long[2];
         for (long seed = 1; seed <= seeds; seed++) {
             List<Event> events = scenario(new Random(seed), days);
             Settled inOrder = run(events, new Random(seed), 0, 0);
-            Settled shuffled = run(events, new Random(seed), lateOneIn, 0);
+            Settled shuffled = run(events, new Random(seed), lateOneIn, watermarkStep);
             moves[0] += shuffled.snapshotMoves[0];
             moves[1] += shuffled.snapshotMoves[1];
             assertThat(shuffled.lateEvents)
