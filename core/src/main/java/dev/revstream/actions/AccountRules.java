@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The rule book applied to one account's journey: counts its touchpoints for the counting windows,
@@ -136,6 +138,7 @@ public final class AccountRules {
             return;
         }
         Sources sources = new Sources(customer);
+        FactsByInstant facts = new FactsByInstant(open, sources);
         CachedMarks cached = new CachedMarks(marks);
         Recommender recommender = new Recommender(book, accountId, cached, out);
         long nextEvent = Long.MAX_VALUE; // read from the buffer before the first evaluation after `now`
@@ -148,12 +151,12 @@ public final class AccountRules {
             if (at >= nextEvent) {
                 break; // the event's firing evaluates from its instant on (what the ticks passed over saw then is moot)
             }
-            Facts account = new Facts(accountId, at, a, open, s, book.set(), sources.at(at));
+            facts.dropBefore(at);
             Map<String, Facts> deals = new LinkedHashMap<>();
             for (DealState d : open) {
-                deals.put(d.dealId, account.forDeal(d));
+                deals.put(d.dealId, facts.of(at, d));
             }
-            a.ruleMarks = recommender.evaluate(at, new Recommender.Entities(account, lead, customer, deals));
+            a.ruleMarks = recommender.evaluate(at, new Recommender.Entities(facts.of(at, null), lead, customer, deals));
             a.lastRuleTick = at;
             if (!inScope && a.ruleMarks == 0) {
                 a.lastRuleTick = null;
@@ -164,7 +167,7 @@ public final class AccountRules {
             if (next < until
                     && cached.noneFailing()
                     && (until - next) / book.set().intervalMillis() >= SEARCH_FROM_TICKS) {
-                next = nextTurn(at, next, until, open, lead, customer, sources);
+                next = nextTurn(at, next, until, open, lead, customer, sources, facts);
                 if (next > nextTick(at)) {
                     a.lastRuleTick = lastTickBefore(next); // the ticks skipped would have found what `at` found
                 }
@@ -183,7 +186,14 @@ public final class AccountRules {
      * A condition of drift ANY is evaluated tick by tick; one that throws stops the search there.
      */
     private long nextTurn(
-            long at, long from, long until, List<DealState> open, boolean lead, boolean customer, Sources sources)
+            long at,
+            long from,
+            long until,
+            List<DealState> open,
+            boolean lead,
+            boolean customer,
+            Sources sources,
+            FactsByInstant facts)
             throws Exception {
         long spanEnd = Math.min(until, firstTickFrom(nextWindowEdge(at, sources)));
         long best = spanEnd;
@@ -201,10 +211,10 @@ public final class AccountRules {
                     case CUSTOMER -> customer ? ACCOUNT : List.of();
                 };
                 for (DealState deal : entities) {
-                    boolean now = matches(rule, deal, at, open, sources);
+                    boolean now = rule.matches(facts.of(at, deal));
                     if (rule.drift().monotone()) {
                         long last = lastTickBefore(best);
-                        if (last < from || matches(rule, deal, last, open, sources) == now) {
+                        if (last < from || rule.matches(facts.of(last, deal)) == now) {
                             continue;
                         }
                         long lo = from; // invariant: the turn is in (lo - 1 tick, last]; value at last differs
@@ -212,7 +222,7 @@ public final class AccountRules {
                         while (lo < hi) {
                             long mid = lastTickBefore(lo + (hi - lo) / 2 + 1);
                             mid = Math.max(mid, lo);
-                            if (matches(rule, deal, mid, open, sources) != now) {
+                            if (rule.matches(facts.of(mid, deal)) != now) {
                                 hi = mid;
                             } else {
                                 lo = nextTick(mid);
@@ -221,7 +231,7 @@ public final class AccountRules {
                         best = Math.min(best, lo);
                     } else {
                         for (long t = from; t < best; t = nextTick(t)) {
-                            if (matches(rule, deal, t, open, sources) != now) {
+                            if (rule.matches(facts.of(t, deal)) != now) {
                                 best = t;
                             }
                         }
@@ -243,10 +253,37 @@ public final class AccountRules {
     /** The account as the one entity of a lead or customer rule (no deal). */
     private static final List<DealState> ACCOUNT = Collections.singletonList(null);
 
-    private boolean matches(RuleBook.Rule rule, DealState deal, long at, List<DealState> open, Sources sources)
-            throws Exception {
-        Facts account = new Facts(accountId, at, a, open, s, book.set(), sources.at(at));
-        return rule.matches(deal == null ? account : account.forDeal(deal));
+    /**
+     * The facts of the account and its open deals at each instant a firing evaluates or probes, each built
+     * once: nothing but the instant moves them within a firing, so every rule and probe at an instant
+     * shares the counting windows and health computed there.
+     */
+    private final class FactsByInstant {
+        private final List<DealState> open;
+        private final Sources sources;
+        private final TreeMap<Long, Facts> accounts = new TreeMap<>();
+        private final TreeMap<Long, Map<DealState, Facts>> deals = new TreeMap<>();
+
+        FactsByInstant(List<DealState> open, Sources sources) {
+            this.open = open;
+            this.sources = sources;
+        }
+
+        /** Forgets the instants before {@code t}: a firing's evaluations only move on. */
+        void dropBefore(long t) {
+            accounts.headMap(t).clear();
+            deals.headMap(t).clear();
+        }
+
+        /** The facts of {@code deal} at {@code at}, or the account's for null. */
+        Facts of(long at, DealState deal) {
+            Facts account =
+                    accounts.computeIfAbsent(at, t -> new Facts(accountId, t, a, open, s, book.set(), sources.at(t)));
+            if (deal == null) {
+                return account;
+            }
+            return deals.computeIfAbsent(at, t -> new IdentityHashMap<>()).computeIfAbsent(deal, account::forDeal);
+        }
     }
 
     /**
