@@ -440,7 +440,7 @@ class RecommendationsTest {
     }
 
     @Test
-    void shouldGiveTheSameRecordsInABoundedReplayWhoseTickTimersAreAWeekApart() throws Exception {
+    void shouldGiveTheSameRecordsInABoundedReplayWhoseTicksRunAtTheAccountsFirings() throws Exception {
         long asOf = T0 + 100 * DAY + 30 * 60_000L;
         List<Recommendation> live = mixedScenario(HOUR / 2, null).stream()
                 .filter(r -> r.at() <= asOf)
