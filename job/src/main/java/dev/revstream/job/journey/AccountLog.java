@@ -117,10 +117,13 @@ final class AccountLog {
     /**
      * At a firing at {@code t}: moves the snapshot to {@code t - horizon} by a replay of the log, if the log
      * has grown three horizons old and no copy is kept to become the snapshot (copies keep the log younger
-     * unless late events before them keep making them stale).
+     * unless late events before them keep making them stale), or four horizons old with one (a safety net:
+     * a copy that never became the snapshot).
      */
     void foldIfDue(AccountState a, long t, JourneySettings s, String accountId) throws Exception {
-        if (a.loggedFrom == null || a.candidateAt != null || a.loggedFrom > t - FOLD_AFTER_HORIZONS * horizonMillis) {
+        // with a copy kept, four horizons: a copy that never becomes the snapshot must not hold the log forever
+        int horizons = a.candidateAt == null ? FOLD_AFTER_HORIZONS : FOLD_AFTER_HORIZONS + 1;
+        if (a.loggedFrom == null || a.loggedFrom > t - horizons * horizonMillis) {
             return;
         }
         long to = t - horizonMillis;
@@ -159,7 +162,7 @@ final class AccountLog {
         }
     }
 
-    /** How old the log grows, without a copy kept, before a replay folds it. */
+    /** How old the log grows, without a copy kept (one more with one), before a replay folds it. */
     static final int FOLD_AFTER_HORIZONS = 3;
 
     /** The account's live value as it stands, encoded only when asked. */

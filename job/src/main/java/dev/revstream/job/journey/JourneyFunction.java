@@ -81,11 +81,12 @@ import org.slf4j.LoggerFactory;
  * ({@link AccountSnapshots}). An event at or before the last instant the account fired at waits in
  * {@code late-events} for the next watermark; that firing rewinds to the snapshot, replays the log
  * without and with the waiting events ({@link JourneyReplay}) and emits the difference
- * ({@link JourneyCorrection}). At the end of a firing, the log's events more than half a horizon past
- * the horizon are folded into the snapshot by a replay; an account quiet for a horizon takes its live
- * value as its snapshot at the start of its next firing instead. The log grows only at firings, so
- * no wake-up is needed to bound it: state is bounded by about 1.5 horizons of the account's events
- * before its last firing. An event older than the snapshot goes to {@link #LATE}.
+ * ({@link JourneyCorrection}). The snapshot moves on by copies of the live value: one kept once the
+ * account has seen half a horizon past its log's oldest event becomes the snapshot a horizon later, and
+ * an account quiet for a horizon takes its live value as its snapshot at once; a replay folds the log
+ * only where late events keep making the copies stale. The log grows only at firings, so no wake-up is
+ * needed to bound it: it holds one to about three horizons of the account's events before its last
+ * firing (four at most). An event older than the snapshot goes to {@link #LATE}.
  *
  * <p>With a rule book, every firing also evaluates the rules ({@link AccountRules}) after the
  * journey has moved, and the account wakes up at each evaluation tick while anything is in a
@@ -207,6 +208,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         recordFailures = metrics.counter("recordFailures");
         firings = metrics.counter("firings");
         eventsApplied = metrics.counter("eventsApplied");
+        snapshotsCopied = metrics.counter("snapshotsCopied");
+        snapshotsReplayed = metrics.counter("snapshotsReplayed");
         if (horizonMillis > 0) {
             ValueStateDescriptor<byte[]> snapshotDesc = new ValueStateDescriptor<>(
                     "horizon-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
@@ -228,8 +231,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                             .getMapState(new MapStateDescriptor<>(
                                     "late-events", Types.LONG, Types.LIST(Types.POJO(Event.class))))),
                     rules,
-                    snapshotsCopied = metrics.counter("snapshotsCopied"),
-                    snapshotsReplayed = metrics.counter("snapshotsReplayed"));
+                    snapshotsCopied,
+                    snapshotsReplayed);
         }
         corrections = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("corrections");
         correctedInRun = getRuntimeContext().getLongCounter(RunSummary.CORRECTED);
@@ -402,6 +405,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         if (a.lateWaiting) {
             store = correctWaiting(store, ctx);
             a = store.account();
+            LiveAccount corrected = store;
+            // a copy the late events did not make stale may be due: an account whose firings all correct moves on too
+            accountLog.beforeFiring(a, t, () -> accounts.encode(corrected));
         }
         Journey journey = new Journey(effective, ctx.getCurrentKey(), store, held);
         AccountRules accountRules = rules == null

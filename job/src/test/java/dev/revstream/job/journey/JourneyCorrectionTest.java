@@ -274,6 +274,35 @@ class JourneyCorrectionTest {
     }
 
     /**
+     * An account whose events all arrive behind what it has seen (its source five hours behind event time,
+     * the watermark moving two hours at a time) fires only to correct, and each late event falls before the
+     * copy its last firing kept: its snapshot still moves on (by replays), so its log and its rewinds stay
+     * bounded, and every event is corrected into it.
+     */
+    @Test
+    void shouldMoveTheSnapshotOfAnAccountWhoseFiringsAllCorrect() throws Exception {
+        CountingFirings journey = new CountingFirings(RuleSet.none());
+        var h = open(journey);
+        send(h, touch("WEB_VISIT", T0).build());
+        h.processWatermark(T0);
+        long end = T0 + 30 * DAY;
+        int sent = 1;
+        for (long w = T0 + 2 * HOUR; w <= end; w += 2 * HOUR) {
+            send(h, touch("WEB_VISIT", w - 5 * HOUR).id("lagging-" + w).build());
+            sent++;
+            h.processWatermark(w);
+        }
+        assertThat(side(h, JourneyFunction.LATE)).isEmpty();
+        var account = StoredAccounts.of(h, "acct-1").journey().account();
+        assertThat(account.snapshotAt).as("the snapshot moved on").isGreaterThanOrEqualTo(end - 3 * HORIZON.toMillis());
+        assertThat(journey.snapshotMoves()[1]).as("replays").isPositive();
+        assertThat(StoredAccounts.touches(StoredAccounts.of(h, "acct-1")))
+                .as("every event corrected into the account")
+                .isEqualTo(sent);
+        h.close();
+    }
+
+    /**
      * A busy account's snapshot moves on by copies of its live value, not by replays of its log: after 45
      * days of touches every six hours it is one to two and a half horizons old, and an event from just
      * after it is still corrected.

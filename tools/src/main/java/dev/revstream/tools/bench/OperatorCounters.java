@@ -23,7 +23,14 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  * end) leaves its final count.
  */
 public final class OperatorCounters implements MetricReporter {
-    private static final Set<String> WANTED = Set.of("numRecordsIn", "numRecordsOut", "firings", "eventsApplied", "snapshotsCopied", "snapshotsReplayed", "corrections");
+    private static final Set<String> WANTED = Set.of(
+            "numRecordsIn",
+            "numRecordsOut",
+            "firings",
+            "eventsApplied",
+            "snapshotsCopied",
+            "snapshotsReplayed",
+            "corrections");
     private static final Map<String, List<Counter>> COUNTERS = new ConcurrentHashMap<>();
     private static final Map<String, Long> RETIRED = new ConcurrentHashMap<>();
 
