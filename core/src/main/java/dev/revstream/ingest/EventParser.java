@@ -216,7 +216,10 @@ public final class EventParser implements Serializable {
             throw new Rejection(ErrorCode.NOT_JSON, null, "the record has no value (a tombstone)");
         }
         checkSize(value);
-        return validated(ctx, kindOf(ctx.topic), object(readJson(value)), now);
+        JsonNode root = readJson(value);
+        // revstream's own heartbeat moves event time on any input topic, the deals topic too
+        EventKind kind = Formats.isHeartbeat(root) ? EventKind.TOUCHPOINT : kindOf(ctx.topic);
+        return validated(ctx, kind, object(root), now);
     }
 
     /** One event in revstream's own fields, checked and normalized. */

@@ -160,6 +160,15 @@ class EventParserTest {
     }
 
     @Test
+    void aHeartbeatOnTheDealsTopicIsAHeartbeatNotADeal() {
+        // a quiet deals partition holds event time back unless heartbeats move it there too
+        Ingested in = deal(
+                "{\"eventId\":\"hb\",\"occurredAt\":1780000000000,\"source\":\"revstream\",\"type\":\"HEARTBEAT\"}");
+        assertThat(accepted(in).isHeartbeat()).isTrue();
+        assertThat(in.eventTime()).isEqualTo(1780000000000L);
+    }
+
+    @Test
     void keepsDealFields() {
         Event d = accepted(
                 deal(

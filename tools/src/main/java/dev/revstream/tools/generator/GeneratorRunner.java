@@ -25,7 +25,7 @@ import org.apache.kafka.common.TopicPartition;
  * runs {@code speedUp} times faster than the wall clock from {@code startAgo} in the past, never
  * ahead of now, at most {@code rate} records a second. The first {@code warmup} of business time is
  * written at once (not rate-limited), so a run starts with history. Every business hour it writes a
- * {@code HEARTBEAT} to each touchpoints partition, so event time moves on every partition.
+ * {@code HEARTBEAT} to each partition of every input topic, so event time moves on every partition.
  */
 public final class GeneratorRunner {
     private static final long BUSINESS_HOUR = 3_600_000L;
@@ -89,12 +89,11 @@ public final class GeneratorRunner {
         VendorSpeaker speaker = new VendorSpeaker(vendorTopics.keySet());
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            // heartbeats on every partition of every topic the run reads, so that none holds event time
+            // heartbeats on every partition of every topic the run reads, so that none holds event time (the
+            // deals topic too: with the vendor topics on, it gets a few records only)
             List<TopicPartition> beats = new ArrayList<>();
             for (String topic : cfg.inputTopics()) {
-                if (!topic.equals(cfg.topics().deals())) {
-                    producer.partitionsFor(topic).forEach(p -> beats.add(new TopicPartition(topic, p.partition())));
-                }
+                producer.partitionsFor(topic).forEach(p -> beats.add(new TopicPartition(topic, p.partition())));
             }
             long nextHeartbeat = businessStart + BUSINESS_HOUR;
             long paced = 0;
