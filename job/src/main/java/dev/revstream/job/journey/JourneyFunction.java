@@ -432,10 +432,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 accountLog.beforeFiring(a, at, () -> accounts.encode(live));
             }
             Long next = plannable(fireAt(at, a, journey, accountRules, excluded, ctx));
+            long nextWaiting = waiting.nextAfter(at);
             if (accountLog != null) {
-                accountLog.afterFiring(a, waiting.nextAfter(at), () -> accounts.encode(live));
+                accountLog.afterFiring(a, nextWaiting, () -> accounts.encode(live));
             }
-            long then = Math.min(next == null ? Long.MAX_VALUE : next, waiting.nextAfter(at));
+            long then = Math.min(next == null ? Long.MAX_VALUE : next, nextWaiting);
             if (then <= watermark && then > at && then != Long.MAX_VALUE) {
                 // due already: fired here, with the account read once, in the order its timers would fire
                 firedAhead.add(then);
