@@ -351,9 +351,8 @@ public final class Benchmark {
         return written;
     }
 
-    /** The benchmark's own metric reporter: the operators' counters, read in this JVM. */
-    /** The embedded Flink's options: the state memory configured, and the counters' reporter. */
-    private static Configuration options(RevstreamConfig cfg) {
+    /** The embedded Flink's options: the state memory configured, and the counters' reporter (read in this JVM). */
+    static Configuration options(RevstreamConfig cfg) {
         Configuration c = new Configuration();
         c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, new MemorySize(cfg.job().stateMemoryBytes()));
         c.set(

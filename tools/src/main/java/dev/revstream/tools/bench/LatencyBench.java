@@ -89,7 +89,26 @@ public final class LatencyBench {
             String checkpointInterval,
             long sent,
             double achievedRate,
-            Map<String, Percentiles> latency) {}
+            Map<String, Percentiles> latency,
+            JourneyCounts journey) {}
+
+    /**
+     * What the journey did in a run (warm-up included): why a run fell behind is often in them.
+     *
+     * @param eventsIn events that reached the journey
+     * @param firings its timer firings
+     * @param applied events applied in order
+     * @param corrected events that arrived behind their account (a correction replays its log)
+     */
+    public record JourneyCounts(long eventsIn, long firings, long applied, long corrected) {
+        static JourneyCounts of(Map<String, Long> counters) {
+            return new JourneyCounts(
+                    counters.getOrDefault("journey.numRecordsIn", 0L),
+                    counters.getOrDefault("journey.firings", 0L),
+                    counters.getOrDefault("journey.eventsApplied", 0L),
+                    counters.getOrDefault("journey.corrections", 0L));
+        }
+    }
 
     private LatencyBench() {}
 
@@ -146,12 +165,9 @@ public final class LatencyBench {
                     }
                 },
                 "latency-reader");
+        OperatorCounters.reset();
         try (LocalFlink flink = LocalFlink.start(
-                o.workDir().resolve("flink-" + delivery),
-                1,
-                cfg.job().parallelism(),
-                0,
-                cfg.job().stateMemoryBytes())) {
+                o.workDir().resolve("flink-" + delivery), 1, cfg.job().parallelism(), 0, Benchmark.options(cfg))) {
             JobID job = LocalRunner.submit(flink, cfg, RunKind.LIVE, null);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (flink.status(job) != JobStatus.RUNNING) {
@@ -182,6 +198,7 @@ public final class LatencyBench {
             stop.set(true);
             reader.join(30_000);
             flink.cancel(job);
+            JourneyCounts journey = JourneyCounts.of(OperatorCounters.now());
             if (failure.get() != null) {
                 throw new IllegalStateException("latency reader failed: " + failure.get(), failure.get());
             }
@@ -196,11 +213,17 @@ public final class LatencyBench {
                     cfg.job().checkpointInterval().toString(),
                     sent[0],
                     sent[0] / seconds,
-                    latency);
+                    latency,
+                    journey);
             latency.forEach((k, p) -> o.progress()
                     .accept(String.format(
                             "latency %s: %s: %,d; p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms",
                             delivery, k, p.count(), p.p50(), p.p99(), p.p999(), p.max())));
+            o.progress()
+                    .accept(String.format(
+                            "latency %s: the journey took %,d events, fired %,d times, applied %,d in order and"
+                                    + " corrected %,d that came behind their account",
+                            delivery, journey.eventsIn(), journey.firings(), journey.applied(), journey.corrected()));
             return r;
         }
     }
@@ -220,7 +243,9 @@ public final class LatencyBench {
             throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
+                // the generator queues each account's life at its arrival: a run of millions of events holds about a
+                // million records ahead (512 MiB ran out 3.5 minutes into 5,000/s)
+                "-Xmx2g",
                 "-cp",
                 System.getProperty("java.class.path"),
                 LatencyLoad.class.getName(),

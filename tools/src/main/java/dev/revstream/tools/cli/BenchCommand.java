@@ -189,6 +189,12 @@ public class BenchCommand implements Callable<Integer> {
                     .forEach((k, p) -> System.out.printf(
                             "  %-68s n=%,7d  p50 %,6d ms  p99 %,6d ms  p99.9 %,6d ms  max %,6d ms%n",
                             k, p.count(), p.p50(), p.p99(), p.p999(), p.max()));
+            System.out.printf(
+                    "  journey: %,d events in, %,d firings, %,d applied in order, %,d corrected (behind their account)%n",
+                    r.journey().eventsIn(),
+                    r.journey().firings(),
+                    r.journey().applied(),
+                    r.journey().corrected());
         }
         writeRuns(runs, root -> root.put("rate", rate));
         return 0;

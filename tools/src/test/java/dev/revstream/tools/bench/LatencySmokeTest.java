@@ -41,6 +41,12 @@ class LatencySmokeTest {
             assertThat(journey.p50()).isLessThanOrEqualTo(journey.p99());
             assertThat(journey.p99()).isLessThanOrEqualTo(journey.p999());
             assertThat(journey.p999()).isLessThanOrEqualTo(journey.max());
+            LatencyBench.JourneyCounts counts = r.journey();
+            assertThat(counts.eventsIn())
+                    .as(r.delivery() + ": the journey's counters reach the benchmark")
+                    .isPositive();
+            assertThat(counts.applied() + counts.corrected()).isLessThanOrEqualTo(counts.eventsIn());
+            assertThat(counts.firings()).isPositive();
         }
         assertThat(progress)
                 .anyMatch(l -> l.startsWith("latency at-least-once: writing"))
