@@ -375,6 +375,8 @@ public final class RevstreamJob {
                         cap,
                         grace,
                         System::currentTimeMillis,
+                        // stands still while the source is backpressured: a job behind its input is not quiet
+                        ctx.getInputActivityClock()::relativeTimeMillis,
                         r -> r.event() == null ? Long.MIN_VALUE : r.event().ingestedAt()))
                 .withTimestampAssigner((e, ts) -> e.eventTime());
     }

@@ -21,6 +21,11 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * restart after an outage does not turn the backlog behind it late. Without wall-clock following
  * the partition is marked idle (when {@code idleMillis > 0}) so that it does not hold the others
  * back, but it never moves event time by itself. Emitted watermarks never go backwards.
+ *
+ * <p>Quiet is measured on the input's activity clock ({@code activity}: Flink's, which stands still
+ * while the source is backpressured): a job that falls behind reads nothing for seconds while its
+ * records wait in Kafka, and following the wall clock then made its own backlog late (every event of it
+ * a correction, deadline alerts fired for deals whose activity was still unread).
  */
 public class LiveWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrdernessMillis;
@@ -29,11 +34,14 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
     private final boolean capAtWallClock;
     private final long startupGraceMillis;
     private final Clock clock;
+    private final Clock activity;
     private final WrittenAt<T> writtenAt;
 
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastEmitted = Long.MIN_VALUE;
+    /** On the activity clock: when the last record was read, and when the generator started. */
     private long lastRecordAt;
+
     private final long startedAt;
     private boolean readAny;
     private boolean caughtUp;
@@ -69,14 +77,39 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
             long startupGraceMillis,
             Clock clock,
             WrittenAt<T> writtenAt) {
+        this(
+                outOfOrdernessMillis,
+                idleMillis,
+                followWallClock,
+                capAtWallClock,
+                startupGraceMillis,
+                clock,
+                clock,
+                writtenAt);
+    }
+
+    /**
+     * @param activity the input's activity clock (milliseconds, any origin): it stands still while the input
+     *     cannot be read (backpressure); quiet and the start-up grace are measured on it
+     */
+    public LiveWatermarks(
+            long outOfOrdernessMillis,
+            long idleMillis,
+            boolean followWallClock,
+            boolean capAtWallClock,
+            long startupGraceMillis,
+            Clock clock,
+            Clock activity,
+            WrittenAt<T> writtenAt) {
         this.outOfOrdernessMillis = outOfOrdernessMillis;
         this.idleMillis = idleMillis;
         this.followWallClock = followWallClock;
         this.capAtWallClock = capAtWallClock;
         this.startupGraceMillis = startupGraceMillis;
         this.clock = clock;
+        this.activity = activity;
         this.writtenAt = writtenAt;
-        this.lastRecordAt = clock.now();
+        this.lastRecordAt = activity.now();
         this.startedAt = lastRecordAt;
     }
 
@@ -87,7 +120,7 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         }
         long now = clock.now();
         maxTimestamp = Math.max(maxTimestamp, capAtWallClock ? Math.min(eventTimestamp, now) : eventTimestamp);
-        lastRecordAt = now;
+        lastRecordAt = activity.now();
         readAny = true;
         long written = writtenAt.of(event);
         caughtUp = written == Long.MIN_VALUE || now - written <= idleMillis + outOfOrdernessMillis;
@@ -101,9 +134,10 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
     public void onPeriodicEmit(WatermarkOutput output) {
         long candidate = maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrdernessMillis - 1;
         long now = clock.now();
-        boolean quiet = idleMillis > 0 && now - lastRecordAt >= idleMillis;
+        long active = activity.now();
+        boolean quiet = idleMillis > 0 && active - lastRecordAt >= idleMillis;
         if (quiet && followWallClock) {
-            boolean started = readAny ? caughtUp : now - startedAt >= startupGraceMillis;
+            boolean started = readAny ? caughtUp : active - startedAt >= startupGraceMillis;
             if (started) {
                 candidate = Math.max(candidate, now - outOfOrdernessMillis - 1);
             }

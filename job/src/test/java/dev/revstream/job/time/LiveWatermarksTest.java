@@ -144,4 +144,37 @@ class LiveWatermarksTest {
         g.onPeriodicEmit(out);
         assertThat(out.last()).isEqualTo(now - 1_001);
     }
+
+    @Test
+    void shouldNotCountTimeBackpressuredAsQuiet() {
+        long[] active = {0}; // the input's activity clock: stands still while the source is backpressured
+        LiveWatermarks<String> g = new LiveWatermarks<>(
+                1_000, 5_000, true, true, 60_000, () -> now, () -> active[0], LiveWatermarksTest::written);
+        g.onEvent("fresh@" + (now - 100), now - 100, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(now - 100 - 1_001);
+        // a minute behind: nothing read, but the input was backpressured the whole time (its records wait in Kafka)
+        now += 60_000;
+        active[0] += 4_999;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).as("a backlog is not quiet: event time holds").isEqualTo(now - 60_000 - 100 - 1_001);
+        // free to read, and nothing came for the idle timeout: quiet, so event time follows the wall clock
+        active[0] += 1;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(now - 1_001);
+    }
+
+    @Test
+    void shouldMeasureTheStartupGraceOnTheActivityClock() {
+        long[] active = {0};
+        LiveWatermarks<String> g = new LiveWatermarks<>(
+                1_000, 5_000, true, true, 60_000, () -> now, () -> active[0], LiveWatermarksTest::written);
+        now += 120_000;
+        active[0] += 59_999; // backpressured for the rest: a restore's backlog may be on its way
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks).isEmpty();
+        active[0] += 1;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(now - 1_001);
+    }
 }
