@@ -180,6 +180,14 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         return this;
     }
 
+    private RecordFailures.Fault<Long> instantFault;
+
+    /** Fault injection for tests: firing at an instant {@code fault} matches throws before any event is applied. */
+    JourneyFunction failingAt(RecordFailures.Fault<Long> fault) {
+        this.instantFault = fault;
+        return this;
+    }
+
     @Override
     public void open(OpenContext ctx) {
         JourneySettings s = settingsWithAsOf();
@@ -352,6 +360,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         Set<String> excluded = new HashSet<>();
         while (true) {
             applying = null;
+            firingAt = t;
             try {
                 fire(t, ctx, excluded);
                 break;
@@ -364,6 +373,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     continue; // again, from the state as it was, without it
                 }
                 firingFailed(t, ctx.getCurrentKey(), ex, ctx);
+                strandedFailed(firingAt, ex, ctx);
                 return;
             }
         }
@@ -377,6 +387,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     /** The event being applied in the firing under way, to blame if it throws. */
     private transient Event applying;
+
+    /** The instant the firing under way is at (it fires ahead past its own). */
+    private transient long firingAt;
 
     /**
      * Instants after the firing's that it fired at too (their events or wake-ups were due by the
@@ -431,6 +444,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 // a firing ahead can span months of a fast replay: the snapshot moves on there too
                 accountLog.beforeFiring(a, at, () -> accounts.encode(live));
             }
+            firingAt = at;
             Long next = plannable(fireAt(at, a, journey, accountRules, excluded, ctx));
             long nextWaiting = waiting.nextAfter(at);
             if (accountLog != null) {
@@ -469,6 +483,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private Long fireAt(
             long t, AccountState a, Journey journey, AccountRules accountRules, Set<String> excluded, Context ctx)
             throws Exception {
+        if (instantFault != null && instantFault.hits(t)) {
+            throw new IllegalStateException("a fault injected at " + instant(t));
+        }
         if (accountRules != null) {
             accountRules.catchUp(Math.min(t, effective.asOf() == null ? t : effective.asOf() + 1));
         }
@@ -570,6 +587,46 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                         "account " + accountId + " at " + instant(t) + ": its firing failed: "
                                 + RecordFailures.describe(ex)
                                 + "; the account's state is as it was before it, the job goes on"));
+    }
+
+    /**
+     * After a firing failed with no event to blame: its timer is spent (and an instant it fired ahead to has
+     * lost its events' chance too), so the events waiting up to the instant it failed at would wait for good.
+     * They become {@code RECORD_FAILED} dead letters instead; the account stays as it was.
+     */
+    private void strandedFailed(long upTo, Throwable ex, Context ctx) {
+        List<Event> stranded;
+        try {
+            waiting.read();
+            stranded = waiting.takeUpTo(upTo);
+            waiting.write();
+            staging.commit();
+        } catch (Exception | StackOverflowError | AssertionError again) {
+            staging.discard();
+            LOG.warn(
+                    "account {}: its waiting events could not be taken after a failed firing",
+                    ctx.getCurrentKey(),
+                    again);
+            return;
+        }
+        for (Event e : stranded) {
+            recordFailures.inc();
+            ctx.output(
+                    DEAD_LETTERS,
+                    RecordFailures.ofEvent(
+                            e,
+                            ctx.getCurrentKey(),
+                            "the firing of account " + ctx.getCurrentKey() + " at " + instant(upTo)
+                                    + " failed with no event to blame: " + RecordFailures.describe(ex)
+                                    + "; this event waited to be applied by it, the account's state is as it was"
+                                    + " before it, the job goes on (the payload is the normalized event)"));
+            QualitySample.emit(
+                    e.source(),
+                    e.ingestedAt(),
+                    QualityOutcome.REJECTED,
+                    ErrorCode.RECORD_FAILED,
+                    s -> ctx.output(QUALITY, s));
+        }
     }
 
     // ---- corrections ---------------------------------------------------------------------------

@@ -74,6 +74,16 @@ final class WaitingEvents {
         return due;
     }
 
+    /** Every event waiting at or before {@code t} (in time order), which leave the list. */
+    List<Event> takeUpTo(long t) {
+        List<Event> out = new ArrayList<>();
+        NavigableMap<Long, List<Event>> upTo = byTime.headMap(t, true);
+        upTo.values().forEach(out::addAll);
+        taken |= !upTo.isEmpty();
+        upTo.clear();
+        return out;
+    }
+
     /** The next instant after {@code t} with events waiting, or {@link Long#MAX_VALUE}. */
     long nextAfter(long t) {
         Long next = byTime.higherKey(t);

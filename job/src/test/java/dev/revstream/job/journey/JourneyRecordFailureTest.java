@@ -101,6 +101,10 @@ class JourneyRecordFailureTest {
         if (withFault) {
             f.failingOn(JourneyRecordFailureTest::poison);
         }
+        return run(f, events);
+    }
+
+    private static Run run(JourneyFunction f, List<Event> events) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(f), Event::accountId, Types.STRING);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -165,5 +169,42 @@ class JourneyRecordFailureTest {
         assertThat(failing.credits()).isEqualTo(without.credits());
         assertThat(failing.facts()).isEqualTo(without.facts());
         assertThat(failing.actions()).isEqualTo(without.actions());
+    }
+
+    @Test
+    void aFiringThatFailsWithNoEventToBlameStrandsNoEvent() throws Exception {
+        List<Event> all = input().stream().filter(e -> !poison(e)).toList();
+        long failing = T0 + 2 * HOUR; // a deal is created there; the MQL an hour before is fired ahead of it
+        JourneyFunction f = new JourneyFunction(
+                        TestJourneySettings.defaults(), Duration.ZERO, TestRules.defaults(), Duration.ofDays(7))
+                .failingAt(t -> t == failing);
+        Run r = run(f, all);
+
+        // the firing that reached the failing instant is a dead letter of its own; its timer is spent, so the
+        // events it was to apply up to there would wait for good: they are dead letters too
+        assertThat(r.deadLetters())
+                .filteredOn(d -> d.message().contains("its firing failed"))
+                .isNotEmpty();
+        List<String> stranded = r.deadLetters().stream()
+                .filter(d -> d.message().contains("no event to blame"))
+                .map(d -> new String(d.payload(), StandardCharsets.UTF_8))
+                .toList();
+        for (String acct : List.of("acct-1", "acct-2")) {
+            assertThat(stranded)
+                    .as(acct + ": its MQL and the deal's creation, waiting up to the failed instant")
+                    .anySatisfy(p -> assertThat(p).contains("\"eventId\":\"" + acct + "-mql\""))
+                    .anySatisfy(p -> assertThat(p).contains("\"eventId\":\"" + acct + "-created\""));
+        }
+        assertThat(r.deadLetters())
+                .filteredOn(d -> !d.message().contains("its firing failed"))
+                .hasSize(4)
+                .allSatisfy(d -> {
+                    assertThat(d.errorCode()).isEqualTo(ErrorCode.RECORD_FAILED);
+                    assertThat(d.message()).contains("failed with no event to blame", "the job goes on");
+                });
+        assertThat(r.updates())
+                .as("the account goes on with its later events")
+                .anySatisfy(u -> assertThat(u).contains("acct-1-won"))
+                .anySatisfy(u -> assertThat(u).contains("acct-2-won"));
     }
 }
