@@ -556,16 +556,19 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     /** An event whose processing threw: a dead letter with the exception, counted in data quality. */
     private void recordFailed(Event e, Throwable ex, Context ctx) {
         LOG.warn("account {}: event {} failed and is a dead letter", ctx.getCurrentKey(), identity(e), ex);
+        eventFailed(
+                e,
+                "applying " + e.type() + " " + identity(e) + " to account " + ctx.getCurrentKey() + " failed: "
+                        + RecordFailures.describe(ex)
+                        + "; the account's state is as it was before it, the job goes on (the payload is the"
+                        + " normalized event)",
+                ctx);
+    }
+
+    /** An event that is a {@code RECORD_FAILED} dead letter with {@code message}, counted in data quality. */
+    private void eventFailed(Event e, String message, Context ctx) {
         recordFailures.inc();
-        ctx.output(
-                DEAD_LETTERS,
-                RecordFailures.ofEvent(
-                        e,
-                        ctx.getCurrentKey(),
-                        "applying " + e.type() + " " + identity(e) + " to account " + ctx.getCurrentKey()
-                                + " failed: " + RecordFailures.describe(ex)
-                                + "; the account's state is as it was before it, the job goes on (the payload is the"
-                                + " normalized event)"));
+        ctx.output(DEAD_LETTERS, RecordFailures.ofEvent(e, ctx.getCurrentKey(), message));
         QualitySample.emit(
                 e.source(),
                 e.ingestedAt(),
@@ -610,22 +613,13 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             return;
         }
         for (Event e : stranded) {
-            recordFailures.inc();
-            ctx.output(
-                    DEAD_LETTERS,
-                    RecordFailures.ofEvent(
-                            e,
-                            ctx.getCurrentKey(),
-                            "the firing of account " + ctx.getCurrentKey() + " at " + instant(upTo)
-                                    + " failed with no event to blame: " + RecordFailures.describe(ex)
-                                    + "; this event waited to be applied by it, the account's state is as it was"
-                                    + " before it, the job goes on (the payload is the normalized event)"));
-            QualitySample.emit(
-                    e.source(),
-                    e.ingestedAt(),
-                    QualityOutcome.REJECTED,
-                    ErrorCode.RECORD_FAILED,
-                    s -> ctx.output(QUALITY, s));
+            eventFailed(
+                    e,
+                    "the firing of account " + ctx.getCurrentKey() + " at " + instant(upTo)
+                            + " failed with no event to blame: " + RecordFailures.describe(ex)
+                            + "; this event waited to be applied by it, the account's state is as it was before it,"
+                            + " the job goes on (the payload is the normalized event)",
+                    ctx);
         }
     }
 

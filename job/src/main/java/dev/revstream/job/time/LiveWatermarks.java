@@ -61,36 +61,15 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
 
     /** Without caught-up tracking or a cap: wall-clock following whenever quiet. */
     public LiveWatermarks(long outOfOrdernessMillis, long idleMillis, boolean followWallClock, Clock clock) {
-        this(outOfOrdernessMillis, idleMillis, followWallClock, false, 0, clock, r -> Long.MIN_VALUE);
+        this(outOfOrdernessMillis, idleMillis, followWallClock, false, 0, clock, clock, r -> Long.MIN_VALUE);
     }
 
     /**
      * @param capAtWallClock an event time ahead of the wall clock counts as the wall clock
      * @param startupGraceMillis how long a partition that has read nothing yet holds event time back
-     * @param writtenAt the Kafka timestamp of a record; {@link Long#MIN_VALUE} counts as caught up
-     */
-    public LiveWatermarks(
-            long outOfOrdernessMillis,
-            long idleMillis,
-            boolean followWallClock,
-            boolean capAtWallClock,
-            long startupGraceMillis,
-            Clock clock,
-            WrittenAt<T> writtenAt) {
-        this(
-                outOfOrdernessMillis,
-                idleMillis,
-                followWallClock,
-                capAtWallClock,
-                startupGraceMillis,
-                clock,
-                clock,
-                writtenAt);
-    }
-
-    /**
      * @param activity the input's activity clock (milliseconds, any origin): it stands still while the input
      *     cannot be read (backpressure); quiet and the start-up grace are measured on it
+     * @param writtenAt the Kafka timestamp of a record; {@link Long#MIN_VALUE} counts as caught up
      */
     public LiveWatermarks(
             long outOfOrdernessMillis,

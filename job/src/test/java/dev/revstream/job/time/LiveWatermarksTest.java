@@ -100,7 +100,7 @@ class LiveWatermarksTest {
     }
 
     private LiveWatermarks<String> caughtUpTracking(boolean cap) {
-        return new LiveWatermarks<>(1_000, 5_000, true, cap, 60_000, () -> now, LiveWatermarksTest::written);
+        return new LiveWatermarks<>(1_000, 5_000, true, cap, 60_000, () -> now, () -> now, LiveWatermarksTest::written);
     }
 
     @Test

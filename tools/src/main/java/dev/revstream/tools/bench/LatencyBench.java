@@ -219,11 +219,6 @@ public final class LatencyBench {
                     .accept(String.format(
                             "latency %s: %s: %,d; p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms",
                             delivery, k, p.count(), p.p50(), p.p99(), p.p999(), p.max())));
-            o.progress()
-                    .accept(String.format(
-                            "latency %s: the journey took %,d events, fired %,d times, applied %,d in order and"
-                                    + " corrected %,d that came behind their account",
-                            delivery, journey.eventsIn(), journey.firings(), journey.applied(), journey.corrected()));
             return r;
         }
     }
