@@ -19,6 +19,7 @@ import dev.revstream.job.quality.DataQualityCounter;
 import dev.revstream.job.quality.QualitySums;
 import dev.revstream.job.settings.JobParameters;
 import dev.revstream.job.time.LiveWatermarks;
+import dev.revstream.job.time.SubtaskReads;
 import dev.revstream.job.warehouse.KpiRow;
 import dev.revstream.job.warehouse.KpiRows;
 import dev.revstream.job.warehouse.WarehouseSinks;
@@ -368,6 +369,7 @@ public final class RevstreamJob {
         boolean cap = !cfg.ingest().maxFuture().isZero(); // a future beyond max-future is a dead letter already
         long grace = 2 * idle; // a backlog behind a restore is fetched within seconds; an empty partition must not hold
         // deadlines back for long
+        SubtaskReads reads = new SubtaskReads(); // one per subtask: each deserializes the strategy
         return WatermarkStrategy.<Ingested>forGenerator(ctx -> new LiveWatermarks<Ingested>(
                         outOfOrderness,
                         idle,
@@ -377,7 +379,8 @@ public final class RevstreamJob {
                         System::currentTimeMillis,
                         // stands still while the source is backpressured: a job behind its input is not quiet
                         ctx.getInputActivityClock()::relativeTimeMillis,
-                        r -> r.event() == null ? Long.MIN_VALUE : r.event().ingestedAt()))
+                        r -> r.event() == null ? Long.MIN_VALUE : r.event().ingestedAt(),
+                        reads))
                 .withTimestampAssigner((e, ts) -> e.eventTime());
     }
 }

@@ -26,6 +26,13 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * while the source is backpressured): a job that falls behind reads nothing for seconds while its
  * records wait in Kafka, and following the wall clock then made its own backlog late (every event of it
  * a correction, deadline alerts fired for deals whose activity was still unread).
+ *
+ * <p>Nor is a partition quiet because its subtask is busy elsewhere: a subtask short of CPU reads its
+ * other partitions' backlog while a partition's own records wait unfetched (not backpressured: the activity
+ * clock runs). So a quiet partition follows the wall clock only while its subtask's latest record, from any
+ * of its partitions ({@link SubtaskReads}), was read within the out-of-orderness (and a second's slack) of
+ * being written, the most that following cannot make late; or once the subtask has been free to read for
+ * {@code idleMillis} plus that record's lag and found nothing.
  */
 public class LiveWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrdernessMillis;
@@ -36,6 +43,7 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
     private final Clock clock;
     private final Clock activity;
     private final WrittenAt<T> writtenAt;
+    private final SubtaskReads subtask;
 
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastEmitted = Long.MIN_VALUE;
@@ -59,9 +67,24 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         long of(T record);
     }
 
+    /**
+     * How much later than the out-of-orderness a healthy subtask may read a record: reading takes a few hundred
+     * milliseconds, and a pause (a checkpoint, a collection) a moment more.
+     */
+    static final long READ_SLACK_MILLIS = 1_000;
+
     /** Without caught-up tracking or a cap: wall-clock following whenever quiet. */
     public LiveWatermarks(long outOfOrdernessMillis, long idleMillis, boolean followWallClock, Clock clock) {
-        this(outOfOrdernessMillis, idleMillis, followWallClock, false, 0, clock, clock, r -> Long.MIN_VALUE);
+        this(
+                outOfOrdernessMillis,
+                idleMillis,
+                followWallClock,
+                false,
+                0,
+                clock,
+                clock,
+                r -> Long.MIN_VALUE,
+                new SubtaskReads());
     }
 
     /**
@@ -70,6 +93,7 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
      * @param activity the input's activity clock (milliseconds, any origin): it stands still while the input
      *     cannot be read (backpressure); quiet and the start-up grace are measured on it
      * @param writtenAt the Kafka timestamp of a record; {@link Long#MIN_VALUE} counts as caught up
+     * @param subtask what the subtask read last, shared with the generators of its other partitions
      */
     public LiveWatermarks(
             long outOfOrdernessMillis,
@@ -79,7 +103,8 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
             long startupGraceMillis,
             Clock clock,
             Clock activity,
-            WrittenAt<T> writtenAt) {
+            WrittenAt<T> writtenAt,
+            SubtaskReads subtask) {
         this.outOfOrdernessMillis = outOfOrdernessMillis;
         this.idleMillis = idleMillis;
         this.followWallClock = followWallClock;
@@ -88,6 +113,7 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         this.clock = clock;
         this.activity = activity;
         this.writtenAt = writtenAt;
+        this.subtask = subtask;
         this.lastRecordAt = activity.now();
         this.startedAt = lastRecordAt;
     }
@@ -103,6 +129,9 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         readAny = true;
         long written = writtenAt.of(event);
         caughtUp = written == Long.MIN_VALUE || now - written <= idleMillis + outOfOrdernessMillis;
+        if (written != Long.MIN_VALUE) {
+            subtask.read(now - written, lastRecordAt);
+        }
         if (idle) {
             idle = false;
             output.markActive();
@@ -117,7 +146,7 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         boolean quiet = idleMillis > 0 && active - lastRecordAt >= idleMillis;
         if (quiet && followWallClock) {
             boolean started = readAny ? caughtUp : active - startedAt >= startupGraceMillis;
-            if (started) {
+            if (started && subtask.caughtUp(outOfOrdernessMillis + READ_SLACK_MILLIS, idleMillis, active)) {
                 candidate = Math.max(candidate, now - outOfOrdernessMillis - 1);
             }
         } else if (quiet) {

@@ -100,7 +100,8 @@ class LiveWatermarksTest {
     }
 
     private LiveWatermarks<String> caughtUpTracking(boolean cap) {
-        return new LiveWatermarks<>(1_000, 5_000, true, cap, 60_000, () -> now, () -> now, LiveWatermarksTest::written);
+        return new LiveWatermarks<>(
+                1_000, 5_000, true, cap, 60_000, () -> now, () -> now, LiveWatermarksTest::written, new SubtaskReads());
     }
 
     @Test
@@ -149,7 +150,15 @@ class LiveWatermarksTest {
     void shouldNotCountTimeBackpressuredAsQuiet() {
         long[] active = {0}; // the input's activity clock: stands still while the source is backpressured
         LiveWatermarks<String> g = new LiveWatermarks<>(
-                1_000, 5_000, true, true, 60_000, () -> now, () -> active[0], LiveWatermarksTest::written);
+                1_000,
+                5_000,
+                true,
+                true,
+                60_000,
+                () -> now,
+                () -> active[0],
+                LiveWatermarksTest::written,
+                new SubtaskReads());
         g.onEvent("fresh@" + (now - 100), now - 100, out);
         g.onPeriodicEmit(out);
         assertThat(out.last()).isEqualTo(now - 100 - 1_001);
@@ -168,11 +177,71 @@ class LiveWatermarksTest {
     void shouldMeasureTheStartupGraceOnTheActivityClock() {
         long[] active = {0};
         LiveWatermarks<String> g = new LiveWatermarks<>(
-                1_000, 5_000, true, true, 60_000, () -> now, () -> active[0], LiveWatermarksTest::written);
+                1_000,
+                5_000,
+                true,
+                true,
+                60_000,
+                () -> now,
+                () -> active[0],
+                LiveWatermarksTest::written,
+                new SubtaskReads());
         now += 120_000;
         active[0] += 59_999; // backpressured for the rest: a restore's backlog may be on its way
         g.onPeriodicEmit(out);
         assertThat(out.watermarks).isEmpty();
+        active[0] += 1;
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(now - 1_001);
+    }
+
+    @Test
+    void shouldNotTakeAPartitionForQuietWhileItsSubtaskReadsABacklog() {
+        long[] active = {0};
+        SubtaskReads subtask = new SubtaskReads();
+        LiveWatermarks<String> quiet = new LiveWatermarks<>(
+                1_000, 5_000, true, true, 60_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
+        LiveWatermarks<String> busy = new LiveWatermarks<>(
+                1_000, 5_000, true, true, 60_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
+        Recorder busyOut = new Recorder();
+        quiet.onEvent("fresh@" + (now - 100), now - 100, out);
+        quiet.onPeriodicEmit(out);
+        long held = out.last();
+        // the subtask, short of CPU, reads the other partition's records 8 s after they were written: this
+        // partition's own may be waiting unfetched too
+        for (int i = 0; i < 6; i++) {
+            now += 1_000;
+            active[0] += 1_000;
+            busy.onEvent("behind@" + (now - 8_000), now - 8_000, busyOut);
+            quiet.onPeriodicEmit(out);
+        }
+        assertThat(out.last())
+                .as("quiet for 6 s, but its subtask is 8 s behind")
+                .isEqualTo(held);
+        // the subtask catches up: the other partition's records are read as they are written
+        now += 1_000;
+        active[0] += 1_000;
+        busy.onEvent("fresh@" + (now - 200), now - 200, busyOut);
+        quiet.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(now - 1_001);
+    }
+
+    @Test
+    void shouldFollowOnceItsSubtaskFoundNothingForTheIdleTimeoutPastItsLastLag() {
+        long[] active = {0};
+        SubtaskReads subtask = new SubtaskReads();
+        LiveWatermarks<String> g = new LiveWatermarks<>(
+                1_000, 5_000, true, true, 60_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
+        // its last record was read 4 s after it was written (caught up by its own measure), then nothing comes
+        g.onEvent("late-read@" + (now - 4_000), now - 4_000, out);
+        long held = now - 4_000 - 1_001;
+        now += 8_999;
+        active[0] += 8_999;
+        g.onPeriodicEmit(out);
+        assertThat(out.last())
+                .as("what was written in the 4 s behind it may still come")
+                .isEqualTo(held);
+        now += 1;
         active[0] += 1;
         g.onPeriodicEmit(out);
         assertThat(out.last()).isEqualTo(now - 1_001);
