@@ -13,7 +13,6 @@ import dev.revstream.job.state.StagedState;
 import dev.revstream.journey.AccountState;
 import dev.revstream.journey.EventOrder;
 import dev.revstream.journey.Journey;
-import dev.revstream.journey.JourneyCorrection;
 import dev.revstream.journey.JourneyRecording;
 import dev.revstream.journey.JourneyReplay;
 import dev.revstream.journey.JourneySettings;
@@ -24,15 +23,12 @@ import dev.revstream.model.DeadLetter;
 import dev.revstream.model.ErrorCode;
 import dev.revstream.model.Event;
 import dev.revstream.model.LateEvent;
-import dev.revstream.quality.QualityOutcome;
 import dev.revstream.quality.QualitySample;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -81,12 +77,15 @@ import org.slf4j.LoggerFactory;
  * ({@link AccountSnapshots}). An event at or before the last instant the account fired at waits in
  * {@code late-events} for the next watermark; that firing rewinds to the snapshot, replays the log
  * without and with the waiting events ({@link JourneyReplay}) and emits the difference
- * ({@link JourneyCorrection}). The snapshot moves on by copies of the live value: one kept once the
+ * ({@link LateCorrections}). The snapshot moves on by copies of the live value: one kept once the
  * account has seen half a horizon past its log's oldest event becomes the snapshot a horizon later, and
  * an account quiet for a horizon takes its live value as its snapshot at once; a replay folds the log
  * only where late events keep making the copies stale. The log grows only at firings, so no wake-up is
  * needed to bound it: it holds one to about three horizons of the account's events before its last
  * firing (four at most). An event older than the snapshot goes to {@link #LATE}.
+ *
+ * <p>What fails is a dead letter and the job goes on ({@link JourneyFailures}): an event whose processing
+ * throws, a firing that throws with no event to blame, an event past the most one instant takes.
  *
  * <p>With a rule book, every firing also evaluates the rules ({@link AccountRules}) after the
  * journey has moved, and the account wakes up at each evaluation tick while anything is in a
@@ -127,7 +126,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     private transient WaitingEvents waiting;
     private transient RuleBook rules;
-    private transient Counter recordFailures;
+    private transient JourneyFailures failures;
     private transient Counter firings;
     private transient Counter eventsApplied;
     private transient Counter snapshotsCopied;
@@ -138,9 +137,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     private transient HeldOutputs held;
 
     private transient AccountLog accountLog;
-    private transient Counter corrections;
-    private transient LongCounter correctedInRun;
-    private transient LongCounter lateInRun;
+    /** Corrections with late events (with a correction horizon only). */
+    private transient LateCorrections corrector;
     /**
      * The latest watermark this subtask fired at, here or (after a restore) in any subtask before: no
      * account has applied (or run its rules) past it. A restored job's watermark starts from nothing,
@@ -213,7 +211,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 staging.value(getRuntimeContext().getState(liveDesc)),
                 LegacyAccountState.register(getRuntimeContext(), staging, ttl, rules != null));
         MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("revstream");
-        recordFailures = metrics.counter("recordFailures");
+        failures = new JourneyFailures(metrics.counter("recordFailures"));
         firings = metrics.counter("firings");
         eventsApplied = metrics.counter("eventsApplied");
         snapshotsCopied = metrics.counter("snapshotsCopied");
@@ -242,9 +240,18 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     snapshotsCopied,
                     snapshotsReplayed);
         }
-        corrections = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("corrections");
-        correctedInRun = getRuntimeContext().getLongCounter(RunSummary.CORRECTED);
-        lateInRun = getRuntimeContext().getLongCounter(RunSummary.LATE);
+        Counter corrections = metrics.counter("corrections"); // registered without a horizon too: always 0 then
+        if (accountLog != null) {
+            corrector = new LateCorrections(
+                    accountLog,
+                    accounts,
+                    held,
+                    horizonMillis,
+                    rules != null,
+                    corrections,
+                    getRuntimeContext().getLongCounter(RunSummary.CORRECTED),
+                    getRuntimeContext().getLongCounter(RunSummary.LATE));
+        }
     }
 
     private transient JourneySettings effective;
@@ -294,7 +301,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         } catch (Exception | StackOverflowError | AssertionError ex) {
             staging.discard();
             held.drop();
-            recordFailed(e, ex, ctx);
+            failures.recordFailed(e, ex, ctx);
             return;
         }
         staging.commit();
@@ -327,25 +334,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         return l;
     }
 
-    private void instantFull(Event e, Context ctx) {
-        held.side(
-                DEAD_LETTERS,
-                RecordFailures.ofEvent(
-                        ErrorCode.INSTANT_FULL,
-                        e,
-                        ctx.getCurrentKey(),
-                        "account " + ctx.getCurrentKey() + " has " + ErrorCode.MAX_EVENTS_PER_INSTANT
-                                + " events at " + instant(e.occurredAt()) + " already, the most one account"
-                                + " takes at one millisecond; stamp events more finely (the payload is the"
-                                + " normalized event)"));
-        QualitySample.emit(
-                e.source(),
-                e.ingestedAt(),
-                QualityOutcome.REJECTED,
-                ErrorCode.INSTANT_FULL,
-                s -> held.side(QUALITY, s));
-    }
-
     /**
      * Fires the account at {@code t}. The firing is all or nothing: its state writes are staged and its
      * outputs held until it has succeeded. If applying one of its events throws (a bug: nothing in the
@@ -368,11 +356,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 staging.discard();
                 held.drop();
                 Event culprit = applying;
-                if (culprit != null && excluded.add(identity(culprit))) {
-                    recordFailed(culprit, ex, ctx);
+                if (culprit != null && excluded.add(JourneyFailures.identity(culprit))) {
+                    failures.recordFailed(culprit, ex, ctx);
                     continue; // again, from the state as it was, without it
                 }
-                firingFailed(t, ctx.getCurrentKey(), ex, ctx);
+                failures.firingFailed(t, ex, ctx);
                 strandedFailed(firingAt, ex, ctx);
                 return;
             }
@@ -484,7 +472,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             long t, AccountState a, Journey journey, AccountRules accountRules, Set<String> excluded, Context ctx)
             throws Exception {
         if (instantFault != null && instantFault.hits(t)) {
-            throw new IllegalStateException("a fault injected at " + instant(t));
+            throw new IllegalStateException("a fault injected at " + JourneyFailures.instant(t));
         }
         if (accountRules != null) {
             accountRules.catchUp(Math.min(t, effective.asOf() == null ? t : effective.asOf() + 1));
@@ -493,11 +481,13 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         List<Event> due = waiting.take(t);
         if (due != null && due.size() > ErrorCode.MAX_EVENTS_PER_INSTANT) {
             // the instant's events are applied and logged as one: each more would cost more
-            due.subList(ErrorCode.MAX_EVENTS_PER_INSTANT, due.size()).forEach(e -> instantFull(e, ctx));
+            due.subList(ErrorCode.MAX_EVENTS_PER_INSTANT, due.size())
+                    .forEach(e -> JourneyFailures.instantFull(e, ctx.getCurrentKey(), held));
             due = new ArrayList<>(due.subList(0, ErrorCode.MAX_EVENTS_PER_INSTANT));
         }
         if (due != null) {
-            due.removeIf(e -> excluded.contains(identity(e))); // out of the log: a replay must not meet them
+            due.removeIf(
+                    e -> excluded.contains(JourneyFailures.identity(e))); // out of the log: a replay must not meet them
             due = due.isEmpty() ? null : due;
         }
         if (due != null) {
@@ -507,7 +497,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                 journey.apply(e);
                 if (fault != null && fault.hits(e)) {
                     // after the journey changed the state: what is to be undone is there
-                    throw new IllegalStateException("a fault injected for " + identity(e));
+                    throw new IllegalStateException("a fault injected for " + JourneyFailures.identity(e));
                 }
                 if (accountRules != null) {
                     accountRules.record(e);
@@ -547,55 +537,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         return accounts.stored();
     }
 
-    // ---- failures of one record ----------------------------------------------------------------
-
-    private static String identity(Event e) {
-        return e.source() + "/" + e.eventId();
-    }
-
-    /** An event whose processing threw: a dead letter with the exception, counted in data quality. */
-    private void recordFailed(Event e, Throwable ex, Context ctx) {
-        LOG.warn("account {}: event {} failed and is a dead letter", ctx.getCurrentKey(), identity(e), ex);
-        eventFailed(
-                e,
-                "applying " + e.type() + " " + identity(e) + " to account " + ctx.getCurrentKey() + " failed: "
-                        + RecordFailures.describe(ex)
-                        + "; the account's state is as it was before it, the job goes on (the payload is the"
-                        + " normalized event)",
-                ctx);
-    }
-
-    /** An event that is a {@code RECORD_FAILED} dead letter with {@code message}, counted in data quality. */
-    private void eventFailed(Event e, String message, Context ctx) {
-        recordFailures.inc();
-        ctx.output(DEAD_LETTERS, RecordFailures.ofEvent(e, ctx.getCurrentKey(), message));
-        QualitySample.emit(
-                e.source(),
-                e.ingestedAt(),
-                QualityOutcome.REJECTED,
-                ErrorCode.RECORD_FAILED,
-                s -> ctx.output(QUALITY, s));
-    }
-
-    /** A firing that failed where no event is to blame: a dead letter of its own; the account stays as it was. */
-    private void firingFailed(long t, String accountId, Throwable ex, Context ctx) {
-        LOG.warn("account {}: the firing at {} failed", accountId, instant(t), ex);
-        recordFailures.inc();
-        ctx.output(
-                DEAD_LETTERS,
-                RecordFailures.ofComputation(
-                        "journey",
-                        accountId,
-                        t,
-                        "account " + accountId + " at " + instant(t) + ": its firing failed: "
-                                + RecordFailures.describe(ex)
-                                + "; the account's state is as it was before it, the job goes on"));
-    }
-
     /**
-     * After a firing failed with no event to blame: its timer is spent (and an instant it fired ahead to has
-     * lost its events' chance too), so the events waiting up to the instant it failed at would wait for good.
-     * They become {@code RECORD_FAILED} dead letters instead; the account stays as it was.
+     * After a firing failed with no event to blame: the events waiting up to the instant it failed at leave
+     * the list as dead letters ({@link JourneyFailures#stranded}); the account stays as it was.
      */
     private void strandedFailed(long upTo, Throwable ex, Context ctx) {
         List<Event> stranded;
@@ -612,15 +556,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     again);
             return;
         }
-        for (Event e : stranded) {
-            eventFailed(
-                    e,
-                    "the firing of account " + ctx.getCurrentKey() + " at " + instant(upTo)
-                            + " failed with no event to blame: " + RecordFailures.describe(ex)
-                            + "; this event waited to be applied by it, the account's state is as it was before it,"
-                            + " the job goes on (the payload is the normalized event)",
-                    ctx);
-        }
+        failures.stranded(stranded, upTo, ex, ctx);
     }
 
     // ---- corrections ---------------------------------------------------------------------------
@@ -634,18 +570,14 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         AccountState a = l.account();
         long watermark = ctx.timerService().currentWatermark();
         if (a.snapshotAt == null || e.occurredAt() <= a.snapshotAt) {
-            lateInRun.add(1);
-            held.side(
-                    LATE,
-                    new LateEvent(
-                            e,
-                            Math.max(watermark, firedUpTo), // just after a restore the watermark is not known yet
-                            horizonMillis,
-                            "older than the account's correction snapshot (" + instant(a.snapshotAt) + ")"));
+            corrector.late(
+                    e,
+                    Math.max(watermark, firedUpTo), // just after a restore the watermark is not known yet
+                    "older than the account's correction snapshot (" + JourneyFailures.instant(a.snapshotAt) + ")");
             return;
         }
         if (!accountLog.addLate(e)) {
-            instantFull(e, ctx);
+            JourneyFailures.instantFull(e, ctx.getCurrentKey(), held);
             return;
         }
         if (watermark >= Long.MAX_VALUE - 1) {
@@ -662,49 +594,10 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
     }
 
-    /**
-     * Corrects with the late events waiting: rewinds to the snapshot, replays the log without and with
-     * them, emits the difference (withdrawn and late alerts, retracted and new updates, credits and
-     * KPI facts) and makes the corrected state the live one, which it returns. If the replay fails (a
-     * bug must not stop the job), the events go to the late output with the error and the account is
-     * left as it was.
-     */
+    /** Corrects with the late events waiting ({@link LateCorrections}); returns the account from now on. */
     private LiveAccount correctWaiting(LiveAccount l, Context ctx) throws Exception {
-        AccountState a = l.account();
-        List<Event> late = accountLog.takeLate();
-        a.lateWaiting = false;
-        if (late.isEmpty()) {
-            return l;
-        }
-        String accountId = ctx.getCurrentKey();
-        AccountLog.Rewind rewind;
-        try {
-            rewind = accountLog.rewind(a, late, effective, accountId);
-        } catch (Exception | LinkageError | AssertionError ex) {
-            LOG.warn("account {}: {} late event(s) could not be corrected with", accountId, late.size(), ex);
-            lateInRun.add(late.size());
-            for (Event e : late) {
-                held.side(
-                        LATE,
-                        new LateEvent(
-                                e,
-                                ctx.timerService().currentWatermark(),
-                                horizonMillis,
-                                "could not be corrected with: " + ex));
-            }
-            return l;
-        }
-        corrections.inc(late.size());
-        correctedInRun.add(late.size());
-        emit(rewind.correction(), late);
-        rewind.retractedActions().forEach(r -> held.side(ACTIONS, r.retraction()));
-        rewind.actions().forEach(held::recommendation);
-
-        AccountState c = rewind.corrected().journey().account();
-        c.keepBookkeepingOf(a, rules != null);
-        c.appliedThrough = AccountLog.seenThrough(a); // the replays fired through there
-        accountLog.keep(c, late);
-        return accounts.of(rewind.corrected());
+        return corrector.correctWaiting(
+                l, effective, ctx.getCurrentKey(), ctx.timerService().currentWatermark());
     }
 
     /** The wake-up asked for, or null: none past a bounded run's as-of time (nothing after it is emitted). */
@@ -718,34 +611,6 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             ctx.timerService().registerEventTimeTimer(next);
             a.wakeUp = next;
         }
-    }
-
-    private void emit(JourneyCorrection c, List<Event> causes) {
-        Event first = causes.stream().min(EventOrder.ORDER).orElseThrow();
-        String event = first.type() + " (" + first.source() + "/" + first.eventId() + ", occurred "
-                + Instant.ofEpochMilli(first.occurredAt()) + ")";
-        String because =
-                (causes.size() == 1 ? "a late " + event : causes.size() + " late events (the earliest: " + event + ")")
-                        + " changed the account's history";
-        long receivedAt = causes.stream().mapToLong(Event::ingestedAt).max().orElseThrow();
-        for (Alert alert : c.withdrawn()) {
-            held.side(ALERTS, alert.withdrawn(receivedAt, because));
-        }
-        for (Alert alert : c.fired()) {
-            held.lateAlert(alert.firedLate());
-        }
-        c.retracted().forEach(u -> held.main(u.retraction()));
-        c.updates().forEach(held::main);
-        c.retractedCredits().forEach(r -> held.side(ATTRIBUTION, r.retraction()));
-        c.credits().forEach(r -> held.side(ATTRIBUTION, r));
-        c.retractedFacts().forEach(f -> held.side(FACTS, f.retraction()));
-        c.facts().forEach(f -> held.side(FACTS, f));
-    }
-
-    private static String instant(Long at) {
-        return at == null || at == Long.MIN_VALUE
-                ? "none"
-                : Instant.ofEpochMilli(at).toString();
     }
 
     /**
