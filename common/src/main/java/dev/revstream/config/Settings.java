@@ -102,7 +102,9 @@ public final class Settings {
     public static final Setting<String> KAFKA_PROPERTIES = add(open(
             "kafka.properties.<property>",
             rawText(),
-            "any Kafka client property for the source and every sink (SASL, SSL, ...)"));
+            "any Kafka client property for the source and every sink (SASL, SSL, ...); it overrides what"
+                    + " revstream sets for the input's consumer: isolation.level read_committed and, in live runs,"
+                    + " fetch.min.bytes 16384 with fetch.max.wait.ms 50"));
 
     // topics
     public static final Setting<String> TOPIC_TOUCHPOINTS =

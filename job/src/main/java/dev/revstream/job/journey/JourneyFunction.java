@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -240,7 +241,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     snapshotsCopied,
                     snapshotsReplayed);
         }
-        Counter corrections = metrics.counter("corrections"); // registered without a horizon too: always 0 then
+        // registered without a horizon too (always 0 then), as the run's summary lists them
+        Counter corrections = metrics.counter("corrections");
+        LongCounter correctedInRun = getRuntimeContext().getLongCounter(RunSummary.CORRECTED);
         if (accountLog != null) {
             corrector = new LateCorrections(
                     accountLog,
@@ -249,7 +252,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     horizonMillis,
                     rules != null,
                     corrections,
-                    getRuntimeContext().getLongCounter(RunSummary.CORRECTED),
+                    correctedInRun,
                     getRuntimeContext().getLongCounter(RunSummary.LATE));
         }
     }

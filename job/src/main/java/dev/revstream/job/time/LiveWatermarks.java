@@ -27,6 +27,13 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * records wait in Kafka, and following the wall clock then made its own backlog late (every event of it
  * a correction, deadline alerts fired for deals whose activity was still unread).
  *
+ * <p>Flink creates one more generator per source subtask than it has partitions, for the reader's main output,
+ * and keeps the larger of its watermark and the partitions' smallest; the Kafka reader emits nothing there.
+ * So a generator that has read nothing while its subtask has read something (that one, or a partition empty
+ * so far) marks itself idle rather than following the wall clock: following, it overrode every partition's
+ * hold (a backlog, the start-up grace), and records read more than the out-of-orderness after their writing
+ * were late.
+ *
  * <p>Nor is a partition quiet because its subtask is busy elsewhere: a subtask short of CPU reads its
  * other partitions' backlog while a partition's own records wait unfetched (not backpressured: the activity
  * clock runs). So a quiet partition follows the wall clock only while its subtask's latest record, from any
@@ -128,9 +135,10 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         lastRecordAt = activity.now();
         readAny = true;
         long written = writtenAt.of(event);
-        caughtUp = written == Long.MIN_VALUE || now - written <= idleMillis + outOfOrdernessMillis;
-        if (written != Long.MIN_VALUE) {
-            subtask.read(now - written, lastRecordAt);
+        boolean known = written >= 0; // a record without a Kafka timestamp says -1
+        caughtUp = !known || now - written <= idleMillis + outOfOrdernessMillis;
+        if (known) {
+            subtask.read(now - written, activity);
         }
         if (idle) {
             idle = false;
@@ -144,9 +152,19 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         long now = clock.now();
         long active = activity.now();
         boolean quiet = idleMillis > 0 && active - lastRecordAt >= idleMillis;
+        if (quiet && followWallClock && !readAny && subtask.readAny()) {
+            // nothing read here while the subtask reads: Flink's main-output generator (the Kafka reader emits
+            // through per-partition outputs only, and Flink keeps the larger of its watermark and theirs), or
+            // a partition empty so far; neither may move event time past the partitions that have records
+            if (!idle) {
+                idle = true;
+                output.markIdle();
+            }
+            return;
+        }
         if (quiet && followWallClock) {
             boolean started = readAny ? caughtUp : active - startedAt >= startupGraceMillis;
-            if (started && subtask.caughtUp(outOfOrdernessMillis + READ_SLACK_MILLIS, idleMillis, active)) {
+            if (started && subtask.caughtUp(outOfOrdernessMillis + READ_SLACK_MILLIS, idleMillis)) {
                 candidate = Math.max(candidate, now - outOfOrdernessMillis - 1);
             }
         } else if (quiet) {

@@ -17,20 +17,28 @@ public final class SubtaskReads implements Serializable {
     private boolean readAny;
     private long lagMillis;
     private long readAt;
+    /** The activity clock of the partition that read it (each partition has its own). */
+    private LiveWatermarks.Clock readOn;
 
-    /** A record read at {@code at} (activity clock), {@code lagMillis} after it was written. */
-    void read(long lagMillis, long at) {
+    /** A record read now, {@code lagMillis} after it was written, by a partition whose activity clock is {@code clock}. */
+    void read(long lagMillis, LiveWatermarks.Clock clock) {
         this.readAny = true;
         this.lagMillis = lagMillis;
-        this.readAt = at;
+        this.readOn = clock;
+        this.readAt = clock.now();
+    }
+
+    /** Whether any partition of the subtask has read a record with a Kafka timestamp. */
+    boolean readAny() {
+        return readAny;
     }
 
     /**
      * Whether what the subtask has not read yet can be within {@code toleranceMillis} of the wall clock:
      * its last record was read that soon after it was written, or the subtask has been free to read for
-     * {@code idleMillis} more than that record's lag since and found nothing.
+     * {@code idleMillis} more than that record's lag since and found nothing (on the reading partition's clock).
      */
-    boolean caughtUp(long toleranceMillis, long idleMillis, long activeNow) {
-        return !readAny || lagMillis <= toleranceMillis || activeNow - readAt >= idleMillis + lagMillis;
+    boolean caughtUp(long toleranceMillis, long idleMillis) {
+        return !readAny || lagMillis <= toleranceMillis || readOn.now() - readAt >= idleMillis + lagMillis;
     }
 }

@@ -246,4 +246,31 @@ class LiveWatermarksTest {
         g.onPeriodicEmit(out);
         assertThat(out.last()).isEqualTo(now - 1_001);
     }
+
+    @Test
+    void shouldNotLetAGeneratorWithoutRecordsOverrideThePartitionsWhileItsSubtaskReads() {
+        long[] active = {0};
+        SubtaskReads subtask = new SubtaskReads();
+        // Flink's main-output generator: created beside the partitions' from the same strategy, it never sees a
+        // record from the Kafka reader, and Flink keeps the larger of its watermark and the partitions' smallest
+        LiveWatermarks<String> main = new LiveWatermarks<>(
+                1_000, 5_000, true, true, 10_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
+        LiveWatermarks<String> backlog = new LiveWatermarks<>(
+                1_000, 5_000, true, true, 10_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
+        LiveWatermarks<String> fresh = new LiveWatermarks<>(
+                1_000, 5_000, true, true, 10_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
+        Recorder partitions = new Recorder();
+        for (int i = 0; i < 30; i++) {
+            now += 1_000;
+            active[0] += 1_000;
+            // one partition reads a backlog ten minutes behind, the other records as they are written
+            backlog.onEvent("backlog@" + (now - 600_000), now - 600_000, partitions);
+            fresh.onEvent("fresh@" + (now - 100), now - 100, partitions);
+            main.onPeriodicEmit(out);
+        }
+        assertThat(out.watermarks)
+                .as("past the start-up grace and quiet, it must not move event time past the backlog")
+                .isEmpty();
+        assertThat(out.idle).isTrue();
+    }
 }
