@@ -296,7 +296,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             if (e.isForget()) {
                 // a privacy request: the ids leave the account's state, its journey stays as it is
                 waiting.forget(e);
-                accountLog.forget(e);
+                if (accountLog != null) { // without a correction horizon there is no log
+                    accountLog.forget(e);
+                }
                 staging.commit();
                 return;
             }
