@@ -16,8 +16,9 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * time follows the wall clock less the out-of-orderness, so deadline timers fire without traffic,
  * but only while the partition is caught up: its last record was read within
  * {@code idleMillis + outOfOrderness} of being written (its Kafka timestamp). A partition that went
- * quiet while reading a backlog, or has read nothing since the job (re)started, holds event time
- * back instead, for up to {@code startupGraceMillis} after the start, so that a restore or a
+ * quiet while reading a backlog holds event time back instead, for up to {@code startupGraceMillis} of
+ * quiet; one that has read nothing since the job (re)started, for up to {@code startupGraceMillis} after
+ * the start, so that a restore or a
  * restart after an outage does not turn the backlog behind it late. Without wall-clock following
  * the partition is marked idle (when {@code idleMillis > 0}) so that it does not hold the others
  * back, but it never moves event time by itself. Emitted watermarks never go backwards.
@@ -163,7 +164,11 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
             return;
         }
         if (quiet && followWallClock) {
-            boolean started = readAny ? caughtUp : active - startedAt >= startupGraceMillis;
+            // a partition that went quiet reading a backlog holds event time back, for the start-up grace at most:
+            // free to read that long (not backpressured, not starved: see SubtaskReads), it has nothing more
+            boolean started = readAny
+                    ? caughtUp || active - lastRecordAt >= Math.max(idleMillis, startupGraceMillis)
+                    : active - startedAt >= startupGraceMillis;
             if (started && subtask.caughtUp(outOfOrdernessMillis + READ_SLACK_MILLIS, idleMillis)) {
                 candidate = Math.max(candidate, now - outOfOrdernessMillis - 1);
             }

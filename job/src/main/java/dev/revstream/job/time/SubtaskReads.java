@@ -36,9 +36,13 @@ public final class SubtaskReads implements Serializable {
     /**
      * Whether what the subtask has not read yet can be within {@code toleranceMillis} of the wall clock:
      * its last record was read that soon after it was written, or the subtask has been free to read for
-     * {@code idleMillis} more than that record's lag since and found nothing (on the reading partition's clock).
+     * {@code idleMillis} more than that record's lag (at most twice {@code idleMillis} in all) since and found
+     * nothing (on the reading partition's clock).
      */
     boolean caughtUp(long toleranceMillis, long idleMillis) {
-        return !readAny || lagMillis <= toleranceMillis || readOn.now() - readAt >= idleMillis + lagMillis;
+        // the lag counts up to the idle timeout: a record hours old (read after an outage) must not hold for hours
+        return !readAny
+                || lagMillis <= toleranceMillis
+                || readOn.now() - readAt >= idleMillis + Math.min(lagMillis, idleMillis);
     }
 }

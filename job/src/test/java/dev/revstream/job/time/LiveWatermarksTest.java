@@ -273,4 +273,35 @@ class LiveWatermarksTest {
                 .isEmpty();
         assertThat(out.idle).isTrue();
     }
+
+    @Test
+    void shouldHoldForABacklogsLastRecordOnlyUntilTheStartupGracePasses() {
+        now = 1_800_000_000_000L; // Kafka timestamps an hour back must be valid ones
+        long[] active = {0};
+        LiveWatermarks<String> g = new LiveWatermarks<>(
+                1_000,
+                5_000,
+                true,
+                true,
+                10_000,
+                () -> now,
+                () -> active[0],
+                LiveWatermarksTest::written,
+                new SubtaskReads());
+        // after an outage: the partition's last record, written an hour ago, read now; then nothing more comes
+        g.onEvent("backlog@" + (now - 3_600_000), now - 3_600_000, out);
+        long held = now - 3_600_000 - 1_001;
+        now += 9_999;
+        active[0] += 9_999;
+        g.onPeriodicEmit(out);
+        assertThat(out.last())
+                .as("quiet while reading a backlog: event time holds")
+                .isEqualTo(held);
+        now += 1;
+        active[0] += 1;
+        g.onPeriodicEmit(out);
+        assertThat(out.last())
+                .as("free to read for the start-up grace, nothing came: not an hour more")
+                .isEqualTo(now - 1_001);
+    }
 }
