@@ -39,8 +39,8 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * other partitions' backlog while a partition's own records wait unfetched (not backpressured: the activity
  * clock runs). So a quiet partition follows the wall clock only while its subtask's latest record, from any
  * of its partitions ({@link SubtaskReads}), was read within the out-of-orderness (and a second's slack) of
- * being written, the most that following cannot make late; or once the subtask has been free to read for
- * {@code idleMillis} plus that record's lag and found nothing.
+ * being written (following makes later records at most that second late); or once the subtask has been free
+ * to read for {@code idleMillis} plus that record's lag (at most twice {@code idleMillis}) and found nothing.
  */
 public class LiveWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrdernessMillis;
@@ -139,7 +139,7 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
         boolean known = written >= 0; // a record without a Kafka timestamp says -1
         caughtUp = !known || now - written <= idleMillis + outOfOrdernessMillis;
         if (known) {
-            subtask.read(now - written, activity);
+            subtask.read(now - written, activity, lastRecordAt);
         }
         if (idle) {
             idle = false;
@@ -157,10 +157,7 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
             // nothing read here while the subtask reads: Flink's main-output generator (the Kafka reader emits
             // through per-partition outputs only, and Flink keeps the larger of its watermark and theirs), or
             // a partition empty so far; neither may move event time past the partitions that have records
-            if (!idle) {
-                idle = true;
-                output.markIdle();
-            }
+            markIdle(output);
             return;
         }
         if (quiet && followWallClock) {
@@ -173,15 +170,19 @@ public class LiveWatermarks<T> implements WatermarkGenerator<T> {
                 candidate = Math.max(candidate, now - outOfOrdernessMillis - 1);
             }
         } else if (quiet) {
-            if (!idle) {
-                idle = true;
-                output.markIdle();
-            }
+            markIdle(output);
             return;
         }
         if (candidate > lastEmitted) {
             lastEmitted = candidate;
             output.emitWatermark(new Watermark(candidate));
+        }
+    }
+
+    private void markIdle(WatermarkOutput output) {
+        if (!idle) {
+            idle = true;
+            output.markIdle();
         }
     }
 }

@@ -20,12 +20,15 @@ public final class SubtaskReads implements Serializable {
     /** The activity clock of the partition that read it (each partition has its own). */
     private LiveWatermarks.Clock readOn;
 
-    /** A record read now, {@code lagMillis} after it was written, by a partition whose activity clock is {@code clock}. */
-    void read(long lagMillis, LiveWatermarks.Clock clock) {
+    /**
+     * A record read at {@code at} on {@code clock} (the reading partition's activity clock), {@code lagMillis}
+     * after it was written.
+     */
+    void read(long lagMillis, LiveWatermarks.Clock clock, long at) {
         this.readAny = true;
         this.lagMillis = lagMillis;
         this.readOn = clock;
-        this.readAt = clock.now();
+        this.readAt = at;
     }
 
     /** Whether any partition of the subtask has read a record with a Kafka timestamp. */

@@ -104,6 +104,20 @@ class LiveWatermarksTest {
                 1_000, 5_000, true, cap, 60_000, () -> now, () -> now, LiveWatermarksTest::written, new SubtaskReads());
     }
 
+    /** Caught-up tracking and a cap (out-of-orderness 1 s, idle 5 s) on the activity clock {@code active}. */
+    private LiveWatermarks<String> tracking(long graceMillis, long[] active, SubtaskReads subtask) {
+        return new LiveWatermarks<>(
+                1_000,
+                5_000,
+                true,
+                true,
+                graceMillis,
+                () -> now,
+                () -> active[0],
+                LiveWatermarksTest::written,
+                subtask);
+    }
+
     @Test
     void shouldNotLetAnEventFromTheFutureMoveEventTimePastTheWallClock() {
         LiveWatermarks<String> g = caughtUpTracking(true);
@@ -149,16 +163,7 @@ class LiveWatermarksTest {
     @Test
     void shouldNotCountTimeBackpressuredAsQuiet() {
         long[] active = {0}; // the input's activity clock: stands still while the source is backpressured
-        LiveWatermarks<String> g = new LiveWatermarks<>(
-                1_000,
-                5_000,
-                true,
-                true,
-                60_000,
-                () -> now,
-                () -> active[0],
-                LiveWatermarksTest::written,
-                new SubtaskReads());
+        LiveWatermarks<String> g = tracking(60_000, active, new SubtaskReads());
         g.onEvent("fresh@" + (now - 100), now - 100, out);
         g.onPeriodicEmit(out);
         assertThat(out.last()).isEqualTo(now - 100 - 1_001);
@@ -176,16 +181,7 @@ class LiveWatermarksTest {
     @Test
     void shouldMeasureTheStartupGraceOnTheActivityClock() {
         long[] active = {0};
-        LiveWatermarks<String> g = new LiveWatermarks<>(
-                1_000,
-                5_000,
-                true,
-                true,
-                60_000,
-                () -> now,
-                () -> active[0],
-                LiveWatermarksTest::written,
-                new SubtaskReads());
+        LiveWatermarks<String> g = tracking(60_000, active, new SubtaskReads());
         now += 120_000;
         active[0] += 59_999; // backpressured for the rest: a restore's backlog may be on its way
         g.onPeriodicEmit(out);
@@ -199,10 +195,8 @@ class LiveWatermarksTest {
     void shouldNotTakeAPartitionForQuietWhileItsSubtaskReadsABacklog() {
         long[] active = {0};
         SubtaskReads subtask = new SubtaskReads();
-        LiveWatermarks<String> quiet = new LiveWatermarks<>(
-                1_000, 5_000, true, true, 60_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
-        LiveWatermarks<String> busy = new LiveWatermarks<>(
-                1_000, 5_000, true, true, 60_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
+        LiveWatermarks<String> quiet = tracking(60_000, active, subtask);
+        LiveWatermarks<String> busy = tracking(60_000, active, subtask);
         Recorder busyOut = new Recorder();
         quiet.onEvent("fresh@" + (now - 100), now - 100, out);
         quiet.onPeriodicEmit(out);
@@ -230,8 +224,7 @@ class LiveWatermarksTest {
     void shouldFollowOnceItsSubtaskFoundNothingForTheIdleTimeoutPastItsLastLag() {
         long[] active = {0};
         SubtaskReads subtask = new SubtaskReads();
-        LiveWatermarks<String> g = new LiveWatermarks<>(
-                1_000, 5_000, true, true, 60_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
+        LiveWatermarks<String> g = tracking(60_000, active, subtask);
         // its last record was read 4 s after it was written (caught up by its own measure), then nothing comes
         g.onEvent("late-read@" + (now - 4_000), now - 4_000, out);
         long held = now - 4_000 - 1_001;
@@ -253,12 +246,9 @@ class LiveWatermarksTest {
         SubtaskReads subtask = new SubtaskReads();
         // Flink's main-output generator: created beside the partitions' from the same strategy, it never sees a
         // record from the Kafka reader, and Flink keeps the larger of its watermark and the partitions' smallest
-        LiveWatermarks<String> main = new LiveWatermarks<>(
-                1_000, 5_000, true, true, 10_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
-        LiveWatermarks<String> backlog = new LiveWatermarks<>(
-                1_000, 5_000, true, true, 10_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
-        LiveWatermarks<String> fresh = new LiveWatermarks<>(
-                1_000, 5_000, true, true, 10_000, () -> now, () -> active[0], LiveWatermarksTest::written, subtask);
+        LiveWatermarks<String> main = tracking(10_000, active, subtask);
+        LiveWatermarks<String> backlog = tracking(10_000, active, subtask);
+        LiveWatermarks<String> fresh = tracking(10_000, active, subtask);
         Recorder partitions = new Recorder();
         for (int i = 0; i < 30; i++) {
             now += 1_000;
@@ -278,16 +268,7 @@ class LiveWatermarksTest {
     void shouldHoldForABacklogsLastRecordOnlyUntilTheStartupGracePasses() {
         now = 1_800_000_000_000L; // Kafka timestamps an hour back must be valid ones
         long[] active = {0};
-        LiveWatermarks<String> g = new LiveWatermarks<>(
-                1_000,
-                5_000,
-                true,
-                true,
-                10_000,
-                () -> now,
-                () -> active[0],
-                LiveWatermarksTest::written,
-                new SubtaskReads());
+        LiveWatermarks<String> g = tracking(10_000, active, new SubtaskReads());
         // after an outage: the partition's last record, written an hour ago, read now; then nothing more comes
         g.onEvent("backlog@" + (now - 3_600_000), now - 3_600_000, out);
         long held = now - 3_600_000 - 1_001;
