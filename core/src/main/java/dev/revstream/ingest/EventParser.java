@@ -928,7 +928,8 @@ public final class EventParser implements Serializable {
                     ctx.offset,
                     ctx.ingestedAt,
                     anonymousId,
-                    forecastCategory);
+                    forecastCategory,
+                    false);
         }
     }
 }

@@ -27,6 +27,9 @@ import java.util.List;
  * @param anonymousId a visitor not yet known by name (Segment's {@code anonymousId}), or null
  * @param forecastCategory a deal event's forecast category as the CRM set it ({@link ForecastCategory}'s
  *     wire name), or null: the stage's configured one applies
+ * @param pendingWrite whether the normalized-events topic does not have it yet: an event that names its
+ *     account is written by the journey when it applies it (de-duplicated in the account's state); every other
+ *     event is written by the keyed de-duplication as it arrives (false, as in state kept before this field)
  */
 public record Event(
         EventKind kind,
@@ -58,11 +61,17 @@ public record Event(
         long offset,
         long ingestedAt,
         String anonymousId,
-        String forecastCategory) {
+        String forecastCategory,
+        boolean pendingWrite) {
 
     /** The de-duplication identity: one key space over both topics. */
     public String dedupKey() {
         return source + '\u0000' + eventId;
+    }
+
+    /** The same event, to be written to the events topic when its account applies it. */
+    public Event withPendingWrite() {
+        return pendingWrite ? this : copy(accountId, contactId, anonymousId, true);
     }
 
     /** The same event on its account, once identity resolution found it. */
@@ -104,6 +113,10 @@ public record Event(
     }
 
     private Event with(String account, String contact, String anonymous) {
+        return copy(account, contact, anonymous, pendingWrite);
+    }
+
+    private Event copy(String account, String contact, String anonymous, boolean pending) {
         return new Event(
                 kind,
                 eventId,
@@ -134,7 +147,8 @@ public record Event(
                 offset,
                 ingestedAt,
                 anonymous,
-                forecastCategory);
+                forecastCategory,
+                pending);
     }
 
     /** A link between identities ({@link TouchpointType#IDENTIFY}), not a touch of an account. */

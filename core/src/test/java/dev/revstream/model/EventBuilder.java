@@ -133,7 +133,8 @@ public final class EventBuilder {
                 0,
                 occurredAt,
                 anonymousId,
-                forecastCategory);
+                forecastCategory,
+                false);
     }
 
     public EventBuilder forecastCategory(String category) {

@@ -35,7 +35,8 @@ public final class TestEvents {
                 0,
                 ingestedAt,
                 null,
-                null);
+                null,
+                false);
     }
 
     public static Event heartbeat(long occurredAt) {
@@ -69,6 +70,7 @@ public final class TestEvents {
                 0,
                 occurredAt,
                 null,
-                null);
+                null,
+                false);
     }
 }

@@ -9,6 +9,7 @@ import dev.revstream.identity.Resolution;
 import dev.revstream.identity.Resolution.Route;
 import dev.revstream.job.identity.AccountResolver;
 import dev.revstream.job.identity.AccountResolver.Stage;
+import dev.revstream.job.ingest.DedupRoute;
 import dev.revstream.job.ingest.Deduplicator;
 import dev.revstream.job.ingest.IngestRouter;
 import dev.revstream.job.journey.JourneyFunction;
@@ -164,14 +165,22 @@ public final class RevstreamJob {
         SingleOutputStreamOperator<Event> accepted =
                 ingested.process(new IngestRouter()).uid("ingest-router").name("ingest-router");
 
-        SingleOutputStreamOperator<Event> unique = accepted.keyBy(Event::dedupKey, Types.STRING)
+        // events that name their account are de-duplicated in the account's state by the journey, the rest keyed
+        SingleOutputStreamOperator<Event> toAccount = accepted.process(new DedupRoute(
+                        cfg.time().correctionHorizon().toMillis(),
+                        cfg.ingest().dedupHorizon().toMillis(),
+                        cfg.ingest().maxFuture().toMillis()))
+                .uid("dedup-route")
+                .name("dedup-route");
+        SingleOutputStreamOperator<Event> unique = toAccount
+                .getSideOutput(DedupRoute.KEYED)
+                .keyBy(Event::dedupKey, Types.STRING)
                 .process(new Deduplicator(
                         cfg.ingest().dedupHorizon().toMillis(),
                         cfg.ingest().dedupTtl(),
                         cfg.time().correctionHorizon().toMillis()))
                 .uid("dedup")
                 .name("dedup");
-        unique.sinkTo(io.events()).uid("events-sink").name("events-sink");
 
         // events that name no account find it by their deal, person or visitor (docs/sources.md#identity)
         SingleOutputStreamOperator<Event> byDeal = unique.filter(e -> Resolution.of(e) == Route.DEAL)
@@ -195,17 +204,21 @@ public final class RevstreamJob {
                 .name("person-identity");
         SingleOutputStreamOperator<JourneyUpdate> journey = unique.filter(e -> Resolution.of(e) == Route.ACCOUNT)
                 .name("with-account")
-                .union(byDeal, byVisitor, byPerson)
+                .union(toAccount, byDeal, byVisitor, byPerson)
                 .keyBy(Event::accountId, Types.STRING)
                 .process(new JourneyFunction(
-                        cfg.journeySettings(),
-                        cfg.alerts().journeyStateTtl(),
-                        cfg.rules(),
-                        cfg.time().correctionHorizon()))
+                                cfg.journeySettings(),
+                                cfg.alerts().journeyStateTtl(),
+                                cfg.rules(),
+                                cfg.time().correctionHorizon())
+                        .deduplicating(cfg.ingest().dedupHorizon()))
                 .uid("journey")
                 .name("journey");
+        // every event once: the keyed path's as they arrive, those that name their account as the journey applies them
+        DataStream<Event> events = unique.union(journey.getSideOutput(JourneyFunction.EVENTS));
+        events.sinkTo(io.events()).uid("events-sink").name("events-sink");
         unique.getSideOutput(Deduplicator.LATE)
-                .union(journey.getSideOutput(JourneyFunction.LATE))
+                .union(toAccount.getSideOutput(Deduplicator.LATE), journey.getSideOutput(JourneyFunction.LATE))
                 .sinkTo(io.late())
                 .uid("late-sink")
                 .name("late-sink");
@@ -215,7 +228,7 @@ public final class RevstreamJob {
                 .uid("attribution-sink")
                 .name("attribution-sink");
 
-        DataStream<KpiFact> spend = unique.filter(
+        DataStream<KpiFact> spend = events.filter(
                         e -> TouchpointType.SPEND.name().equals(e.type()))
                 .name("spend")
                 .map(e -> new KpiFact(
@@ -273,7 +286,7 @@ public final class RevstreamJob {
                 .name("actions-sink");
         if (io.warehouse() != null) {
             WarehouseSinks w = io.warehouse();
-            unique.sinkTo(w.events()).uid("warehouse-events").name("warehouse-events");
+            events.sinkTo(w.events()).uid("warehouse-events").name("warehouse-events");
             journey.getSideOutput(JourneyFunction.ALERTS)
                     .sinkTo(w.alerts())
                     .uid("warehouse-alerts")
@@ -306,6 +319,7 @@ public final class RevstreamJob {
         summed(accepted.getSideOutput(IngestRouter.QUALITY), "router", qualityWindow)
                 .union(
                         summed(unique.getSideOutput(Deduplicator.QUALITY), "dedup", qualityWindow),
+                        summed(toAccount.getSideOutput(Deduplicator.QUALITY), "dedup-route", qualityWindow),
                         summed(journey.getSideOutput(JourneyFunction.QUALITY), "journey", qualityWindow),
                         byDeal.getSideOutput(AccountResolver.QUALITY),
                         byVisitor.getSideOutput(AccountResolver.QUALITY),

@@ -48,10 +48,9 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
 
     private transient ValueState<Long> firstSeen;
     private transient Counter duplicates;
-    private transient Counter lateEvents;
+    private transient LateRouting late;
     private transient SourceCounters outBySource;
     private transient LongCounter duplicatesInRun;
-    private transient LongCounter lateInRun;
     private transient LongCounter appliedInRun;
 
     /** Without corrections: everything behind the watermark is late. */
@@ -74,10 +73,9 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
         }
         firstSeen = getRuntimeContext().getState(d);
         duplicates = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("duplicates");
-        lateEvents = getRuntimeContext().getMetricGroup().addGroup("revstream").counter("lateEvents");
+        late = new LateRouting(getRuntimeContext(), correctionHorizonMillis);
         outBySource = new SourceCounters(getRuntimeContext().getMetricGroup().addGroup("revstream"), "eventsOut");
         duplicatesInRun = getRuntimeContext().getLongCounter(RunSummary.DUPLICATES);
-        lateInRun = getRuntimeContext().getLongCounter(RunSummary.LATE);
         appliedInRun = getRuntimeContext().getLongCounter(RunSummary.APPLIED);
     }
 
@@ -89,20 +87,8 @@ public class Deduplicator extends KeyedProcessFunction<String, Event, Event> {
             QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.DUPLICATE, null, s -> ctx.output(QUALITY, s));
             return;
         }
-        long watermark = ctx.timerService().currentWatermark();
-        if (watermark != Long.MIN_VALUE && e.occurredAt() <= watermark - correctionHorizonMillis) {
-            lateEvents.inc();
-            lateInRun.add(1);
-            ctx.output(
-                    LATE,
-                    new LateEvent(
-                            e,
-                            watermark,
-                            correctionHorizonMillis,
-                            correctionHorizonMillis == 0
-                                    ? "behind event time, and corrections are off (time.correction-horizon=0)"
-                                    : "further behind event time than the correction horizon"));
-            QualitySample.emit(e.source(), e.ingestedAt(), QualityOutcome.LATE, null, s -> ctx.output(QUALITY, s));
+        if (late.routed(
+                e, ctx.timerService().currentWatermark(), l -> ctx.output(LATE, l), s -> ctx.output(QUALITY, s))) {
             return;
         }
         firstSeen.update(e.occurredAt());

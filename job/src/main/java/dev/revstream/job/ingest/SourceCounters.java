@@ -12,7 +12,7 @@ import org.apache.flink.metrics.MetricGroup;
  * {@value #MAX_SOURCES} share the group {@code source=other} and are counted in
  * {@code revstream.sourcesOverCap}. Per-source counts without a cap are in the data-quality topic.
  */
-final class SourceCounters {
+public final class SourceCounters {
     static final int MAX_SOURCES = 100;
     static final String OTHER = "other";
 
@@ -22,7 +22,7 @@ final class SourceCounters {
     private final Counter overCap;
 
     /** @param revstream the {@code revstream} metric group of the function */
-    SourceCounters(MetricGroup revstream, String name) {
+    public SourceCounters(MetricGroup revstream, String name) {
         this(revstream, name, revstream.counter("sourcesOverCap"));
     }
 
@@ -37,7 +37,7 @@ final class SourceCounters {
         return overCap;
     }
 
-    void inc(String source) {
+    public void inc(String source) {
         Counter c = bySource.get(source);
         if (c == null) {
             if (bySource.size() >= MAX_SOURCES) {

@@ -61,6 +61,11 @@ final class HeldOutputs implements JourneyOutput, Recommender.Output {
         held.add(new Held(tag, value));
     }
 
+    /** Takes back what the call held for {@code values} on {@code tag} (by identity). */
+    void removeSide(OutputTag<?> tag, List<?> values) {
+        held.removeIf(h -> h.tag() == tag && values.stream().anyMatch(v -> v == h.value()));
+    }
+
     void main(JourneyUpdate update) {
         held.add(new Held(null, update));
     }

@@ -114,6 +114,12 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("rule-failures", Types.POJO(DeadLetter.class)) {};
 
+    /**
+     * The events the account applied, once each (with {@link #deduplicating}): the normalized-events topic's
+     * events that name their account.
+     */
+    public static final OutputTag<Event> EVENTS = new OutputTag<>("applied-events", Types.POJO(Event.class)) {};
+
     /** Events the account can no longer correct with (before its snapshot). */
     public static final OutputTag<LateEvent> LATE = new OutputTag<>("journey-late", Types.POJO(LateEvent.class)) {};
 
@@ -166,6 +172,21 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         this.ttl = ttl;
         this.ruleSet = ruleSet;
         this.horizonMillis = horizon.toMillis();
+    }
+
+    /** {@code ingest.dedup-horizon} when the journey de-duplicates what it applies, else -1. */
+    private long dedupHorizonMillis = -1;
+
+    /** De-duplication of what it applies ({@link AccountDedup}), or null. */
+    private transient AccountDedup dedup;
+
+    /**
+     * Drops copies of the events the account applied (a (source, eventId) applied at most {@code horizon}
+     * before the copy's time), and sends the events it applies once each to {@link #EVENTS}.
+     */
+    public JourneyFunction deduplicating(Duration horizon) {
+        this.dedupHorizonMillis = horizon.toMillis();
+        return this;
     }
 
     private RecordFailures.Fault<Event> fault;
@@ -241,6 +262,20 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     snapshotsCopied,
                     snapshotsReplayed);
         }
+        if (dedupHorizonMillis >= 0) {
+            ValueStateDescriptor<byte[]> seenDesc =
+                    new ValueStateDescriptor<>("seen-events", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+            if (ttl != null && !ttl.isZero()) {
+                seenDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+            }
+            dedup = new AccountDedup(
+                    staging.value(getRuntimeContext().getState(seenDesc)),
+                    dedupHorizonMillis,
+                    horizonMillis > 0,
+                    held,
+                    metrics,
+                    getRuntimeContext());
+        }
         // registered without a horizon too (always 0 then), as the run's summary lists them
         Counter corrections = metrics.counter("corrections");
         LongCounter correctedInRun = getRuntimeContext().getLongCounter(RunSummary.CORRECTED);
@@ -253,7 +288,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     rules != null,
                     corrections,
                     correctedInRun,
-                    getRuntimeContext().getLongCounter(RunSummary.LATE));
+                    getRuntimeContext().getLongCounter(RunSummary.LATE),
+                    dedup);
         }
     }
 
@@ -292,6 +328,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     @Override
     public void processElement(Event e, Context ctx, Collector<JourneyUpdate> out) throws Exception {
+        if (dedup != null) {
+            dedup.begin();
+        }
         try {
             if (e.isForget()) {
                 // a privacy request: the ids leave the account's state, its journey stays as it is
@@ -310,6 +349,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             return;
         }
         staging.commit();
+        if (dedup != null) {
+            dedup.committed();
+        }
         held.sendTo(ctx, out);
     }
 
@@ -354,6 +396,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         while (true) {
             applying = null;
             firingAt = t;
+            if (dedup != null) {
+                dedup.begin();
+            }
             try {
                 fire(t, ctx, excluded);
                 break;
@@ -371,6 +416,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             }
         }
         staging.commit();
+        if (dedup != null) {
+            dedup.committed();
+        }
         for (long ahead : firedAhead) {
             ctx.timerService().deleteEventTimeTimer(ahead);
         }
@@ -454,6 +502,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             break;
         }
         waiting.write();
+        if (dedup != null) {
+            dedup.write(store.account(), watermark);
+        }
         accounts.save(store);
     }
 
@@ -484,16 +535,22 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         journey.expireTombstones(t);
         List<Event> due = waiting.take(t);
-        if (due != null && due.size() > ErrorCode.MAX_EVENTS_PER_INSTANT) {
-            // the instant's events are applied and logged as one: each more would cost more
-            due.subList(ErrorCode.MAX_EVENTS_PER_INSTANT, due.size())
-                    .forEach(e -> JourneyFailures.instantFull(e, ctx.getCurrentKey(), held));
-            due = new ArrayList<>(due.subList(0, ErrorCode.MAX_EVENTS_PER_INSTANT));
-        }
         if (due != null) {
             due.removeIf(
                     e -> excluded.contains(JourneyFailures.identity(e))); // out of the log: a replay must not meet them
             due = due.isEmpty() ? null : due;
+        }
+        if (due != null && dedup != null) {
+            due = dedup.firstCopies(due); // in arrival order: of two copies at one instant, the first counts
+        }
+        if (due != null && due.size() > ErrorCode.MAX_EVENTS_PER_INSTANT) {
+            // the instant's events are applied and logged as one: each more would cost more
+            List<Event> over = due.subList(ErrorCode.MAX_EVENTS_PER_INSTANT, due.size());
+            over.forEach(e -> JourneyFailures.instantFull(e, ctx.getCurrentKey(), held));
+            if (dedup != null) {
+                dedup.notApplied(new ArrayList<>(over));
+            }
+            due = new ArrayList<>(due.subList(0, ErrorCode.MAX_EVENTS_PER_INSTANT));
         }
         if (due != null) {
             due.sort(EventOrder.ORDER);
@@ -540,6 +597,11 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
     /** What keyed state holds for the current key (tests: what an account keeps), or null for nothing. */
     AccountSnapshots.Snapshot stored() throws Exception {
         return accounts.stored();
+    }
+
+    /** How many applied events the current account keeps for de-duplication (tests: what the cleaning keeps). */
+    int seenStored() throws Exception {
+        return dedup == null ? 0 : dedup.storedCount();
     }
 
     /**
@@ -590,6 +652,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             LiveAccount c = correctWaiting(l, ctx);
             Journey corrected = new Journey(effective, ctx.getCurrentKey(), c, new JourneyRecording());
             planWakeUp(c.account(), plannable(corrected.nextWakeUp(c.account().appliedThrough)), ctx);
+            if (dedup != null) {
+                dedup.write(c.account(), watermark);
+            }
             accounts.save(c);
         } else if (!a.lateWaiting) {
             a.lateWaiting = true;

@@ -36,6 +36,8 @@ final class LateCorrections {
     private final Counter corrections;
     private final LongCounter correctedInRun;
     private final LongCounter lateInRun;
+    /** The journey's de-duplication, or null. */
+    private final AccountDedup dedup;
 
     LateCorrections(
             AccountLog log,
@@ -45,7 +47,8 @@ final class LateCorrections {
             boolean withRules,
             Counter corrections,
             LongCounter correctedInRun,
-            LongCounter lateInRun) {
+            LongCounter lateInRun,
+            AccountDedup dedup) {
         this.log = log;
         this.accounts = accounts;
         this.held = held;
@@ -54,6 +57,7 @@ final class LateCorrections {
         this.corrections = corrections;
         this.correctedInRun = correctedInRun;
         this.lateInRun = lateInRun;
+        this.dedup = dedup;
     }
 
     /** An event the account can no longer correct with: to the late output, with why. */
@@ -72,6 +76,11 @@ final class LateCorrections {
         AccountState a = l.account();
         List<Event> late = log.takeLate();
         a.lateWaiting = false;
+        if (dedup != null && !late.isEmpty()) {
+            late.sort(EventOrder.ORDER); // in event-time order, as a replay in order meets them
+            late = dedup.firstCopies(late);
+            late = late == null ? List.of() : late;
+        }
         if (late.isEmpty()) {
             return l;
         }
@@ -80,6 +89,9 @@ final class LateCorrections {
             rewind = log.rewind(a, late, settings, accountId);
         } catch (Exception | LinkageError | AssertionError ex) {
             LOG.warn("account {}: {} late event(s) could not be corrected with", accountId, late.size(), ex);
+            if (dedup != null) {
+                dedup.notApplied(late);
+            }
             for (Event e : late) {
                 late(e, watermark, "could not be corrected with: " + ex);
             }

@@ -18,6 +18,16 @@ final class StoredAccounts {
         return ((JourneyFunction) op.getUserFunction()).stored();
     }
 
+    /** How many applied events the journey keeps for {@code accountId}'s de-duplication. */
+    static int seen(KeyedOneInputStreamOperatorTestHarness<String, Event, JourneyUpdate> h, String accountId)
+            throws Exception {
+        @SuppressWarnings("unchecked")
+        KeyedProcessOperator<String, Event, JourneyUpdate> op =
+                (KeyedProcessOperator<String, Event, JourneyUpdate>) h.getOperator();
+        op.setCurrentKey(accountId);
+        return ((JourneyFunction) op.getUserFunction()).seenStored();
+    }
+
     static int touches(AccountSnapshots.Snapshot s) {
         int n = 0;
         for (var at : s.journey().touchMap().values()) {

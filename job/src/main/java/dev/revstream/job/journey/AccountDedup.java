@@ -1,0 +1,133 @@
+package dev.revstream.job.journey;
+
+import dev.revstream.job.RunSummary;
+import dev.revstream.job.ingest.SourceCounters;
+import dev.revstream.journey.AccountState;
+import dev.revstream.model.Event;
+import dev.revstream.quality.QualityOutcome;
+import dev.revstream.quality.QualitySample;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * The journey's de-duplication of the events it applies ({@link SeenEvents}): drops copies as an
+ * instant's events or a batch of late events are taken, and sends the events applied as new that the
+ * events topic does not have yet ({@link Event#pendingWrite()}: those that named their account) to
+ * {@link JourneyFunction#EVENTS}, through the call's held outputs. Its
+ * counts (duplicates, events applied and out by source) are made once the call has succeeded
+ * ({@link #committed}), so a firing run again after a failure counts once.
+ *
+ * <p>Assumes one call at a time; {@link #begin} starts each, and a call ends in {@link #committed} or
+ * {@link #begin} of the next. State: the account's {@link SeenEvents}, cleaned as it describes.
+ */
+final class AccountDedup {
+    private final SeenEvents seen;
+    private final HeldOutputs held;
+    private final boolean withLog;
+    private final Counter duplicates;
+    private final SourceCounters outBySource;
+    private final LongCounter duplicatesInRun;
+    private final LongCounter appliedInRun;
+    private final List<Event> appliedNow = new ArrayList<>();
+    private int duplicatesNow;
+    private boolean changed;
+
+    /**
+     * @param state the account's seen events (staged with the call's other writes)
+     * @param horizonMillis {@code ingest.dedup-horizon}
+     * @param withLog whether the account keeps a correction log (then its snapshot bounds what it can apply)
+     */
+    AccountDedup(
+            ValueState<byte[]> state,
+            long horizonMillis,
+            boolean withLog,
+            HeldOutputs held,
+            MetricGroup revstream,
+            RuntimeContext ctx) {
+        this.seen = new SeenEvents(state, horizonMillis);
+        this.held = held;
+        this.withLog = withLog;
+        this.duplicates = revstream.counter("duplicates");
+        this.outBySource = new SourceCounters(revstream, "eventsOut");
+        this.duplicatesInRun = ctx.getLongCounter(RunSummary.DUPLICATES);
+        this.appliedInRun = ctx.getLongCounter(RunSummary.APPLIED);
+    }
+
+    /** A call (or a firing's new attempt) starts: nothing read, taken or counted yet. */
+    void begin() {
+        seen.clear();
+        appliedNow.clear();
+        duplicatesNow = 0;
+        changed = false;
+    }
+
+    /**
+     * The first copies among {@code events} (in their order), each recorded as applied and sent to the
+     * events topic; the copies are counted and sampled as duplicates. Returns null for none.
+     */
+    List<Event> firstCopies(List<Event> events) throws Exception {
+        List<Event> kept = new ArrayList<>(events.size());
+        for (Event e : events) {
+            if (seen.isCopy(e)) {
+                duplicatesNow++;
+                QualitySample.emit(
+                        e.source(),
+                        e.ingestedAt(),
+                        QualityOutcome.DUPLICATE,
+                        null,
+                        s -> held.side(JourneyFunction.QUALITY, s));
+            } else {
+                seen.applied(e);
+                kept.add(e);
+                if (e.pendingWrite()) { // else the keyed de-duplication wrote it as it arrived
+                    appliedNow.add(e);
+                    held.side(JourneyFunction.EVENTS, e);
+                }
+                changed = true;
+            }
+        }
+        return kept.isEmpty() ? null : kept;
+    }
+
+    /** Events {@link #firstCopies} took that the account could not apply after all: not seen, not sent. */
+    void notApplied(List<Event> events) {
+        seen.notApplied(events);
+        appliedNow.removeAll(events);
+        held.removeSide(JourneyFunction.EVENTS, events);
+    }
+
+    /**
+     * Writes the account's seen events if the call applied any, cleaned down to what the account can still
+     * apply: events after its correction snapshot, or (without corrections) after the watermark.
+     */
+    void write(AccountState a, long watermark) throws Exception {
+        if (!changed) {
+            return;
+        }
+        long applicableFrom = withLog
+                ? (a.snapshotAt == null ? Long.MIN_VALUE : a.snapshotAt)
+                : (watermark == Long.MAX_VALUE ? Long.MIN_VALUE : watermark);
+        seen.write(applicableFrom);
+    }
+
+    /** How many applied events the account's value holds (tests). */
+    int storedCount() throws Exception {
+        return seen.storedCount();
+    }
+
+    /** The call succeeded: its events and duplicates count. */
+    void committed() {
+        for (Event e : appliedNow) {
+            outBySource.inc(e.source());
+        }
+        appliedInRun.add(appliedNow.size());
+        duplicates.inc(duplicatesNow);
+        duplicatesInRun.add(duplicatesNow);
+        begin();
+    }
+}
