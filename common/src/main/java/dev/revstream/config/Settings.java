@@ -199,12 +199,15 @@ public final class Settings {
             "ingest.dedup-horizon",
             duration(Duration.ZERO, TEN_YEARS),
             "7d",
-            "a copy of a (source, eventId) is a duplicate until the watermark is this far past the first copy"));
+            "a copy of a (source, eventId) is a duplicate within this much event time of the event applied (an"
+                    + " event that names its account), or until the watermark is this far past the first copy"
+                    + " (any other)"));
     public static final Setting<Duration> INGEST_DEDUP_TTL = add(of(
             "ingest.dedup-ttl",
             duration(Duration.ZERO, TEN_YEARS),
             "30d",
-            "processing-time safety net for de-duplication state (the event-time timer is what cleans it)"));
+            "processing-time safety net for the keyed de-duplication's state (the event-time timer is what"
+                    + " cleans it)"));
     public static final Setting<String> INGEST_REPORTING_CURRENCY = add(of(
             "ingest.reporting-currency",
             currency(),

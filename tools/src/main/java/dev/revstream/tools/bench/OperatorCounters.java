@@ -28,6 +28,7 @@ public final class OperatorCounters implements MetricReporter {
             "numRecordsOut",
             "firings",
             "eventsApplied",
+            "duplicates",
             "snapshotsCopied",
             "snapshotsReplayed",
             "corrections");
