@@ -51,15 +51,17 @@ class ScaleOutIT {
                 .filter(ScaleOut.Vertex::keyed)
                 .collect(Collectors.toMap(v -> ScaleOut.shortName(v.name()), Function.identity()));
         assertThat(keyed).containsKeys("dedup", "journey", "kpis", "data-quality", "deal-accounts");
-        // the source and the router are chained; every event that passed them is keyed by its id once
+        // the source, the router and the route are chained; events that name their account go straight to the
+        // journey, the rest (here the deal events, about a fifth) are keyed by their id
         ScaleOut.Vertex dedup = keyed.get("dedup");
         assertThat(dedup.parallelism()).isEqualTo(2);
-        assertThat(dedup.records()).isBetween(2_700L, 3_000L);
+        assertThat(dedup.records()).isBetween(300L, 1_500L);
         assertThat(dedup.bytes()).isGreaterThan(dedup.records() * 50);
         assertThat(dedup.recordsSkew()).isBetween(1.0, 2.0);
         assertThat(dedup.maxRecords()).isGreaterThanOrEqualTo(dedup.records() / 2);
-        // the journey hears of each unique event with an account (this data names the account in each)
-        assertThat(keyed.get("journey").records()).isBetween(2_500L, dedup.records());
+        // the journey hears of every valid event (this data names the account in each), the copies of those that
+        // name it included (it drops them)
+        assertThat(keyed.get("journey").records()).isBetween(2_500L, 3_000L);
         assertThat(keyed.get("kpis").records()).isPositive();
         assertThat(run.vertices().stream().filter(v -> !v.keyed()))
                 .as("the source reads every record")
