@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -22,8 +21,9 @@ import org.apache.flink.metrics.MetricGroup;
  * counts (duplicates, events applied and out by source) are made once the call has succeeded
  * ({@link #committed}), so a firing run again after a failure counts once.
  *
- * <p>Assumes one call at a time; {@link #begin} starts each, and a call ends in {@link #committed} or
- * {@link #begin} of the next. State: the account's {@link SeenEvents}, cleaned as it describes.
+ * <p>Assumes one call at a time; {@link #begin} starts each (and each new attempt of a firing), {@link #attach}
+ * gives it the account's value as read, and a call ends in {@link #committed} or {@link #begin} of the next.
+ * State: a section of the account's value ({@link SeenEvents}), cleaned as it describes.
  */
 final class AccountDedup {
     private final SeenEvents seen;
@@ -35,21 +35,13 @@ final class AccountDedup {
     private final LongCounter appliedInRun;
     private final List<Event> appliedNow = new ArrayList<>();
     private int duplicatesNow;
-    private boolean changed;
 
     /**
-     * @param state the account's seen events (staged with the call's other writes)
      * @param horizonMillis {@code ingest.dedup-horizon}
      * @param withLog whether the account keeps a correction log (then its snapshot bounds what it can apply)
      */
-    AccountDedup(
-            ValueState<byte[]> state,
-            long horizonMillis,
-            boolean withLog,
-            HeldOutputs held,
-            MetricGroup revstream,
-            RuntimeContext ctx) {
-        this.seen = new SeenEvents(state, horizonMillis);
+    AccountDedup(long horizonMillis, boolean withLog, HeldOutputs held, MetricGroup revstream, RuntimeContext ctx) {
+        this.seen = new SeenEvents(horizonMillis);
         this.held = held;
         this.withLog = withLog;
         this.duplicates = revstream.counter("duplicates");
@@ -60,16 +52,20 @@ final class AccountDedup {
 
     /** A call (or a firing's new attempt) starts: nothing read, taken or counted yet. */
     void begin() {
-        seen.clear();
+        seen.attach(null);
         appliedNow.clear();
         duplicatesNow = 0;
-        changed = false;
     }
 
     /**
      * The first copies among {@code events} (in their order), each recorded as applied and sent to the
      * events topic; the copies are counted and sampled as duplicates. Returns null for none.
      */
+    /** The account's value as this call read it (null for a new account). */
+    void attach(LiveAccount account) {
+        seen.attach(account == null ? null : account.seen());
+    }
+
     List<Event> firstCopies(List<Event> events) throws Exception {
         List<Event> kept = new ArrayList<>(events.size());
         for (Event e : events) {
@@ -88,7 +84,6 @@ final class AccountDedup {
                     appliedNow.add(e);
                     held.side(JourneyFunction.EVENTS, e);
                 }
-                changed = true;
             }
         }
         return kept.isEmpty() ? null : kept;
@@ -102,22 +97,16 @@ final class AccountDedup {
     }
 
     /**
-     * Writes the account's seen events if the call applied any, cleaned down to what the account can still
+     * Puts the account's seen events into the value to be written ({@code account}: the one read, or the
+     * corrected one that replaces it), with what the call applied, cleaned down to what the account can still
      * apply: events after its correction snapshot, or (without corrections) after the watermark.
      */
-    void write(AccountState a, long watermark) throws Exception {
-        if (!changed) {
-            return;
-        }
+    void write(LiveAccount account, long watermark) {
+        AccountState a = account.account();
         long applicableFrom = withLog
                 ? (a.snapshotAt == null ? Long.MIN_VALUE : a.snapshotAt)
                 : (watermark == Long.MAX_VALUE ? Long.MIN_VALUE : watermark);
-        seen.write(applicableFrom);
-    }
-
-    /** How many applied events the account's value holds (tests). */
-    int storedCount() throws Exception {
-        return seen.storedCount();
+        account.seen(seen.section(applicableFrom));
     }
 
     /** The call succeeded: its events and duplicates count. */

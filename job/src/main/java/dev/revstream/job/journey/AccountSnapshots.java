@@ -31,14 +31,16 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * forecast category its source sent, a flag and the text; the weighted amount it last added to the open
  * pipeline, a flag and the decimal's text), signals, tallies and marks (each a count
  * and its entries), then the touches as a section of their own (its length in bytes, then touch after
- * touch) that a live value decodes only when the journey uses its touches. Format 4 (deals without their
+ * touch) that a live value decodes only when the journey uses its touches, then (a live value's, format 7)
+ * the events it applied within the de-duplication horizon as a section of their own (its length in bytes,
+ * then {@link SeenEvents}' encoding; empty in a snapshot). Format 6 (without that section), format 4 (deals without their
  * weighted amount), format 5 (the account without its next snapshot's instant), format 3 (deals without
  * their category), format 2 (touches before the tallies, as a count) and format 1 (no rule state)
  * still read.
  */
 final class AccountSnapshots implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 6;
+    private static final byte FORMAT = 7;
 
     /** A snapshot read back: the journey and the rules' state, both free to replay on. */
     record Snapshot(MemoryJourneyStore journey, MemoryRules rules) {}
@@ -68,6 +70,10 @@ final class AccountSnapshots implements Serializable {
     }
 
     byte[] write(Snapshot snapshot) throws IOException {
+        return write(snapshot, null);
+    }
+
+    private byte[] write(Snapshot snapshot, byte[] seen) throws IOException {
         init();
         touchBuffer.clear();
         for (List<Touch> at : snapshot.journey().touchMap().values()) {
@@ -75,24 +81,29 @@ final class AccountSnapshots implements Serializable {
                 touches.serialize(t, touchBuffer);
             }
         }
-        return write(snapshot.journey(), snapshot.rules(), touchBuffer.getSharedBuffer(), touchBuffer.length());
+        return write(snapshot.journey(), snapshot.rules(), touchBuffer.getSharedBuffer(), touchBuffer.length(), seen);
     }
 
     /** A live value: its touches as they were read, unless the journey decoded them, and those added since. */
     byte[] write(LiveAccount live) throws IOException {
         init();
         if (live.touchesDecoded()) {
-            return write(new Snapshot(live.journey(), live.rules()));
+            return write(new Snapshot(live.journey(), live.rules()), live.seen());
         }
         touchBuffer.clear();
         touchBuffer.write(live.touchSection());
         for (Touch t : live.touchesAdded()) {
             touches.serialize(t, touchBuffer);
         }
-        return write(live.journeyWithoutTouches(), live.rules(), touchBuffer.getSharedBuffer(), touchBuffer.length());
+        return write(
+                live.journeyWithoutTouches(),
+                live.rules(),
+                touchBuffer.getSharedBuffer(),
+                touchBuffer.length(),
+                live.seen());
     }
 
-    private byte[] write(MemoryJourneyStore store, MemoryRules rules, byte[] touchSection, int touchLength)
+    private byte[] write(MemoryJourneyStore store, MemoryRules rules, byte[] touchSection, int touchLength, byte[] seen)
             throws IOException {
         buffer.clear();
         buffer.writeByte(FORMAT);
@@ -131,6 +142,10 @@ final class AccountSnapshots implements Serializable {
         }
         buffer.writeInt(touchLength);
         buffer.write(touchSection, 0, touchLength);
+        buffer.writeInt(seen == null ? 0 : seen.length);
+        if (seen != null) {
+            buffer.write(seen);
+        }
         return buffer.getCopyOfBuffer();
     }
 
@@ -141,8 +156,8 @@ final class AccountSnapshots implements Serializable {
         init();
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         byte format = in.readByte();
-        if (format == FORMAT || (format >= 3 && format <= 5)) {
-            Snapshot s = readHead(in, format);
+        if (format >= 3 && format <= FORMAT) {
+            Snapshot s = readHead(in, format); // a live value's seen events after the touches: not the snapshot's
             byte[] section = new byte[in.readInt()];
             in.readFully(section);
             readTouches(section, s.journey());
@@ -174,13 +189,22 @@ final class AccountSnapshots implements Serializable {
         init();
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         byte format = in.readByte();
-        if (format != FORMAT && (format < 3 || format > 5)) {
+        if (format < 3 || format > FORMAT) {
             return LiveAccount.of(read(bytes), this);
         }
         Snapshot s = readHead(in, format);
         byte[] section = new byte[in.readInt()];
         in.readFully(section);
-        return new LiveAccount(s.journey(), s.rules(), section, this);
+        LiveAccount live = new LiveAccount(s.journey(), s.rules(), section, this);
+        if (format >= 7) {
+            int length = in.readInt();
+            if (length > 0) {
+                byte[] seen = new byte[length];
+                in.readFully(seen);
+                live.seen(seen);
+            }
+        }
+        return live;
     }
 
     private Snapshot readHead(DataInputDeserializer in, byte format) throws IOException {

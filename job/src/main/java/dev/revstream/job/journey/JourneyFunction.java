@@ -263,18 +263,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
                     snapshotsReplayed);
         }
         if (dedupHorizonMillis >= 0) {
-            ValueStateDescriptor<byte[]> seenDesc =
-                    new ValueStateDescriptor<>("seen-events", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-            if (ttl != null && !ttl.isZero()) {
-                seenDesc.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
-            }
-            dedup = new AccountDedup(
-                    staging.value(getRuntimeContext().getState(seenDesc)),
-                    dedupHorizonMillis,
-                    horizonMillis > 0,
-                    held,
-                    metrics,
-                    getRuntimeContext());
+            dedup = new AccountDedup(dedupHorizonMillis, horizonMillis > 0, held, metrics, getRuntimeContext());
         }
         // registered without a horizon too (always 0 then), as the run's summary lists them
         Counter corrections = metrics.counter("corrections");
@@ -377,6 +366,9 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         LiveAccount l = accounts.load();
         if (accounts.loadedBytes() == null) {
             waiting.moveIn();
+        }
+        if (dedup != null) {
+            dedup.attach(l);
         }
         return l;
     }
@@ -503,7 +495,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
         }
         waiting.write();
         if (dedup != null) {
-            dedup.write(store.account(), watermark);
+            dedup.write(store, watermark);
         }
         accounts.save(store);
     }
@@ -601,7 +593,8 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
 
     /** How many applied events the current account keeps for de-duplication (tests: what the cleaning keeps). */
     int seenStored() throws Exception {
-        return dedup == null ? 0 : dedup.storedCount();
+        LiveAccount l = accounts.load();
+        return l == null ? 0 : SeenEvents.count(l.seen());
     }
 
     /**
@@ -653,7 +646,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, Event, Journey
             Journey corrected = new Journey(effective, ctx.getCurrentKey(), c, new JourneyRecording());
             planWakeUp(c.account(), plannable(corrected.nextWakeUp(c.account().appliedThrough)), ctx);
             if (dedup != null) {
-                dedup.write(c.account(), watermark);
+                dedup.write(c, watermark);
             }
             accounts.save(c);
         } else if (!a.lateWaiting) {

@@ -31,6 +31,9 @@ final class LiveAccount implements JourneyStore {
 
     private final List<Touch> added = new ArrayList<>();
 
+    /** The events the account applied within the de-duplication horizon ({@link SeenEvents}), or null. */
+    private byte[] seen;
+
     LiveAccount(MemoryJourneyStore journey, MemoryRules rules, byte[] touchSection, AccountSnapshots codec) {
         this.journey = journey;
         this.rules = rules;
@@ -56,6 +59,15 @@ final class LiveAccount implements JourneyStore {
 
     MemoryRules rules() {
         return rules;
+    }
+
+    /** The account's seen events as {@link SeenEvents} encodes them, or null for none. */
+    byte[] seen() {
+        return seen;
+    }
+
+    void seen(byte[] seen) {
+        this.seen = seen;
     }
 
     boolean touchesDecoded() {

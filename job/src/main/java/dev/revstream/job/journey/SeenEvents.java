@@ -11,51 +11,41 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.flink.api.common.state.ValueState;
 
 /**
  * The events one account applied within the de-duplication horizon, so that a copy of one is dropped
- * without a state entry or a timer of its own: one value per account (read at most once per call, and only
- * by a call that applies events), holding for each event a 128-bit digest of its (source, eventId) and its
- * time, sorted by digest and time. A copy is looked up in the bytes as read (a binary search, nothing
- * decoded).
+ * without a state access of its own: a section of the account's live value ({@link LiveAccount#seen()}, read
+ * and written with it), holding for each event a 128-bit digest of its (source, eventId) and its time,
+ * sorted by digest and time. A copy is looked up in the bytes as read (a binary search, nothing decoded).
  *
  * <p>The rule, in event time: a copy is an event whose (source, eventId) the account applied at a time no
  * more than {@code horizon} from the copy's own, before or after. Copies of a resend carry the same time, so
  * whatever order they arrive in, one of them is applied; an id used again more than a horizon apart is
  * applied each time, in any order.
  *
- * <p>State cleaning: without timers. When the value is written (a call that applied an event), the entries
- * that no event the account can still apply could be a copy of are left out: those more than {@code horizon}
+ * <p>State cleaning: without timers. When the section is rewritten (a call that applied an event), the
+ * entries that no event the account can still apply could be a copy of are left out: those more than {@code horizon}
  * before the earliest time it can still apply at (its correction snapshot, or the watermark without
- * corrections). A quiet account's value stays as it is until its next event; the journey's processing-time
- * TTL is the safety net for accounts that go silent forever.
+ * corrections). A quiet account's section stays as it is until its next event, and goes with its value.
  *
  * <p>A digest is MD5 of the id (the JDK's, intrinsified): two ids of one account colliding in 128 bits is
- * not a practical concern. Assumes Flink's keyed model: one account at a time, {@link #clear} between calls.
+ * not a practical concern. Assumes Flink's keyed model: one account at a time, {@link #attach}ed at each call.
  */
 final class SeenEvents {
     private static final byte VERSION = 1;
     private static final int ENTRY = 24; // digest high, digest low, time: three longs
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private final ValueState<byte[]> state;
     private final long horizonMillis;
     private final MessageDigest md5;
 
-    /** The value as read in this call (null: none or not read yet). */
+    /** The section as the account's value held it in this call (null: none). */
     private byte[] stored;
-
-    private boolean read;
     /** Entries this call added, in the order they were added. */
     private final List<long[]> added = new ArrayList<>();
 
-    /**
-     * @param state the account's value (staged: written with the call's other writes)
-     * @param horizonMillis how far after an event's time a copy of it is still a copy
-     */
-    SeenEvents(ValueState<byte[]> state, long horizonMillis) {
-        this.state = state;
+    /** @param horizonMillis how far from an event's time a copy of it is still a copy */
+    SeenEvents(long horizonMillis) {
         this.horizonMillis = horizonMillis;
         try {
             this.md5 = MessageDigest.getInstance("MD5");
@@ -64,10 +54,13 @@ final class SeenEvents {
         }
     }
 
-    /** Forgets what the last call read and added (the call ended, committed or not). */
-    void clear() {
-        stored = null;
-        read = false;
+    /** A call starts on an account whose value holds {@code section} (null for none): nothing added yet. */
+    void attach(byte[] section) {
+        if (section != null && (section.length == 0 || section[0] != VERSION || (section.length - 1) % ENTRY != 0)) {
+            throw new IllegalStateException("an account's seen events of an unknown layout (" + section.length
+                    + " bytes, version " + (section.length == 0 ? "none" : section[0]) + ")");
+        }
+        stored = section;
         added.clear();
     }
 
@@ -80,7 +73,6 @@ final class SeenEvents {
                 return true;
             }
         }
-        load();
         if (stored == null) {
             return false;
         }
@@ -119,14 +111,14 @@ final class SeenEvents {
     }
 
     /**
-     * Writes the value if this call applied anything, without the entries older than the horizon before
-     * {@code applicableFrom} (the earliest time the account can still apply an event at).
+     * The section to write: as attached if this call applied nothing, else with what it applied and without
+     * the entries older than the horizon before {@code applicableFrom} (the earliest time the account can
+     * still apply an event at); null for none.
      */
-    void write(long applicableFrom) throws Exception {
+    byte[] section(long applicableFrom) {
         if (added.isEmpty()) {
-            return;
+            return stored;
         }
-        load();
         long keepFrom = applicableFrom == Long.MIN_VALUE ? Long.MIN_VALUE : applicableFrom - horizonMillis;
         List<long[]> fresh = new ArrayList<>(added);
         fresh.sort(BY_DIGEST);
@@ -164,13 +156,12 @@ final class SeenEvents {
             LONG.set(out, off + 16, next[2]);
             n++;
         }
-        state.update(n == 0 ? null : Arrays.copyOf(out, 1 + n * ENTRY));
+        return n == 0 ? null : Arrays.copyOf(out, 1 + n * ENTRY);
     }
 
-    /** How many events the value holds as stored (tests: what the cleaning keeps). */
-    int storedCount() throws Exception {
-        byte[] b = state.value();
-        return b == null ? 0 : (b.length - 1) / ENTRY;
+    /** How many events {@code section} holds (tests: what the cleaning keeps). */
+    static int count(byte[] section) {
+        return section == null ? 0 : (section.length - 1) / ENTRY;
     }
 
     /** By digest, then time. */
@@ -179,18 +170,6 @@ final class SeenEvents {
         c = c != 0 ? c : Long.compare(a[1], b[1]);
         return c != 0 ? c : Long.compare(a[2], b[2]);
     };
-
-    private void load() throws Exception {
-        if (read) {
-            return;
-        }
-        stored = state.value();
-        if (stored != null && (stored.length == 0 || stored[0] != VERSION || (stored.length - 1) % ENTRY != 0)) {
-            throw new IllegalStateException("an account's seen events of an unknown layout (" + stored.length
-                    + " bytes, version " + (stored.length == 0 ? "none" : stored[0]) + ")");
-        }
-        read = true;
-    }
 
     private long[] digest(Event e) {
         md5.update(e.source().getBytes(StandardCharsets.UTF_8));
