@@ -198,7 +198,7 @@ final class AccountLog {
             return;
         }
         a.candidateAt = seen;
-        candidate.update(live.get());
+        candidate.update(AccountSnapshots.withoutSeen(live.get()));
     }
 
     /**
@@ -285,7 +285,7 @@ final class AccountLog {
         if (liveBytes == null) {
             return;
         }
-        snapshot.update(liveBytes);
+        snapshot.update(AccountSnapshots.withoutSeen(liveBytes));
         events.clear();
         a.snapshotAt = seen;
         a.loggedFrom = null;

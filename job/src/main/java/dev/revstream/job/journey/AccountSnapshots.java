@@ -11,6 +11,7 @@ import dev.revstream.journey.MemoryJourneyStore;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -32,8 +33,9 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * pipeline, a flag and the decimal's text), signals, tallies and marks (each a count
  * and its entries), then the touches as a section of their own (its length in bytes, then touch after
  * touch) that a live value decodes only when the journey uses its touches, then (a live value's, format 7)
- * the events it applied within the de-duplication horizon as a section of their own (its length in bytes,
- * then {@link SeenEvents}' encoding; empty in a snapshot). Format 6 (without that section), format 4 (deals without their
+ * the events it applied within the de-duplication horizon as a section of their own ({@link SeenEvents}'
+ * encoding, then its length in bytes, last so that a copy can drop it: {@link #withoutSeen}; empty in a
+ * snapshot). Format 6 (without that section), format 4 (deals without their
  * weighted amount), format 5 (the account without its next snapshot's instant), format 3 (deals without
  * their category), format 2 (touches before the tallies, as a count) and format 1 (no rule state)
  * still read.
@@ -142,10 +144,10 @@ final class AccountSnapshots implements Serializable {
         }
         buffer.writeInt(touchLength);
         buffer.write(touchSection, 0, touchLength);
-        buffer.writeInt(seen == null ? 0 : seen.length);
         if (seen != null) {
             buffer.write(seen);
         }
+        buffer.writeInt(seen == null ? 0 : seen.length);
         return buffer.getCopyOfBuffer();
     }
 
@@ -196,15 +198,33 @@ final class AccountSnapshots implements Serializable {
         byte[] section = new byte[in.readInt()];
         in.readFully(section);
         LiveAccount live = new LiveAccount(s.journey(), s.rules(), section, this);
-        if (format >= 7) {
-            int length = in.readInt();
-            if (length > 0) {
-                byte[] seen = new byte[length];
-                in.readFully(seen);
-                live.seen(seen);
-            }
+        if (format >= 7 && in.available() > Integer.BYTES) {
+            byte[] seen = new byte[in.available() - Integer.BYTES];
+            in.readFully(seen);
+            live.seen(seen);
         }
         return live;
+    }
+
+    /**
+     * A live value without its seen events (format 7), for the copies the correction log keeps as snapshots:
+     * a rewind never reads them, and the live value keeps its own.
+     */
+    static byte[] withoutSeen(byte[] value) {
+        if (value == null || value.length < 1 + Integer.BYTES || value[0] < 7) {
+            return value;
+        }
+        int end = value.length - Integer.BYTES;
+        int length = ((value[end] & 0xff) << 24)
+                | ((value[end + 1] & 0xff) << 16)
+                | ((value[end + 2] & 0xff) << 8)
+                | (value[end + 3] & 0xff);
+        if (length == 0) {
+            return value;
+        }
+        byte[] copy = Arrays.copyOf(value, end - length + Integer.BYTES);
+        Arrays.fill(copy, copy.length - Integer.BYTES, copy.length, (byte) 0); // its length: none
+        return copy;
     }
 
     private Snapshot readHead(DataInputDeserializer in, byte format) throws IOException {

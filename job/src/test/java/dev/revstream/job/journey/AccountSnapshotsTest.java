@@ -111,6 +111,39 @@ class AccountSnapshotsTest {
     }
 
     @Test
+    void aLiveValueKeepsItsSeenEventsAndTheCopiesForCorrectionsDropThem() throws Exception {
+        AccountSnapshots codec = new AccountSnapshots();
+        Random r = new Random(13);
+        for (int i = 0; i < 100; i++) {
+            MemoryJourneyStore expected = randomAccount(r);
+            LiveAccount live = codec.readLive(codec.write(new AccountSnapshots.Snapshot(expected, randomRules(r))));
+            assertThat(live.seen()).as("a value without the section").isNull();
+            byte[] seen = new byte[1 + 24 * r.nextInt(5)];
+            r.nextBytes(seen);
+            seen[0] = 1;
+            boolean use = r.nextBoolean(); // with the touches decoded or not
+            if (use) {
+                live.touches();
+            }
+            live.seen(seen.length == 1 ? null : seen);
+            byte[] bytes = codec.write(live);
+            LiveAccount back = codec.readLive(bytes);
+            assertThat(back.seen()).isEqualTo(seen.length == 1 ? null : seen);
+            assertThat(back.touches())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(expected.touches());
+            byte[] copy = AccountSnapshots.withoutSeen(bytes);
+            assertThat(codec.readLive(copy).seen())
+                    .as("the copy a correction keeps")
+                    .isNull();
+            assertThat(codec.read(copy).journey().touches())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(expected.touches());
+            assertThat(codec.write(codec.readLive(copy))).isEqualTo(copy);
+        }
+    }
+
+    @Test
     void readsTheFormatBeforeDealsCarriedTheirCategory() throws Exception {
         // format 3 (before the forecast category): the same with each deal written by its POJO alone
         AccountSnapshots codec = new AccountSnapshots();
