@@ -215,7 +215,8 @@ public final class RevstreamJob {
                 .uid("journey")
                 .name("journey");
         // every event once: the keyed path's as they arrive, those that name their account as the journey applies them
-        DataStream<Event> events = unique.union(journey.getSideOutput(JourneyFunction.EVENTS));
+        DataStream<Event> applied = journey.getSideOutput(JourneyFunction.EVENTS);
+        DataStream<Event> events = unique.union(applied);
         events.sinkTo(io.events()).uid("events-sink").name("events-sink");
         unique.getSideOutput(Deduplicator.LATE)
                 .union(toAccount.getSideOutput(Deduplicator.LATE), journey.getSideOutput(JourneyFunction.LATE))
@@ -228,9 +229,9 @@ public final class RevstreamJob {
                 .uid("attribution-sink")
                 .name("attribution-sink");
 
-        DataStream<KpiFact> spend = events.filter(
-                        e -> TouchpointType.SPEND.name().equals(e.type()))
-                .name("spend")
+        // filtered where they are made (chained): only spend events cross to the facts
+        DataStream<KpiFact> spend = spendOf(unique, "spend")
+                .union(spendOf(applied, "applied-spend"))
                 .map(e -> new KpiFact(
                         FactKind.SPEND,
                         e.occurredAt(),
@@ -338,6 +339,11 @@ public final class RevstreamJob {
                 .sinkTo(io.quality())
                 .uid("dataquality-sink")
                 .name("dataquality-sink");
+    }
+
+    /** The spend events of a stream (channel spend: the marketing spend KPIs), chained to its operator. */
+    private static DataStream<Event> spendOf(DataStream<Event> events, String name) {
+        return events.filter(e -> TouchpointType.SPEND.name().equals(e.type())).name(name);
     }
 
     /** An operator's KPI facts under each dimension value, summed where they only add up; chained to it. */

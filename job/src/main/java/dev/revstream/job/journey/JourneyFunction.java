@@ -85,6 +85,11 @@ import org.slf4j.LoggerFactory;
  * needed to bound it: it holds one to about three horizons of the account's events before its last
  * firing (four at most). An event older than the snapshot goes to {@link #LATE}.
  *
+ * <p>De-duplication ({@link #deduplicating}): an instant's events and a batch of late events lose their copies
+ * as they are taken ({@link AccountDedup}), against the events the account applied within the horizon, kept as
+ * a section of its value ({@link SeenEvents}); those applied that the events topic does not have yet go to
+ * {@link #EVENTS}.
+ *
  * <p>What fails is a dead letter and the job goes on ({@link JourneyFailures}): an event whose processing
  * throws, a firing that throws with no event to blame, an event past the most one instant takes.
  *
