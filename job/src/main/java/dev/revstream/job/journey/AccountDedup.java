@@ -57,15 +57,15 @@ final class AccountDedup {
         duplicatesNow = 0;
     }
 
-    /**
-     * The first copies among {@code events} (in their order), each recorded as applied and sent to the
-     * events topic; the copies are counted and sampled as duplicates. Returns null for none.
-     */
     /** The account's value as this call read it (null for a new account). */
     void attach(LiveAccount account) {
         seen.attach(account == null ? null : account.seen());
     }
 
+    /**
+     * The first copies among {@code events} (in their order), each recorded as applied and, unless the events
+     * topic has it, sent there; the copies are counted and sampled as duplicates. Returns null for none.
+     */
     List<Event> firstCopies(List<Event> events) throws Exception {
         List<Event> kept = new ArrayList<>(events.size());
         for (Event e : events) {
