@@ -58,8 +58,9 @@ import org.rocksdb.CompressionType;
 
 /**
  * revstream's one job graph: a single Kafka source over both input topics (parsed and validated
- * inside the source, watermarks per partition), then routing of dead letters, de-duplication and
- * late routing keyed by (source, eventId), the normalized-events sink and the data-quality counts.
+ * inside the source, watermarks per partition), then routing of dead letters and late events, de-duplication
+ * (in the account's journey for events that name their account, else keyed by (source, eventId)), identity
+ * resolution, the journey, the KPIs, the normalized-events sink and the data-quality counts.
  * Sources and sinks are injected ({@link Io}; {@link KafkaIo} is the production wiring), so tests can wire the same
  * graph to what they need.
  */
