@@ -69,7 +69,7 @@ final class AccountDedup {
     List<Event> firstCopies(List<Event> events) throws Exception {
         List<Event> kept = new ArrayList<>(events.size());
         for (Event e : events) {
-            if (seen.isCopy(e)) {
+            if (!seen.firstCopy(e)) {
                 duplicatesNow++;
                 QualitySample.emit(
                         e.source(),
@@ -78,7 +78,6 @@ final class AccountDedup {
                         null,
                         s -> held.side(JourneyFunction.QUALITY, s));
             } else {
-                seen.applied(e);
                 kept.add(e);
                 if (e.pendingWrite()) { // else the keyed de-duplication wrote it as it arrived
                     appliedNow.add(e);

@@ -64,25 +64,28 @@ final class SeenEvents {
         added.clear();
     }
 
-    /** Whether {@code e} is a copy of an event the account applied (this call included). */
-    boolean isCopy(Event e) throws Exception {
+    /**
+     * Whether {@code e} is the first copy: not a copy of an event the account applied (this call included).
+     * If so it is recorded as applied, so a later copy of it is a copy until the horizon; one digest per event.
+     */
+    boolean firstCopy(Event e) {
         long[] d = digest(e);
         long t = e.occurredAt();
         for (long[] a : added) {
             if (a[0] == d[0] && a[1] == d[1] && near(t, a[2])) {
-                return true;
+                return false;
             }
         }
-        if (stored == null) {
-            return false;
-        }
-        int count = (stored.length - 1) / ENTRY;
-        for (int i = first(stored, d[0], d[1]); i < count && same(stored, i, d[0], d[1]); i++) {
-            if (near(t, time(stored, i))) {
-                return true;
+        if (stored != null) {
+            int count = (stored.length - 1) / ENTRY;
+            for (int i = first(stored, d[0], d[1]); i < count && same(stored, i, d[0], d[1]); i++) {
+                if (near(t, time(stored, i))) {
+                    return false;
+                }
             }
         }
-        return false;
+        added.add(new long[] {d[0], d[1], t});
+        return true;
     }
 
     private boolean near(long t, long applied) {
@@ -90,13 +93,7 @@ final class SeenEvents {
         return apart >= 0 && apart <= horizonMillis; // negative: overflowed, far apart
     }
 
-    /** Records that the account applied {@code e}: a later copy of it is a copy until the horizon. */
-    void applied(Event e) {
-        long[] d = digest(e);
-        added.add(new long[] {d[0], d[1], e.occurredAt()});
-    }
-
-    /** Takes back {@link #applied} for {@code events} (the account could not apply them after all). */
+    /** Takes back {@link #firstCopy}'s record of {@code events} (the account could not apply them after all). */
     void notApplied(List<Event> events) {
         for (Event e : events) {
             long[] d = digest(e);
